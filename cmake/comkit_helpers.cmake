@@ -1,0 +1,21 @@
+# Build helpers shared by every folder: warnings, sanitizers and tests.
+
+# comkit_warnings: the warning set every comkit target compiles with.
+add_library(comkit_warnings INTERFACE)
+target_compile_options(comkit_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  $<$<BOOL:${COMKIT_WERROR}>:-Werror>)
+
+if(COMKIT_SANITIZE)
+  add_compile_options(-fsanitize=${COMKIT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${COMKIT_SANITIZE})
+endif()
+
+# comkit_add_test(NAME SOURCES src... [LIBS lib...]): a GoogleTest executable
+# whose tests CTest lists one by one.
+function(comkit_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE comkit::comkit comkit_warnings GTest::gtest GTest::gtest_main ${ARG_LIBS})
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+    PROPERTIES ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1")
+endfunction()

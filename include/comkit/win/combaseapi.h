@@ -1,0 +1,25 @@
+/* <combaseapi.h> - Windows-compatible name for the core COM C API (GUID text,
+ * task memory), plus IID_PPV_ARGS for C++. */
+#ifndef COMKIT_WIN_COMBASEAPI_H
+#define COMKIT_WIN_COMBASEAPI_H
+#include <basetyps.h>
+#include <wtypes.h>
+#include <unknwn.h>
+#include <objidlbase.h>
+#include <comkit/abi/combase.h>
+#include <comkit/abi/rpcdce.h>
+#ifdef __cplusplus
+#include <type_traits>
+#endif
+
+#ifdef __cplusplus
+/* IID_PPV_ARGS(&p) expands to the two arguments "IID of *p, (void**)&p".
+ * The helper only accepts pointers to COM interface pointers. */
+template <typename T>
+void **IID_PPV_ARGS_Helper(T **pp) {
+  static_assert(std::is_convertible_v<T *, IUnknown *>, "IID_PPV_ARGS needs a pointer to an interface pointer");
+  return reinterpret_cast<void **>(pp);  // ABI: an [out] interface pointer is passed as void**
+}
+#define IID_PPV_ARGS(ppType) ::comkit::guid_of<std::remove_cv_t<std::remove_pointer_t<std::remove_pointer_t<decltype(ppType)>>>>(), IID_PPV_ARGS_Helper(ppType)
+#endif
+#endif

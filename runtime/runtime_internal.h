@@ -1,0 +1,23 @@
+// runtime/runtime_internal.h - helpers shared by libcomkit's subsystems.
+// Never installed.
+#ifndef COMKIT_RUNTIME_INTERNAL_H
+#define COMKIT_RUNTIME_INTERNAL_H
+
+#include <objbase.h>
+
+namespace comkit::rt {
+
+/// The address behind a REFGUID/REFIID parameter, which C callers pass as a
+/// pointer that may be NULL. In C++ the parameter is a reference, and the
+/// compiler may assume a reference's address is never null, so the address
+/// goes through an empty asm the optimiser cannot see into.
+template <typename T>
+inline const T* nullable_address(const T& ref) noexcept {
+  const T* p = &ref;
+  __asm__("" : "+r"(p));
+  return p;
+}
+
+}  // namespace comkit::rt
+
+#endif  // COMKIT_RUNTIME_INTERNAL_H

@@ -1,0 +1,11 @@
+// Must not compile: guid_of<> on a type without an IID (COMKIT_FAIL selects).
+#include <objbase.h>
+#if COMKIT_FAIL == 0
+const GUID& g = comkit::guid_of<IUnknown>();  // control
+#elif COMKIT_FAIL == 1
+const GUID& g = comkit::guid_of<int>();  // not an interface
+#elif COMKIT_FAIL == 2
+struct IDerived : IUnknown {};
+const GUID& g = comkit::guid_of<IDerived>();  // interface without its own IID
+#endif
+int main() { return static_cast<int>(g.Data1 & 1); }
