@@ -8,12 +8,12 @@
 namespace comkit::rt {
 
 /// The address behind a REFGUID/REFIID parameter, which C callers pass as a
-/// pointer that may be NULL. In C++ the parameter is a reference, and the
-/// compiler may assume a reference's address is never null, so the address
-/// goes through an empty asm the optimiser cannot see into.
+/// pointer that may be NULL: call as nullable(&rguid). In C++ the parameter
+/// is a reference, and the compiler may assume a reference's address is never
+/// null, so the address goes through an empty asm the optimiser cannot see
+/// into (and is never bound to another reference, which UBSan would flag).
 template <typename T>
-inline const T* nullable_address(const T& ref) noexcept {
-  const T* p = &ref;
+inline const T* nullable(const T* p) noexcept {
   __asm__("" : "+r"(p));
   return p;
 }

@@ -3,12 +3,23 @@
 // A BSTR block comes from the task allocator, laid out as on 64-bit Windows:
 //   [4 bytes padding][4-byte byte length][characters][2 zero bytes]
 // and the BSTR points at the characters, 8 bytes into the block.
+//
+// Like Windows, each thread keeps a few freed blocks per size class (the BSTR
+// cache) and hands them out again without going to the allocator. OANOCACHE
+// in the environment turns it off, as on Windows; so do sanitizer builds (so
+// a use after SysFreeString is still caught), and an engaged malloc spy
+// bypasses it (so the spy sees every allocation).
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "memory/memory_internal.h"
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the BSTR prefix store assumes little-endian");
 #include "runtime_internal.h"
 
 namespace comkit::rt {
@@ -32,23 +43,128 @@ std::uint32_t byte_len(BSTR b) noexcept {
 // both zero), so the terminator starts at the next even offset.
 std::size_t block_size(std::size_t bytes) noexcept { return prefix_bytes + ((bytes + 1) & ~std::size_t{1}) + nul_bytes; }
 
-// Stamps length and terminator on a block of block_size(bytes) bytes.
+// Copies n bytes. BSTRs are mostly short, and a libc memcpy of unknown size
+// is a call through the PLT; up to 64 bytes, two overlapping fixed-size
+// copies (which the compiler inlines) do it without a call.
+inline void copy_bytes(char* dst, const char* src, std::size_t n) noexcept {
+  if (n >= 16 && n <= 32) {
+    std::memcpy(dst, src, 16);
+    std::memcpy(dst + n - 16, src + n - 16, 16);
+  } else if (n > 32 && n <= 64) {
+    std::memcpy(dst, src, 32);
+    std::memcpy(dst + n - 32, src + n - 32, 32);
+  } else if (n >= 8 && n < 16) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
+// Stamps padding, length and terminator on a block of block_size(bytes).
 BSTR finish(void* block, std::uint32_t bytes) noexcept {
   auto* p = static_cast<char*>(block);
-  std::memset(p, 0, 4);
-  std::memcpy(p + 4, &bytes, sizeof(bytes));
-  std::memset(p + prefix_bytes + bytes, 0, block_size(bytes) - prefix_bytes - bytes);
+  const std::uint64_t prefix = std::uint64_t{bytes} << 32;  // 4 zero bytes, then the length (little-endian)
+  std::memcpy(p, &prefix, sizeof prefix);
+  char* end = p + prefix_bytes + bytes;
+  const std::uint16_t zero = 0;
+  std::memcpy(end, &zero, 2);
+  if (bytes & 1) end[2] = 0;  // odd length: the OLECHAR at (len+1)/2 is zero too
   return reinterpret_cast<BSTR>(p + prefix_bytes);  // ABI: characters follow the prefix
 }
+
+// ---- The BSTR cache ---------------------------------------------------------
+
+constexpr std::size_t cache_granule = 32;  // cached blocks are whole multiples of this...
+constexpr std::size_t cache_classes = 8;   // ...up to 8 * 32 = 256 bytes
+constexpr unsigned cache_depth = 4;        // blocks kept per class and thread
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool cache_built_in = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool cache_built_in = false;
+#else
+constexpr bool cache_built_in = true;
+#endif
+#else
+constexpr bool cache_built_in = true;
+#endif
+
+const bool g_cache_enabled = cache_built_in && std::getenv("OANOCACHE") == nullptr;  // immutable after load
+
+// Trivially destructible, so access needs no guard; the free lists are linked
+// through the cached blocks' first bytes.
+struct bstr_cache {
+  void* head[cache_classes];
+  unsigned char count[cache_classes];
+  bool cleanup_armed;
+};
+thread_local bstr_cache t_cache;
+
+pthread_key_t g_cache_key;
+
+void cache_release_all(void* arg) noexcept {
+  auto* c = static_cast<bstr_cache*>(arg);
+  for (std::size_t i = 0; i < cache_classes; ++i) {
+    while (void* b = c->head[i]) {
+      std::memcpy(&c->head[i], b, sizeof(void*));
+      memory_free(b);
+    }
+    c->count[i] = 0;
+  }
+}
+
+// The first time a thread caches a block, arrange for its cache to be
+// emptied when the thread ends. False if that cannot be arranged.
+[[gnu::noinline, gnu::cold]] bool cache_arm_cleanup(bstr_cache& c) noexcept {
+  static const bool key_ok = pthread_key_create(&g_cache_key, cache_release_all) == 0;
+  c.cleanup_armed = key_ok && pthread_setspecific(g_cache_key, &c) == 0;
+  return c.cleanup_armed;
+}
+
+bool cache_usable() noexcept { return g_cache_enabled && !g_spy_engaged.load(std::memory_order_acquire); }
+
+void* block_alloc(std::size_t size) noexcept {
+  const std::size_t c = (size - 1) / cache_granule;  // size class; size > 0
+  if (c >= cache_classes) return memory_alloc(size);
+  if (cache_usable()) {
+    bstr_cache& cache = t_cache;
+    if (void* b = cache.head[c]) {
+      std::memcpy(&cache.head[c], b, sizeof(void*));
+      --cache.count[c];
+      return b;
+    }
+  }
+  // Whole classes only, so any cached block of class c fits any request of it.
+  return memory_alloc((c + 1) * cache_granule);
+}
+
+void block_free(void* block) noexcept {
+  const std::size_t capacity = header_of(block)->size;
+  const std::size_t c = capacity / cache_granule - 1;  // huge for capacity 0
+  if (capacity % cache_granule == 0 && c < cache_classes && cache_usable()) {
+    bstr_cache& cache = t_cache;
+    if (cache.count[c] < cache_depth && (cache.cleanup_armed || cache_arm_cleanup(cache))) {
+      std::memcpy(block, &cache.head[c], sizeof(void*));
+      cache.head[c] = block;
+      ++cache.count[c];
+      return;
+    }
+  }
+  memory_free(block);
+}
+
+// ---- Allocation ------------------------------------------------------------
 
 // A new BSTR of `bytes` bytes copied from src, or zeroed when src is null.
 BSTR bstr_alloc(const void* src, std::size_t bytes) noexcept {
   if (bytes > max_byte_len) return nullptr;
-  void* block = memory_alloc(block_size(bytes));
+  void* block = block_alloc(block_size(bytes));
   if (!block) return nullptr;
   char* chars = static_cast<char*>(block) + prefix_bytes;
   if (src)
-    std::memcpy(chars, src, bytes);
+    copy_bytes(chars, static_cast<const char*>(src), bytes);
   else
     std::memset(chars, 0, bytes);
   return finish(block, static_cast<std::uint32_t>(bytes));
@@ -137,7 +253,7 @@ INT STDAPICALLTYPE SysReAllocString(BSTR* pbstr, const OLECHAR* psz) {
 }
 
 void STDAPICALLTYPE SysFreeString(BSTR bstrString) {
-  if (bstrString) memory_free(block_of(bstrString));
+  if (bstrString) block_free(block_of(bstrString));
 }
 
 UINT STDAPICALLTYPE SysStringLen(BSTR pbstr) { return pbstr ? byte_len(pbstr) / sizeof(OLECHAR) : 0; }

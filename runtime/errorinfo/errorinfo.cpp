@@ -63,7 +63,7 @@ class error_object final : public IErrorInfo, public ICreateErrorInfo {
 
   // ICreateErrorInfo
   HRESULT STDMETHODCALLTYPE SetGUID(REFGUID rguid) override {
-    const GUID* g = nullable_address(rguid);
+    const GUID* g = nullable(&rguid);
     std::lock_guard<std::mutex> guard(m_lock);
     m_guid = g ? *g : GUID_NULL;
     return S_OK;

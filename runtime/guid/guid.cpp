@@ -42,6 +42,10 @@ void store_fields(const guid_fields& f, int count, GUID* g) noexcept {
 // before any bad character. True only for exactly "{...}" followed by NUL.
 bool parse_braced(const OLECHAR* s, GUID* g) noexcept {
   guid_fields f;
+  if (detail::parse_guid_fast(s + 1, f)) {
+    store_fields(f, 11, g);
+    return s[37] == u'}' && s[38] == 0;
+  }
   const detail::guid_parse_result r = detail::parse_guid_fields(s + 1, f);
   store_fields(f, r.touched, g);
   return r.ok && s[37] == u'}' && s[38] == 0;
@@ -91,7 +95,7 @@ using namespace comkit::rt;
 EXTERN_C COMKIT_API const GUID GUID_NULL = {0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 
 int STDAPICALLTYPE StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax) {
-  const GUID* g = nullable_address(rguid);
+  const GUID* g = nullable(&rguid);
   if (!g || !lpsz || cchMax < static_cast<int>(detail::guid_braced_len + 1)) return 0;
   detail::format_guid_braced(fields_of(*g), lpsz);
   lpsz[detail::guid_braced_len] = 0;
@@ -99,11 +103,11 @@ int STDAPICALLTYPE StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax) {
 }
 
 HRESULT STDAPICALLTYPE StringFromCLSID(REFCLSID rclsid, LPOLESTR* lplpsz) {
-  return string_from_guid(nullable_address(rclsid), lplpsz);
+  return string_from_guid(nullable(&rclsid), lplpsz);
 }
 
 HRESULT STDAPICALLTYPE StringFromIID(REFIID rclsid, LPOLESTR* lplpsz) {
-  return string_from_guid(nullable_address(rclsid), lplpsz);
+  return string_from_guid(nullable(&rclsid), lplpsz);
 }
 
 HRESULT STDAPICALLTYPE CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid) {
@@ -154,7 +158,7 @@ RPC_STATUS STDAPICALLTYPE UuidCreateNil(UUID* NilUuid) {
 }
 
 HRESULT STDAPICALLTYPE ComkitGuidFromName(REFGUID namespace_guid, const void* name, size_t name_len, GUID* out) {
-  const GUID* ns = nullable_address(namespace_guid);
+  const GUID* ns = nullable(&namespace_guid);
   if (!ns || !out || (!name && name_len != 0)) return E_POINTER;
   const detail::guid_fields f = detail::guid_v5(fields_of(*ns), static_cast<const std::uint8_t*>(name), name_len);
   out->Data1 = f.data1;

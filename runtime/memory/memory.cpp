@@ -2,12 +2,7 @@
 // Free, the process IMalloc from CoGetMalloc, and malloc spies
 // (CoRegisterMallocSpy / CoRevokeMallocSpy).
 //
-// Each block is malloc'd with a 16-byte header in front of what the caller
-// gets: the requested size (IMalloc::GetSize must return exactly that) and a
-// tag, the user address xor a constant, that IMalloc::DidAlloc checks. The
-// header keeps the 16-byte alignment malloc gives.
-//
-// The fast path costs one relaxed-enough atomic load over malloc: only while
+// The block layout and the inline fast paths are in memory_internal.h. Only while
 // a spy is registered (or a revoked spy still has blocks alive) do calls take
 // the slow path, which serialises the spy's Pre/Post pairs under one
 // recursive lock (recursive because a spy may allocate from its own hooks)
@@ -30,39 +25,10 @@
 namespace comkit::rt {
 namespace {
 
-struct block_header {
-  std::size_t size;    // bytes the caller asked for
-  std::uintptr_t tag;  // user address ^ tag_key while the block is live, 0 after free
-};
-static_assert(sizeof(block_header) == 16, "the header keeps malloc's 16-byte alignment");
-
-constexpr std::uintptr_t tag_key = 0x636f6d6b69742a21u;  // "comkit*!"
-
-block_header* header_of(void* user) noexcept { return static_cast<block_header*>(user) - 1; }
-
-void* raw_finish(block_header* h, std::size_t cb) noexcept {
-  h->size = cb;
-  void* user = h + 1;
-  h->tag = reinterpret_cast<std::uintptr_t>(user) ^ tag_key;
-  return user;
-}
-
-void* raw_alloc(std::size_t cb) noexcept {
-  if (cb > SIZE_MAX - sizeof(block_header)) return nullptr;
-  auto* h = static_cast<block_header*>(std::malloc(cb + sizeof(block_header)));
-  return h ? raw_finish(h, cb) : nullptr;
-}
-
 void* raw_realloc(void* user, std::size_t cb) noexcept {
   if (cb > SIZE_MAX - sizeof(block_header)) return nullptr;
   auto* h = static_cast<block_header*>(std::realloc(header_of(user), cb + sizeof(block_header)));
   return h ? raw_finish(h, cb) : nullptr;
-}
-
-void raw_free(void* user) noexcept {
-  block_header* h = header_of(user);
-  h->tag = 0;
-  std::free(h);
 }
 
 // Copies n bytes from addr without faulting when addr is not readable.
@@ -91,7 +57,7 @@ int raw_did_alloc(const void* user) noexcept {
   if (addr % alignof(block_header) != 0 || addr < 2 * sizeof(block_header)) return 0;
   block_header h{};
   if (!read_probe(addr - sizeof(block_header), &h, sizeof h)) return 0;
-  return h.tag == (addr ^ tag_key) ? 1 : 0;
+  return h.tag == (addr ^ block_tag_key) ? 1 : 0;
 }
 
 SIZE_T raw_size(void* user) noexcept { return user ? header_of(user)->size : static_cast<SIZE_T>(-1); }
@@ -110,9 +76,6 @@ spy_state& spies() noexcept {
   static spy_state* s = new spy_state;
   return *s;
 }
-
-// True while a spy is registered or a revoked spy still has live blocks.
-std::atomic<bool> g_spy_engaged{false};
 
 bool spy_active(const spy_state& s) noexcept { return s.spy != nullptr && !s.revoke_pending; }
 
@@ -133,6 +96,10 @@ void remember_spied(spy_state& s, void* p) noexcept {
     // spied, which only affects the fSpyed flag the spy sees on free.
   }
 }
+
+}  // namespace
+
+std::atomic<bool> g_spy_engaged{false};
 
 void* spied_alloc(std::size_t cb) noexcept {
   spy_state& s = spies();
@@ -157,6 +124,8 @@ void spied_free(void* pv) noexcept {
   s.spy->PostFree(was_spied);
   release_spy_if_done(s);
 }
+
+namespace {
 
 void* spied_realloc(void* pv, std::size_t cb) noexcept {
   spy_state& s = spies();
@@ -245,23 +214,10 @@ constinit task_allocator g_task_allocator;
 
 }  // namespace
 
-void* memory_alloc(std::size_t cb) noexcept {
-  if (spy_engaged()) [[unlikely]]
-    return spied_alloc(cb);
-  return raw_alloc(cb);
-}
-
 void* memory_realloc(void* pv, std::size_t cb) noexcept {
   if (spy_engaged()) [[unlikely]]
     return spied_realloc(pv, cb);
   return raw_realloc(pv, cb);
-}
-
-void memory_free(void* pv) noexcept {
-  if (!pv) return;  // no spy call for NULL, as on Windows
-  if (spy_engaged()) [[unlikely]]
-    return spied_free(pv);
-  raw_free(pv);
 }
 
 }  // namespace comkit::rt

@@ -5,6 +5,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -329,6 +330,54 @@ TEST(MallocSpy, RevokeWithLiveBlocksIsDeferred) {
   test_spy next;
   EXPECT_EQ(CoRegisterMallocSpy(&next), S_OK);
   EXPECT_EQ(CoRevokeMallocSpy(), S_OK);
+}
+
+// A spy that only counts; its hooks run under the allocator's lock, as
+// Windows serialises each Pre/Post pair.
+class counting_spy final : public test_spy {
+ public:
+  long allocs = 0, frees = 0;
+  SIZE_T STDMETHODCALLTYPE PreAlloc(SIZE_T cb) override { return ++allocs, cb; }
+  void* STDMETHODCALLTYPE PostAlloc(void* actual) override { return actual; }
+  void* STDMETHODCALLTYPE PreFree(void* request, BOOL) override { return ++frees, request; }
+  void STDMETHODCALLTYPE PostFree(BOOL) override {}
+  SIZE_T STDMETHODCALLTYPE PreRealloc(void* request, SIZE_T cb, void** actual, BOOL) override {
+    *actual = request;
+    return cb;
+  }
+  void* STDMETHODCALLTYPE PostRealloc(void* actual, BOOL) override { return actual; }
+};
+
+TEST(MallocSpy, RegisterAndRevokeWhileOtherThreadsAllocate) {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&] {
+      while (!stop.load()) {
+        void* p = CoTaskMemAlloc(32);
+        p = CoTaskMemRealloc(p, 64);
+        BSTR b = SysAllocString(u"thread");
+        SysFreeString(b);
+        CoTaskMemFree(p);
+      }
+    });
+  counting_spy spy;
+  for (int round = 0; round < 50; ++round) {
+    ASSERT_EQ(CoRegisterMallocSpy(&spy), S_OK);
+    std::this_thread::yield();
+    const HRESULT hr = CoRevokeMallocSpy();
+    ASSERT_TRUE(hr == S_OK || hr == E_ACCESSDENIED) << hr;
+    if (hr == E_ACCESSDENIED) {
+      // Pending: released once the other threads free what they hold.
+      HRESULT again;
+      while ((again = CoRevokeMallocSpy()) == E_ACCESSDENIED) std::this_thread::yield();
+      ASSERT_EQ(again, CO_E_OBJNOTREG);
+    }
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(spy.refs, 1u);
+  EXPECT_EQ(CoRevokeMallocSpy(), CO_E_OBJNOTREG);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace comkit::detail {
 
@@ -15,14 +16,24 @@ namespace comkit::detail {
 inline constexpr std::size_t guid_text_len = 36;
 inline constexpr std::size_t guid_braced_len = 38;
 
+/// Digit values of the 256 code units below U+0100; -1 for non-digits.
+inline constexpr auto hex_digit_table = [] {
+  struct table {
+    signed char v[256];
+  } t{};
+  for (int c = 0; c < 256; ++c)
+    t.v[c] = static_cast<signed char>(c >= '0' && c <= '9'   ? c - '0'
+                                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                             : -1);
+  return t;
+}();
+
 /// Value of one hex digit, or -1. Case-insensitive.
 template <typename Char>
 constexpr int hex_value(Char c) noexcept {
-  const auto u = static_cast<std::uint32_t>(c);
-  if (u >= '0' && u <= '9') return static_cast<int>(u - '0');
-  if (u >= 'a' && u <= 'f') return static_cast<int>(u - 'a' + 10);
-  if (u >= 'A' && u <= 'F') return static_cast<int>(u - 'A' + 10);
-  return -1;
+  const auto u = static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<Char>>(c));
+  return u < 256 ? hex_digit_table.v[u] : -1;
 }
 
 /// Parsed fields of a GUID, independent of the C struct so this header needs
@@ -77,6 +88,33 @@ constexpr guid_parse_result parse_guid_fields(const Char* s, guid_fields& out) n
     store();
   }
   return {true, 11};
+}
+
+/// The common case of parse_guid_fields in one pass: all 36 characters of a
+/// well-formed GUID, read in order so that it still stops at the first bad
+/// character (never past a NUL). Returns false without a usable `out` on any
+/// bad character; callers that need Windows' partial results then run
+/// parse_guid_fields.
+template <typename Char>
+constexpr bool parse_guid_fast(const Char* s, guid_fields& out) noexcept {
+  std::uint64_t hi = 0, lo = 0;  // the 32 digits as two 64-bit numbers
+  for (int i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+      continue;
+    }
+    const int d = hex_value(s[i]);
+    if (d < 0) return false;
+    if (i < 19)
+      hi = (hi << 4) | static_cast<std::uint64_t>(d);
+    else
+      lo = (lo << 4) | static_cast<std::uint64_t>(d);
+  }
+  out.data1 = static_cast<std::uint32_t>(hi >> 32);
+  out.data2 = static_cast<std::uint16_t>(hi >> 16);
+  out.data3 = static_cast<std::uint16_t>(hi);
+  for (int i = 0; i < 8; ++i) out.data4[i] = static_cast<std::uint8_t>(lo >> (56 - 8 * i));
+  return true;
 }
 
 /// Writes the 38-character braced, upper-case form (no NUL) to `out`.
