@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "operations.h"
+
 namespace {
 
 const OLECHAR k16[] = u"sixteen-chars-ok";
@@ -52,18 +54,7 @@ void op_clsid() {
   CLSIDFromString(u"{0BE35203-8F91-11CE-9DE3-00AA004BB851}", &g);
   escape(&g);
 }
-void op_errorinfo() {
-  ICreateErrorInfo* create = nullptr;
-  CreateErrorInfo(&create);
-  IErrorInfo* info = nullptr;
-  create->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&info));
-  create->Release();
-  SetErrorInfo(0, info);
-  info->Release();
-  IErrorInfo* got = nullptr;
-  GetErrorInfo(0, &got);
-  got->Release();
-}
+void op_errorinfo() { comkit::bench::error_info_round_trip(); }
 
 struct named_op {
   const char* name;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "operations.h"
 #include "ratio_main.h"
 
 namespace {
@@ -138,19 +139,7 @@ BENCHMARK(BM_Baseline_SscanfGuid);
 // ---- Error info -----------------------------------------------------------
 
 void BM_ErrorInfo_RoundTrip(benchmark::State& s) {
-  for (auto _ : s) {
-    ICreateErrorInfo* create = nullptr;
-    CreateErrorInfo(&create);
-    IErrorInfo* info = nullptr;
-    create->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&info));
-    create->Release();
-    SetErrorInfo(0, info);
-    info->Release();
-    IErrorInfo* got = nullptr;
-    GetErrorInfo(0, &got);
-    benchmark::DoNotOptimize(got);
-    got->Release();
-  }
+  for (auto _ : s) comkit::bench::error_info_round_trip();
 }
 BENCHMARK(BM_ErrorInfo_RoundTrip);
 
