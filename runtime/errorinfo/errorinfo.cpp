@@ -8,13 +8,15 @@
 #include <mutex>
 #include <new>
 
+#include "memory/memory_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {
 namespace {
 
 // Answers IUnknown, IErrorInfo and ICreateErrorInfo (the set Windows' object
-// answers). Fields may be set and read from several threads.
+// answers). Fields may be set and read from several threads. Lives in task
+// memory (CreateErrorInfo placement-news it).
 class error_object final : public IErrorInfo, public ICreateErrorInfo {
  public:
   ~error_object() {
@@ -40,7 +42,10 @@ class error_object final : public IErrorInfo, public ICreateErrorInfo {
   ULONG STDMETHODCALLTYPE AddRef() override { return m_refs.fetch_add(1, std::memory_order_relaxed) + 1; }
   ULONG STDMETHODCALLTYPE Release() override {
     const ULONG left = m_refs.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
+    if (left == 0) {
+      this->~error_object();
+      memory_free(this);
+    }
     return left;
   }
 
@@ -131,9 +136,14 @@ using namespace comkit::rt;
 
 HRESULT STDAPICALLTYPE CreateErrorInfo(ICreateErrorInfo** pperrinfo) {
   if (!pperrinfo) return E_INVALIDARG;
-  auto* e = new (std::nothrow) error_object;
-  *pperrinfo = e;
-  return e ? S_OK : E_OUTOFMEMORY;
+  // From the task allocator, so malloc spies see (and can fail) it.
+  void* mem = memory_alloc(sizeof(error_object));
+  if (!mem) {
+    *pperrinfo = nullptr;
+    return E_OUTOFMEMORY;
+  }
+  *pperrinfo = new (mem) error_object;
+  return S_OK;
 }
 
 HRESULT STDAPICALLTYPE SetErrorInfo(ULONG dwReserved, IErrorInfo* perrinfo) {
