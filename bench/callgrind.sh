@@ -3,7 +3,7 @@
 # difference between callgrind runs of 20000 and 10000 iterations (so start-up
 # and symbol binding cancel out). Machine noise does not affect it.
 set -euo pipefail
-probe=${1:-build-rel}/bench/callgrind_probe
+probe=${1:-build/bench}/bench/callgrind_probe
 count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$probe" "$1" "$2" 2>&1 |
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p'

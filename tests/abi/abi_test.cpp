@@ -34,6 +34,35 @@ TEST(AbiTypes, SizesMatchWindows) {
   EXPECT_EQ(VARIANT_FALSE, 0);
 }
 
+TEST(AbiTypes, WtypesLayouts) {
+  EXPECT_EQ(sizeof(DECIMAL), 16u);
+  EXPECT_EQ(offsetof(DECIMAL, scale), 2u);
+  EXPECT_EQ(offsetof(DECIMAL, sign), 3u);
+  EXPECT_EQ(offsetof(DECIMAL, Hi32), 4u);
+  EXPECT_EQ(offsetof(DECIMAL, Lo32), 8u);
+  EXPECT_EQ(offsetof(DECIMAL, Mid32), 12u);
+  DECIMAL d;
+  d.Lo64 = 0x1122334455667788ull;
+  EXPECT_EQ(d.Lo32, 0x55667788u);
+  EXPECT_EQ(d.Mid32, 0x11223344u);
+  DECIMAL_SETZERO(d);
+  EXPECT_EQ(d.Lo64, 0u);
+  CY cy;
+  cy.int64 = -1;
+  EXPECT_EQ(cy.Hi, -1);
+  EXPECT_EQ(cy.Lo, 0xFFFFFFFFu);
+  LARGE_INTEGER li;
+  li.QuadPart = 0x100000002ll;
+  EXPECT_EQ(li.LowPart, 2u);
+  EXPECT_EQ(li.u.HighPart, 1);
+  EXPECT_EQ(sizeof(SYSTEMTIME), 16u);
+  EXPECT_EQ(sizeof(FILETIME), 8u);
+  EXPECT_EQ(VT_BSTR, 8);
+  EXPECT_EQ(VT_DECIMAL, 14);
+  EXPECT_EQ(VT_RECORD, 36);
+  EXPECT_EQ(VT_ARRAY | VT_BYREF, 0x6000);
+}
+
 TEST(AbiTypes, GuidFieldOffsets) {
   EXPECT_EQ(offsetof(GUID, Data1), 0u);
   EXPECT_EQ(offsetof(GUID, Data2), 4u);
