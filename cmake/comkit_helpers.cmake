@@ -16,6 +16,12 @@ if(COMKIT_SANITIZE)
   endif()
 endif()
 
+# Fuzzing builds instrument every target (libcomkit too) for libFuzzer's
+# coverage feedback; only the fuzz targets link the libFuzzer driver.
+if(COMKIT_BUILD_FUZZERS AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # comkit_add_test(NAME SOURCES src... [LIBS lib...]): a GoogleTest executable
 # whose tests CTest lists one by one.
 function(comkit_add_test name)
