@@ -4,6 +4,7 @@
 #define COMKIT_RUNTIME_INTERNAL_H
 
 #include <objbase.h>
+#include <weakreference.h>
 
 namespace comkit::rt {
 

@@ -1,12 +1,17 @@
-// comkit/comkit.h - the umbrella header of the C++ projection (comkit::comkit).
-// It grows with the projection: com_ptr, implements<> and errors arrive with
-// the projection issue.
+// comkit/comkit.h - the umbrella header of the C++ projection (comkit::comkit):
+// consuming (com_ptr, errors, result), producing (implements, tear-offs,
+// aggregation, weak references), GUIDs and HRESULTs.
 #ifndef COMKIT_COMKIT_H
 #define COMKIT_COMKIT_H
 
 #include <objbase.h>
 #include <comkit/abi/extensions.h>
+#include <comkit/com_ptr.h>
+#include <comkit/error.h>
 #include <comkit/guid.h>
 #include <comkit/hresult.h>
+#include <comkit/implements.h>
+#include <comkit/result.h>
+#include <comkit/weak_ref.h>
 
 #endif  // COMKIT_COMKIT_H

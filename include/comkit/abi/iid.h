@@ -16,6 +16,10 @@
 #include <comkit/abi/guid.h>
 #include <comkit/detail/guid_text.h>
 
+#include <type_traits>
+
+struct IUnknown;
+
 namespace comkit {
 
 /// Converts a GUID literal to a GUID at compile time. Accepts
@@ -23,18 +27,39 @@ namespace comkit {
 /// anything else does not compile.
 template <std::size_t N>
 consteval GUID make_guid(const char (&text)[N]) {
-  const detail::guid_fields f = detail::guid_from_text_or_throw(text, N - 1);
+  const detail::guid_fields f = detail::guid_from_text_or_fail(text, N - 1);
   return GUID{f.data1, f.data2, f.data3, {f.data4[0], f.data4[1], f.data4[2], f.data4[3], f.data4[4], f.data4[5], f.data4[6], f.data4[7]}};
 }
 
 /// Tag type that carries an interface type into argument-dependent lookup.
 template <typename I>
-struct iid_tag {};
+struct iid_tag {
+  using interface_type = I;
+};
 
 namespace detail {
 template <typename I>
 inline constexpr GUID iid_storage = comkit_iid_lookup(iid_tag<I>{});
-}
+
+/// The interface an IID_PPV_ARGS argument points at: T for T**; com_ptr.h
+/// adds com_ptr<T>*.
+template <typename P>
+struct ppv_target;
+template <typename T>
+struct ppv_target<T**> {
+  using type = std::remove_cv_t<T>;
+};
+
+template <typename I>
+struct declared_base {
+  using type = void;
+};
+template <typename I>
+  requires requires { comkit_base_lookup(iid_tag<I>{}); }
+struct declared_base<I> {
+  using type = typename decltype(comkit_base_lookup(iid_tag<I>{}))::interface_type;
+};
+}  // namespace detail
 
 /// True when `I` has an IID declared with COMKIT_DECLARE_IID.
 template <typename I>
@@ -48,14 +73,31 @@ constexpr const GUID& guid_of() noexcept {
   return detail::iid_storage<I>;
 }
 
+/// The interface `I` derives from: the one named by COMKIT_DECLARE_INTERFACE,
+/// else IUnknown; void for IUnknown itself.
+template <typename I>
+using base_interface_t = std::conditional_t<
+    !std::is_void_v<typename detail::declared_base<I>::type>, typename detail::declared_base<I>::type,
+    std::conditional_t<std::is_same_v<I, IUnknown>, void, IUnknown>>;
+
 }  // namespace comkit
 
 /// Associates interface `iface` with the IID in `text`; use it at namespace
 /// scope in the namespace that declares `iface`. A malformed string does not
-/// compile.
+/// compile. For an interface that derives directly from IUnknown; one that
+/// derives from another interface uses COMKIT_DECLARE_INTERFACE, so that
+/// implementations answer QueryInterface for that base too.
 #define COMKIT_DECLARE_IID(iface, text)                                          \
   [[maybe_unused]] constexpr GUID comkit_iid_lookup(::comkit::iid_tag<iface>) { \
     return ::comkit::make_guid(text);                                           \
+  }
+
+/// COMKIT_DECLARE_IID for an interface deriving from `base` (not IUnknown).
+#define COMKIT_DECLARE_INTERFACE(iface, base, text)                                                   \
+  COMKIT_DECLARE_IID(iface, text)                                                                    \
+  [[maybe_unused]] constexpr ::comkit::iid_tag<base> comkit_base_lookup(::comkit::iid_tag<iface>) { \
+    static_assert(std::is_base_of_v<base, iface>, "COMKIT_DECLARE_INTERFACE: base is not a base of iface"); \
+    return {};                                                                                       \
   }
 
 #endif  // COMKIT_ABI_IID_H

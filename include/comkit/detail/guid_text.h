@@ -141,18 +141,25 @@ constexpr void format_guid_braced(const guid_fields& g, Char* out) noexcept {
   out[37] = '}';
 }
 
+/// Not constexpr on purpose: reaching one of these during constant
+/// evaluation is a compile error whose message names the problem (this works
+/// with and without -fno-exceptions, unlike a throw).
+inline void guid_literal_has_unbalanced_braces() noexcept {}
+inline void guid_literal_must_look_like_xxxxxxxx_xxxx_xxxx_xxxx_xxxxxxxxxxxx() noexcept {}
+inline void guid_literal_has_a_character_that_is_not_a_hex_digit_or_dash() noexcept {}
+
 /// The parser behind the compile-time literal: accepts the plain 36-character
-/// form or the 38-character braced form. Used from consteval code, where the
-/// throw makes a malformed literal a compile error.
-constexpr guid_fields guid_from_text_or_throw(const char* s, std::size_t n) {
+/// form or the 38-character braced form. Used from consteval code only.
+constexpr guid_fields guid_from_text_or_fail(const char* s, std::size_t n) noexcept {
   guid_fields g{};
   if (n == guid_braced_len) {
-    if (s[0] != '{' || s[37] != '}') throw "comkit: GUID literal has unbalanced braces";
+    if (s[0] != '{' || s[37] != '}') guid_literal_has_unbalanced_braces();
     ++s;
   } else if (n != guid_text_len) {
-    throw "comkit: GUID literal must look like xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    guid_literal_must_look_like_xxxxxxxx_xxxx_xxxx_xxxx_xxxxxxxxxxxx();
+    return g;
   }
-  if (!parse_guid_fields(s, g).ok) throw "comkit: GUID literal has a character that is not a hex digit or dash";
+  if (!parse_guid_fields(s, g).ok) guid_literal_has_a_character_that_is_not_a_hex_digit_or_dash();
   return g;
 }
 

@@ -14,12 +14,14 @@
 
 #ifdef __cplusplus
 /* IID_PPV_ARGS(&p) expands to the two arguments "IID of *p, (void**)&p".
- * The helper only accepts pointers to COM interface pointers. */
+ * The helper only accepts pointers to COM interface pointers; <comkit/com_ptr.h>
+ * adds com_ptr (IID_PPV_ARGS(&ptr) releases what ptr held and fills it). */
 template <typename T>
 void **IID_PPV_ARGS_Helper(T **pp) {
   static_assert(std::is_convertible_v<T *, IUnknown *>, "IID_PPV_ARGS needs a pointer to an interface pointer");
   return reinterpret_cast<void **>(pp);  // ABI: an [out] interface pointer is passed as void**
 }
-#define IID_PPV_ARGS(ppType) ::comkit::guid_of<std::remove_cv_t<std::remove_pointer_t<std::remove_pointer_t<decltype(ppType)>>>>(), IID_PPV_ARGS_Helper(ppType)
+#define IID_PPV_ARGS(ppType) \
+  ::comkit::guid_of<typename ::comkit::detail::ppv_target<std::remove_cv_t<decltype(ppType)>>::type>(), IID_PPV_ARGS_Helper(ppType)
 #endif
 #endif

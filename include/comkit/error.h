@@ -1,0 +1,255 @@
+// comkit/error.h - errors at the surface of the C++ projection and at its
+// boundary with the ABI. Header-only; part of comkit::comkit.
+//
+// Above the ABI, a failed HRESULT is a comkit::hresult_error exception (with
+// the thread's IErrorInfo fields), or, in builds without exceptions, a
+// comkit::result<T> failure. At the ABI nothing unwinds: every method that
+// user code implements follows one pattern,
+//
+//   HRESULT STDMETHODCALLTYPE Method(...) noexcept try {
+//     ...;
+//     return S_OK;
+//   } catch (...) {
+//     return comkit::detail::to_hresult();
+//   }
+//
+// and to_hresult maps the exception in flight to an HRESULT, leaving its
+// message in the thread's IErrorInfo for the caller.
+#ifndef COMKIT_ERROR_H
+#define COMKIT_ERROR_H
+
+#include <comkit/abi/oleauto.h>
+#include <comkit/detail/config.h>
+#include <comkit/detail/utf.h>
+#include <comkit/hresult.h>
+#include <comkit/result.h>
+
+#include <string>
+#include <string_view>
+
+#if COMKIT_HAS_EXCEPTIONS
+#include <exception>
+#include <new>
+#include <source_location>
+#include <stdexcept>
+#endif
+
+namespace comkit {
+
+namespace detail {
+
+/// UTF-8 of a BSTR (or of len UTF-16 units); ill-formed text gives "".
+inline std::string utf8_of(const OLECHAR* s, std::size_t len) {
+  if (!s || len == 0) return {};
+  const utf_result need = utf16_to_utf8(s, len, nullptr, 0);
+  if (need.status == utf_status::ill_formed) return {};
+  std::string out(need.needed, '\0');
+  utf16_to_utf8(s, len, out.data(), out.size());
+  return out;
+}
+inline std::string utf8_of(BSTR b) { return utf8_of(b, SysStringLen(b)); }
+
+/// Replaces the thread's error object with one describing `message` (UTF-8).
+/// Best effort: without memory the slot is simply cleared.
+inline void set_error_info(std::string_view message, std::string_view source = {}) noexcept {
+  ICreateErrorInfo* create = nullptr;
+  if (FAILED(CreateErrorInfo(&create))) {
+    SetErrorInfo(0, nullptr);
+    return;
+  }
+  auto set_text = [&](std::string_view text, HRESULT (STDMETHODCALLTYPE ICreateErrorInfo::*setter)(LPOLESTR)) {
+    if (text.empty()) return;
+    BSTR b = nullptr;
+    if (SUCCEEDED(ComkitBstrFromUtf8(text.data(), text.size(), &b))) (create->*setter)(b);
+    SysFreeString(b);
+  };
+  set_text(message, &ICreateErrorInfo::SetDescription);
+  set_text(source, &ICreateErrorInfo::SetSource);
+  IErrorInfo* info = nullptr;
+  if (SUCCEEDED(create->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&info)))) {  // ABI: [out] as void**
+    SetErrorInfo(0, info);
+    info->Release();
+  }
+  create->Release();
+}
+
+}  // namespace detail
+
+#if COMKIT_HAS_EXCEPTIONS
+
+/// A failed HRESULT as an exception. Carries the code and, when the failing
+/// call left one, the thread's IErrorInfo (description, source, help file and
+/// context); message() falls back to the standard text of the code.
+class hresult_error : public std::exception {
+ public:
+  /// An error for `code` with the standard message; takes no IErrorInfo.
+  explicit hresult_error(HRESULT code, std::source_location where = std::source_location::current())
+      : m_code(code), m_where(where) {
+    m_message = hresult_message(code);
+  }
+  /// An error for `code` with `message` (UTF-8).
+  hresult_error(HRESULT code, std::string message, std::source_location where = std::source_location::current())
+      : m_code(code), m_message(std::move(message)), m_where(where) {}
+
+  /// An error for `code` that takes over `info` (may be null): its fields
+  /// become the error's; the reference is released with the error.
+  static hresult_error from_error_info(HRESULT code, IErrorInfo* info,
+                                       std::source_location where = std::source_location::current()) {
+    hresult_error e(code, where);
+    if (!info) return e;
+    e.m_info = info;
+    BSTR b = nullptr;
+    if (SUCCEEDED(info->GetDescription(&b)) && b && SysStringLen(b) > 0) e.m_message = detail::utf8_of(b);
+    SysFreeString(b);
+    b = nullptr;
+    if (SUCCEEDED(info->GetSource(&b))) e.m_source = detail::utf8_of(b);
+    SysFreeString(b);
+    b = nullptr;
+    if (SUCCEEDED(info->GetHelpFile(&b))) e.m_help_file = detail::utf8_of(b);
+    SysFreeString(b);
+    DWORD context = 0;
+    if (SUCCEEDED(info->GetHelpContext(&context))) e.m_help_context = context;
+    return e;
+  }
+
+  hresult_error(const hresult_error& o)
+      : std::exception(o), m_code(o.m_code), m_message(o.m_message), m_source(o.m_source),
+        m_help_file(o.m_help_file), m_help_context(o.m_help_context), m_info(o.m_info), m_where(o.m_where) {
+    if (m_info) m_info->AddRef();
+  }
+  hresult_error& operator=(const hresult_error& o) {
+    if (this != &o) {
+      hresult_error copy(o);
+      swap(copy);
+    }
+    return *this;
+  }
+  ~hresult_error() override {
+    if (m_info) m_info->Release();
+  }
+
+  HRESULT code() const noexcept { return m_code; }
+  /// UTF-8: the IErrorInfo description, else the standard text of code().
+  const std::string& message() const noexcept { return m_message; }
+  const char* what() const noexcept override { return m_message.c_str(); }
+  const std::string& source() const noexcept { return m_source; }
+  const std::string& help_file() const noexcept { return m_help_file; }
+  DWORD help_context() const noexcept { return m_help_context; }
+  /// The error object the failing call left, if any (not AddRef'd).
+  IErrorInfo* error_info() const noexcept { return m_info; }
+  /// Where the error was raised (check_hresult's caller).
+  const std::source_location& location() const noexcept { return m_where; }
+
+  /// Puts this error back in the thread's error slot (at an ABI boundary):
+  /// the original IErrorInfo when there is one, else a new one with message().
+  void set_error_info() const noexcept {
+    if (m_info)
+      SetErrorInfo(0, m_info);
+    else
+      detail::set_error_info(m_message, m_source);
+  }
+
+ private:
+  void swap(hresult_error& o) noexcept {
+    std::swap(m_code, o.m_code);
+    m_message.swap(o.m_message);
+    m_source.swap(o.m_source);
+    m_help_file.swap(o.m_help_file);
+    std::swap(m_help_context, o.m_help_context);
+    std::swap(m_info, o.m_info);
+    std::swap(m_where, o.m_where);
+  }
+
+  HRESULT m_code;
+  std::string m_message;
+  std::string m_source;
+  std::string m_help_file;
+  DWORD m_help_context = 0;
+  IErrorInfo* m_info = nullptr;  // owned reference
+  std::source_location m_where;
+};
+
+/// Throws hresult_error for `hr`, taking the thread's IErrorInfo.
+[[noreturn]] inline void throw_hresult(HRESULT hr, std::source_location where = std::source_location::current()) {
+  IErrorInfo* info = nullptr;
+  if (GetErrorInfo(0, &info) != S_OK) info = nullptr;
+  throw hresult_error::from_error_info(hr, info, where);
+}
+
+/// Throws hresult_error when `hr` is a failure; returns `hr` otherwise (so
+/// S_FALSE stays visible).
+inline HRESULT check_hresult(HRESULT hr, std::source_location where = std::source_location::current()) {
+  if (hr < 0) [[unlikely]]
+    throw_hresult(hr, where);
+  return hr;
+}
+
+namespace detail {
+
+/// Call only inside catch (...): maps the exception in flight to an HRESULT
+/// and leaves its message in the thread's IErrorInfo. hresult_error keeps its
+/// code; std::bad_alloc is E_OUTOFMEMORY; std::invalid_argument E_INVALIDARG;
+/// std::out_of_range E_BOUNDS; any other exception E_FAIL.
+inline HRESULT to_hresult() noexcept {
+  try {
+    throw;
+  } catch (const hresult_error& e) {
+    e.set_error_info();
+    return e.code();
+  } catch (const std::bad_alloc&) {
+    SetErrorInfo(0, nullptr);
+    return E_OUTOFMEMORY;
+  } catch (const std::invalid_argument& e) {
+    set_error_info(e.what());
+    return E_INVALIDARG;
+  } catch (const std::out_of_range& e) {
+    set_error_info(e.what());
+    return E_BOUNDS;
+  } catch (const std::exception& e) {
+    set_error_info(e.what());
+    return E_FAIL;
+  } catch (...) {
+    set_error_info("unknown exception");
+    return E_FAIL;
+  }
+}
+
+}  // namespace detail
+
+#endif  // COMKIT_HAS_EXCEPTIONS
+
+namespace detail {
+
+/// How a projection call reports failure; exactly two policies. Projected
+/// functions return `error_policy::wrap<T>`: T itself when exceptions are on
+/// (failures throw hresult_error), result<T> when they are off.
+struct throwing_policy {
+  template <typename T>
+  using wrap = T;
+#if COMKIT_HAS_EXCEPTIONS
+  template <typename T>
+  [[noreturn]] static T fail(HRESULT hr) {
+    throw_hresult(hr);
+  }
+#endif
+};
+
+struct returning_policy {
+  template <typename T>
+  using wrap = result<T>;
+  template <typename T>
+  static result<T> fail(HRESULT hr) noexcept {
+    return result<T>::failure(hr);
+  }
+};
+
+#if COMKIT_HAS_EXCEPTIONS
+using error_policy = throwing_policy;
+#else
+using error_policy = returning_policy;
+#endif
+
+}  // namespace detail
+}  // namespace comkit
+
+#endif  // COMKIT_ERROR_H

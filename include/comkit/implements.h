@@ -1,0 +1,862 @@
+// comkit/implements.h - producing COM objects in C++: comkit::implements<>,
+// make / make_self / make_aggregated, get_self, tear-offs. Header-only; part
+// of comkit::comkit. docs/projection.md has the design in prose.
+//
+//   struct widget : comkit::implements<widget, IFoo, IBar> {
+//     HRESULT STDMETHODCALLTYPE Foo() noexcept override { ... }
+//     HRESULT STDMETHODCALLTYPE Bar() noexcept override { ... }
+//   };
+//   comkit::com_ptr<IFoo> p = comkit::make<widget>();
+//
+// Layout of one object, in one allocation made by make<>:
+//   [reference counts][widget: vtable pointers..., implements' fields, widget's fields]
+// The counts sit in front of the object (not inside it) so that memory can
+// outlive the object while weak references to it exist.
+#ifndef COMKIT_IMPLEMENTS_H
+#define COMKIT_IMPLEMENTS_H
+
+#include <comkit/abi/oaidl.h>
+#include <comkit/abi/weakref.h>
+#include <comkit/com_ptr.h>
+#include <comkit/detail/config.h>
+#include <comkit/detail/guid_name.h>
+#include <comkit/detail/meta.h>
+#include <comkit/detail/qi_table.h>
+#include <comkit/detail/type_name.h>
+
+#include <array>
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace comkit {
+
+// ---- Options: marker types in the interface list ---------------------------
+
+/// Non-atomic reference count: for objects used from one thread at a time.
+struct single_threaded {};
+/// No IWeakReferenceSource (saves one vtable pointer per object).
+struct no_weak_ref {};
+/// The class may be created inside an aggregate (make_aggregated,
+/// create_instance with an outer unknown).
+struct aggregatable {};
+/// Answers ISupportErrorInfo: S_OK for each interface in the list.
+struct support_error_info {};
+/// Tear-off T (a comkit::tear_off<T, I, Owner>), created on first
+/// QueryInterface for I and kept until the owner dies. Not thread-safe.
+template <typename T>
+struct cached_tear_off {
+  using type = T;
+  static constexpr int kind = 1;
+};
+/// Like cached_tear_off, safe under concurrent QueryInterface: racing
+/// threads may each build one, exactly one wins and the others are deleted.
+template <typename T>
+struct atomic_tear_off {
+  using type = T;
+  static constexpr int kind = 2;
+};
+/// Tear-off T made anew on every QueryInterface for I, with its own count;
+/// it holds its owner alive until released.
+template <typename T>
+struct disposable_tear_off {
+  using type = T;
+  static constexpr int kind = 3;
+};
+
+template <typename D, typename... Ts>
+class implements;
+
+namespace detail {
+
+template <typename T>
+struct is_option
+    : std::bool_constant<std::is_same_v<T, single_threaded> || std::is_same_v<T, no_weak_ref> ||
+                         std::is_same_v<T, aggregatable> || std::is_same_v<T, support_error_info>> {};
+template <typename T>
+struct is_tear_off_marker : std::false_type {};
+template <typename T>
+struct is_tear_off_marker<cached_tear_off<T>> : std::true_type {};
+template <typename T>
+struct is_tear_off_marker<atomic_tear_off<T>> : std::true_type {};
+template <typename T>
+struct is_tear_off_marker<disposable_tear_off<T>> : std::true_type {};
+template <typename T>
+struct is_interface_arg : std::bool_constant<!is_option<T>::value && !is_tear_off_marker<T>::value> {};
+
+// ---- Reference counts --------------------------------------------------------
+
+/// The counts in front of every object. `weak` counts IWeakReference objects
+/// plus one held by all strong references together; the memory is freed when
+/// it reaches zero.
+template <bool Atomic>
+struct ref_counts {
+  std::atomic<std::uint32_t> strong{1};
+  std::atomic<std::uint32_t> weak{1};
+
+  std::uint32_t add_strong() noexcept { return strong.fetch_add(1, std::memory_order_relaxed) + 1; }
+  std::uint32_t release_strong() noexcept { return strong.fetch_sub(1, std::memory_order_acq_rel) - 1; }
+  /// AddRef unless the object is already gone (count zero).
+  bool try_add_strong() noexcept {
+    std::uint32_t c = strong.load(std::memory_order_relaxed);
+    while (c != 0)
+      if (strong.compare_exchange_weak(c, c + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+    return false;
+  }
+  void add_weak() noexcept { weak.fetch_add(1, std::memory_order_relaxed); }
+  /// True when this was the last weak reference: free the memory.
+  bool release_weak() noexcept { return weak.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+};
+
+template <>
+struct ref_counts<false> {
+  std::uint32_t strong = 1;
+  std::uint32_t weak = 1;
+
+  std::uint32_t add_strong() noexcept { return ++strong; }
+  std::uint32_t release_strong() noexcept { return --strong; }
+  bool try_add_strong() noexcept { return strong != 0 && ++strong != 0; }
+  void add_weak() noexcept { ++weak; }
+  bool release_weak() noexcept { return --weak == 0; }
+};
+
+/// Where the counts and the object sit in their one allocation.
+template <typename D, bool Atomic>
+struct block_layout {
+  using counts = ref_counts<Atomic>;
+  static constexpr std::size_t align = alignof(D) > alignof(counts) ? alignof(D) : alignof(counts);
+  static constexpr std::size_t offset = (sizeof(counts) + alignof(D) - 1) / alignof(D) * alignof(D);
+  static constexpr std::size_t size = offset + sizeof(D);
+  static constexpr bool over_aligned = align > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
+  static void* allocate() noexcept {
+    if constexpr (over_aligned)
+      return ::operator new(size, std::align_val_t{align}, std::nothrow);
+    else
+      return ::operator new(size, std::nothrow);
+  }
+  static void deallocate(void* block) noexcept {
+    if constexpr (over_aligned)
+      ::operator delete(block, std::align_val_t{align});
+    else
+      ::operator delete(block);
+  }
+  static counts* counts_of(const D* d) noexcept {
+    return reinterpret_cast<counts*>(reinterpret_cast<char*>(const_cast<D*>(d)) - offset);  // ABI: make<> put them there
+  }
+};
+
+// ---- Weak references ----------------------------------------------------------
+
+/// The IWeakReference handed out by GetWeakReference: it keeps the owner's
+/// memory (not the object) alive and resurrects a strong reference only
+/// while the object's count is above zero.
+template <bool Atomic>
+class weak_reference final : public IWeakReference {
+ public:
+  weak_reference(ref_counts<Atomic>* counts, IUnknown* identity, void (*free_block)(void*)) noexcept
+      : m_counts(counts), m_identity(identity), m_free_block(free_block) {}
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    if (!ppv) return E_POINTER;
+    if (riid == guid_of<IUnknown>() || riid == guid_of<IWeakReference>()) {
+      *ppv = static_cast<IWeakReference*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override { return m_refs.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() noexcept override {
+    const ULONG left = m_refs.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) {
+      if (m_counts->release_weak()) m_free_block(m_counts);
+      delete this;
+    }
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE Resolve(REFIID riid, IUnknown** out) noexcept override {
+    if (!out) return E_POINTER;
+    *out = nullptr;
+    if (!m_counts->try_add_strong()) return S_OK;  // gone: S_OK with NULL, as Windows
+    const HRESULT hr = m_identity->QueryInterface(riid, reinterpret_cast<void**>(out));  // ABI: [out, iid_is]
+    m_identity->Release();  // the strong reference try_add_strong took
+    return hr;
+  }
+
+ private:
+  std::atomic<ULONG> m_refs{1};
+  ref_counts<Atomic>* m_counts;
+  IUnknown* m_identity;  // valid while try_add_strong succeeds
+  void (*m_free_block)(void*);
+};
+
+/// The IWeakReferenceSource of an implements<> class.
+template <typename Impl>
+struct weak_source_mixin : IWeakReferenceSource {
+  HRESULT STDMETHODCALLTYPE GetWeakReference(IWeakReference** out) noexcept override {
+    return static_cast<Impl*>(this)->get_weak_reference(out);
+  }
+};
+
+/// The ISupportErrorInfo of an implements<> class with support_error_info.
+template <typename Impl>
+struct support_error_info_mixin : ISupportErrorInfo {
+  HRESULT STDMETHODCALLTYPE InterfaceSupportsErrorInfo(REFIID riid) noexcept override {
+    return static_cast<Impl*>(this)->supports_error_info(riid);
+  }
+};
+
+template <typename L>
+struct inherit;
+template <typename... Bases>
+struct inherit<type_list<Bases...>> : Bases... {};
+
+/// Everything implements<D, Ts...> derives from its argument list.
+template <typename D, typename... Ts>
+struct implements_traits {
+  using all = type_list<Ts...>;
+  using user_interfaces = filter_t<is_interface_arg, Ts...>;
+  using tear_off_markers = filter_t<is_tear_off_marker, Ts...>;
+  static constexpr bool atomic = !contains_v<all, single_threaded>;
+  static constexpr bool weak = !contains_v<all, no_weak_ref>;
+  static constexpr bool aggregatable = contains_v<all, comkit::aggregatable>;
+  static constexpr bool error_info = contains_v<all, support_error_info>;
+  static constexpr std::size_t user_count = user_interfaces::size;
+
+  template <typename L, bool Add, typename T>
+  using append_if = std::conditional_t<Add, typename push_back<L, T>::type, L>;
+  /// What the object's vtable pointers are: the user's interfaces, then the
+  /// optional ones, in this order (it is also the order of QI targets).
+  using direct_interfaces =
+      append_if<append_if<user_interfaces, weak, IWeakReferenceSource>, error_info, ISupportErrorInfo>;
+  static constexpr std::size_t direct_count = direct_interfaces::size;
+  static constexpr std::size_t self_target = direct_count;
+  static constexpr std::size_t tear_off_target = direct_count + 1;
+};
+
+template <typename L, std::size_t I>
+struct at;
+template <typename T, typename... Ts>
+struct at<type_list<T, Ts...>, 0> {
+  using type = T;
+};
+template <typename T, typename... Ts, std::size_t I>
+struct at<type_list<T, Ts...>, I> : at<type_list<Ts...>, I - 1> {};
+
+// ---- The QI table of a class ---------------------------------------------------
+
+template <typename I>
+constexpr std::size_t chain_length() noexcept {
+  return base_chain<I>::type::size;
+}
+
+/// The private IID by which an implements<> object of type D recognises
+/// itself (try_get_self): a name-based GUID of D's type name.
+template <typename D>
+inline constexpr GUID self_iid = [] {
+  constexpr std::string_view name = type_name<D>();
+  std::array<std::uint8_t, name.size()> bytes{};
+  for (std::size_t i = 0; i < name.size(); ++i) bytes[i] = static_cast<std::uint8_t>(name[i]);
+  // Namespace of comkit's private self IIDs.
+  constexpr guid_fields ns{0x8e4a1d27, 0x3c6b, 0x4f0e, {0x9a, 0x51, 0x63, 0x6f, 0x6d, 0x6b, 0x69, 0x74}};
+  const guid_fields f = guid_v5(ns, bytes.data(), bytes.size());
+  return GUID{f.data1, f.data2, f.data3, {f.data4[0], f.data4[1], f.data4[2], f.data4[3], f.data4[4], f.data4[5], f.data4[6], f.data4[7]}};
+}();
+
+template <typename Traits, typename D>
+struct qi_entries {
+  template <typename L>
+  struct chains_length;
+  template <typename... I>
+  struct chains_length<type_list<I...>> : std::integral_constant<std::size_t, (chain_length<I>() + ... + 0)> {};
+  template <typename L>
+  struct tear_interfaces_length;
+  template <typename... M>
+  struct tear_interfaces_length<type_list<M...>>
+      : std::integral_constant<std::size_t, (chain_length<typename M::type::interface_type>() + ... + 0)> {};
+
+  static constexpr std::size_t capacity = 2 + chains_length<typename Traits::direct_interfaces>::value +
+                                          tear_interfaces_length<typename Traits::tear_off_markers>::value;
+
+  struct collected {
+    std::array<qi_entry, capacity> entries{};
+    std::size_t count = 0;
+    constexpr void add(const GUID& iid, std::size_t target) {
+      for (std::size_t i = 0; i < count; ++i)
+        if (entries[i].iid == iid) return;  // first claim wins (a base shared by two interfaces)
+      entries[count++] = qi_entry{iid, static_cast<std::uint8_t>(target)};
+    }
+    template <typename... I>
+    constexpr void add_chain(type_list<I...>, std::size_t target) {
+      (add(guid_of<I>(), target), ...);
+    }
+  };
+
+  static constexpr collected collect() {
+    collected c;
+    c.add(guid_of<IUnknown>(), 0);  // identity: the first interface's vtable
+    [&]<typename... I>(type_list<I...>) {
+      std::size_t k = 0;
+      (c.add_chain(typename base_chain<I>::type{}, k++), ...);
+    }(typename Traits::direct_interfaces{});
+    c.add(self_iid<D>, Traits::self_target);
+    [&]<typename... M>(type_list<M...>) {
+      std::size_t j = Traits::tear_off_target;
+      (c.add_chain(typename base_chain<typename M::type::interface_type>::type{}, j++), ...);
+    }(typename Traits::tear_off_markers{});
+    return c;
+  }
+
+  static constexpr collected list = collect();
+  static_assert(Traits::tear_off_target + Traits::tear_off_markers::size < qi_miss, "too many interfaces");
+  static constexpr auto table = make_qi_table<qi_bucket_count(list.count)>(list.entries, list.count);
+};
+
+/// Set by make_aggregated for the constructor of the object it creates.
+inline thread_local IUnknown* pending_outer = nullptr;
+
+template <typename D>
+struct final_release_deleter {
+  void operator()(D* p) const noexcept { D::implements_type::destroy_now(p); }
+};
+
+}  // namespace detail
+
+/// What final_release receives: owning the object whose count reached zero.
+/// Resetting (or destroying) it destroys the object; keeping it defers that.
+template <typename D>
+using final_release_ptr = std::unique_ptr<D, detail::final_release_deleter<D>>;
+
+namespace detail {
+/// Deletes a tear-off of exactly type X, which need not have a virtual
+/// destructor (tear-offs are created by exact type and never deleted through
+/// a base).
+template <typename X>
+void delete_tear_off(X* x) noexcept {
+  x->~X();
+  ::operator delete(static_cast<void*>(x));
+}
+}  // namespace detail
+
+/// The base of a tear-off: an interface I implemented by a separate small
+/// object Self that shares its Owner's identity. Self must be default
+/// constructible; owner() reaches the object it belongs to.
+template <typename Self, typename I, typename Owner>
+class tear_off : public I {
+ public:
+  using interface_type = I;
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    return m_owner->QueryInterface(riid, ppv);  // identity: the owner answers for the tear-off
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
+    if (!m_disposable) return m_owner->AddRef();
+    return m_refs.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+  ULONG STDMETHODCALLTYPE Release() noexcept override {
+    if (!m_disposable) return m_owner->Release();
+    const ULONG left = m_refs.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) {
+      Owner* owner = m_owner;
+      detail::delete_tear_off(static_cast<Self*>(this));
+      owner->Release();  // the reference a disposable tear-off holds on its owner
+    }
+    return left;
+  }
+
+ protected:
+  Owner& owner() const noexcept { return *m_owner; }
+
+ private:
+  template <typename, typename...>
+  friend class implements;
+  Owner* m_owner = nullptr;
+  std::atomic<ULONG> m_refs{1};
+  bool m_disposable = false;
+};
+
+namespace detail {
+/// The base classes of implements<D, Ts...>: the user's interfaces, then the
+/// mixins that implement IWeakReferenceSource and ISupportErrorInfo.
+template <typename D, typename... Ts>
+using implements_bases = inherit<typename implements_traits<D, Ts...>::template append_if<
+    typename implements_traits<D, Ts...>::template append_if<typename implements_traits<D, Ts...>::user_interfaces,
+                                                             implements_traits<D, Ts...>::weak,
+                                                             weak_source_mixin<implements<D, Ts...>>>,
+    implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>>;
+}  // namespace detail
+
+template <typename D, typename... Ts>
+class implements : public detail::implements_bases<D, Ts...> {
+ public:
+  using traits = detail::implements_traits<D, Ts...>;
+
+ private:
+  using user_interfaces = typename traits::user_interfaces;
+  using direct_interfaces = typename traits::direct_interfaces;
+  using tear_off_markers = typename traits::tear_off_markers;
+  using layout = detail::block_layout<D, traits::atomic>;
+
+  static_assert(traits::user_count > 0, "implements<> needs at least one interface");
+  template <typename L>
+  struct checks;
+  template <typename... I>
+  struct checks<detail::type_list<I...>> {
+    static_assert(detail::all_distinct_v<I...>, "implements<>: an interface is listed twice");
+    static_assert((std::is_base_of_v<IUnknown, I> && ...), "implements<>: every interface must derive from IUnknown");
+    static_assert((!std::is_same_v<I, IUnknown> && ...), "implements<>: IUnknown is implied; do not list it");
+    static_assert((has_iid<I> && ...), "implements<>: every interface needs an IID (COMKIT_DECLARE_IID)");
+    static constexpr bool ok = true;
+  };
+  static_assert(checks<user_interfaces>::ok);
+
+ public:
+  using implements_type = implements;
+  using first_interface = typename detail::front<user_interfaces>::type;
+
+  // ---- IUnknown (for every interface of the object) ----
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    if constexpr (traits::aggregatable)
+      if (m_outer) return m_outer->QueryInterface(riid, ppv);
+    return query_non_delegating(riid, ppv);
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
+    if constexpr (traits::aggregatable)
+      if (m_outer) return m_outer->AddRef();
+    return counts().add_strong();
+  }
+  ULONG STDMETHODCALLTYPE Release() noexcept override {
+    if constexpr (traits::aggregatable)
+      if (m_outer) return m_outer->Release();
+    return release_non_delegating();
+  }
+  /// QueryInterface(&p): the IID from p's type.
+  template <typename Q>
+  HRESULT QueryInterface(Q** pp) noexcept {
+    return QueryInterface(guid_of<Q>(), reinterpret_cast<void**>(pp));  // ABI: [out] Q* as void**
+  }
+
+  /// The IUnknown that speaks for the object: the outer unknown when it is
+  /// aggregated, else its own identity. Not AddRef'd.
+  IUnknown* controlling_unknown() noexcept {
+    if constexpr (traits::aggregatable)
+      if (m_outer) return m_outer;
+    return identity();
+  }
+
+ protected:
+  implements() noexcept {
+    if constexpr (traits::aggregatable) m_outer = std::exchange(detail::pending_outer, nullptr);
+  }
+  ~implements() { destroy_tear_offs(std::make_index_sequence<tear_off_markers::size>{}); }
+  implements(const implements&) = delete;
+  implements& operator=(const implements&) = delete;
+
+ private:
+  template <typename>
+  friend struct detail::weak_source_mixin;
+  template <typename>
+  friend struct detail::support_error_info_mixin;
+  template <typename>
+  friend struct detail::final_release_deleter;
+
+  using entries = detail::qi_entries<traits, D>;
+
+  D* derived() noexcept { return static_cast<D*>(this); }
+  IUnknown* identity() noexcept { return static_cast<first_interface*>(derived()); }
+  typename layout::counts& counts() noexcept { return *layout::counts_of(derived()); }
+
+  using bases = detail::implements_bases<D, Ts...>;
+  // Every interface (and mixin) base is one vtable pointer, and bases are laid
+  // out in declaration order (Itanium C++ ABI 2.4; MSVC agrees for
+  // single-pointer bases), so the k-th interface is k pointers into `bases`.
+  static_assert(sizeof(bases) == traits::direct_count * sizeof(void*),
+                "implements<>: interfaces must be pure vtables (no data members)");
+
+  // The pointer for direct target k: the k-th interface in direct_interfaces.
+  void* direct_pointer(std::size_t k) noexcept {
+    // ABI: base k sits k vtable pointers after the first (checked in implements_test.cpp)
+    return reinterpret_cast<void**>(static_cast<bases*>(this)) + k;
+  }
+
+ public:
+  /// The interface pointer the object hands out for its k-th direct interface;
+  /// exposed for the layout test only.
+  template <std::size_t K>
+  static bool layout_matches(D* d) noexcept {
+    return d->direct_pointer(K) ==
+           static_cast<void*>(static_cast<typename detail::at<direct_interfaces, K>::type*>(d));
+  }
+
+ private:
+  void add_ref_handed_out() noexcept {
+    if constexpr (traits::aggregatable)
+      if (m_outer) {
+        m_outer->AddRef();  // interfaces of an aggregated object count on the outer
+        return;
+      }
+    counts().add_strong();
+  }
+
+  HRESULT query_non_delegating(REFIID riid, void** ppv) noexcept {
+    if (!ppv) [[unlikely]]
+      return E_POINTER;
+    if constexpr (traits::aggregatable)
+      if (m_outer && riid == guid_of<IUnknown>()) {  // the inner's own, non-delegating IUnknown
+        *ppv = static_cast<IUnknown*>(&m_inner_unknown);
+        counts().add_strong();
+        return S_OK;
+      }
+    const std::uint8_t t = entries::table.find(riid);
+    if (t < traits::direct_count) [[likely]] {
+      if constexpr (traits::aggregatable && traits::weak)
+        if (m_outer && t == traits::user_count) return miss(riid, ppv);  // weak references are the outer's
+      *ppv = direct_pointer(t);
+      add_ref_handed_out();
+      return S_OK;
+    }
+    return query_special(t, riid, ppv);
+  }
+
+  HRESULT query_special(std::uint8_t t, REFIID riid, void** ppv) noexcept {
+    if (t == traits::self_target) {
+      *ppv = derived();  // only for try_get_self, which knows this is a D*
+      add_ref_handed_out();
+      return S_OK;
+    }
+    if constexpr (tear_off_markers::size > 0)
+      if (t != detail::qi_miss)
+        return query_tear_off(t - traits::tear_off_target, ppv, std::make_index_sequence<tear_off_markers::size>{});
+    return miss(riid, ppv);
+  }
+
+  HRESULT miss(REFIID riid, void** ppv) noexcept {
+    if constexpr (requires(D& d, const GUID& g, void** p) {
+                    { d.resolve_interface(g, p) } -> std::same_as<HRESULT>;
+                  }) {
+      *ppv = nullptr;
+      return derived()->resolve_interface(riid, ppv);
+    } else {
+      *ppv = nullptr;
+      return E_NOINTERFACE;
+    }
+  }
+
+  // ---- Tear-offs ----
+
+  template <typename M>
+  struct tear_slot {
+    using type = typename M::type*;  // cached: plain pointer
+  };
+  template <typename T>
+  struct tear_slot<atomic_tear_off<T>> {
+    using type = std::atomic<T*>;
+  };
+  template <typename T>
+  struct tear_slot<disposable_tear_off<T>> {
+    struct type {};
+  };
+  template <typename L>
+  struct tear_slots;
+  template <typename... M>
+  struct tear_slots<detail::type_list<M...>> {
+    using type = std::tuple<typename tear_slot<M>::type...>;
+  };
+
+  template <typename X>
+  X* new_tear_off(bool disposable) noexcept {
+#if COMKIT_HAS_EXCEPTIONS
+    void* mem = ::operator new(sizeof(X), std::nothrow);  // paired with delete_tear_off
+    if (!mem) return nullptr;
+    X* x = nullptr;
+    try {
+      x = ::new (mem) X;
+    } catch (...) {
+      ::operator delete(mem);
+      return nullptr;
+    }
+#else
+    void* mem = ::operator new(sizeof(X), std::nothrow);
+    if (!mem) return nullptr;
+    X* x = ::new (mem) X;
+#endif
+    x->m_owner = derived();
+    x->m_disposable = disposable;
+    return x;
+  }
+
+  template <std::size_t J>
+  HRESULT query_tear_off_at(void** ppv) noexcept {
+    using M = typename detail::at<tear_off_markers, J>::type;
+    using X = typename M::type;
+    using I = typename X::interface_type;
+    static_assert(std::is_base_of_v<tear_off<X, I, D>, X>, "a tear-off derives from comkit::tear_off<Self, I, Owner>");
+    X* x = nullptr;
+    if constexpr (M::kind == 3) {
+      x = new_tear_off<X>(true);
+      if (!x) return *ppv = nullptr, E_OUTOFMEMORY;
+      AddRef();  // held by the tear-off until its last Release
+      *ppv = static_cast<I*>(x);
+      return S_OK;
+    } else if constexpr (M::kind == 1) {
+      X*& slot = std::get<J>(m_tear_offs);
+      if (!slot && !(slot = new_tear_off<X>(false))) return *ppv = nullptr, E_OUTOFMEMORY;
+      x = slot;
+    } else {
+      std::atomic<X*>& slot = std::get<J>(m_tear_offs);
+      x = slot.load(std::memory_order_acquire);
+      if (!x) {
+        X* fresh = new_tear_off<X>(false);
+        if (!fresh) return *ppv = nullptr, E_OUTOFMEMORY;
+        if (slot.compare_exchange_strong(x, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
+          x = fresh;
+        else
+          detail::delete_tear_off(fresh);  // another thread's won
+      }
+    }
+    AddRef();  // a cached tear-off counts on its owner
+    *ppv = static_cast<I*>(x);
+    return S_OK;
+  }
+
+  template <std::size_t... J>
+  HRESULT query_tear_off(std::size_t j, void** ppv, std::index_sequence<J...>) noexcept {
+    HRESULT hr = E_NOINTERFACE;
+    ((j == J ? (hr = query_tear_off_at<J>(ppv), 0) : 0), ...);
+    return hr;
+  }
+
+  template <std::size_t... J>
+  void destroy_tear_offs(std::index_sequence<J...>) noexcept {
+    (
+        [&] {
+          using M = typename detail::at<tear_off_markers, J>::type;
+          if constexpr (M::kind == 1) {
+            if (auto* x = std::get<J>(m_tear_offs)) detail::delete_tear_off(x);
+          } else if constexpr (M::kind == 2) {
+            if (auto* x = std::get<J>(m_tear_offs).load(std::memory_order_acquire)) detail::delete_tear_off(x);
+          }
+        }(),
+        ...);
+  }
+
+  // ---- Lifetime ----
+
+  ULONG release_non_delegating() noexcept {
+    const std::uint32_t left = counts().release_strong();
+    if (left == 0) destroy();
+    return left;
+  }
+
+  void destroy() noexcept {
+    if constexpr (requires { D::final_release(std::declval<final_release_ptr<D>>()); })
+      D::final_release(final_release_ptr<D>(derived()));
+    else
+      destroy_now(derived());
+  }
+
+  static void destroy_now(D* self) noexcept {
+    auto* counts = layout::counts_of(self);
+    self->~D();
+    if (counts->release_weak()) layout::deallocate(counts);
+  }
+
+  HRESULT get_weak_reference(IWeakReference** out) noexcept {
+    if (!out) return E_POINTER;
+    auto* w = new (std::nothrow) detail::weak_reference<traits::atomic>(&counts(), identity(), &layout::deallocate);
+    *out = w;
+    if (!w) return E_OUTOFMEMORY;
+    counts().add_weak();
+    return S_OK;
+  }
+
+  HRESULT supports_error_info(REFIID riid) noexcept {
+    if (riid == guid_of<IUnknown>()) return S_FALSE;
+    return entries::table.find(riid) < traits::user_count ? S_OK : S_FALSE;
+  }
+
+  // The non-delegating IUnknown an aggregated object gives its outer.
+  struct inner_unknown final : IUnknown {
+    implements* self;
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+      return self->query_non_delegating(riid, ppv);
+    }
+    ULONG STDMETHODCALLTYPE AddRef() noexcept override { return self->counts().add_strong(); }
+    ULONG STDMETHODCALLTYPE Release() noexcept override { return self->release_non_delegating(); }
+  };
+  struct no_inner {};
+  struct no_outer {};  // a type of its own: two empty members of one type cannot share an address
+
+  [[no_unique_address]] std::conditional_t<traits::aggregatable, IUnknown*, no_outer> m_outer{};
+  [[no_unique_address]] std::conditional_t<traits::aggregatable, inner_unknown, no_inner> m_inner_unknown = make_inner();
+  [[no_unique_address]] typename tear_slots<tear_off_markers>::type m_tear_offs{};
+
+  auto make_inner() noexcept {
+    if constexpr (traits::aggregatable) {
+      inner_unknown u;
+      u.self = this;
+      return u;
+    } else {
+      return no_inner{};
+    }
+  }
+
+ public:
+  /// For make_aggregated: the non-delegating IUnknown (not AddRef'd).
+  IUnknown* non_delegating_unknown() noexcept
+    requires traits::aggregatable
+  {
+    return &m_inner_unknown;
+  }
+};
+
+// ---- Creation ------------------------------------------------------------------
+
+/// Allocates counts and object in one block and constructs D. Null when
+/// memory runs out (constructor exceptions propagate).
+template <typename D, typename... Args>
+D* detail_create(IUnknown* outer, Args&&... args) {
+  using impl = typename D::implements_type;
+  using layout = detail::block_layout<D, impl::traits::atomic>;
+  void* block = layout::allocate();
+  if (!block) return nullptr;
+  new (block) typename layout::counts();
+  void* at = static_cast<char*>(block) + layout::offset;
+  if constexpr (impl::traits::aggregatable) detail::pending_outer = outer;
+#if COMKIT_HAS_EXCEPTIONS
+  try {
+    return new (at) D(std::forward<Args>(args)...);
+  } catch (...) {
+    if constexpr (impl::traits::aggregatable) detail::pending_outer = nullptr;
+    layout::deallocate(block);
+    throw;
+  }
+#else
+  return new (at) D(std::forward<Args>(args)...);
+#endif
+}
+
+/// Creates a D and returns its first interface. Throws std::bad_alloc when
+/// memory runs out (without exceptions: a result, E_OUTOFMEMORY).
+template <typename D, typename... Args>
+auto make(Args&&... args) -> detail::error_policy::wrap<com_ptr<typename D::first_interface>> {
+  using I = typename D::first_interface;
+  D* d = detail_create<D>(nullptr, std::forward<Args>(args)...);
+  if (!d) {
+#if COMKIT_HAS_EXCEPTIONS
+    throw std::bad_alloc();
+#else
+    return result<com_ptr<I>>::failure(E_OUTOFMEMORY);
+#endif
+  }
+  return com_ptr<I>(static_cast<I*>(d), take_ownership);
+}
+
+/// Creates a D and returns a com_ptr to the implementation itself.
+template <typename D, typename... Args>
+auto make_self(Args&&... args) -> detail::error_policy::wrap<com_ptr<D>> {
+  D* d = detail_create<D>(nullptr, std::forward<Args>(args)...);
+  if (!d) {
+#if COMKIT_HAS_EXCEPTIONS
+    throw std::bad_alloc();
+#else
+    return result<com_ptr<D>>::failure(E_OUTOFMEMORY);
+#endif
+  }
+  return com_ptr<D>(d, take_ownership);
+}
+
+/// The implementation behind an interface pointer of a D (unchecked: `p` must
+/// point into a D; for IUnknown, at its identity). Not AddRef'd.
+template <typename D, typename I>
+D* get_self(I* p) noexcept {
+  if constexpr (std::is_same_v<I, IUnknown>)
+    return static_cast<D*>(reinterpret_cast<typename D::first_interface*>(p));  // ABI: identity is the first interface
+  else
+    return static_cast<D*>(p);
+}
+template <typename D, typename I>
+D* get_self(const com_ptr<I>& p) noexcept {
+  return get_self<D>(p.get());
+}
+
+/// The implementation behind `p` if the object is a comkit D, else null.
+/// Asks the object for D's private IID, so it works for any interface
+/// pointer, also one that came through other code. Not AddRef'd.
+template <typename D, typename I>
+D* try_get_self(I* p) noexcept {
+  if (!p) return nullptr;
+  void* self = nullptr;
+  if (p->QueryInterface(detail::self_iid<D>, &self) != S_OK || !self) return nullptr;
+  p->Release();  // drop the reference the query added (same object); p's keeps it alive
+  return static_cast<D*>(self);
+}
+template <typename D, typename I>
+D* try_get_self(const com_ptr<I>& p) noexcept {
+  return try_get_self<D>(p.get());
+}
+
+/// Creates a D inside the aggregate whose controlling unknown is `outer`
+/// (not AddRef'd: the inner never holds its outer) and returns the inner's
+/// non-delegating IUnknown, which the outer keeps and queries for the
+/// interfaces it exposes. D must list comkit::aggregatable.
+template <typename D, typename... Args>
+auto make_aggregated(IUnknown* outer, Args&&... args) -> detail::error_policy::wrap<com_ptr<IUnknown>> {
+  static_assert(D::implements_type::traits::aggregatable, "make_aggregated needs comkit::aggregatable in the list");
+  D* d = detail_create<D>(outer, std::forward<Args>(args)...);
+  if (!d) {
+#if COMKIT_HAS_EXCEPTIONS
+    throw std::bad_alloc();
+#else
+    return result<com_ptr<IUnknown>>::failure(E_OUTOFMEMORY);
+#endif
+  }
+  return com_ptr<IUnknown>(d->non_delegating_unknown(), take_ownership);
+}
+
+/// What a class factory's CreateInstance does for D, with COM's rules: an
+/// outer unknown needs an aggregatable D (else CLASS_E_NOAGGREGATION) and
+/// riid IID_IUnknown (else CLASS_E_NOAGGREGATION); the object's exceptions and
+/// allocation failure become HRESULTs. Never throws.
+template <typename D>
+HRESULT create_instance(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+  if (!ppv) return E_POINTER;
+  *ppv = nullptr;
+#if COMKIT_HAS_EXCEPTIONS
+  try {
+#endif
+    if (outer) {
+      if constexpr (!D::implements_type::traits::aggregatable) {
+        return CLASS_E_NOAGGREGATION;
+      } else {
+        if (riid != guid_of<IUnknown>()) return CLASS_E_NOAGGREGATION;
+        D* d = detail_create<D>(outer);
+        if (!d) return E_OUTOFMEMORY;
+        *ppv = d->non_delegating_unknown();
+        return S_OK;
+      }
+    }
+    D* d = detail_create<D>(nullptr);
+    if (!d) return E_OUTOFMEMORY;
+    const HRESULT hr = d->QueryInterface(riid, ppv);
+    d->Release();
+    return hr;
+#if COMKIT_HAS_EXCEPTIONS
+  } catch (...) {
+    return detail::to_hresult();
+  }
+#endif
+}
+
+}  // namespace comkit
+
+#endif  // COMKIT_IMPLEMENTS_H
