@@ -101,7 +101,16 @@ struct ref_counts {
   std::atomic<std::uint32_t> weak{1};
 
   std::uint32_t add_strong() noexcept { return strong.fetch_add(1, std::memory_order_relaxed) + 1; }
-  std::uint32_t release_strong() noexcept { return strong.fetch_sub(1, std::memory_order_acq_rel) - 1; }
+  std::uint32_t release_strong() noexcept {
+    // The sole strong reference with no weak ones: nobody else can reach the
+    // object, so the last release needs no read-modify-write (the acquire
+    // loads order it after every other thread's earlier releases).
+    if (strong.load(std::memory_order_acquire) == 1 && weak.load(std::memory_order_acquire) == 1) {
+      strong.store(0, std::memory_order_relaxed);
+      return 0;
+    }
+    return strong.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  }
   /// AddRef unless the object is already gone (count zero).
   bool try_add_strong() noexcept {
     std::uint32_t c = strong.load(std::memory_order_relaxed);
@@ -110,8 +119,11 @@ struct ref_counts {
     return false;
   }
   void add_weak() noexcept { weak.fetch_add(1, std::memory_order_relaxed); }
-  /// True when this was the last weak reference: free the memory.
-  bool release_weak() noexcept { return weak.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+  /// True when this was the last weak reference: free the memory. The
+  /// caller holds one unit, so reading 1 means it is the last.
+  bool release_weak() noexcept {
+    return weak.load(std::memory_order_acquire) == 1 || weak.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  }
 };
 
 template <>
@@ -135,11 +147,20 @@ struct block_layout {
   static constexpr std::size_t size = offset + sizeof(D);
   static constexpr bool over_aligned = align > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
-  static void* allocate() noexcept {
+  /// With exceptions, throws std::bad_alloc (the nothrow form costs a
+  /// try/catch inside the library on every call); without, returns null.
+  static void* allocate() {
+#if COMKIT_HAS_EXCEPTIONS
+    if constexpr (over_aligned)
+      return ::operator new(size, std::align_val_t{align});
+    else
+      return ::operator new(size);
+#else
     if constexpr (over_aligned)
       return ::operator new(size, std::align_val_t{align}, std::nothrow);
     else
       return ::operator new(size, std::nothrow);
+#endif
   }
   static void deallocate(void* block) noexcept {
     if constexpr (over_aligned)
@@ -457,7 +478,14 @@ class implements : public detail::implements_bases<D, Ts...> {
   implements() noexcept {
     if constexpr (traits::aggregatable) m_outer = std::exchange(detail::pending_outer, nullptr);
   }
-  ~implements() { destroy_tear_offs(std::make_index_sequence<tear_off_markers::size>{}); }
+  // Trivial unless there are tear-offs to delete, so that destroying an
+  // object costs no more than its own fields' destructors.
+  ~implements() = default;
+  ~implements()
+    requires(tear_off_markers::size > 0)
+  {
+    destroy_tear_offs(std::make_index_sequence<tear_off_markers::size>{});
+  }
   implements(const implements&) = delete;
   implements& operator=(const implements&) = delete;
 
@@ -721,8 +749,9 @@ class implements : public detail::implements_bases<D, Ts...> {
 
 // ---- Creation ------------------------------------------------------------------
 
-/// Allocates counts and object in one block and constructs D. Null when
-/// memory runs out (constructor exceptions propagate).
+/// Allocates counts and object in one block and constructs D. When memory
+/// runs out: std::bad_alloc with exceptions, null without (constructor
+/// exceptions propagate).
 template <typename D, typename... Args>
 D* detail_create(IUnknown* outer, Args&&... args) {
   using impl = typename D::implements_type;
@@ -746,7 +775,8 @@ D* detail_create(IUnknown* outer, Args&&... args) {
 }
 
 /// Creates a D and returns its first interface. Throws std::bad_alloc when
-/// memory runs out (without exceptions: a result, E_OUTOFMEMORY).
+/// memory runs out, or what D's constructor throws (without exceptions: a
+/// result, E_OUTOFMEMORY).
 template <typename D, typename... Args>
 auto make(Args&&... args) -> detail::error_policy::wrap<com_ptr<typename D::first_interface>> {
   using I = typename D::first_interface;

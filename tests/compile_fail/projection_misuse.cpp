@@ -1,0 +1,39 @@
+// Must not compile: misuses of the C++ projection (COMKIT_FAIL selects which;
+// 0 is the control that must compile).
+#include <comkit/comkit.h>
+
+struct IOne : IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE One() = 0;
+};
+COMKIT_DECLARE_IID(IOne, "0F0E0D0C-0B0A-4908-8706-050403020100")
+struct ITwo : IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Two() = 0;
+};
+struct not_an_interface {};
+
+#if COMKIT_FAIL == 0
+struct ok_class : comkit::implements<ok_class, IOne> {
+  HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
+};
+void use(comkit::com_ptr<IOne> p) { (void)p.as<IUnknown>(); }
+#elif COMKIT_FAIL == 1
+struct twice : comkit::implements<twice, IOne, IOne> {  // duplicate interface
+  HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
+};
+void use() { (void)comkit::make<twice>(); }
+#elif COMKIT_FAIL == 2
+void use(comkit::com_ptr<IOne> p) { (void)p.as<not_an_interface>(); }  // as<> on a non-interface
+#elif COMKIT_FAIL == 3
+void use(comkit::com_ptr<IOne> p) { (void)p.as<ITwo>(); }  // an interface without an IID
+#elif COMKIT_FAIL == 4
+struct no_iid : comkit::implements<no_iid, ITwo> {  // implementing an interface without an IID
+  HRESULT STDMETHODCALLTYPE Two() noexcept override { return S_OK; }
+};
+void use() { (void)comkit::make<no_iid>(); }
+#elif COMKIT_FAIL == 5
+struct with_unknown : comkit::implements<with_unknown, IUnknown, IOne> {  // IUnknown is implied
+  HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
+};
+void use() { (void)comkit::make<with_unknown>(); }
+#endif
+int main() { return 0; }
