@@ -44,7 +44,7 @@ struct single_threaded {};
 /// No IWeakReferenceSource (saves one vtable pointer per object).
 struct no_weak_ref {};
 /// The class may be created inside an aggregate (make_aggregated,
-/// create_instance with an outer unknown).
+/// create_instance_of with an outer unknown).
 struct aggregatable {};
 /// Answers ISupportErrorInfo: S_OK for each interface in the list.
 struct support_error_info {};
@@ -858,7 +858,7 @@ auto make_aggregated(IUnknown* outer, Args&&... args) -> detail::error_policy::w
 /// riid IID_IUnknown (else CLASS_E_NOAGGREGATION); the object's exceptions and
 /// allocation failure become HRESULTs. Never throws.
 template <typename D>
-HRESULT create_instance(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept {
   if (!ppv) return E_POINTER;
   *ppv = nullptr;
 #if COMKIT_HAS_EXCEPTIONS

@@ -89,13 +89,13 @@ TEST(Aggregation, CreateInstanceRules) {
   IUnknown* outer_unknown = static_cast<IDelta*>(&controlling);
   void* out = reinterpret_cast<void*>(1);
   // Aggregating asks for IUnknown only.
-  EXPECT_EQ(comkit::create_instance<inner>(outer_unknown, comkit::guid_of<IEpsilon>(), &out), CLASS_E_NOAGGREGATION);
+  EXPECT_EQ(comkit::create_instance_of<inner>(outer_unknown, comkit::guid_of<IEpsilon>(), &out), CLASS_E_NOAGGREGATION);
   EXPECT_EQ(out, nullptr);
-  ASSERT_EQ(comkit::create_instance<inner>(outer_unknown, IID_IUnknown, &out), S_OK);
+  ASSERT_EQ(comkit::create_instance_of<inner>(outer_unknown, IID_IUnknown, &out), S_OK);
   static_cast<IUnknown*>(out)->Release();
   EXPECT_EQ(g_inner_alive, 0);
   // Without an outer it is an ordinary object.
-  ASSERT_EQ(comkit::create_instance<inner>(nullptr, comkit::guid_of<IEpsilon>(), &out), S_OK);
+  ASSERT_EQ(comkit::create_instance_of<inner>(nullptr, comkit::guid_of<IEpsilon>(), &out), S_OK);
   EXPECT_TRUE(comkit::com_ptr<IEpsilon>(static_cast<IEpsilon*>(out), comkit::take_ownership).try_as<IWeakReferenceSource>());
   EXPECT_EQ(controlling.balance(), 0);
   EXPECT_EQ(g_inner_alive, 0);

@@ -254,23 +254,23 @@ struct throws_in_ctor : comkit::implements<throws_in_ctor, IDelta> {
 TEST(Implements, ConstructorExceptionsFreeTheBlock) {
   EXPECT_THROW(comkit::make<throws_in_ctor>(), std::runtime_error);  // LSan reports a leak otherwise
   void* out = reinterpret_cast<void*>(1);
-  EXPECT_EQ(comkit::create_instance<throws_in_ctor>(nullptr, IID_IUnknown, &out), E_FAIL);
+  EXPECT_EQ(comkit::create_instance_of<throws_in_ctor>(nullptr, IID_IUnknown, &out), E_FAIL);
   EXPECT_EQ(out, nullptr);
 }
 
 TEST(Implements, CreateInstanceFollowsFactoryRules) {
   void* out = nullptr;
-  EXPECT_EQ(comkit::create_instance<widget>(nullptr, comkit::guid_of<IDelta>(), &out), S_OK);
+  EXPECT_EQ(comkit::create_instance_of<widget>(nullptr, comkit::guid_of<IDelta>(), &out), S_OK);
   ASSERT_NE(out, nullptr);
   EXPECT_EQ(ref_count(static_cast<IDelta*>(out)), 1u);
   static_cast<IDelta*>(out)->Release();
   out = reinterpret_cast<void*>(1);
-  EXPECT_EQ(comkit::create_instance<widget>(nullptr, comkit::guid_of<INever>(), &out), E_NOINTERFACE);
+  EXPECT_EQ(comkit::create_instance_of<widget>(nullptr, comkit::guid_of<INever>(), &out), E_NOINTERFACE);
   EXPECT_EQ(out, nullptr);
   test::counting_unknown outer;
-  EXPECT_EQ(comkit::create_instance<widget>(&outer, IID_IUnknown, &out), CLASS_E_NOAGGREGATION);
+  EXPECT_EQ(comkit::create_instance_of<widget>(&outer, IID_IUnknown, &out), CLASS_E_NOAGGREGATION);
   EXPECT_EQ(out, nullptr);
-  EXPECT_EQ(comkit::create_instance<widget>(nullptr, IID_IUnknown, nullptr), E_POINTER);
+  EXPECT_EQ(comkit::create_instance_of<widget>(nullptr, IID_IUnknown, nullptr), E_POINTER);
   EXPECT_EQ(outer.balance(), 0);
 }
 

@@ -51,7 +51,7 @@ TEST(NoExceptions, ResultBasics) {
 
 TEST(NoExceptions, CreateInstanceAndAggregation) {
   void* out = nullptr;
-  EXPECT_EQ(comkit::create_instance<plain>(nullptr, comkit::guid_of<IEpsilon>(), &out), S_OK);
+  EXPECT_EQ(comkit::create_instance_of<plain>(nullptr, comkit::guid_of<IEpsilon>(), &out), S_OK);
   static_cast<IEpsilon*>(out)->Release();
   comkit::result<com_ptr<IDelta>> host = comkit::make<plain>();
   ASSERT_TRUE(host.ok());
