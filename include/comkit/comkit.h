@@ -6,12 +6,14 @@
 
 #include <objbase.h>
 #include <comkit/abi/extensions.h>
+#include <comkit/activation.h>
 #include <comkit/com_ptr.h>
 #include <comkit/error.h>
 #include <comkit/guid.h>
 #include <comkit/hresult.h>
 #include <comkit/implements.h>
 #include <comkit/result.h>
+#include <comkit/server.h>
 #include <comkit/weak_ref.h>
 
 #endif  // COMKIT_COMKIT_H

@@ -282,7 +282,7 @@ constexpr std::size_t chain_length() noexcept {
 /// The private IID by which an implements<> object of type D recognises
 /// itself (try_get_self): a name-based GUID of D's type name.
 template <typename D>
-inline constexpr GUID self_iid = [] {
+COMKIT_IMPL_HIDDEN inline constexpr GUID self_iid = [] {
   constexpr std::string_view name = type_name<D>();
   std::array<std::uint8_t, name.size()> bytes{};
   for (std::size_t i = 0; i < name.size(); ++i) bytes[i] = static_cast<std::uint8_t>(name[i]);
@@ -293,7 +293,7 @@ inline constexpr GUID self_iid = [] {
 }();
 
 template <typename Traits, typename D>
-struct qi_entries {
+struct COMKIT_IMPL_HIDDEN qi_entries {
   template <typename L>
   struct chains_length;
   template <typename... I>
@@ -342,7 +342,18 @@ struct qi_entries {
 };
 
 /// Set by make_aggregated for the constructor of the object it creates.
-inline thread_local IUnknown* pending_outer = nullptr;
+COMKIT_IMPL_HIDDEN inline thread_local IUnknown* pending_outer = nullptr;
+
+/// Live objects of component classes plus IClassFactory::LockServer locks
+/// in the module (program or shared library) this code is compiled into:
+/// hidden, so every module has its own. DllCanUnloadNow reads it.
+COMKIT_IMPL_HIDDEN inline std::atomic<long> module_lock_count{0};
+
+/// Component classes (those that declare a CLSID) count in the module lock.
+template <typename D>
+constexpr bool counts_in_module() {
+  return requires { D::clsid; };
+}
 
 template <typename D>
 struct final_release_deleter {
@@ -477,6 +488,7 @@ class implements : public detail::implements_bases<D, Ts...> {
  protected:
   implements() noexcept {
     if constexpr (traits::aggregatable) m_outer = std::exchange(detail::pending_outer, nullptr);
+    if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
   }
   // Trivial unless there are tear-offs to delete, so that destroying an
   // object costs no more than its own fields' destructors.
@@ -696,6 +708,7 @@ class implements : public detail::implements_bases<D, Ts...> {
     auto* counts = layout::counts_of(self);
     self->~D();
     if (counts->release_weak()) layout::deallocate(counts);
+    if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_sub(1, std::memory_order_release);
   }
 
   HRESULT get_weak_reference(IWeakReference** out) noexcept {

@@ -13,6 +13,7 @@
 #include <comkit/detail/guid_name.h>
 #include <comkit/detail/guid_text.h>
 
+#include "activation/activation_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {
@@ -116,13 +117,7 @@ HRESULT STDAPICALLTYPE CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid) {
     *pclsid = GUID_NULL;
     return S_OK;
   }
-  if (lpsz[0] != u'{') {
-    // Windows resolves a ProgID here. The class registry arrives with the
-    // activation issue; until then no ProgID is known, which Windows reports
-    // as CO_E_CLASSSTRING with the CLSID zeroed.
-    *pclsid = GUID_NULL;
-    return CO_E_CLASSSTRING;
-  }
+  if (lpsz[0] != u'{') return activation_clsid_from_progid(lpsz, pclsid);  // a ProgID, as on Windows
   return parse_braced(lpsz, pclsid) ? S_OK : CO_E_CLASSSTRING;
 }
 

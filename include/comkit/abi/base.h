@@ -32,11 +32,16 @@
  * (-fvisibility=hidden). */
 #if defined(__GNUC__) || defined(__clang__)
 #define COMKIT_API __attribute__((visibility("default")))
+/* Header-defined objects (IID constants, tables, per-module counters) are
+ * hidden: each module has its own copy, and none is a GNU "unique" symbol,
+ * which would stop a server from ever being unloaded by dlclose. */
+#define COMKIT_IMPL_HIDDEN __attribute__((visibility("hidden")))
 #define DECLSPEC_SELECTANY __attribute__((weak))
 #define DECLSPEC_NOTHROW
 #define DECLSPEC_NOVTABLE
 #else
 #define COMKIT_API
+#define COMKIT_IMPL_HIDDEN
 #define DECLSPEC_SELECTANY
 #define DECLSPEC_NOTHROW
 #define DECLSPEC_NOVTABLE

@@ -41,4 +41,64 @@ COMKIT_STDAPI ComkitUtf16ToUtf8(const OLECHAR *src, size_t src_len, char *dst, s
  * ERROR_NO_UNICODE_TRANSLATION as above, E_POINTER for a NULL out. */
 COMKIT_STDAPI ComkitBstrFromUtf8(const char *src, size_t src_len, BSTR *out);
 
+/* ---- The class registry (docs/activation.md) ----------------------------- */
+
+/* One class of a server, for ComkitRegisterServer. Strings are UTF-8; NULL
+ * leaves the entry out. threading_model is "Apartment", "Free", "Both" or
+ * "Neutral". */
+typedef struct COMKIT_CLASS_REGISTRATION {
+  CLSID clsid;
+  const char *progid;
+  const char *version_independent_progid;
+  const char *threading_model;
+  const char *description;
+} COMKIT_CLASS_REGISTRATION;
+
+#define COMKIT_REGISTER_DEFAULT 0 /* the process default (user unless changed) */
+#define COMKIT_REGISTER_USER 1    /* $XDG_DATA_HOME/comkit/registry */
+#define COMKIT_REGISTER_SYSTEM 2  /* /etc/comkit/registry */
+
+/* Writes (atomically replaces) the manifest of the server at server_path
+ * listing `classes`. A NULL server_path means the shared library that
+ * contains the caller, which is what DllRegisterServer wants; that module must
+ * export DllGetClassObject, and the call must not be a tail call (one whose
+ * result is returned at once may be compiled into a jump that hides the
+ * caller): keep the result in a variable and look at it. With
+ * COMKIT_REGISTRY_PATH set, manifests go to its first directory whatever the
+ * scope. E_INVALIDARG for a bad argument (relative or missing path, an
+ * unknown threading model, a ProgID with characters outside
+ * [A-Za-z0-9._-]); errno-based HRESULTs when the file cannot be written. */
+COMKIT_STDAPI ComkitRegisterServer(const char *server_path, const COMKIT_CLASS_REGISTRATION *classes, ULONG count,
+                                   DWORD scope);
+/* Removes the manifest of the server at server_path (NULL: the caller's
+ * module, as above) from the scope's directory: S_OK, or S_FALSE when there
+ * was none. */
+COMKIT_STDAPI ComkitUnregisterServer(const char *server_path, DWORD scope);
+/* Removes one class from whatever manifest registers it (the manifest goes
+ * when its last class does): S_OK, or REGDB_E_CLASSNOTREG. */
+COMKIT_STDAPI ComkitUnregisterClass(REFCLSID clsid);
+/* The scope COMKIT_REGISTER_DEFAULT means in this process (comkit register
+ * --system sets it before calling DllRegisterServer). */
+COMKIT_STDAPI ComkitSetDefaultRegistrationScope(DWORD scope);
+/* Drops the cached registry so the next lookup reads the files again
+ * (lookups also notice changes by themselves within 200 ms). */
+COMKIT_STDAPI ComkitRegistryRefresh(void);
+
+/* One registered class, as ComkitEnumRegisteredClasses reports it. The
+ * strings are UTF-8, never NULL ("" when absent), valid during the callback. */
+typedef struct COMKIT_REGISTERED_CLASS {
+  CLSID clsid;
+  const char *progid;
+  const char *version_independent_progid;
+  const char *threading_model;
+  const char *description;
+  const char *server_path;
+  const char *manifest_path;
+} COMKIT_REGISTERED_CLASS;
+/* Return FALSE to stop the enumeration. */
+typedef BOOL(STDAPICALLTYPE *COMKIT_ENUM_CLASSES_CALLBACK)(const COMKIT_REGISTERED_CLASS *cls, void *context);
+/* Calls `callback` for every class the registry knows, in search order
+ * (classes shadowed by an earlier directory are skipped). */
+COMKIT_STDAPI ComkitEnumRegisteredClasses(COMKIT_ENUM_CLASSES_CALLBACK callback, void *context);
+
 #endif /* COMKIT_ABI_EXTENSIONS_H */

@@ -39,7 +39,7 @@ struct iid_tag {
 
 namespace detail {
 template <typename I>
-inline constexpr GUID iid_storage = comkit_iid_lookup(iid_tag<I>{});
+COMKIT_IMPL_HIDDEN inline constexpr GUID iid_storage = comkit_iid_lookup(iid_tag<I>{});
 
 /// The interface an IID_PPV_ARGS argument points at: T for T**; com_ptr.h
 /// adds com_ptr<T>*.

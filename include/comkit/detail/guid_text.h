@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <type_traits>
 
+#if !defined(COMKIT_IMPL_HIDDEN)
+#define COMKIT_IMPL_HIDDEN __attribute__((visibility("hidden")))
+#endif
+
 namespace comkit::detail {
 
 /// The text form without braces has 36 characters, with braces 38, and 39
@@ -17,7 +21,7 @@ inline constexpr std::size_t guid_text_len = 36;
 inline constexpr std::size_t guid_braced_len = 38;
 
 /// Digit values of the 256 code units below U+0100; -1 for non-digits.
-inline constexpr auto hex_digit_table = [] {
+COMKIT_IMPL_HIDDEN inline constexpr auto hex_digit_table = [] {
   struct table {
     signed char v[256];
   } t{};

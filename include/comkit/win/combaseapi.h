@@ -8,6 +8,7 @@
 #include <objidlbase.h>
 #include <comkit/abi/combase.h>
 #include <comkit/abi/rpcdce.h>
+#include <comkit/abi/activation.h>
 #ifdef __cplusplus
 #include <type_traits>
 #endif

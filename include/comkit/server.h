@@ -1,0 +1,129 @@
+// comkit/server.h - in-process servers in a few lines: class factories for
+// implements<> classes that declare a CLSID, module lock counting, and one
+// macro that exports DllGetClassObject, DllCanUnloadNow, DllRegisterServer
+// and DllUnregisterServer for a list of classes. Header-only over libcomkit;
+// part of comkit::comkit. docs/activation.md has a complete example.
+//
+//   struct calculator : comkit::implements<calculator, ICalculator> {
+//     static constexpr GUID clsid = comkit::make_guid("...");
+//     static constexpr const char* progid = "Example.Calculator.1";               // optional
+//     static constexpr const char* version_independent_progid = "Example.Calculator"; // optional
+//     static constexpr const char* threading_model = "Both";                       // optional
+//     static constexpr const char* description = "Example calculator";             // optional
+//     ...
+//   };
+//   COMKIT_SERVER_EXPORTS(calculator)
+#ifndef COMKIT_SERVER_H
+#define COMKIT_SERVER_H
+
+#include <comkit/abi/activation.h>
+#include <comkit/abi/extensions.h>
+#include <comkit/implements.h>
+
+namespace comkit {
+
+/// The class object of component class D: one static instance, whose
+/// AddRef/Release do not count (so holding it does not keep the module
+/// loaded: that is what LockServer is for).
+template <typename D>
+class COMKIT_IMPL_HIDDEN class_factory final : public IClassFactory {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    if (!ppv) return E_POINTER;
+    if (riid == guid_of<IUnknown>() || riid == guid_of<IClassFactory>()) {
+      *ppv = static_cast<IClassFactory*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() noexcept override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) noexcept override {
+    return create_instance_of<D>(outer, riid, ppv);
+  }
+  HRESULT STDMETHODCALLTYPE LockServer(BOOL lock) noexcept override {
+    if (lock)
+      detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
+    else
+      detail::module_lock_count.fetch_sub(1, std::memory_order_release);
+    return S_OK;
+  }
+
+  static class_factory instance;
+};
+template <typename D>
+class_factory<D> class_factory<D>::instance;
+
+namespace detail {
+template <typename D>
+constexpr const char* class_string(int which) {
+  if (which == 0) {
+    if constexpr (requires { D::progid; }) return D::progid;
+  } else if (which == 1) {
+    if constexpr (requires { D::version_independent_progid; }) return D::version_independent_progid;
+  } else if (which == 2) {
+    if constexpr (requires { D::threading_model; }) return D::threading_model;
+  } else {
+    if constexpr (requires { D::description; }) return D::description;
+  }
+  return nullptr;
+}
+}  // namespace detail
+
+/// The four entry points of an in-process server for classes Ds.
+template <typename... Ds>
+struct server {
+  static_assert(sizeof...(Ds) > 0, "a server needs at least one class");
+  static_assert((detail::counts_in_module<Ds>() && ...), "every server class declares `static constexpr GUID clsid`");
+
+  /// DllGetClassObject: the class object of clsid as riid, or
+  /// CLASS_E_CLASSNOTAVAILABLE for a class this server does not have.
+  static HRESULT get_class_object(REFCLSID clsid, REFIID riid, void** ppv) noexcept {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    HRESULT hr = CLASS_E_CLASSNOTAVAILABLE;
+    ((clsid == Ds::clsid ? (hr = class_factory<Ds>::instance.QueryInterface(riid, ppv), true) : false) || ...);
+    return hr;
+  }
+  /// DllCanUnloadNow: S_OK with no live component objects and no locks.
+  static HRESULT can_unload_now() noexcept {
+    return detail::module_lock_count.load(std::memory_order_acquire) == 0 ? S_OK : S_FALSE;
+  }
+  /// DllRegisterServer: writes this module's manifest (ComkitRegisterServer
+  /// finds the module from its caller).
+  [[gnu::noinline]] static HRESULT register_server() noexcept {
+    const COMKIT_CLASS_REGISTRATION classes[] = {
+        {Ds::clsid, detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
+         detail::class_string<Ds>(3)}...};
+    const HRESULT hr = ComkitRegisterServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
+    __asm__ volatile("" ::: "memory");  // keeps the call above from becoming a tail call (see ComkitRegisterServer)
+    return hr;
+  }
+  /// DllUnregisterServer: removes this module's manifest.
+  [[gnu::noinline]] static HRESULT unregister_server() noexcept {
+    const HRESULT hr = ComkitUnregisterServer(nullptr, COMKIT_REGISTER_DEFAULT);
+    __asm__ volatile("" ::: "memory");  // not a tail call, as above
+    return hr == S_FALSE ? S_OK : hr;   // nothing registered is not an error
+  }
+};
+
+}  // namespace comkit
+
+/// Defines the four exported entry points of an in-process server for the
+/// listed component classes. Use once per shared library, at global scope.
+#define COMKIT_SERVER_EXPORTS(...)                                                                    \
+  EXTERN_C COMKIT_API HRESULT STDAPICALLTYPE DllGetClassObject(REFCLSID rclsid, REFIID riid, LPVOID* ppv) { \
+    return ::comkit::server<__VA_ARGS__>::get_class_object(rclsid, riid, ppv);                       \
+  }                                                                                                   \
+  EXTERN_C COMKIT_API HRESULT STDAPICALLTYPE DllCanUnloadNow() {                                      \
+    return ::comkit::server<__VA_ARGS__>::can_unload_now();                                          \
+  }                                                                                                   \
+  EXTERN_C COMKIT_API HRESULT STDAPICALLTYPE DllRegisterServer() {                                    \
+    return ::comkit::server<__VA_ARGS__>::register_server();                                         \
+  }                                                                                                   \
+  EXTERN_C COMKIT_API HRESULT STDAPICALLTYPE DllUnregisterServer() {                                  \
+    return ::comkit::server<__VA_ARGS__>::unregister_server();                                       \
+  }
+
+#endif  // COMKIT_SERVER_H
