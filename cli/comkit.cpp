@@ -1,0 +1,329 @@
+// cli/comkit.cpp - the `comkit` command: managing class registrations
+// (register, unregister, list, inspect). Later issues add `comkit idl`.
+//
+// Exit codes, for scripts: 0 success, 1 the operation failed (a missing
+// file, a library that is not a server, an unregistered class ...), 2 the
+// command line was wrong.
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <comkit/comkit.h>
+
+namespace {
+
+constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
+
+const char* const usage_text =
+    "usage: comkit COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  register LIB.so [--user|--system]   run the server's DllRegisterServer\n"
+    "  unregister LIB.so|CLSID|PROGID [--user|--system]\n"
+    "                                      remove a server's or one class's registration\n"
+    "  list                                every registered class\n"
+    "  inspect CLSID|PROGID                a class's registration, and whether it loads\n"
+    "  help [COMMAND]                      this text, or a command's\n"
+    "\n"
+    "The registry is the manifest files under $XDG_DATA_HOME/comkit/registry (user),\n"
+    "$XDG_DATA_DIRS/comkit/registry and /etc/comkit/registry (system), or the\n"
+    "directories in $COMKIT_REGISTRY_PATH when it is set.\n"
+    "Exit codes: 0 success, 1 the operation failed, 2 bad command line.\n";
+
+const char* command_help(std::string_view cmd) {
+  if (cmd == "register")
+    return "usage: comkit register LIB.so [--user|--system]\n"
+           "Loads LIB.so and calls its DllRegisterServer, which writes the server's manifest:\n"
+           "for the user (default) or for the system (/etc/comkit/registry, needs root).\n";
+  if (cmd == "unregister")
+    return "usage: comkit unregister LIB.so|CLSID|PROGID [--user|--system]\n"
+           "LIB.so: calls its DllUnregisterServer (or removes its manifest when it cannot be\n"
+           "loaded). CLSID ({...}) or ProgID: removes that one class from its manifest.\n";
+  if (cmd == "list") return "usage: comkit list\nPrints every registered class: CLSID, ProgID, threading model, server.\n";
+  if (cmd == "inspect")
+    return "usage: comkit inspect CLSID|PROGID\n"
+           "Prints the class's registration, loads its server, and lists the interfaces its\n"
+           "class object answers. Exit code 1 when it is not registered or does not load.\n";
+  return nullptr;
+}
+
+std::string message(HRESULT hr) {
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%08X", static_cast<unsigned>(hr));
+  return std::string(code) + " (" + comkit::hresult_message(hr) + ")";
+}
+
+std::u16string utf16(std::string_view s) {
+  std::size_t need = 0;
+  if (FAILED(ComkitUtf8ToUtf16(s.data(), s.size(), nullptr, 0, &need))) return {};
+  std::u16string out(need, u'\0');
+  ComkitUtf8ToUtf16(s.data(), s.size(), out.data(), out.size(), &need);
+  return out;
+}
+
+/// CLSID from "{...}" text or a ProgID.
+bool resolve_class(std::string_view arg, CLSID& clsid) {
+  if (!arg.empty() && arg.front() == '{') {
+    const auto g = comkit::parse_guid(arg);
+    if (!g) return false;
+    clsid = *g;
+    return true;
+  }
+  return CLSIDFromProgID(utf16(arg).c_str(), &clsid) == S_OK;
+}
+
+struct class_row {
+  std::string clsid, progid, threading, server, description, manifest, vi_progid;
+};
+
+std::vector<class_row> all_classes() {
+  std::vector<class_row> rows;
+  ComkitEnumRegisteredClasses(
+      [](const COMKIT_REGISTERED_CLASS* c, void* ctx) -> BOOL {
+        static_cast<std::vector<class_row>*>(ctx)->push_back(
+            {comkit::to_string(c->clsid), c->progid, c->threading_model, c->server_path, c->description,
+             c->manifest_path, c->version_independent_progid});
+        return TRUE;
+      },
+      &rows);
+  return rows;
+}
+
+int parse_scope(const std::vector<std::string_view>& args, std::size_t from, DWORD& scope) {
+  scope = COMKIT_REGISTER_USER;
+  for (std::size_t i = from; i < args.size(); ++i) {
+    if (args[i] == "--user")
+      scope = COMKIT_REGISTER_USER;
+    else if (args[i] == "--system")
+      scope = COMKIT_REGISTER_SYSTEM;
+    else {
+      std::fprintf(stderr, "comkit: unknown option '%.*s'\n", static_cast<int>(args[i].size()), args[i].data());
+      return exit_usage;
+    }
+  }
+  return exit_ok;
+}
+
+/// Loads LIB and returns its export `name`; prints the reason and returns
+/// null when it cannot.
+void* load_export(const std::string& lib, const char* name, void*& handle) {
+  struct stat st;
+  if (::stat(lib.c_str(), &st) != 0) {
+    std::fprintf(stderr, "comkit: %s: no such file\n", lib.c_str());
+    return nullptr;
+  }
+  char full[PATH_MAX];
+  handle = ::dlopen(::realpath(lib.c_str(), full) ? full : lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    std::fprintf(stderr, "comkit: %s: cannot load: %s\n", lib.c_str(), ::dlerror());
+    return nullptr;
+  }
+  void* fn = ::dlsym(handle, name);
+  if (!fn) {
+    std::fprintf(stderr, "comkit: %s: does not export %s (not a COM in-process server?)\n", lib.c_str(), name);
+    ::dlclose(handle);
+    handle = nullptr;
+  }
+  return fn;
+}
+
+int cmd_register(const std::vector<std::string_view>& args) {
+  if (args.size() < 2) {
+    std::fputs(command_help("register"), stderr);
+    return exit_usage;
+  }
+  DWORD scope;
+  if (int rc = parse_scope(args, 2, scope)) return rc;
+  const std::string lib(args[1]);
+  void* handle = nullptr;
+  auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(lib, "DllRegisterServer", handle));  // ABI: C entry point
+  if (!fn) return exit_failed;
+  ComkitSetDefaultRegistrationScope(scope);
+  const HRESULT hr = fn();
+  ::dlclose(handle);
+  if (FAILED(hr)) {
+    std::fprintf(stderr, "comkit: %s: DllRegisterServer failed: %s\n", lib.c_str(), message(hr).c_str());
+    return exit_failed;
+  }
+  ComkitRegistryRefresh();
+  char full[PATH_MAX];
+  const std::string path = ::realpath(lib.c_str(), full) ? full : lib;
+  int n = 0;
+  for (const class_row& r : all_classes())
+    if (r.server == path) {
+      std::printf("registered %s %s\n", r.clsid.c_str(), r.progid.c_str());
+      ++n;
+    }
+  std::printf("%s: %d class%s registered\n", lib.c_str(), n, n == 1 ? "" : "es");
+  return exit_ok;
+}
+
+int cmd_unregister(const std::vector<std::string_view>& args) {
+  if (args.size() < 2) {
+    std::fputs(command_help("unregister"), stderr);
+    return exit_usage;
+  }
+  DWORD scope;
+  if (int rc = parse_scope(args, 2, scope)) return rc;
+  const std::string target(args[1]);
+  const bool is_path = target.find('/') != std::string::npos || target.ends_with(".so");
+  if (!is_path) {
+    CLSID clsid;
+    if (!resolve_class(target, clsid)) {
+      std::fprintf(stderr, "comkit: %s: not a registered class (give a {CLSID}, a ProgID or a LIB.so path)\n",
+                   target.c_str());
+      return exit_failed;
+    }
+    const HRESULT hr = ComkitUnregisterClass(clsid);
+    if (FAILED(hr)) {
+      std::fprintf(stderr, "comkit: %s: %s\n", target.c_str(), message(hr).c_str());
+      return exit_failed;
+    }
+    std::printf("unregistered %s\n", comkit::to_string(clsid).c_str());
+    return exit_ok;
+  }
+  ComkitSetDefaultRegistrationScope(scope);
+  void* handle = nullptr;
+  HRESULT hr;
+  if (auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(target, "DllUnregisterServer", handle))) {
+    hr = fn();
+    ::dlclose(handle);
+  } else {
+    std::fprintf(stderr, "comkit: removing the manifest of %s directly\n", target.c_str());
+    char full[PATH_MAX];
+    hr = ComkitUnregisterServer(::realpath(target.c_str(), full) ? full : target.c_str(), scope);
+  }
+  if (FAILED(hr)) {
+    std::fprintf(stderr, "comkit: %s: %s\n", target.c_str(), message(hr).c_str());
+    return exit_failed;
+  }
+  std::printf("%s: %s\n", target.c_str(), hr == S_FALSE ? "was not registered" : "unregistered");
+  return exit_ok;
+}
+
+int cmd_list(const std::vector<std::string_view>& args) {
+  if (args.size() > 1) {
+    std::fputs(command_help("list"), stderr);
+    return exit_usage;
+  }
+  const auto rows = all_classes();
+  std::size_t w_progid = 6, w_threading = 9;
+  for (const class_row& r : rows) {
+    w_progid = std::max(w_progid, r.progid.size());
+    w_threading = std::max(w_threading, r.threading.size());
+  }
+  std::printf("%-38s  %-*s  %-*s  %s\n", "CLSID", static_cast<int>(w_progid), "ProgID", static_cast<int>(w_threading),
+              "Threading", "Server");
+  for (const class_row& r : rows)
+    std::printf("%-38s  %-*s  %-*s  %s\n", r.clsid.c_str(), static_cast<int>(w_progid), r.progid.c_str(),
+                static_cast<int>(w_threading), r.threading.c_str(), r.server.c_str());
+  std::printf("%zu class%s registered\n", rows.size(), rows.size() == 1 ? "" : "es");
+  return exit_ok;
+}
+
+struct known_interface {
+  const char* name;
+  GUID iid;
+};
+
+int cmd_inspect(const std::vector<std::string_view>& args) {
+  if (args.size() != 2) {
+    std::fputs(command_help("inspect"), stderr);
+    return exit_usage;
+  }
+  CLSID clsid;
+  if (!resolve_class(args[1], clsid)) {
+    std::fprintf(stderr, "comkit: %.*s: not registered\n", static_cast<int>(args[1].size()), args[1].data());
+    return exit_failed;
+  }
+  const std::string id = comkit::to_string(clsid);
+  const class_row* row = nullptr;
+  const auto rows = all_classes();
+  for (const class_row& r : rows)
+    if (r.clsid == id) row = &r;
+  if (!row) {
+    std::fprintf(stderr, "comkit: %s: not registered\n", id.c_str());
+    return exit_failed;
+  }
+  std::printf("CLSID:            %s\n", row->clsid.c_str());
+  std::printf("ProgID:           %s\n", row->progid.c_str());
+  std::printf("VI ProgID:        %s\n", row->vi_progid.c_str());
+  std::printf("Threading model:  %s\n", row->threading.c_str());
+  std::printf("Description:      %s\n", row->description.c_str());
+  std::printf("Server:           %s\n", row->server.c_str());
+  std::printf("Manifest:         %s\n", row->manifest.c_str());
+  CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  IUnknown* object = nullptr;
+  const HRESULT hr = CoGetClassObject(clsid, CLSCTX_INPROC_SERVER, nullptr, IID_IUnknown, reinterpret_cast<void**>(&object));
+  if (FAILED(hr)) {
+    std::printf("Loads:            no, %s\n", message(hr).c_str());
+    CoUninitialize();
+    return exit_failed;
+  }
+  std::printf("Loads:            yes\n");
+  const known_interface probes[] = {
+      {"IUnknown", IID_IUnknown},
+      {"IClassFactory", IID_IClassFactory},
+      {"IClassFactory2", comkit::make_guid("B196B28F-BAB4-101A-B69C-00AA00341D07")},
+      {"IMarshal", comkit::make_guid("00000003-0000-0000-C000-000000000046")},
+      {"IStdMarshalInfo", comkit::make_guid("00000018-0000-0000-C000-000000000046")},
+      {"IExternalConnection", comkit::make_guid("00000019-0000-0000-C000-000000000046")},
+      {"IDispatch", comkit::make_guid("00020400-0000-0000-C000-000000000046")},
+      {"IPersist", comkit::make_guid("0000010C-0000-0000-C000-000000000046")},
+      {"ISupportErrorInfo", IID_ISupportErrorInfo},
+      {"IWeakReferenceSource", IID_IWeakReferenceSource},
+      {"IAgileObject", comkit::make_guid("94EA2B94-E9CC-49E0-C0FF-EE64CA8F5B90")},
+  };
+  std::printf("Class object answers:");
+  for (const known_interface& k : probes) {
+    IUnknown* p = nullptr;
+    if (object->QueryInterface(k.iid, reinterpret_cast<void**>(&p)) == S_OK && p) {
+      std::printf(" %s", k.name);
+      p->Release();
+    }
+  }
+  std::printf("\n");
+  object->Release();
+  IUnknown* instance = nullptr;
+  const HRESULT created = CoCreateInstance(clsid, nullptr, CLSCTX_INPROC_SERVER, IID_IUnknown, reinterpret_cast<void**>(&instance));
+  std::printf("Creates objects:  %s\n", SUCCEEDED(created) ? "yes" : message(created).c_str());
+  if (instance) instance->Release();
+  CoUninitialize();
+  return SUCCEEDED(created) ? exit_ok : exit_failed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || (args[0] == "help" && args.size() == 1)) {
+    std::fputs(usage_text, args.empty() ? stderr : stdout);
+    return args.empty() ? exit_usage : exit_ok;
+  }
+  if (args[0] == "help" || (args.size() > 1 && (args[1] == "--help" || args[1] == "-h"))) {
+    const std::string_view cmd = args[0] == "help" ? args[1] : args[0];
+    if (const char* h = command_help(cmd)) {
+      std::fputs(h, stdout);
+      return exit_ok;
+    }
+    std::fprintf(stderr, "comkit: no command '%.*s'\n%s", static_cast<int>(cmd.size()), cmd.data(), usage_text);
+    return exit_usage;
+  }
+  if (args[0] == "--version") {
+    std::printf("comkit %s\n", COMKIT_VERSION);
+    return exit_ok;
+  }
+  if (args[0] == "register") return cmd_register(args);
+  if (args[0] == "unregister") return cmd_unregister(args);
+  if (args[0] == "list") return cmd_list(args);
+  if (args[0] == "inspect") return cmd_inspect(args);
+  std::fprintf(stderr, "comkit: no command '%.*s'\n%s", static_cast<int>(args[0].size()), args[0].data(), usage_text);
+  return exit_usage;
+}
