@@ -72,6 +72,8 @@ struct disposable_tear_off {
 
 template <typename D, typename... Ts>
 class implements;
+template <typename D>
+HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept;
 
 namespace detail {
 
@@ -508,6 +510,8 @@ class implements : public detail::implements_bases<D, Ts...> {
   friend struct detail::support_error_info_mixin;
   template <typename>
   friend struct detail::final_release_deleter;
+  template <typename X>
+  friend HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept;
 
   using entries = detail::qi_entries<traits, D>;
 
@@ -565,6 +569,20 @@ class implements : public detail::implements_bases<D, Ts...> {
       return S_OK;
     }
     return query_special(t, riid, ppv);
+  }
+
+  /// QueryInterface that hands the caller the object's first reference
+  /// instead of adding one: for a freshly created object. On failure the
+  /// object is released (and so destroyed).
+  HRESULT query_adopting(REFIID riid, void** ppv) noexcept {
+    const std::uint8_t t = entries::table.find(riid);
+    if (t < traits::direct_count) [[likely]] {
+      *ppv = direct_pointer(t);
+      return S_OK;
+    }
+    const HRESULT hr = QueryInterface(riid, ppv);
+    Release();
+    return hr;
   }
 
   HRESULT query_special(std::uint8_t t, REFIID riid, void** ppv) noexcept {
@@ -890,9 +908,7 @@ HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept {
     }
     D* d = detail_create<D>(nullptr);
     if (!d) return E_OUTOFMEMORY;
-    const HRESULT hr = d->QueryInterface(riid, ppv);
-    d->Release();
-    return hr;
+    return d->query_adopting(riid, ppv);
 #if COMKIT_HAS_EXCEPTIONS
   } catch (...) {
     return detail::to_hresult();

@@ -4,10 +4,10 @@
 // dlopen. Also the ProgID functions and CoFreeUnusedLibraries.
 //
 // Locking: the table of registered class objects has its own mutex and an
-// atomic count, so activations skip it entirely while it is empty. Loaded
-// servers and the cache of their class factories share one reader-writer
-// lock: activations read, loading and unloading write, so no activation can
-// be inside a server's code while it is unloaded.
+// atomic count, so activations skip it entirely while it is empty. The class
+// factories of loaded servers are read without locks (read-copy-update,
+// below): loading and unloading serialise on a mutex, and unloading waits
+// until no activation can still be inside the server's code.
 #include <dlfcn.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,7 +16,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
+#include <thread>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -99,21 +99,91 @@ struct loaded_server {
   LPFNCANUNLOADNOW can_unload_now = nullptr;
   long long idle_since_ns = -1;  // when DllCanUnloadNow first said S_OK, -1 if it has not
   bool free_threaded = false;    // its classes are Free, Both or Neutral: unloaded with a delay
-  // Activations between taking a factory and returning from its
-  // CreateInstance; a server is never unloaded while this is non-zero.
-  std::atomic<int> in_flight{0};
 };
 
 struct cached_factory {
-  IClassFactory* factory;  // one reference held by the cache
+  IClassFactory* factory;  // one reference held by the map
   loaded_server* server;
   std::uint64_t generation;  // the registry snapshot it was resolved from
 };
 
+/// The class factories of loaded servers by CLSID. Immutable once
+/// published: a change publishes a new map (read-copy-update).
+using factory_map = std::unordered_map<GUID, cached_factory>;
+
+// ---- Readers without locks -------------------------------------------------------------
+//
+// An activation reads the published factory map and calls CreateInstance
+// inside a read-side section: it marks its thread's slot active (one store),
+// and nothing it reads can be freed, nor its server unloaded, until it
+// leaves. A writer that replaces the map waits (synchronize) until every
+// thread that might still hold the old map has left its section; only then
+// does it release the old map's factories and unload servers.
+
+struct reader_slot {
+  std::atomic<int> active{0};
+  int depth = 0;  // nesting on the owning thread (a CreateInstance may activate)
+};
+
+struct reader_registry {
+  std::mutex lock;
+  std::vector<reader_slot*> slots;  // guarded by lock
+};
+
+reader_registry& readers() noexcept {
+  static reader_registry* r = new reader_registry;  // never destroyed: threads may outlive statics
+  return *r;
+}
+
+// One slot per thread, registered while the thread lives.
+struct thread_slot {
+  reader_slot slot;
+  thread_slot() {
+    std::lock_guard<std::mutex> guard(readers().lock);
+    readers().slots.push_back(&slot);
+  }
+  ~thread_slot() {
+    std::lock_guard<std::mutex> guard(readers().lock);
+    std::erase(readers().slots, &slot);
+  }
+};
+thread_local thread_slot t_reader;
+
+class read_section {
+ public:
+  read_section() noexcept : m_slot(t_reader.slot) {
+    if (m_slot.depth++ == 0) m_slot.active.store(1, std::memory_order_seq_cst);  // ordered before the map load
+  }
+  ~read_section() {
+    if (--m_slot.depth == 0) m_slot.active.store(0, std::memory_order_release);
+  }
+  read_section(const read_section&) = delete;
+  read_section& operator=(const read_section&) = delete;
+
+ private:
+  reader_slot& m_slot;
+};
+
+/// Waits until every thread that was in a read section when this was called
+/// has left it. Must not be called from inside a read section.
+void synchronize_readers() noexcept {
+  // The map was replaced with a seq_cst operation and the slots are read
+  // seq_cst, against the readers' seq_cst store: a reader either sees the new
+  // map or is seen active here.
+  std::vector<reader_slot*> slots;
+  {
+    std::lock_guard<std::mutex> guard(readers().lock);
+    slots = readers().slots;
+  }
+  for (reader_slot* s : slots)
+    while (s->active.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
+}
+
 struct server_table {
-  std::shared_mutex lock;
+  std::mutex lock;                                                          // serialises writers
   std::unordered_map<std::string, std::unique_ptr<loaded_server>> servers;  // guarded by lock
-  std::unordered_map<GUID, cached_factory> factories;                       // guarded by lock
+  std::atomic<const factory_map*> map{nullptr};                             // written under lock
+  std::vector<const factory_map*> retired;  // guarded by lock; replaced maps, freed after a grace period
 };
 
 server_table& servers() noexcept {
@@ -158,33 +228,24 @@ HRESULT load_server(server_table& t, const std::string& path, const std::string&
   return S_OK;
 }
 
-/// The class factory of clsid from its registered in-process server,
-/// AddRef'd, with the server pinned (in_flight) until the caller unpins it.
-HRESULT server_factory(const GUID& clsid, const registered_class& reg, std::uint64_t generation,
-                       IClassFactory** out, loaded_server** pinned) {
+/// The class factory of clsid from the published map, valid until the
+/// caller's read section ends (not AddRef'd); null if not there.
+IClassFactory* cached_factory_for(const GUID& clsid, std::uint64_t generation) noexcept {
+  const factory_map* m = servers().map.load(std::memory_order_acquire);
+  if (!m) return nullptr;
+  const auto it = m->find(clsid);
+  return it != m->end() && it->second.generation == generation ? it->second.factory : nullptr;
+}
+
+/// Loads clsid's server if needed, asks it for the class factory and
+/// publishes a map that has it. Called outside any read section of this
+/// thread's own making (it takes the writers' lock, never waits for readers).
+HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uint64_t generation) {
   server_table& t = servers();
-  {
-    std::shared_lock<std::shared_mutex> guard(t.lock);
-    if (auto it = t.factories.find(clsid); it != t.factories.end() && it->second.generation == generation) {
-      it->second.server->in_flight.fetch_add(1, std::memory_order_relaxed);
-      it->second.factory->AddRef();
-      *out = it->second.factory;
-      *pinned = it->second.server;
-      return S_OK;
-    }
-  }
-  std::unique_lock<std::shared_mutex> guard(t.lock);
-  if (auto it = t.factories.find(clsid); it != t.factories.end()) {
-    if (it->second.generation == generation) {
-      it->second.server->in_flight.fetch_add(1, std::memory_order_relaxed);
-      it->second.factory->AddRef();
-      *out = it->second.factory;
-      *pinned = it->second.server;
-      return S_OK;
-    }
-    it->second.factory->Release();  // resolved from an older registry
-    t.factories.erase(it);
-  }
+  std::lock_guard<std::mutex> guard(t.lock);
+  const factory_map* old = t.map.load(std::memory_order_relaxed);
+  if (old)
+    if (auto it = old->find(clsid); it != old->end() && it->second.generation == generation) return S_OK;  // raced
   loaded_server* server = nullptr;
   if (HRESULT hr = load_server(t, reg.server_path, reg.threading_model, server); FAILED(hr)) return hr;
   IClassFactory* factory = nullptr;
@@ -195,16 +256,17 @@ HRESULT server_factory(const GUID& clsid, const registered_class& reg, std::uint
     return FAILED(hr) ? hr : E_UNEXPECTED;
   }
   server->idle_since_ns = -1;
-  factory->AddRef();  // one for the cache, one for the caller
-  t.factories.emplace(clsid, cached_factory{factory, server, generation});
-  server->in_flight.fetch_add(1, std::memory_order_relaxed);
-  *out = factory;
-  *pinned = server;
+  auto next = std::make_unique<factory_map>(old ? *old : factory_map{});
+  // An entry from an older registry snapshot stays referenced by `old`,
+  // which keeps its factory until the retired maps are released.
+  (*next)[clsid] = cached_factory{factory, server, generation};
+  if (old) {
+    for (auto& [id, entry] : *next)
+      if (id != clsid) entry.factory->AddRef();  // the new map's own references
+    t.retired.push_back(old);
+  }
+  t.map.store(next.release(), std::memory_order_seq_cst);
   return S_OK;
-}
-
-void unpin(loaded_server* server) noexcept {
-  if (server) server->in_flight.fetch_sub(1, std::memory_order_release);
 }
 
 long long monotonic_ns() noexcept {
@@ -215,35 +277,35 @@ long long monotonic_ns() noexcept {
 
 HRESULT check_contexts(DWORD contexts) noexcept { return (contexts & server_contexts) ? S_OK : E_INVALIDARG; }
 
-/// The class object of clsid for the given contexts, as the interface riid.
-/// When it comes from an in-process server, the server stays pinned (cannot
-/// be unloaded) until unpin(*pinned).
-HRESULT get_class_object(const GUID& clsid, DWORD contexts, REFIID riid, void** ppv,
-                         loaded_server** pinned) noexcept {
-  *pinned = nullptr;
+/// The class object of clsid for the given contexts: a registered class
+/// object, or the class factory of its in-process server. `use` is called
+/// with it (not AddRef'd) inside a read section, so the server cannot be
+/// unloaded until `use` returns.
+template <typename Use>
+HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept {
   try {
     if (IUnknown* registered = find_registered(clsid, contexts)) {
-      const HRESULT hr = registered->QueryInterface(riid, ppv);
+      const HRESULT hr = use(registered, static_cast<IClassFactory*>(nullptr));
       registered->Release();
       return hr;
     }
     const registry_snapshot& reg = registry_current();
-    const registered_class* c = reg.find(clsid);
-    if (!c) return REGDB_E_CLASSNOTREG;
     if (!(contexts & inproc_contexts)) {
-      COMKIT_FIXME("activation", "%s: local and remote servers are not supported yet",
-                   comkit::to_string(clsid).c_str());
+      if (reg.find(clsid))
+        COMKIT_FIXME("activation", "%s: local and remote servers are not supported yet",
+                     comkit::to_string(clsid).c_str());
       return REGDB_E_CLASSNOTREG;
     }
-    IClassFactory* factory = nullptr;
-    if (HRESULT hr = server_factory(clsid, *c, reg.generation(), &factory, pinned); FAILED(hr)) return hr;
-    const HRESULT hr = factory->QueryInterface(riid, ppv);
-    factory->Release();
-    if (FAILED(hr)) {
-      unpin(*pinned);
-      *pinned = nullptr;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      {
+        read_section section;
+        if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);
+      }
+      const registered_class* c = reg.find(clsid);
+      if (!c) return REGDB_E_CLASSNOTREG;
+      if (HRESULT hr = publish_factory(clsid, *c, reg.generation()); FAILED(hr)) return hr;
     }
-    return hr;
+    return E_UNEXPECTED;  // unloaded again between publishing and use, twice: give up
   } catch (...) {
     return E_OUTOFMEMORY;
   }
@@ -373,11 +435,9 @@ HRESULT STDAPICALLTYPE CoGetClassObject(REFCLSID rclsid, DWORD dwClsContext, LPV
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
   if (HRESULT hr = check_contexts(dwClsContext); FAILED(hr)) return hr;
   // Holding a class object does not keep its server loaded (that is what
-  // IClassFactory::LockServer is for), so the pin ends here.
-  loaded_server* pinned = nullptr;
-  const HRESULT hr = get_class_object(*clsid, dwClsContext, riid, ppv, &pinned);
-  unpin(pinned);
-  return hr;
+  // IClassFactory::LockServer is for), as on Windows.
+  return with_class_object(*clsid, dwClsContext,
+                           [&](IUnknown* object, IClassFactory*) { return object->QueryInterface(riid, ppv); });
 }
 
 HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext, REFIID riid,
@@ -389,15 +449,14 @@ HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DW
   if (HRESULT hr = apartment_check(); FAILED(hr)) [[unlikely]]
     return hr;
   if (HRESULT hr = check_contexts(dwClsContext); FAILED(hr)) return hr;
-  IClassFactory* factory = nullptr;
-  loaded_server* pinned = nullptr;
-  if (HRESULT hr = get_class_object(*clsid, dwClsContext, IID_IClassFactory, reinterpret_cast<void**>(&factory),
-                                    &pinned);
-      FAILED(hr))
-    return hr;
-  const HRESULT hr = factory->CreateInstance(pUnkOuter, riid, ppv);
-  factory->Release();
-  unpin(pinned);  // the new object (if any) now keeps its server loaded
+  const HRESULT hr = with_class_object(*clsid, dwClsContext, [&](IUnknown* object, IClassFactory* factory) {
+    if (factory) return factory->CreateInstance(pUnkOuter, riid, ppv);  // the server's cached class factory
+    IClassFactory* f = nullptr;
+    if (HRESULT qi = object->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&f)); FAILED(qi)) return qi;
+    const HRESULT created = f->CreateInstance(pUnkOuter, riid, ppv);
+    f->Release();
+    return created;
+  });
   if (FAILED(hr)) *ppv = nullptr;
   return hr;
 }
@@ -473,27 +532,37 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
     if (dwUnloadDelay != 0xFFFFFFFF) return static_cast<long long>(dwUnloadDelay) * 1'000'000;
     return from_mta && s.free_threaded ? 600'000'000'000ll : 0;
   };
+  // Called from inside an activation (a CreateInstance), waiting for readers
+  // would wait for this very thread: nothing can be unloaded now.
+  if (t_reader.slot.depth > 0) return;
   server_table& t = servers();
-  // Drop the cache's factory references first (a server may count them),
-  // outside the lock: Release may call back into COM.
-  std::vector<IClassFactory*> released;
+  // 1. Publish an empty map, so new activations go back to DllGetClassObject.
+  std::vector<const factory_map*> garbage;
   {
-    std::unique_lock<std::shared_mutex> guard(t.lock);
-    for (auto& entry : t.factories) released.push_back(entry.second.factory);
-    t.factories.clear();
+    std::lock_guard<std::mutex> guard(t.lock);
+    if (const factory_map* old = t.map.exchange(nullptr, std::memory_order_seq_cst)) garbage.push_back(old);
+    garbage.insert(garbage.end(), t.retired.begin(), t.retired.end());
+    t.retired.clear();
   }
-  for (IClassFactory* f : released) f->Release();
+  // 2. Once no reader can still hold them, drop those maps' factory
+  //    references (a server may count them). No lock: Release may call COM.
+  synchronize_readers();
+  for (const factory_map* m : garbage) {
+    for (const auto& entry : *m) entry.second.factory->Release();
+    delete m;
+  }
+  // 3. Unload idle servers that no map published since step 1 refers to.
   std::vector<void*> unload;
   {
-    std::unique_lock<std::shared_mutex> guard(t.lock);
+    std::lock_guard<std::mutex> guard(t.lock);
+    const factory_map* now_map = t.map.load(std::memory_order_relaxed);
     const long long now = monotonic_ns();
     for (auto it = t.servers.begin(); it != t.servers.end();) {
       loaded_server& s = *it->second;
       const long long delay_ns = delay_for(s);
-      const bool cached = std::any_of(t.factories.begin(), t.factories.end(),
-                                      [&](const auto& f) { return f.second.server == &s; });
-      const bool idle = !cached && s.in_flight.load(std::memory_order_acquire) == 0 && s.can_unload_now &&
-                        s.can_unload_now() == S_OK;
+      const bool referenced = now_map && std::any_of(now_map->begin(), now_map->end(),
+                                                     [&](const auto& f) { return f.second.server == &s; });
+      const bool idle = !referenced && s.can_unload_now && s.can_unload_now() == S_OK;
       if (!idle) {
         s.idle_since_ns = -1;
       } else if (s.idle_since_ns < 0 && delay_ns > 0) {
