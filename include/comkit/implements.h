@@ -805,35 +805,32 @@ D* detail_create(IUnknown* outer, Args&&... args) {
 #endif
 }
 
+namespace detail {
+/// A com_ptr adopting an object fresh from detail_create. With exceptions
+/// it is never null (allocation threw std::bad_alloc); without, null means
+/// E_OUTOFMEMORY.
+template <typename I>
+auto adopt_created(I* p) -> error_policy::wrap<com_ptr<I>> {
+#if !COMKIT_HAS_EXCEPTIONS
+  if (!p) return result<com_ptr<I>>::failure(E_OUTOFMEMORY);
+#endif
+  return com_ptr<I>(p, take_ownership);
+}
+}  // namespace detail
+
 /// Creates a D and returns its first interface. Throws std::bad_alloc when
 /// memory runs out, or what D's constructor throws (without exceptions: a
 /// result, E_OUTOFMEMORY).
 template <typename D, typename... Args>
 auto make(Args&&... args) -> detail::error_policy::wrap<com_ptr<typename D::first_interface>> {
   using I = typename D::first_interface;
-  D* d = detail_create<D>(nullptr, std::forward<Args>(args)...);
-  if (!d) {
-#if COMKIT_HAS_EXCEPTIONS
-    throw std::bad_alloc();
-#else
-    return result<com_ptr<I>>::failure(E_OUTOFMEMORY);
-#endif
-  }
-  return com_ptr<I>(static_cast<I*>(d), take_ownership);
+  return detail::adopt_created(static_cast<I*>(detail_create<D>(nullptr, std::forward<Args>(args)...)));
 }
 
 /// Creates a D and returns a com_ptr to the implementation itself.
 template <typename D, typename... Args>
 auto make_self(Args&&... args) -> detail::error_policy::wrap<com_ptr<D>> {
-  D* d = detail_create<D>(nullptr, std::forward<Args>(args)...);
-  if (!d) {
-#if COMKIT_HAS_EXCEPTIONS
-    throw std::bad_alloc();
-#else
-    return result<com_ptr<D>>::failure(E_OUTOFMEMORY);
-#endif
-  }
-  return com_ptr<D>(d, take_ownership);
+  return detail::adopt_created(detail_create<D>(nullptr, std::forward<Args>(args)...));
 }
 
 /// The implementation behind an interface pointer of a D (unchecked: `p` must
@@ -874,14 +871,7 @@ template <typename D, typename... Args>
 auto make_aggregated(IUnknown* outer, Args&&... args) -> detail::error_policy::wrap<com_ptr<IUnknown>> {
   static_assert(D::implements_type::traits::aggregatable, "make_aggregated needs comkit::aggregatable in the list");
   D* d = detail_create<D>(outer, std::forward<Args>(args)...);
-  if (!d) {
-#if COMKIT_HAS_EXCEPTIONS
-    throw std::bad_alloc();
-#else
-    return result<com_ptr<IUnknown>>::failure(E_OUTOFMEMORY);
-#endif
-  }
-  return com_ptr<IUnknown>(d->non_delegating_unknown(), take_ownership);
+  return detail::adopt_created(d ? d->non_delegating_unknown() : nullptr);
 }
 
 /// What a class factory's CreateInstance does for D, with COM's rules: an

@@ -50,7 +50,7 @@ struct class_registration {
 };
 
 struct class_table {
-  std::mutex lock;
+  std::recursive_mutex lock;
   std::vector<class_registration> entries;  // guarded by lock
   DWORD next_cookie = 1;                    // guarded by lock
   std::atomic<int> count{0};                // entries.size(), readable without the lock
@@ -76,7 +76,7 @@ IUnknown* find_registered(const GUID& clsid, DWORD contexts) {
   class_table& t = classes();
   if (t.count.load(std::memory_order_acquire) == 0) return nullptr;
   const apartment_id here = apartment_current();
-  std::lock_guard<std::mutex> guard(t.lock);
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
   for (class_registration& r : t.entries) {
     if (r.clsid != clsid || !serves(r, contexts, here) || r.suspended || r.used) continue;
     if ((r.flags & (REGCLS_MULTIPLEUSE | REGCLS_MULTI_SEPARATE)) == 0) r.used = true;  // REGCLS_SINGLEUSE
@@ -180,7 +180,7 @@ void synchronize_readers() noexcept {
 }
 
 struct server_table {
-  std::mutex lock;                                                          // serialises writers
+  std::recursive_mutex lock;  // serialises writers; recursive: DllGetClassObject may activate objects
   std::unordered_map<std::string, std::unique_ptr<loaded_server>> servers;  // guarded by lock
   std::atomic<const factory_map*> map{nullptr};                             // written under lock
   std::vector<const factory_map*> retired;  // guarded by lock; replaced maps, freed after a grace period
@@ -237,15 +237,20 @@ IClassFactory* cached_factory_for(const GUID& clsid, std::uint64_t generation) n
   return it != m->end() && it->second.generation == generation ? it->second.factory : nullptr;
 }
 
-/// Loads clsid's server if needed, asks it for the class factory and
-/// publishes a map that has it. Called outside any read section of this
-/// thread's own making (it takes the writers' lock, never waits for readers).
-HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uint64_t generation) {
+/// Loads clsid's server if needed, asks it for the class factory, publishes
+/// a map that has it and returns it in *out. Called inside the caller's read
+/// section, which keeps *out valid until the section ends (writers take this
+/// lock only briefly and never wait for readers while holding it).
+HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uint64_t generation,
+                        IClassFactory** out) {
   server_table& t = servers();
-  std::lock_guard<std::mutex> guard(t.lock);
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
   const factory_map* old = t.map.load(std::memory_order_relaxed);
   if (old)
-    if (auto it = old->find(clsid); it != old->end() && it->second.generation == generation) return S_OK;  // raced
+    if (auto it = old->find(clsid); it != old->end() && it->second.generation == generation) {
+      *out = it->second.factory;  // another thread published it first
+      return S_OK;
+    }
   loaded_server* server = nullptr;
   if (HRESULT hr = load_server(t, reg.server_path, reg.threading_model, server); FAILED(hr)) return hr;
   IClassFactory* factory = nullptr;
@@ -256,10 +261,20 @@ HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uin
     return FAILED(hr) ? hr : E_UNEXPECTED;
   }
   server->idle_since_ns = -1;
+  // DllGetClassObject may have activated objects itself and published maps
+  // meanwhile (the lock is recursive): build on the current one.
+  old = t.map.load(std::memory_order_relaxed);
+  if (old)
+    if (auto it = old->find(clsid); it != old->end() && it->second.generation == generation) {
+      factory->Release();
+      *out = it->second.factory;
+      return S_OK;
+    }
   auto next = std::make_unique<factory_map>(old ? *old : factory_map{});
   // An entry from an older registry snapshot stays referenced by `old`,
   // which keeps its factory until the retired maps are released.
   (*next)[clsid] = cached_factory{factory, server, generation};
+  *out = factory;
   if (old) {
     for (auto& [id, entry] : *next)
       if (id != clsid) entry.factory->AddRef();  // the new map's own references
@@ -296,16 +311,16 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
                      comkit::to_string(clsid).c_str());
       return REGDB_E_CLASSNOTREG;
     }
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      {
-        read_section section;
-        if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);
-      }
-      const registered_class* c = reg.find(clsid);
-      if (!c) return REGDB_E_CLASSNOTREG;
-      if (HRESULT hr = publish_factory(clsid, *c, reg.generation()); FAILED(hr)) return hr;
-    }
-    return E_UNEXPECTED;  // unloaded again between publishing and use, twice: give up
+    // The whole lookup, load included, is one read section: once this
+    // thread has a factory from a published map, no unload can release it
+    // before `use` returns.
+    read_section section;
+    if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);
+    const registered_class* c = reg.find(clsid);
+    if (!c) return REGDB_E_CLASSNOTREG;
+    IClassFactory* f = nullptr;
+    if (HRESULT hr = publish_factory(clsid, *c, reg.generation(), &f); FAILED(hr)) return hr;
+    return use(f, f);
   } catch (...) {
     return E_OUTOFMEMORY;
   }
@@ -326,7 +341,7 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
   std::vector<IUnknown*> revoked;
   try {
     class_table& t = classes();
-    std::lock_guard<std::mutex> guard(t.lock);
+    std::lock_guard<std::recursive_mutex> guard(t.lock);
     std::erase_if(t.entries, [&](const class_registration& r) {
       if (r.apartment != apartment) return false;
       revoked.push_back(r.object);
@@ -374,7 +389,7 @@ HRESULT STDAPICALLTYPE CoRegisterClassObject(REFCLSID rclsid, LPUNKNOWN pUnk, DW
   try {
     class_table& t = classes();
     const apartment_id here = apartment_current();
-    std::lock_guard<std::mutex> guard(t.lock);
+    std::lock_guard<std::recursive_mutex> guard(t.lock);
     for (const class_registration& r : t.entries)
       if (r.clsid == *clsid && r.apartment == here && (r.contexts & contexts)) return CO_E_OBJISREG;
     pUnk->AddRef();
@@ -396,7 +411,7 @@ HRESULT STDAPICALLTYPE CoRevokeClassObject(DWORD dwRegister) {
   IUnknown* object = nullptr;
   {
     class_table& t = classes();
-    std::lock_guard<std::mutex> guard(t.lock);
+    std::lock_guard<std::recursive_mutex> guard(t.lock);
     const auto it = std::find_if(t.entries.begin(), t.entries.end(),
                                  [&](const class_registration& r) { return r.cookie == dwRegister; });
     if (it == t.entries.end()) return E_INVALIDARG;
@@ -412,7 +427,7 @@ HRESULT STDAPICALLTYPE CoRevokeClassObject(DWORD dwRegister) {
 HRESULT STDAPICALLTYPE CoResumeClassObjects() {
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
   class_table& t = classes();
-  std::lock_guard<std::mutex> guard(t.lock);
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
   for (class_registration& r : t.entries) r.suspended = false;
   return S_OK;
 }
@@ -420,7 +435,7 @@ HRESULT STDAPICALLTYPE CoResumeClassObjects() {
 HRESULT STDAPICALLTYPE CoSuspendClassObjects() {
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
   class_table& t = classes();
-  std::lock_guard<std::mutex> guard(t.lock);
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
   for (class_registration& r : t.entries) r.suspended = true;
   return S_OK;
 }
@@ -539,7 +554,7 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
   // 1. Publish an empty map, so new activations go back to DllGetClassObject.
   std::vector<const factory_map*> garbage;
   {
-    std::lock_guard<std::mutex> guard(t.lock);
+    std::lock_guard<std::recursive_mutex> guard(t.lock);
     if (const factory_map* old = t.map.exchange(nullptr, std::memory_order_seq_cst)) garbage.push_back(old);
     garbage.insert(garbage.end(), t.retired.begin(), t.retired.end());
     t.retired.clear();
@@ -554,7 +569,7 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
   // 3. Unload idle servers that no map published since step 1 refers to.
   std::vector<void*> unload;
   {
-    std::lock_guard<std::mutex> guard(t.lock);
+    std::lock_guard<std::recursive_mutex> guard(t.lock);
     const factory_map* now_map = t.map.load(std::memory_order_relaxed);
     const long long now = monotonic_ns();
     for (auto it = t.servers.begin(); it != t.servers.end();) {

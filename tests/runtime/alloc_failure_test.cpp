@@ -10,37 +10,23 @@
 #include <comkit/abi/extensions.h>
 
 #include <functional>
+
+#include "spy_helpers.h"
 #include <string>
 
 namespace {
 
 // Lets `allow` allocations through, then fails every later one.
-class failing_spy final : public IMallocSpy {
+class failing_spy final : public test::passthrough_spy {
  public:
   int allow = 0;
   int seen = 0;
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (riid == IID_IUnknown || riid == IID_IMallocSpy) return *ppv = this, S_OK;
-    return *ppv = nullptr, E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
-  ULONG STDMETHODCALLTYPE Release() override { return 1; }
   SIZE_T STDMETHODCALLTYPE PreAlloc(SIZE_T cb) override { return ++seen > allow ? 0 : cb; }
-  void* STDMETHODCALLTYPE PostAlloc(void* p) override { return p; }
-  void* STDMETHODCALLTYPE PreFree(void* p, BOOL) override { return p; }
-  void STDMETHODCALLTYPE PostFree(BOOL) override {}
   SIZE_T STDMETHODCALLTYPE PreRealloc(void* p, SIZE_T cb, void** out, BOOL) override {
     *out = p;
     return ++seen > allow ? 0 : cb;
   }
-  void* STDMETHODCALLTYPE PostRealloc(void* p, BOOL) override { return p; }
-  void* STDMETHODCALLTYPE PreGetSize(void* p, BOOL) override { return p; }
-  SIZE_T STDMETHODCALLTYPE PostGetSize(SIZE_T cb, BOOL) override { return cb; }
-  void* STDMETHODCALLTYPE PreDidAlloc(void* p, BOOL) override { return p; }
-  int STDMETHODCALLTYPE PostDidAlloc(void*, BOOL, int r) override { return r; }
-  void STDMETHODCALLTYPE PreHeapMinimize() override {}
-  void STDMETHODCALLTYPE PostHeapMinimize() override {}
 };
 
 // Runs `attempt` with 0, 1, 2 ... allocations allowed until it succeeds;

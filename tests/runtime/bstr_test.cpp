@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "spy_helpers.h"
 #include <cstring>
 #include <string>
 
@@ -236,24 +238,10 @@ TEST(BstrCache, ReusedBlocksAreFullyReinitialised) {
 TEST(BstrCache, ThreadExitReturnsCachedBlocks) {
   // A thread caches a few freed BSTRs; a spy registered before the thread
   // ends sees exactly those blocks freed when the thread's cache is emptied.
-  class free_counter final : public IMallocSpy {
+  class free_counter final : public test::passthrough_spy {
    public:
     int frees = 0;
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void** ppv) override { return *ppv = this, S_OK; }
-    ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
-    ULONG STDMETHODCALLTYPE Release() override { return 1; }
-    SIZE_T STDMETHODCALLTYPE PreAlloc(SIZE_T cb) override { return cb; }
-    void* STDMETHODCALLTYPE PostAlloc(void* p) override { return p; }
     void* STDMETHODCALLTYPE PreFree(void* p, BOOL) override { return ++frees, p; }
-    void STDMETHODCALLTYPE PostFree(BOOL) override {}
-    SIZE_T STDMETHODCALLTYPE PreRealloc(void* p, SIZE_T cb, void** out, BOOL) override { return *out = p, cb; }
-    void* STDMETHODCALLTYPE PostRealloc(void* p, BOOL) override { return p; }
-    void* STDMETHODCALLTYPE PreGetSize(void* p, BOOL) override { return p; }
-    SIZE_T STDMETHODCALLTYPE PostGetSize(SIZE_T cb, BOOL) override { return cb; }
-    void* STDMETHODCALLTYPE PreDidAlloc(void* p, BOOL) override { return p; }
-    int STDMETHODCALLTYPE PostDidAlloc(void*, BOOL, int r) override { return r; }
-    void STDMETHODCALLTYPE PreHeapMinimize() override {}
-    void STDMETHODCALLTYPE PostHeapMinimize() override {}
   } spy;
   std::mutex m;
   std::condition_variable cv;
