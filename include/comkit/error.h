@@ -24,17 +24,48 @@
 #include <comkit/hresult.h>
 #include <comkit/result.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include <version>
 #if COMKIT_HAS_EXCEPTIONS
 #include <exception>
 #include <new>
-#include <source_location>
 #include <stdexcept>
+#endif
+#if defined(__cpp_lib_source_location)
+#include <source_location>
 #endif
 
 namespace comkit {
+
+#if defined(__cpp_lib_source_location)
+using source_location = std::source_location;
+#else
+/// std::source_location for standard libraries that lack it under this
+/// compiler (libstdc++ 12 with clang 14): the same interface, from the
+/// compiler's builtins.
+struct source_location {
+  static constexpr source_location current(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+                                           const char* function = __builtin_FUNCTION()) noexcept {
+    source_location l;
+    l.m_file = file;
+    l.m_line = line;
+    l.m_function = function;
+    return l;
+  }
+  constexpr const char* file_name() const noexcept { return m_file; }
+  constexpr const char* function_name() const noexcept { return m_function; }
+  constexpr std::uint_least32_t line() const noexcept { return m_line; }
+  constexpr std::uint_least32_t column() const noexcept { return 0; }
+
+ private:
+  const char* m_file = "";
+  const char* m_function = "";
+  std::uint_least32_t m_line = 0;
+};
+#endif
 
 namespace detail {
 
@@ -83,18 +114,18 @@ inline void set_error_info(std::string_view message, std::string_view source = {
 class hresult_error : public std::exception {
  public:
   /// An error for `code` with the standard message; takes no IErrorInfo.
-  explicit hresult_error(HRESULT code, std::source_location where = std::source_location::current())
+  explicit hresult_error(HRESULT code, comkit::source_location where = comkit::source_location::current())
       : m_code(code), m_where(where) {
     m_message = hresult_message(code);
   }
   /// An error for `code` with `message` (UTF-8).
-  hresult_error(HRESULT code, std::string message, std::source_location where = std::source_location::current())
+  hresult_error(HRESULT code, std::string message, comkit::source_location where = comkit::source_location::current())
       : m_code(code), m_message(std::move(message)), m_where(where) {}
 
   /// An error for `code` that takes over `info` (may be null): its fields
   /// become the error's; the reference is released with the error.
   static hresult_error from_error_info(HRESULT code, IErrorInfo* info,
-                                       std::source_location where = std::source_location::current()) {
+                                       comkit::source_location where = comkit::source_location::current()) {
     hresult_error e(code, where);
     if (!info) return e;
     e.m_info = info;
@@ -138,7 +169,7 @@ class hresult_error : public std::exception {
   /// The error object the failing call left, if any (not AddRef'd).
   IErrorInfo* error_info() const noexcept { return m_info; }
   /// Where the error was raised (check_hresult's caller).
-  const std::source_location& location() const noexcept { return m_where; }
+  const comkit::source_location& location() const noexcept { return m_where; }
 
   /// Puts this error back in the thread's error slot (at an ABI boundary):
   /// the original IErrorInfo when there is one, else a new one with message().
@@ -166,11 +197,11 @@ class hresult_error : public std::exception {
   std::string m_help_file;
   DWORD m_help_context = 0;
   IErrorInfo* m_info = nullptr;  // owned reference
-  std::source_location m_where;
+  comkit::source_location m_where;
 };
 
 /// Throws hresult_error for `hr`, taking the thread's IErrorInfo.
-[[noreturn]] inline void throw_hresult(HRESULT hr, std::source_location where = std::source_location::current()) {
+[[noreturn]] inline void throw_hresult(HRESULT hr, comkit::source_location where = comkit::source_location::current()) {
   IErrorInfo* info = nullptr;
   if (GetErrorInfo(0, &info) != S_OK) info = nullptr;
   throw hresult_error::from_error_info(hr, info, where);
@@ -178,7 +209,7 @@ class hresult_error : public std::exception {
 
 /// Throws hresult_error when `hr` is a failure; returns `hr` otherwise (so
 /// S_FALSE stays visible).
-inline HRESULT check_hresult(HRESULT hr, std::source_location where = std::source_location::current()) {
+inline HRESULT check_hresult(HRESULT hr, comkit::source_location where = comkit::source_location::current()) {
   if (hr < 0) [[unlikely]]
     throw_hresult(hr, where);
   return hr;
