@@ -26,8 +26,8 @@ COMKIT_STDAPI_(int) StringFromGUID2(REFGUID rguid, LPOLESTR lpsz, int cchMax);
 COMKIT_STDAPI StringFromCLSID(REFCLSID rclsid, LPOLESTR *lplpsz);
 COMKIT_STDAPI StringFromIID(REFIID rclsid, LPOLESTR *lplpsz);
 /* NULL lpsz gives CLSID_NULL and S_OK. A string that does not start with '{'
- * is a ProgID (looked up once activation lands; until then it is
- * CO_E_CLASSSTRING with *pclsid zeroed). A malformed braced string is
+ * is a ProgID, looked up in the registry (unknown: CO_E_CLASSSTRING with
+ * *pclsid zeroed). A malformed braced string is
  * CO_E_CLASSSTRING with the fields parsed before the bad character written,
  * as Windows does. E_INVALIDARG for a NULL pclsid. */
 COMKIT_STDAPI CLSIDFromString(LPCOLESTR lpsz, LPCLSID pclsid);
