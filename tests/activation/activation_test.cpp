@@ -494,11 +494,9 @@ TEST_F(Activation, ManifestsAreCommentsSectionsAndKeys) {
 TEST_F(Activation, CacheNoticesChangesWithoutRefresh) {
   void* out = nullptr;
   EXPECT_EQ(CoCreateInstance(cpp_object, nullptr, CLSCTX_ALL, IID_IUnknown, &out), REGDB_E_CLASSNOTREG);
-  COMKIT_CLASS_REGISTRATION cls{cpp_object, "Changed.Later", nullptr, nullptr, nullptr};
   // Written behind the cache's back, as another process would.
   std::ofstream(m_dir + "/later.manifest") << "[server]\npath = " << COMKIT_TEST_CPP_SERVER << "\n[class "
                                            << comkit::to_string(cpp_object) << "]\n";
-  (void)cls;
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
   ASSERT_EQ(CoCreateInstance(cpp_object, nullptr, CLSCTX_ALL, IID_IUnknown, &out), S_OK);
   static_cast<IUnknown*>(out)->Release();
