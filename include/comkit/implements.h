@@ -783,8 +783,9 @@ class implements : public detail::implements_bases<D, Ts...> {
 /// Allocates counts and object in one block and constructs D. When memory
 /// runs out: std::bad_alloc with exceptions, null without (constructor
 /// exceptions propagate).
+namespace detail {
 template <typename D, typename... Args>
-D* detail_create(IUnknown* outer, Args&&... args) {
+D* create_object(IUnknown* outer, Args&&... args) {
   using impl = typename D::implements_type;
   using layout = detail::block_layout<D, impl::traits::atomic>;
   void* block = layout::allocate();
@@ -804,9 +805,10 @@ D* detail_create(IUnknown* outer, Args&&... args) {
   return new (at) D(std::forward<Args>(args)...);
 #endif
 }
+}  // namespace detail
 
 namespace detail {
-/// A com_ptr adopting an object fresh from detail_create. With exceptions
+/// A com_ptr adopting an object fresh from create_object. With exceptions
 /// it is never null (allocation threw std::bad_alloc); without, null means
 /// E_OUTOFMEMORY.
 template <typename I>
@@ -824,13 +826,13 @@ auto adopt_created(I* p) -> error_policy::wrap<com_ptr<I>> {
 template <typename D, typename... Args>
 auto make(Args&&... args) -> detail::error_policy::wrap<com_ptr<typename D::first_interface>> {
   using I = typename D::first_interface;
-  return detail::adopt_created(static_cast<I*>(detail_create<D>(nullptr, std::forward<Args>(args)...)));
+  return detail::adopt_created(static_cast<I*>(detail::create_object<D>(nullptr, std::forward<Args>(args)...)));
 }
 
 /// Creates a D and returns a com_ptr to the implementation itself.
 template <typename D, typename... Args>
 auto make_self(Args&&... args) -> detail::error_policy::wrap<com_ptr<D>> {
-  return detail::adopt_created(detail_create<D>(nullptr, std::forward<Args>(args)...));
+  return detail::adopt_created(detail::create_object<D>(nullptr, std::forward<Args>(args)...));
 }
 
 /// The implementation behind an interface pointer of a D (unchecked: `p` must
@@ -870,7 +872,7 @@ D* try_get_self(const com_ptr<I>& p) noexcept {
 template <typename D, typename... Args>
 auto make_aggregated(IUnknown* outer, Args&&... args) -> detail::error_policy::wrap<com_ptr<IUnknown>> {
   static_assert(D::implements_type::traits::aggregatable, "make_aggregated needs comkit::aggregatable in the list");
-  D* d = detail_create<D>(outer, std::forward<Args>(args)...);
+  D* d = detail::create_object<D>(outer, std::forward<Args>(args)...);
   return detail::adopt_created(d ? d->non_delegating_unknown() : nullptr);
 }
 
@@ -890,13 +892,13 @@ HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept {
         return CLASS_E_NOAGGREGATION;
       } else {
         if (riid != guid_of<IUnknown>()) return CLASS_E_NOAGGREGATION;
-        D* d = detail_create<D>(outer);
+        D* d = detail::create_object<D>(outer);
         if (!d) return E_OUTOFMEMORY;
         *ppv = d->non_delegating_unknown();
         return S_OK;
       }
     }
-    D* d = detail_create<D>(nullptr);
+    D* d = detail::create_object<D>(nullptr);
     if (!d) return E_OUTOFMEMORY;
     return d->query_adopting(riid, ppv);
 #if COMKIT_HAS_EXCEPTIONS
