@@ -1,5 +1,6 @@
 // cli/comkit.cpp - the `comkit` command: managing class registrations
-// (register, unregister, list, inspect). Later issues add `comkit idl`.
+// (register, unregister, list, inspect) and the IDL compiler (idl,
+// in idl_command.cpp).
 //
 // Exit codes, for scripts: 0 success, 1 the operation failed (a missing
 // file, a library that is not a server, an unregistered class ...), 2 the
@@ -17,6 +18,9 @@
 
 #include <comkit/comkit.h>
 
+extern const char* const idl_help_text;
+int cmd_idl(const std::vector<std::string_view>& args);
+
 namespace {
 
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
@@ -30,6 +34,7 @@ const char* const usage_text =
     "                                      remove a server's or one class's registration\n"
     "  list                                every registered class\n"
     "  inspect CLSID|PROGID                a class's registration, and whether it loads\n"
+    "  idl FILE.idl [OPTIONS]              compile MIDL into C/C++ headers and IID definitions\n"
     "  help [COMMAND]                      this text, or a command's\n"
     "\n"
     "The registry is the manifest files under $XDG_DATA_HOME/comkit/registry (user),\n"
@@ -51,6 +56,7 @@ const char* command_help(std::string_view cmd) {
     return "usage: comkit inspect CLSID|PROGID\n"
            "Prints the class's registration, loads its server, and lists the interfaces its\n"
            "class object answers. Exit code 1 when it is not registered or does not load.\n";
+  if (cmd == "idl") return idl_help_text;
   return nullptr;
 }
 
@@ -324,6 +330,7 @@ int main(int argc, char** argv) {
   if (args[0] == "unregister") return cmd_unregister(args);
   if (args[0] == "list") return cmd_list(args);
   if (args[0] == "inspect") return cmd_inspect(args);
+  if (args[0] == "idl") return cmd_idl(args);
   std::fprintf(stderr, "comkit: no command '%.*s'\n%s", static_cast<int>(args[0].size()), args[0].data(), usage_text);
   return exit_usage;
 }

@@ -31,3 +31,5 @@ function(comkit_add_test name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
     PROPERTIES ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1")
 endfunction()
+
+include(${CMAKE_CURRENT_LIST_DIR}/comkit_idl.cmake)

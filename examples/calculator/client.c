@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#define COBJMACROS
 #include "calculator.h"
 
 static void print_bstr(const char *label, BSTR b) {

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "calculator.h"
+#include "calculator_projection.h"
 
 int main() {
   if (FAILED(CoInitializeEx(nullptr, COINIT_MULTITHREADED))) return 1;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "calculator.h"
+#include "calculator_projection.h"
 
 namespace {
 

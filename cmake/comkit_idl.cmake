@@ -1,0 +1,64 @@
+# cmake/comkit_idl.cmake - comkit_add_idl(), for comkit's own build and, installed
+# next to comkitConfig.cmake, for consumers.
+include_guard(GLOBAL)
+
+# comkit_add_idl(TARGET FILES a.idl ... [INCLUDE_DIRS dir ...] [DEFINES N=V ...]
+#                [OUTPUT_DIR dir] [IID_API macro])
+# Compiles each IDL file with `comkit idl` at build time into OUTPUT_DIR
+# (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c and
+# NAME_projection.h. TARGET becomes a static library holding the _i.c IID
+# definitions, with OUTPUT_DIR on its public include path; link it to use
+# the interfaces. Dependencies come from the compiler's depfile, so editing
+# an imported or #included file re-runs it. Works in comkit's own build and
+# for consumers after find_package(comkit).
+function(comkit_add_idl target)
+  cmake_parse_arguments(arg "" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
+  if(NOT arg_FILES)
+    message(FATAL_ERROR "comkit_add_idl(${target}): no FILES")
+  endif()
+  if(NOT arg_OUTPUT_DIR)
+    set(arg_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/idl)
+  endif()
+  if(TARGET comkit::cli)
+    set(compiler $<TARGET_FILE:comkit::cli>)
+  else()
+    message(FATAL_ERROR "comkit_add_idl: the comkit::cli target (the `comkit` command) is not available")
+  endif()
+  file(MAKE_DIRECTORY ${arg_OUTPUT_DIR})
+  set(flags "")
+  # comkit's own IDL (unknwn.idl, objidl.idl ...) is always importable.
+  if(COMKIT_IDL_DIR)
+    list(APPEND flags -I ${COMKIT_IDL_DIR})
+  endif()
+  foreach(dir IN LISTS arg_INCLUDE_DIRS)
+    list(APPEND flags -I ${dir})
+  endforeach()
+  foreach(def IN LISTS arg_DEFINES)
+    list(APPEND flags -D ${def})
+  endforeach()
+  if(arg_IID_API)
+    list(APPEND flags --iid-api ${arg_IID_API})
+  endif()
+  set(sources "")
+  set(headers "")
+  foreach(file IN LISTS arg_FILES)
+    get_filename_component(abs ${file} ABSOLUTE)
+    get_filename_component(name ${file} NAME_WE)
+    set(out_h ${arg_OUTPUT_DIR}/${name}.h)
+    set(out_c ${arg_OUTPUT_DIR}/${name}_i.c)
+    set(out_p ${arg_OUTPUT_DIR}/${name}_projection.h)
+    add_custom_command(
+      OUTPUT ${out_h} ${out_c} ${out_p}
+      COMMAND ${compiler} idl ${abs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${name}.d
+      DEPENDS ${abs} ${compiler}
+      DEPFILE ${arg_OUTPUT_DIR}/${name}.d
+      COMMENT "comkit idl ${file}"
+      VERBATIM)
+    list(APPEND sources ${out_c})
+    list(APPEND headers ${out_h} ${out_p})
+  endforeach()
+  add_library(${target} STATIC ${sources} ${headers})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE C)
+  target_include_directories(${target} PUBLIC ${arg_OUTPUT_DIR})
+  target_link_libraries(${target} PUBLIC comkit::abi)
+endfunction()

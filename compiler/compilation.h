@@ -1,0 +1,67 @@
+// compiler/compilation.h - the state of one IDL compilation, shared by the
+// passes: sources, diagnostics, the syntax tree of the main file and of
+// everything it imports, and the global symbol table.
+//
+// MIDL has one namespace for type names (typedefs, interfaces, coclasses)
+// and a separate one for struct/union/enum tags, like C. Constants and
+// enumerators share the value namespace.
+#ifndef COMKIT_COMPILER_COMPILATION_H
+#define COMKIT_COMPILER_COMPILATION_H
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "ast.h"
+#include "diagnostics.h"
+#include "preprocessor.h"
+
+namespace comkit::idl {
+
+struct compile_limits {
+  std::size_t nesting = 200;        // parser recursion (types, expressions)
+  std::size_t import_depth = 64;
+  pp_limits preprocessor;
+};
+
+struct compilation {
+  compilation(pp_options pp, file_reader read) : pp_opts(std::move(pp)), reader(std::move(read)), diags(sources) {}
+  compilation(const compilation&) = delete;
+  compilation& operator=(const compilation&) = delete;
+
+  pp_options pp_opts;
+  file_reader reader;
+  compile_limits limits;
+  source_manager sources;
+  diagnostics diags;
+  ast_arena arena;
+  std::deque<std::string> token_text;  // the preprocessors' text_store
+
+  std::string main_path;
+  std::vector<decl*> items;           // the main file's top-level declarations, in order
+  std::vector<decl*> imported_items;  // every imported file's, in the order they finished
+  std::unordered_map<std::string, bool> imports_done;  // resolved path -> finished
+
+  // Names the parser has seen declared as types, so far (imports come
+  // first): decides whether `(NAME)` starts a cast.
+  std::unordered_set<std::string_view> parsed_type_names;
+
+  // Symbol tables (first definition wins; forward declarations are
+  // replaced by their definition).
+  std::unordered_map<std::string_view, decl*> types;      // typedef, interface, coclass ...
+  std::unordered_map<std::string_view, record*> tags;     // struct/union/enum tags
+  std::unordered_map<std::string_view, decl*> consts;     // const declarations
+  std::unordered_map<std::string_view, enumerator*> enumerators;
+};
+
+/// Parses `path` (and what it imports) into `c`. Errors go to c.diags.
+void parse_main_file(compilation& c, const std::string& path);
+/// Resolves names and checks the semantic rules; errors go to c.diags.
+void check(compilation& c);
+/// Evaluates an integer constant expression; nullopt if it is not one.
+std::optional<std::int64_t> evaluate(const compilation& c, const expr* e, int depth = 0);
+
+}  // namespace comkit::idl
+
+#endif  // COMKIT_COMPILER_COMPILATION_H

@@ -1,0 +1,113 @@
+// compiler/compiler.cpp - the driver: parse, check, emit, write.
+#include "compiler.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "compilation.h"
+#include "emit.h"
+
+namespace comkit::idl {
+namespace {
+
+std::string base_name_of(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  std::string b = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::size_t dot = b.rfind('.');
+  if (dot != std::string::npos && dot != 0) b.resize(dot);
+  return b;
+}
+
+bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot create '" + tmp + "': " + std::strerror(errno);
+    return false;
+  }
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = "cannot write '" + tmp + "': " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string make_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    if (c == ' ' || c == '#') r += '\\';
+    if (c == '$') r += '$';
+    r += c;
+  }
+  return r;
+}
+
+}  // namespace
+
+compile_result compile(const compile_options& o, file_reader reader) {
+  compile_result r;
+  compilation c(o.pp, std::move(reader));
+  c.diags.set_warnings_are_errors(o.warnings_are_errors);
+  parse_main_file(c, o.input);
+  if (c.sources.size() == 0) {
+    c.diags.error({}, "cannot read '" + o.input + "'");
+  }
+  if (c.diags.error_count() == 0 || true) check(c);
+  r.errors = c.diags.error_count();
+  r.warnings = c.diags.warning_count();
+  r.diagnostics = c.diags.render_all(o.caret);
+  for (std::uint32_t i = 1; i <= c.sources.size(); ++i) r.dependencies.push_back(c.sources.file(i).path);
+  if (r.errors != 0) return r;
+
+  emit_options eo;
+  eo.input_name = o.input;
+  eo.base_name = base_name_of(o.input);
+  eo.iid_api = o.iid_api;
+  if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(c, eo);
+  if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(c, eo);
+  if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(c, eo);
+  r.ok = true;
+  return r;
+}
+
+bool write_outputs(const compile_options& o, const compile_result& r, std::string& error) {
+  std::string dir = o.output_dir.empty() ? "." : o.output_dir;
+  if (dir.back() != '/') dir += '/';
+  std::vector<std::string> written;
+  for (const auto& [name, text] : r.outputs) {
+    if (!write_atomically(dir + name, text, error)) {
+      for (const std::string& w : written) ::unlink(w.c_str());
+      return false;
+    }
+    written.push_back(dir + name);
+  }
+  if (!o.depfile.empty()) {
+    std::string d;
+    for (std::size_t i = 0; i < written.size(); ++i) d += (i ? " " : "") + make_escape(written[i]);
+    d += ":";
+    for (const std::string& dep : r.dependencies) d += " \\\n  " + make_escape(dep);
+    d += "\n";
+    if (!write_atomically(o.depfile, d, error)) return false;
+  }
+  return true;
+}
+
+}  // namespace comkit::idl

@@ -1,0 +1,45 @@
+// compiler/compiler.h - the IDL compiler as a library: what `comkit idl`
+// runs, and what the tests and the fuzzer drive in-process.
+#ifndef COMKIT_COMPILER_COMPILER_H
+#define COMKIT_COMPILER_COMPILER_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "preprocessor.h"
+
+namespace comkit::idl {
+
+struct compile_options {
+  std::string input;  // the .idl file
+  pp_options pp;
+  std::string output_dir = ".";
+  bool c_header = false;
+  bool cpp_header = false;
+  bool iid_source = false;
+  std::string depfile;   // make-style dependency file, written when set
+  std::string iid_api;   // see emit_options::iid_api
+  bool warnings_are_errors = false;
+  bool caret = true;     // show the source line under each diagnostic
+};
+
+struct compile_result {
+  bool ok = false;
+  std::string diagnostics;                    // rendered, ready to print
+  std::size_t errors = 0, warnings = 0;
+  std::map<std::string, std::string> outputs;  // file name -> contents
+  std::vector<std::string> dependencies;       // every file read
+};
+
+/// Compiles `o.input`. Nothing is written; see write_outputs.
+compile_result compile(const compile_options& o, file_reader reader = read_regular_file);
+
+/// Writes each output (and the depfile) atomically: a temporary file in the
+/// same directory renamed over the target, so a failed or interrupted run
+/// never leaves a half-written header. Returns false with `error` set.
+bool write_outputs(const compile_options& o, const compile_result& r, std::string& error);
+
+}  // namespace comkit::idl
+
+#endif  // COMKIT_COMPILER_COMPILER_H

@@ -1,0 +1,36 @@
+// compiler/emit.h - the back-ends: each turns a checked compilation into the
+// text of one output file. One emitter per output kind (STYLE.md); they
+// share the C declarator printer in c_types.
+#ifndef COMKIT_COMPILER_EMIT_H
+#define COMKIT_COMPILER_EMIT_H
+
+#include <string>
+
+#include "compilation.h"
+
+namespace comkit::idl {
+
+struct emit_options {
+  std::string input_name;  // the IDL file's name as given (for the banner)
+  std::string base_name;   // file name without directory and extension
+  /// Placed before `const IID` declarations, e.g. COMKIT_API for the
+  /// interfaces libcomkit itself exports. Empty for user IDL.
+  std::string iid_api;
+};
+
+/// The C/C++ header (<base>.h): Windows SDK conventions, C vtables under
+/// COBJMACROS, C++ abstract structs registered with the projection.
+std::string emit_c_header(compilation& c, const emit_options& o);
+/// The IID/CLSID definitions (<base>_i.c).
+std::string emit_iid_source(compilation& c, const emit_options& o);
+/// The C++ projection header (<base>_projection.h).
+std::string emit_cpp_projection(compilation& c, const emit_options& o);
+
+/// C spelling of a declaration of `name` with type `t` (name may be empty).
+/// `in_record`: conformant arrays print as [1], as in the SDK's structs.
+std::string c_declaration(const type* t, const std::string& name, bool in_record = false);
+std::string c_expression(const expr* e);
+
+}  // namespace comkit::idl
+
+#endif  // COMKIT_COMPILER_EMIT_H
