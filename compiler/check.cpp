@@ -129,7 +129,7 @@ class checker {
       if (!r->tag.empty()) {
         auto [it, inserted] = m_c.tags.emplace(r->tag, r);
         if (!inserted && it->second != r && it->second->kind != r->kind)
-          error(r->loc, "'" + std::string(r->tag) + "' was declared as a different kind of tag");
+          error(r->loc, std::string(r->tag).insert(0, 1, '\'') + "' was declared as a different kind of tag");
       }
       std::int64_t next = 0;
       bool next_known = true;

@@ -101,7 +101,10 @@ bool write_outputs(const compile_options& o, const compile_result& r, std::strin
   }
   if (!o.depfile.empty()) {
     std::string d;
-    for (std::size_t i = 0; i < written.size(); ++i) d += (i ? " " : "") + make_escape(written[i]);
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      if (i) d += ' ';
+      d += make_escape(written[i]);
+    }
     d += ":";
     for (const std::string& dep : r.dependencies) d += " \\\n  " + make_escape(dep);
     d += "\n";

@@ -440,7 +440,12 @@ class header_writer {
         for (const param* p : m->ty->params) {
           ++k;
           args += ",";
-          args += p->name.empty() ? "p" + std::to_string(k) : std::string(p->name);
+          if (p->name.empty()) {
+            args += 'p';
+            args += std::to_string(k);
+          } else {
+            args += p->name;
+          }
         }
         std::string mn = method_name(m);
         out("#define " + n + "_" + mn + "(" + args + ") (This)->lpVtbl->" + mn + "(" + args + ")\n");

@@ -129,10 +129,13 @@ token lexer::next() {
   } else {
     t.kind = tok::punct;
     std::size_t len = 1;
-    for (std::string_view p : punctuators) {
-      if (m_text.compare(m_pos, p.size(), p) == 0) {
-        len = p.size();
-        break;
+    // Only these characters start a multi-character punctuator.
+    if (std::strchr("<>.-+=!&|*/%^#:", c) != nullptr && m_pos + 1 < n) {
+      for (std::string_view p : punctuators) {
+        if (p[0] == static_cast<char>(c) && p[1] == m_text[m_pos + 1] && m_text.compare(m_pos, p.size(), p) == 0) {
+          len = p.size();
+          break;
+        }
       }
     }
     if (len == 1 && std::strchr("{}[]()<>;:,.=+-*/%&|^!~?#", c) == nullptr) {

@@ -56,20 +56,36 @@ class parser {
   enum class scope { global, interface, library, module, rpc_interface };
 
   // ---- tokens -------------------------------------------------------------
-  const token& peek(std::size_t k = 0) {
-    while (m_ahead.size() <= k) m_ahead.push_back(m_pp.next());
-    return m_ahead[k];
+  // Lookahead is a ring of `ring_size` tokens. peek returns by value: a
+  // reference into the ring would dangle once the slot is refilled.
+  static constexpr std::size_t ring_size = 128;  // > the deepest peek (64)
+  token peek(std::size_t k = 0) {
+    while (m_count <= k) {
+      m_ring[(m_head + m_count) % ring_size] = m_pp.next();
+      ++m_count;
+    }
+    return m_ring[(m_head + k) % ring_size];
+  }
+  // For checks that do not outlive the next take().
+  const token& look(std::size_t k = 0) {
+    while (m_count <= k) {
+      m_ring[(m_head + m_count) % ring_size] = m_pp.next();
+      ++m_count;
+    }
+    return m_ring[(m_head + k) % ring_size];
   }
   token take() {
-    token t = peek();
-    m_ahead.pop_front();
+    if (m_count == 0) peek();
+    token t = m_ring[m_head];
+    m_head = (m_head + 1) % ring_size;
+    --m_count;
     m_last = t.loc;
     return t;
   }
-  bool at_eof() { return peek().kind == tok::eof; }
-  bool is_punct(char ch, std::size_t k = 0) { return peek(k).is_punct(ch); }
+  bool at_eof() { return look().kind == tok::eof; }
+  bool is_punct(char ch, std::size_t k = 0) { return look(k).is_punct(ch); }
   bool is_word(std::string_view w, std::size_t k = 0) {
-    const token& t = peek(k);
+    const token& t = look(k);
     return t.kind == tok::identifier && t.text == w;
   }
   bool accept_punct(char ch) {
@@ -1177,20 +1193,32 @@ class parser {
     return c;
   }
 
+  // Binary operator precedence (0: not a binary operator). Switches on the
+  // spelling rather than comparing strings: this runs for every operand.
   static int precedence(const token& t) {
     if (t.kind != tok::punct) return 0;
-    std::string_view op = t.text;
-    if (op == "||") return 1;
-    if (op == "&&") return 2;
-    if (op == "|") return 3;
-    if (op == "^") return 4;
-    if (op == "&") return 5;
-    if (op == "==" || op == "!=") return 6;
-    if (op == "<" || op == ">" || op == "<=" || op == ">=") return 7;
-    if (op == "<<" || op == ">>") return 8;
-    if (op == "+" || op == "-") return 9;
-    if (op == "*" || op == "/" || op == "%") return 10;
-    return 0;
+    const std::string_view op = t.text;
+    if (op.size() == 1) {
+      switch (op[0]) {
+        case '|': return 3;
+        case '^': return 4;
+        case '&': return 5;
+        case '<': case '>': return 7;
+        case '+': case '-': return 9;
+        case '*': case '/': case '%': return 10;
+        default: return 0;
+      }
+    }
+    if (op.size() != 2) return 0;
+    switch (op[0]) {
+      case '|': return op[1] == '|' ? 1 : 0;
+      case '&': return op[1] == '&' ? 2 : 0;
+      case '=': return op[1] == '=' ? 6 : 0;
+      case '!': return op[1] == '=' ? 6 : 0;
+      case '<': return op[1] == '=' ? 7 : op[1] == '<' ? 8 : 0;
+      case '>': return op[1] == '=' ? 7 : op[1] == '>' ? 8 : 0;
+      default: return 0;
+    }
   }
 
   expr* parse_binary(int min_prec) {
@@ -1213,7 +1241,7 @@ class parser {
     nest_guard g(*this);
     if (!g.ok) return make_expr(expr_kind::empty, peek().loc);
     const token& t = peek();
-    if (t.kind == tok::punct && (t.text == "-" || t.text == "+" || t.text == "~" || t.text == "!" || t.text == "*" || t.text == "&")) {
+    if (t.kind == tok::punct && t.text.size() == 1 && std::strchr("-+~!*&", t.text[0]) != nullptr) {
       token op = take();
       expr* e = make_expr(expr_kind::unary, op.loc);
       e->text = op.text;
@@ -1339,7 +1367,8 @@ class parser {
   preprocessor& m_pp;
   bool m_imported;
   ast_arena& m_arena;
-  std::deque<token> m_ahead;
+  token m_ring[ring_size];
+  std::size_t m_head = 0, m_count = 0;
   location m_last{};
   location m_failed_at{};
   std::size_t m_depth = 0;

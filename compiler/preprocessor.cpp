@@ -328,6 +328,11 @@ bool preprocessor::push_file(const std::string& path, location from) {
     return false;
   }
   if (m_once.count(path)) return true;
+  if (++m_includes > m_limits.includes) {
+    if (m_includes == m_limits.includes + 1)
+      m_diags.error(from, "too many #include operations (more than " + std::to_string(m_limits.includes) + ")");
+    return false;
+  }
   std::uint32_t id = load(path);
   if (id == 0) {
     m_diags.error(from, "cannot read '" + path + "'");
@@ -351,6 +356,7 @@ token preprocessor::raw_next() {
       if (c.pos < c.tokens.size()) return c.tokens[c.pos++];
       if (c.barrier) return token{};
       if (c.from) c.from->disabled = false;
+      give_buffer(std::move(c.tokens));
       m_contexts.pop_back();
       continue;
     }
@@ -410,14 +416,62 @@ token preprocessor::next() {
       }
       return r;
     }
+    if (!m->function_like && m_contexts.empty() && m_pushback.empty()) {
+      if (expand_cached(*m, t)) continue;
+    }
     if (!expand(*m, t)) return t;
   }
+}
+
+// Header files use object-like macros in long chains (Wine's mshtml.idl:
+// thousands of DISPID_X defined as (DISPID_Y + n), several levels deep).
+// Outside any other expansion the result of expanding such a macro depends
+// only on the macro table, so it is computed once and spliced in after
+// that. Not cached: expansions whose last token is a function-like macro
+// name (it could take arguments from the text that follows) and anything
+// involving __LINE__/__FILE__.
+bool preprocessor::expand_cached(macro& m, const token& name) {
+  auto it = m_object_cache.find(&m);
+  if (it == m_object_cache.end()) {
+    std::vector<token> one{name};
+    one.front().space = false;
+    std::size_t before = m_expanded;
+    std::vector<token> full = expand_list(std::move(one));
+    bool cacheable = !m_expansion_overflow && !m_depth_overflow;
+    for (const token& t : full) {
+      if (t.kind == tok::identifier && !t.noexpand) {
+        if (const macro* x = find_macro(t.text); x && (x->function_like || x->builtin)) cacheable = false;
+      }
+    }
+    (void)before;
+    if (!cacheable) {
+      // Hand the already expanded tokens to the parser directly.
+      for (token& t : full) t.loc = name.loc;
+      if (!full.empty()) full.front().space = name.space;
+      m_contexts.push_back({std::move(full), 0, nullptr, false});
+      return true;
+    }
+    it = m_object_cache.emplace(&m, std::move(full)).first;
+  }
+  std::vector<token> copy = take_buffer();
+  copy.assign(it->second.begin(), it->second.end());
+  for (token& t : copy) t.loc = name.loc;
+  if (!copy.empty()) copy.front().space = name.space;
+  m_expanded += copy.size();
+  if (m_expanded > m_limits.expansion_tokens) {
+    if (!m_expansion_overflow) m_diags.error(name.loc, "macro expansion produces too many tokens (more than " + std::to_string(m_limits.expansion_tokens) + ")");
+    m_expansion_overflow = true;
+    give_buffer(std::move(copy));
+    return true;
+  }
+  m_contexts.push_back({std::move(copy), 0, nullptr, false});
+  return true;
 }
 
 // ---- Macro expansion -----------------------------------------------------------
 
 bool preprocessor::expand(macro& m, const token& name) {
-  std::vector<token> result;
+  std::vector<token> result = take_buffer();
   if (m.function_like) {
     token paren = raw_next();
     if (!paren.is_punct('(')) {
@@ -453,9 +507,10 @@ bool preprocessor::expand(macro& m, const token& name) {
                                   " argument(s), " + std::to_string(args.size()) + " given");
       return true;
     }
+    give_buffer(std::move(result));
     result = substitute(m, name, args);
   } else {
-    result = m.body;
+    result.assign(m.body.begin(), m.body.end());
   }
   m_expanded += result.size() + 1;
   if (m_expanded > m_limits.expansion_tokens) {
@@ -542,7 +597,7 @@ std::vector<token> preprocessor::substitute(macro& m, const token& name, std::ve
     return -1;
   };
   std::vector<std::optional<std::vector<token>>> expanded(args.size());
-  std::vector<token> out;
+  std::vector<token> out = take_buffer();
   const std::vector<token>& body = m.body;
   bool placemarker = false;  // the last operand was an empty argument
   for (std::size_t i = 0; i < body.size(); ++i) {
@@ -639,7 +694,10 @@ void preprocessor::directive(const token& hash) {
   if (d == "undef") {
     std::vector<token> line = line_tokens();
     if (line.empty() || line[0].kind != tok::identifier) m_diags.error(name.loc, "#undef needs a macro name");
-    else m_macros.erase(std::string(line[0].text));
+    else {
+      m_macros.erase(std::string(line[0].text));
+      m_object_cache.clear();
+    }
     return;
   }
   if (d == "pragma") {
@@ -726,6 +784,7 @@ void preprocessor::do_define(const token& at) {
     return;
   }
   m_macros[std::string(name.text)] = std::move(m);
+  m_object_cache.clear();
 }
 
 void preprocessor::do_include(const token& at) {

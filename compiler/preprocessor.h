@@ -48,6 +48,7 @@ struct pp_options {
 
 struct pp_limits {
   std::size_t include_depth = 200;
+  std::size_t includes = 2048;  // files entered in all, so `a` including `a` twice stays finite
   std::size_t if_depth = 512;
   std::size_t expression_depth = 256;
   std::size_t expansion_tokens = 2'000'000;
@@ -103,10 +104,25 @@ class preprocessor {
     lexer lex;
     std::size_t cond_base;
   };
+  // FNV-1a, inline: every identifier is looked up, most are short.
   struct string_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      std::uint64_t h = 14695981039346656037ull;
+      for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      return static_cast<std::size_t>(h);
+    }
   };
+  std::vector<token> take_buffer() {
+    if (m_spare.empty()) return {};
+    std::vector<token> v = std::move(m_spare.back());
+    m_spare.pop_back();
+    return v;
+  }
+  void give_buffer(std::vector<token>&& v) {
+    v.clear();
+    if (m_spare.size() < 64) m_spare.push_back(std::move(v));
+  }
 
   token raw_next();
   bool skipping() const { return !m_conds.empty() && !m_conds.back().taking; }
@@ -138,7 +154,13 @@ class preprocessor {
   std::unordered_set<std::string> m_once;
   std::unordered_map<std::string, std::uint32_t> m_loaded;
   std::deque<std::string>& m_arena;
+  std::vector<std::vector<token>> m_spare;  // emptied context buffers, reused
+  // The full expansion of object-like macros used outside any other
+  // expansion (see expand_cached); cleared by every #define and #undef.
+  std::unordered_map<const macro*, std::vector<token>> m_object_cache;
+  bool expand_cached(macro& m, const token& name);
   std::size_t m_expanded = 0;
+  std::size_t m_includes = 0;
   bool m_expansion_overflow = false;
   bool m_depth_overflow = false;
 };

@@ -1,0 +1,2 @@
+#define SHARED_VERSION 2
+#define SHARED_EXTRAS
