@@ -19,8 +19,12 @@ function(comkit_add_idl target)
   if(NOT arg_OUTPUT_DIR)
     set(arg_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/idl)
   endif()
-  if(TARGET comkit::cli)
-    set(compiler $<TARGET_FILE:comkit::cli>)
+  if(TARGET comkit_idlc)  # comkit's own build: the compiler without the runtime
+    set(compiler $<TARGET_FILE:comkit_idlc>)
+    set(compiler_target comkit_idlc)
+  elseif(TARGET comkit::cli)
+    set(compiler $<TARGET_FILE:comkit::cli> idl)
+    set(compiler_target comkit::cli)
   else()
     message(FATAL_ERROR "comkit_add_idl: the comkit::cli target (the `comkit` command) is not available")
   endif()
@@ -49,8 +53,8 @@ function(comkit_add_idl target)
     set(out_p ${arg_OUTPUT_DIR}/${name}_projection.h)
     add_custom_command(
       OUTPUT ${out_h} ${out_c} ${out_p}
-      COMMAND ${compiler} idl ${abs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${name}.d
-      DEPENDS ${abs} ${compiler}
+      COMMAND ${compiler} ${abs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${name}.d
+      DEPENDS ${abs} ${compiler_target}
       DEPFILE ${arg_OUTPUT_DIR}/${name}.d
       COMMENT "comkit idl ${file}"
       VERBATIM)

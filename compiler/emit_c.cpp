@@ -399,7 +399,10 @@ class header_writer {
 
   void cpp_struct(const decl* d, std::string_view base, const std::vector<decl*>& methods) {
     std::string n(d->name);
+    // IUnknown's member template cannot have C linkage.
+    const bool cxx_linkage = d->name == "IUnknown" && d->kind == decl_kind::interface;
     out("#if defined(__cplusplus) && !defined(CINTERFACE)\n");
+    if (cxx_linkage) out("extern \"C++\" {\n");
     out("struct DECLSPEC_NOVTABLE " + n + (base.empty() ? "" : " : public " + std::string(base)) + "\n{\n");
     for (const decl* m : methods) {
       const type* fn = m->ty;
@@ -412,7 +415,14 @@ class header_writer {
       if (fn->varargs) ps += "        ...";
       out(ps + ") = 0;\n\n");
     }
+    if (d->name == "IUnknown" && d->kind == decl_kind::interface) {
+      // As the Windows SDK's <unknwn.h> does for C++: QueryInterface(&p)
+      // takes the IID from p's type.
+      out("#ifdef COMKIT_DECLARE_IID\n    template <class Q>\n    HRESULT STDMETHODCALLTYPE QueryInterface(Q **pp)\n    {\n"
+          "        return QueryInterface(::comkit::guid_of<Q>(), reinterpret_cast<void **>(pp));\n    }\n#endif\n\n");
+    }
     out("};\n");
+    if (cxx_linkage) out("}\n");
     projection_association(d, base);
   }
 

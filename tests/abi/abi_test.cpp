@@ -371,3 +371,39 @@ TEST(IidPpvArgs, ExpandsToIidAndVoidPointer) {
 }
 
 }  // namespace
+
+// ---- Headers generated from idl/ ------------------------------------------------
+
+#include <ocidl.h>
+
+#include <cstddef>
+
+namespace {
+
+TEST(GeneratedHeaders, VariantMembersAreAnonymousInCxx) {
+  VARIANT v{};
+  v.vt = 3;  // VT_I4
+  v.lVal = -5;
+  EXPECT_EQ(sizeof(VARIANT), 24u);
+  EXPECT_EQ(reinterpret_cast<const char*>(&v.lVal) - reinterpret_cast<const char*>(&v), 8);
+  EXPECT_EQ(reinterpret_cast<const char*>(&v.decVal) - reinterpret_cast<const char*>(&v), 0);
+  EXPECT_EQ(v.vt, 3);
+  EXPECT_EQ(v.lVal, -5);
+}
+
+TEST(GeneratedHeaders, InterfacesCarryTheirIidsAndBases) {
+  EXPECT_EQ(comkit::guid_of<IDispatch>(), IID_IDispatch);
+  EXPECT_EQ(comkit::guid_of<IStream>(), IID_IStream);
+  EXPECT_EQ(comkit::guid_of<ITypeInfo2>(), IID_ITypeInfo2);
+  EXPECT_EQ(comkit::guid_of<IConnectionPointContainer>(), IID_IConnectionPointContainer);
+  static_assert(std::is_same_v<comkit::base_interface_t<IStream>, ISequentialStream>);
+  static_assert(std::is_same_v<comkit::base_interface_t<ITypeLib2>, ITypeLib>);
+  static_assert(std::is_same_v<comkit::base_interface_t<IPersistStream>, IPersist>);
+  static_assert(std::is_base_of_v<IUnknown, IProvideClassInfo>);
+  // Exported from libcomkit with the documented values.
+  EXPECT_EQ(comkit::to_string(IID_IDispatch), "{00020400-0000-0000-C000-000000000046}");
+  EXPECT_EQ(comkit::to_string(IID_IAgileObject), "{94EA2B94-E9CC-49E0-C0FF-EE64CA8F5B90}");
+  EXPECT_EQ(comkit::to_string(IID_IConnectionPoint), "{B196B286-BAB4-101A-B69C-00AA00341D07}");
+}
+
+}  // namespace
