@@ -22,6 +22,9 @@ function(comkit_add_idl target)
   if(TARGET comkit_idlc)  # comkit's own build: the compiler without the runtime
     set(compiler $<TARGET_FILE:comkit_idlc>)
     set(compiler_target comkit_idlc)
+  elseif(TARGET comkit::idlc)  # installed: the same tool
+    set(compiler $<TARGET_FILE:comkit::idlc>)
+    set(compiler_target comkit::idlc)
   elseif(TARGET comkit::cli)
     set(compiler $<TARGET_FILE:comkit::cli> idl)
     set(compiler_target comkit::cli)

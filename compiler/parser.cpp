@@ -177,6 +177,10 @@ class parser {
     attributes attrs;
     while (is_punct('[')) {
       attributes more = parse_attribute_list();
+      if (attrs.list.empty()) {
+        attrs = std::move(more);
+        continue;
+      }
       for (attribute& a : more.list) attrs.list.push_back(std::move(a));
     }
     return attrs;
@@ -602,6 +606,7 @@ class parser {
       return;
     }
     bool first = true;
+    const attributes* shared_attrs = nullptr;
     for (;;) {
       std::string_view name;
       location nloc = peek().loc;
@@ -627,7 +632,9 @@ class parser {
       d->name = name;
       m_c.parsed_type_names.insert(name);
       d->ty = t;
-      d->attrs = attrs;
+      // The first declarator takes the list, later ones copy it.
+      d->attrs = shared_attrs ? *shared_attrs : std::move(attrs);
+      shared_attrs = &d->attrs;
       out.push_back(d);
       first = false;
       if (accept_punct(',')) continue;
@@ -696,6 +703,7 @@ class parser {
       }
       return;
     }
+    const attributes* shared_attrs = nullptr;
     for (;;) {
       std::string_view name;
       location nloc = peek().loc;
@@ -712,7 +720,8 @@ class parser {
       decl* d = new_decl(t->kind == type_kind::function ? decl_kind::function : decl_kind::variable, nloc);
       d->name = name;
       d->ty = t;
-      d->attrs = attrs;
+      d->attrs = shared_attrs ? *shared_attrs : std::move(attrs);
+      shared_attrs = &d->attrs;
       d->is_extern = is_extern;
       if (d->kind == decl_kind::variable && (where == scope::interface)) {
         error(nloc, "expected a method declaration in the interface; '" + std::string(name) + "' is not a function");
@@ -1020,9 +1029,11 @@ class parser {
       out.push_back(f);
       return;
     }
+    const attributes* shared_attrs = nullptr;
     for (;;) {
       field* f = m_arena.make<field>();
-      f->attrs = attrs;
+      f->attrs = shared_attrs ? *shared_attrs : std::move(attrs);
+      shared_attrs = &f->attrs;
       f->loc = peek().loc;
       std::string_view name;
       f->ty = parse_declarator(base, &name, f->loc);

@@ -262,6 +262,8 @@ preprocessor::preprocessor(source_manager& sources, diagnostics& diags, const pp
   define_builtin("__comkit_idl__", "1");
   m_macros["__FILE__"].builtin = true;
   m_macros["__LINE__"].builtin = true;
+  note_macro("__FILE__");
+  note_macro("__LINE__");
   for (const pp_options::define& d : options.defines) {
     if (d.undefine) {
       m_macros.erase(d.name);
@@ -278,6 +280,7 @@ void preprocessor::define_builtin(std::string_view name, std::string_view value)
   macro m;
   for (token t = lex.next(); t.kind != tok::eof; t = lex.next()) m.body.push_back(t);
   if (!m.body.empty()) m.body.front().space = false;
+  if (!name.empty()) note_macro(name);
   m_macros[std::string(name)] = std::move(m);
 }
 
@@ -287,6 +290,7 @@ std::string_view preprocessor::intern(std::string s) {
 }
 
 preprocessor::macro* preprocessor::find_macro(std::string_view name) {
+  if (name.empty() || !maybe_macro(name)) return nullptr;
   auto it = m_macros.find(name);
   return it == m_macros.end() ? nullptr : &it->second;
 }
@@ -783,6 +787,7 @@ void preprocessor::do_define(const token& at) {
     m_diags.error(m.body.front().loc, "'##' cannot appear at either end of a macro");
     return;
   }
+  note_macro(name.text);
   m_macros[std::string(name.text)] = std::move(m);
   m_object_cache.clear();
 }

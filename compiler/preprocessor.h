@@ -48,7 +48,7 @@ struct pp_options {
 
 struct pp_limits {
   std::size_t include_depth = 200;
-  std::size_t includes = 2048;  // files entered in all, so `a` including `a` twice stays finite
+  std::size_t includes = 256;  // files entered in all, so `a` including `a` twice stays finite
   std::size_t if_depth = 512;
   std::size_t expression_depth = 256;
   std::size_t expansion_tokens = 2'000'000;
@@ -139,6 +139,21 @@ class preprocessor {
   std::vector<token> paste(const token& left, const token& right);
   std::string_view intern(std::string s);
   macro* find_macro(std::string_view name);
+  // A one-sided filter in front of the macro table: most identifiers are
+  // not macros, and this answers that in a few instructions. Bits are set
+  // by every definition and never cleared (a stale bit only costs a lookup).
+  static std::size_t filter_bit(std::string_view name) {
+    return (name.size() * 131u + static_cast<unsigned char>(name.front()) * 31u + static_cast<unsigned char>(name.back())) & 0xffff;
+  }
+  bool maybe_macro(std::string_view name) const {
+    std::size_t b = filter_bit(name);
+    return (m_filter[b >> 6] >> (b & 63)) & 1;
+  }
+  void note_macro(std::string_view name) {
+    std::size_t b = filter_bit(name);
+    m_filter[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+  std::uint64_t m_filter[1024] = {};
   void define_builtin(std::string_view name, std::string_view value);
 
   source_manager& m_sources;
