@@ -1,9 +1,11 @@
 // cli/idl_command.cpp - `comkit idl`: the IDL compiler's command line.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "compilation.h"
 #include "compiler.h"
 
 namespace {
@@ -14,12 +16,14 @@ constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 
 extern const char* const idl_help_text;
 const char* const idl_help_text =
-    "usage: comkit idl FILE.idl [-I DIR]... [-D NAME[=VALUE]]... [-U NAME]... [-o DIR]\n"
+    "usage: comkit idl FILE.idl... [-I DIR]... [-D NAME[=VALUE]]... [-U NAME]... [-o DIR]\n"
     "                  [--c-header] [--cpp-header] [--iid-source] [--depfile FILE]\n"
     "                  [--iid-api MACRO] [-Werror] [--no-caret]\n"
     "Compiles MIDL into FILE.h (C and C++ declarations, Windows SDK layout), FILE_i.c\n"
     "(the IID/CLSID definitions) and FILE_projection.h (the C++ projection). With none\n"
-    "of --c-header, --cpp-header and --iid-source, all three are written.\n"
+    "of --c-header, --cpp-header and --iid-source, all three are written. Several\n"
+    "FILE.idl are compiled one after the other with the same options, each imported\n"
+    "file parsed once.\n"
     "  -I DIR           search DIR for #include and import (after the file's own directory)\n"
     "  -D NAME[=VALUE]  define a preprocessor macro; -U NAME removes one\n"
     "  -o DIR           write the outputs into DIR (default: the current directory)\n"
@@ -32,6 +36,7 @@ const char* const idl_help_text =
 
 int cmd_idl(const std::vector<std::string_view>& args) {
   comkit::idl::compile_options o;
+  std::vector<std::string> inputs;
   auto value = [&](std::size_t& i, std::string_view flag, std::string& out) {
     std::string_view a = args[i];
     if (a.size() > flag.size() && a.substr(0, flag.size()) == flag && flag.size() == 2) {
@@ -84,28 +89,49 @@ int cmd_idl(const std::vector<std::string_view>& args) {
     } else if (a.size() > 1 && a[0] == '-') {
       std::fprintf(stderr, "comkit idl: unknown option '%.*s'\n%s", static_cast<int>(a.size()), a.data(), idl_help_text);
       return exit_usage;
-    } else if (o.input.empty()) {
-      o.input = std::string(a);
     } else {
-      std::fprintf(stderr, "comkit idl: more than one input file ('%s' and '%.*s')\n", o.input.c_str(), static_cast<int>(a.size()), a.data());
-      return exit_usage;
+      inputs.emplace_back(a);
     }
   }
-  if (o.input.empty()) {
+  if (inputs.empty()) {
     std::fprintf(stderr, "comkit idl: no input file\n%s", idl_help_text);
     return exit_usage;
   }
   if (!o.c_header && !o.cpp_header && !o.iid_source) o.c_header = o.cpp_header = o.iid_source = true;
-  comkit::idl::compile_result r = comkit::idl::compile(o);
-  std::fputs(r.diagnostics.c_str(), stderr);
-  if (!r.ok) {
-    std::fprintf(stderr, "comkit idl: %zu error%s; nothing written\n", r.errors, r.errors == 1 ? "" : "s");
-    return exit_failed;
+  // Several inputs are compiled one after the other in this process, in one
+  // session: a file imported by an earlier input is not parsed again. A
+  // failed input writes nothing and the others go on.
+  int status = exit_ok;
+  comkit::idl::compile_session session;
+  // One depfile for all inputs: every output depends on every file read.
+  const std::string depfile = o.depfile;
+  o.depfile.clear();
+  std::vector<std::string> targets, dependencies;
+  for (const std::string& input : inputs) {
+    o.input = input;
+    comkit::idl::compile_result r = comkit::idl::compile(session, o);
+    for (std::string& p : comkit::idl::output_paths(o, r)) targets.push_back(std::move(p));
+    dependencies.insert(dependencies.end(), r.dependencies.begin(), r.dependencies.end());
+    std::fputs(r.diagnostics.c_str(), stderr);
+    if (!r.ok) {
+      std::fprintf(stderr, "comkit idl: %s: %zu error%s; nothing written\n", input.c_str(), r.errors, r.errors == 1 ? "" : "s");
+      status = exit_failed;
+      continue;
+    }
+    std::string error;
+    if (!comkit::idl::write_outputs(o, r, error)) {
+      std::fprintf(stderr, "comkit idl: %s\n", error.c_str());
+      status = exit_failed;
+    }
   }
-  std::string error;
-  if (!comkit::idl::write_outputs(o, r, error)) {
-    std::fprintf(stderr, "comkit idl: %s\n", error.c_str());
-    return exit_failed;
+  if (!depfile.empty() && status == exit_ok) {
+    std::sort(dependencies.begin(), dependencies.end());
+    dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
+    std::string error;
+    if (!comkit::idl::write_depfile(depfile, targets, dependencies, error)) {
+      std::fprintf(stderr, "comkit idl: %s\n", error.c_str());
+      status = exit_failed;
+    }
   }
-  return exit_ok;
+  return status;
 }

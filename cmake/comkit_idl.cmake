@@ -46,24 +46,25 @@ function(comkit_add_idl target)
   if(arg_IID_API)
     list(APPEND flags --iid-api ${arg_IID_API})
   endif()
+  # One compiler run for all of the target's files: each imported file is
+  # parsed once (docs/idl.md), and one depfile covers every output.
   set(sources "")
   set(headers "")
+  set(inputs "")
   foreach(file IN LISTS arg_FILES)
     get_filename_component(abs ${file} ABSOLUTE)
     get_filename_component(name ${file} NAME_WE)
-    set(out_h ${arg_OUTPUT_DIR}/${name}.h)
-    set(out_c ${arg_OUTPUT_DIR}/${name}_i.c)
-    set(out_p ${arg_OUTPUT_DIR}/${name}_projection.h)
-    add_custom_command(
-      OUTPUT ${out_h} ${out_c} ${out_p}
-      COMMAND ${compiler} ${abs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${name}.d
-      DEPENDS ${abs} ${compiler_target}
-      DEPFILE ${arg_OUTPUT_DIR}/${name}.d
-      COMMENT "comkit idl ${file}"
-      VERBATIM)
-    list(APPEND sources ${out_c})
-    list(APPEND headers ${out_h} ${out_p})
+    list(APPEND inputs ${abs})
+    list(APPEND sources ${arg_OUTPUT_DIR}/${name}_i.c)
+    list(APPEND headers ${arg_OUTPUT_DIR}/${name}.h ${arg_OUTPUT_DIR}/${name}_projection.h)
   endforeach()
+  add_custom_command(
+    OUTPUT ${headers} ${sources}
+    COMMAND ${compiler} ${inputs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${target}.d
+    DEPENDS ${inputs} ${compiler_target}
+    DEPFILE ${arg_OUTPUT_DIR}/${target}.d
+    COMMENT "comkit idl ${arg_FILES}"
+    VERBATIM)
   add_library(${target} STATIC ${sources} ${headers})
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE C)
   target_include_directories(${target} PUBLIC ${arg_OUTPUT_DIR})

@@ -43,6 +43,9 @@ class checker {
   explicit checker(compilation& c) : m_c(c) {}
 
   void run() {
+    // Imported declarations may come from a session's cache and carry the
+    // links an earlier compilation resolved; resolve them afresh.
+    for (decl* d : m_c.imported_items) reset(d);
     for (decl* d : m_c.imported_items) declare(d);
     for (decl* d : m_c.items) declare(d);
     for (decl* d : m_c.imported_items) resolve(d, false);
@@ -51,6 +54,27 @@ class checker {
 
  private:
   void error(location loc, std::string msg) { m_c.diags.error(loc, std::move(msg)); }
+
+  void reset(decl* d) {
+    d->definition = nullptr;
+    d->base = nullptr;
+    d->dispatch_of = nullptr;
+    for (coclass_member& m : d->coclass_members) m.target = nullptr;
+    reset_type(d->ty, 0);
+    for (field* f : d->properties) reset_type(f->ty, 0);
+    for (decl* m : d->members) reset(m);
+  }
+  void reset_type(type* t, int depth) {
+    for (; t && depth < 512; t = t->inner, ++depth) {
+      t->target = nullptr;
+      if (t->kind == type_kind::function)
+        for (param* p : t->params) reset_type(p->ty, depth + 1);
+      if (t->kind == type_kind::record && t->rec->defined && m_reset_records.insert(t->rec).second) {
+        if (t->rec->switch_field) reset_type(t->rec->switch_field->ty, depth + 1);
+        for (field* f : t->rec->fields) reset_type(f->ty, depth + 1);
+      }
+    }
+  }
 
   // ---- declaration: fill the symbol tables ------------------------------------
   void declare(decl* d) {
@@ -475,7 +499,7 @@ class checker {
 
   compilation& m_c;
   std::unordered_map<std::string, decl*> m_iids;
-  std::unordered_set<const record*> m_resolved_records, m_checked_fields;
+  std::unordered_set<const record*> m_resolved_records, m_checked_fields, m_reset_records;
   std::unordered_set<std::string> m_unknown_reported;
 };
 

@@ -25,18 +25,40 @@ struct compile_limits {
   pp_limits preprocessor;
 };
 
+/// What several compilations in one process share (`comkit idl a.idl
+/// b.idl ...`): the files read, the syntax trees, and the imported files
+/// already parsed. An imported file is preprocessed on its own, with the
+/// same options for every input, so its declarations are the same whoever
+/// imports it; it is parsed once per session and its declarations are
+/// reused. Only imports that parsed without any diagnostic are reused (an
+/// import with problems is parsed again, so every input reports them).
+struct compile_session {
+  struct cached_import {
+    std::vector<decl*> items;          // the file's own top-level declarations
+    std::vector<std::string> imports;  // the resolved paths it imports, in order
+  };
+  source_manager sources;
+  ast_arena arena;
+  std::deque<std::string> token_text;  // the preprocessors' text_store
+  std::unordered_map<std::string, cached_import> imports;
+};
+
 struct compilation {
-  compilation(pp_options pp, file_reader read) : pp_opts(std::move(pp)), reader(std::move(read)), diags(sources) {}
+  compilation(compile_session& s, pp_options pp, file_reader read)
+      : pp_opts(std::move(pp)), reader(std::move(read)), session(s), sources(s.sources), diags(s.sources), arena(s.arena),
+        token_text(s.token_text) {}
   compilation(const compilation&) = delete;
   compilation& operator=(const compilation&) = delete;
 
   pp_options pp_opts;
   file_reader reader;
   compile_limits limits;
-  source_manager sources;
+  compile_session& session;
+  source_manager& sources;
   diagnostics diags;
-  ast_arena arena;
-  std::deque<std::string> token_text;  // the preprocessors' text_store
+  ast_arena& arena;
+  std::deque<std::string>& token_text;
+  std::uint32_t first_source = 1;  // the first file id this compilation read
 
   std::string main_path;
   std::vector<decl*> items;           // the main file's top-level declarations, in order

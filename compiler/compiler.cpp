@@ -63,18 +63,29 @@ std::string make_escape(const std::string& s) {
 }  // namespace
 
 compile_result compile(const compile_options& o, file_reader reader) {
+  compile_session session;
+  return compile(session, o, std::move(reader));
+}
+
+compile_result compile(compile_session& session, const compile_options& o, file_reader reader) {
   compile_result r;
-  compilation c(o.pp, std::move(reader));
+  compilation c(session, o.pp, std::move(reader));
+  c.first_source = static_cast<std::uint32_t>(session.sources.size()) + 1;
   c.diags.set_warnings_are_errors(o.warnings_are_errors);
   parse_main_file(c, o.input);
-  if (c.sources.size() == 0) {
+  if (c.items.empty() && c.diags.error_count() == 0 && !c.sources.find(o.input)) {
     c.diags.error({}, "cannot read '" + o.input + "'");
   }
   if (c.diags.error_count() == 0 || true) check(c);
   r.errors = c.diags.error_count();
   r.warnings = c.diags.warning_count();
   r.diagnostics = c.diags.render_all(o.caret);
-  for (std::uint32_t i = 1; i <= c.sources.size(); ++i) r.dependencies.push_back(c.sources.file(i).path);
+  // Every file this input depends on: what it read itself, and what its
+  // cached imports read earlier in the session.
+  for (std::uint32_t i = 1; i <= c.sources.size(); ++i) {
+    const std::string& path = c.sources.file(i).path;
+    if (i >= c.first_source || c.imports_done.count(path) || path == o.input) r.dependencies.push_back(path);
+  }
   if (r.errors != 0) return r;
 
   emit_options eo;
@@ -88,28 +99,42 @@ compile_result compile(const compile_options& o, file_reader reader) {
   return r;
 }
 
-bool write_outputs(const compile_options& o, const compile_result& r, std::string& error) {
+std::vector<std::string> output_paths(const compile_options& o, const compile_result& r) {
   std::string dir = o.output_dir.empty() ? "." : o.output_dir;
   if (dir.back() != '/') dir += '/';
+  std::vector<std::string> paths;
+  for (const auto& [name, text] : r.outputs) paths.push_back(dir + name);
+  return paths;
+}
+
+bool write_depfile(const std::string& path, const std::vector<std::string>& targets, const std::vector<std::string>& dependencies,
+                   std::string& error) {
+  std::string d;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (i) d += ' ';
+    d += make_escape(targets[i]);
+  }
+  d += ":";
+  for (const std::string& dep : dependencies) {
+    d += " \\\n  ";
+    d += make_escape(dep);
+  }
+  d += "\n";
+  return write_atomically(path, d, error);
+}
+
+bool write_outputs(const compile_options& o, const compile_result& r, std::string& error) {
+  std::vector<std::string> paths = output_paths(o, r);
   std::vector<std::string> written;
+  std::size_t i = 0;
   for (const auto& [name, text] : r.outputs) {
-    if (!write_atomically(dir + name, text, error)) {
+    if (!write_atomically(paths[i], text, error)) {
       for (const std::string& w : written) ::unlink(w.c_str());
       return false;
     }
-    written.push_back(dir + name);
+    written.push_back(paths[i++]);
   }
-  if (!o.depfile.empty()) {
-    std::string d;
-    for (std::size_t i = 0; i < written.size(); ++i) {
-      if (i) d += ' ';
-      d += make_escape(written[i]);
-    }
-    d += ":";
-    for (const std::string& dep : r.dependencies) d += " \\\n  " + make_escape(dep);
-    d += "\n";
-    if (!write_atomically(o.depfile, d, error)) return false;
-  }
+  if (!o.depfile.empty()) return write_depfile(o.depfile, written, r.dependencies, error);
   return true;
 }
 

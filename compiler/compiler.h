@@ -32,13 +32,25 @@ struct compile_result {
   std::vector<std::string> dependencies;       // every file read
 };
 
+struct compile_session;
+
 /// Compiles `o.input`. Nothing is written; see write_outputs.
 compile_result compile(const compile_options& o, file_reader reader = read_regular_file);
+/// The same within a session shared by several inputs (see
+/// compilation.h): files imported by an earlier input are not parsed again.
+compile_result compile(compile_session& session, const compile_options& o, file_reader reader = read_regular_file);
 
 /// Writes each output (and the depfile) atomically: a temporary file in the
 /// same directory renamed over the target, so a failed or interrupted run
 /// never leaves a half-written header. Returns false with `error` set.
 bool write_outputs(const compile_options& o, const compile_result& r, std::string& error);
+
+/// Writes a make-style depfile: `targets: dependencies`, atomically.
+bool write_depfile(const std::string& path, const std::vector<std::string>& targets, const std::vector<std::string>& dependencies,
+                   std::string& error);
+/// The paths write_outputs writes for `r` (the output directory joined
+/// with each output's name).
+std::vector<std::string> output_paths(const compile_options& o, const compile_result& r);
 
 }  // namespace comkit::idl
 

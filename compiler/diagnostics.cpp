@@ -13,7 +13,9 @@ std::uint32_t source_manager::add(std::string path, std::string text) {
   for (std::size_t i = 0; i < f.text.size(); ++i)
     if (f.text[i] == '\n') f.line_starts.push_back(static_cast<std::uint32_t>(i + 1));
   m_files.push_back(std::move(f));
-  return static_cast<std::uint32_t>(m_files.size());
+  const auto id = static_cast<std::uint32_t>(m_files.size());
+  m_by_path.emplace(m_files.back().path, id);
+  return id;
 }
 
 std::uint32_t source_manager::line_of(std::uint32_t id, std::size_t offset) const {

@@ -13,6 +13,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace comkit::idl {
@@ -36,6 +37,12 @@ struct source_file {
 class source_manager {
  public:
   std::uint32_t add(std::string path, std::string text);
+  /// The id of the file read from `path`, or 0: a file is read once per
+  /// source_manager (per session).
+  std::uint32_t find(const std::string& path) const {
+    auto it = m_by_path.find(path);
+    return it == m_by_path.end() ? 0 : it->second;
+  }
   const source_file& file(std::uint32_t id) const { return m_files[id - 1]; }
   std::size_t size() const { return m_files.size(); }
   /// The text of `loc`'s line, without its line break; empty if unknown.
@@ -45,6 +52,7 @@ class source_manager {
 
  private:
   std::deque<source_file> m_files;
+  std::unordered_map<std::string, std::uint32_t> m_by_path;
 };
 
 enum class severity : std::uint8_t { note, warning, error };

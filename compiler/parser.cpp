@@ -1387,7 +1387,31 @@ class parser {
 
  public:
   std::size_t import_depth = 0;
+  std::vector<std::string> direct_imports;  // resolved, in order
 };
+
+// The type names a cached import's declarations add to parsed_type_names.
+void note_type_names(compilation& c, const std::vector<decl*>& items) {
+  for (const decl* d : items) {
+    switch (d->kind) {
+      case decl_kind::typedef_:
+      case decl_kind::coclass:
+        c.parsed_type_names.insert(d->name);
+        break;
+      case decl_kind::interface:
+      case decl_kind::dispinterface:
+        c.parsed_type_names.insert(d->name);
+        note_type_names(c, d->members);
+        break;
+      case decl_kind::library:
+      case decl_kind::module:
+        note_type_names(c, d->members);
+        break;
+      default:
+        break;
+    }
+  }
+}
 
 void parse_into(compilation& c, const std::string& path, location from, std::vector<decl*>& out, bool imported, std::size_t depth);
 
@@ -1397,6 +1421,7 @@ void parser::do_import(const std::string& file, location loc) {
     error(loc, "cannot find imported file '" + file + "'");
     return;
   }
+  direct_imports.push_back(*path);
   if (m_c.imports_done.count(*path)) return;
   if (import_depth + 1 > m_c.limits.import_depth) {
     error(loc, "imports nested too deeply (limit " + std::to_string(m_c.limits.import_depth) + ")");
@@ -1407,6 +1432,20 @@ void parser::do_import(const std::string& file, location loc) {
 
 void parse_into(compilation& c, const std::string& path, location from, std::vector<decl*>& out, bool imported, std::size_t depth) {
   c.imports_done[path] = false;
+  if (imported) {
+    auto it = c.session.imports.find(path);
+    if (it != c.session.imports.end()) {
+      // Parsed before in this session: its imports first, then its own
+      // declarations, as a fresh parse would have added them.
+      for (const std::string& nested : it->second.imports)
+        if (!c.imports_done.count(nested)) parse_into(c, nested, from, out, true, depth + 1);
+      out.insert(out.end(), it->second.items.begin(), it->second.items.end());
+      note_type_names(c, it->second.items);
+      c.imports_done[path] = true;
+      return;
+    }
+  }
+  const std::size_t diags_before = c.diags.all().size();
   preprocessor pp(c.sources, c.diags, c.pp_opts, c.reader, c.token_text, c.limits.preprocessor);
   if (!pp.push_file(path, from)) return;
   parser p(c, pp, imported);
@@ -1415,6 +1454,8 @@ void parse_into(compilation& c, const std::string& path, location from, std::vec
   p.parse_file(items);
   out.insert(out.end(), items.begin(), items.end());
   c.imports_done[path] = true;
+  if (imported && c.diags.all().size() == diags_before && c.diags.error_count() == 0)
+    c.session.imports.emplace(path, compile_session::cached_import{std::move(items), std::move(p.direct_imports)});
 }
 
 }  // namespace

@@ -296,12 +296,10 @@ preprocessor::macro* preprocessor::find_macro(std::string_view name) {
 }
 
 std::uint32_t preprocessor::load(const std::string& path) {
-  if (auto it = m_loaded.find(path); it != m_loaded.end()) return it->second;
+  if (std::uint32_t id = m_sources.find(path)) return id;
   std::optional<std::string> text = m_reader(path);
   if (!text) return 0;
-  std::uint32_t id = m_sources.add(path, std::move(*text));
-  m_loaded.emplace(path, id);
-  return id;
+  return m_sources.add(path, std::move(*text));
 }
 
 std::optional<std::string> preprocessor::resolve(std::string_view name, bool quoted, std::uint32_t including_file) {

@@ -167,7 +167,6 @@ class preprocessor {
   std::vector<token> m_pushback;
   std::vector<conditional> m_conds;
   std::unordered_set<std::string> m_once;
-  std::unordered_map<std::string, std::uint32_t> m_loaded;
   std::deque<std::string>& m_arena;
   std::vector<std::vector<token>> m_spare;  // emptied context buffers, reused
   // The full expansion of object-like macros used outside any other

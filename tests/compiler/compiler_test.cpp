@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "compilation.h"
 #include "compiler.h"
 
 namespace {
@@ -250,6 +251,54 @@ TEST(IdlEmit, UnionsArraysAndBitfieldsKeepTheirCLayout) {
   EXPECT_NE(h.find("ULONG flag : 1;"), std::string::npos);
   EXPECT_NE(h.find("LONG grid[2][3];"), std::string::npos);
   EXPECT_NE(h.find("typedef LONG (__stdcall *CALLBACKFN)(LONG a,void *b);"), std::string::npos) << h;
+}
+
+TEST(IdlSession, ImportsAreParsedOnceAndGiveTheSameOutput) {
+  std::map<std::string, std::string> files;
+  files["/s/base.idl"] = std::string(prelude) + "typedef struct PT { LONG x; } PT;\n";
+  files["/s/a.idl"] = "import \"base.idl\";\n[object, uuid(55555555-0000-0000-0000-000000000001)] interface IA : IUnknown { HRESULT F([out] PT *p); }\n";
+  files["/s/b.idl"] = "import \"base.idl\";\ninterface IB;\n[object, uuid(55555555-0000-0000-0000-000000000002)] interface IB : IUnknown { HRESULT G([in] IB *self); }\n";
+  int reads = 0;
+  auto reader = [&](const std::string& p) -> std::optional<std::string> {
+    if (p == "/s/base.idl") ++reads;
+    auto it = files.find(p);
+    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  compile_options o;
+  o.c_header = o.iid_source = true;
+  comkit::idl::compile_session session;
+  o.input = "/s/a.idl";
+  compile_result a = compile(session, o, reader);
+  o.input = "/s/b.idl";
+  compile_result b = compile(session, o, reader);
+  ASSERT_TRUE(a.ok && b.ok) << a.diagnostics << b.diagnostics;
+  EXPECT_EQ(reads, 1) << "base.idl is parsed once per session";
+  // The same outputs as compiling each file on its own.
+  o.input = "/s/b.idl";
+  compile_result alone = compile(o, reader);
+  EXPECT_EQ(b.outputs, alone.outputs);
+  EXPECT_NE(b.outputs["b.h"].find("IB *self"), std::string::npos);
+}
+
+TEST(IdlSession, AnImportWithErrorsFailsEveryInput) {
+  std::map<std::string, std::string> files;
+  files["/s/broken.idl"] = "typedef struct { int x } BROKEN;\n";
+  files["/s/a.idl"] = "import \"broken.idl\";\nconst int A = 1;\n";
+  files["/s/b.idl"] = "import \"broken.idl\";\nconst int B = 1;\n";
+  auto reader = [&](const std::string& p) -> std::optional<std::string> {
+    auto it = files.find(p);
+    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  compile_options o;
+  o.c_header = true;
+  comkit::idl::compile_session session;
+  o.input = "/s/a.idl";
+  compile_result a = compile(session, o, reader);
+  o.input = "/s/b.idl";
+  compile_result b = compile(session, o, reader);
+  EXPECT_FALSE(a.ok);
+  EXPECT_FALSE(b.ok);
+  EXPECT_NE(b.diagnostics.find("/s/broken.idl:1:24: error"), std::string::npos) << b.diagnostics;
 }
 
 TEST(IdlDriver, MissingInputIsAnError) {
