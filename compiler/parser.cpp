@@ -466,31 +466,43 @@ class parser {
     accept_punct(';');
   }
 
-  void parse_dispinterface(std::vector<decl*>& out, attributes attrs) {
+  // `KEYWORD NAME ;` (a forward declaration, when allowed) or `KEYWORD NAME {`:
+  // returns the new declaration with its body open, or nullptr when there is
+  // no body to parse (forward declaration, or an error already reported).
+  decl* open_body(std::vector<decl*>& out, decl_kind kind, attributes attrs, const char* what, bool forward_allowed) {
     take();
-    decl* d = new_decl(decl_kind::dispinterface, peek().loc);
+    decl* d = new_decl(kind, peek().loc);
     d->attrs = std::move(attrs);
-    if (!expect_identifier(d->name, "a dispinterface name")) {
+    if (!expect_identifier(d->name, what)) {
       recover();
-      return;
+      return nullptr;
     }
-    if (accept_punct(';')) {
+    if (forward_allowed && accept_punct(';')) {
       d->forward = true;
       out.push_back(d);
-      return;
+      return nullptr;
     }
-    if (!expect_punct('{', "to open the dispinterface body")) {
+    if (!expect_punct('{', "to open the body")) {
       recover();
-      return;
+      return nullptr;
     }
     out.push_back(d);
+    return d;
+  }
+  void close_body(const char* what) {
+    expect_punct('}', what);
+    accept_punct(';');
+  }
+
+  void parse_dispinterface(std::vector<decl*>& out, attributes attrs) {
+    decl* d = open_body(out, decl_kind::dispinterface, std::move(attrs), "a dispinterface name", true);
+    if (!d) return;
     if (is_word("interface")) {  // dispinterface D { interface I; }
       take();
       d->base_loc = peek().loc;
       expect_identifier(d->dispatch_of_name, "an interface name");
       expect_punct(';', "after the interface name");
-      expect_punct('}', "to close the dispinterface body");
-      accept_punct(';');
+      close_body("to close the dispinterface body");
       return;
     }
     enum { none, props, methods } section = none;
@@ -521,28 +533,12 @@ class parser {
         parse_item(d->members, scope::interface);
       }
     }
-    expect_punct('}', "to close the dispinterface body");
-    accept_punct(';');
+    close_body("to close the dispinterface body");
   }
 
   void parse_coclass(std::vector<decl*>& out, attributes attrs) {
-    take();
-    decl* d = new_decl(decl_kind::coclass, peek().loc);
-    d->attrs = std::move(attrs);
-    if (!expect_identifier(d->name, "a coclass name")) {
-      recover();
-      return;
-    }
-    if (accept_punct(';')) {
-      d->forward = true;
-      out.push_back(d);
-      return;
-    }
-    if (!expect_punct('{', "to open the coclass body")) {
-      recover();
-      return;
-    }
-    out.push_back(d);
+    decl* d = open_body(out, decl_kind::coclass, std::move(attrs), "a coclass name", true);
+    if (!d) return;
     while (!at_eof() && !is_punct('}')) {
       coclass_member m;
       m.attrs = parse_attributes();
@@ -563,36 +559,21 @@ class parser {
       expect_punct(';', "after the coclass member");
       d->coclass_members.push_back(std::move(m));
     }
-    expect_punct('}', "to close the coclass body");
-    accept_punct(';');
+    close_body("to close the coclass body");
   }
 
   void parse_library(std::vector<decl*>& out, attributes attrs) {
-    take();
-    decl* d = new_decl(decl_kind::library, peek().loc);
-    d->attrs = std::move(attrs);
-    if (!expect_identifier(d->name, "a library name") || !expect_punct('{', "to open the library body")) {
-      recover();
-      return;
-    }
-    out.push_back(d);
+    decl* d = open_body(out, decl_kind::library, std::move(attrs), "a library name", false);
+    if (!d) return;
     while (!at_eof() && !is_punct('}')) parse_item(d->members, scope::library);
-    expect_punct('}', "to close the library body");
-    accept_punct(';');
+    close_body("to close the library body");
   }
 
   void parse_module(std::vector<decl*>& out, attributes attrs) {
-    take();
-    decl* d = new_decl(decl_kind::module, peek().loc);
-    d->attrs = std::move(attrs);
-    if (!expect_identifier(d->name, "a module name") || !expect_punct('{', "to open the module body")) {
-      recover();
-      return;
-    }
-    out.push_back(d);
+    decl* d = open_body(out, decl_kind::module, std::move(attrs), "a module name", false);
+    if (!d) return;
     while (!at_eof() && !is_punct('}')) parse_item(d->members, scope::module);
-    expect_punct('}', "to close the module body");
-    accept_punct(';');
+    close_body("to close the module body");
   }
 
   // typedef [attrs] TYPE declarator, declarator ... ;

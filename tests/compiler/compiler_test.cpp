@@ -24,6 +24,17 @@ const char* const prelude =
     "[object, local, uuid(00000000-0000-0000-C000-000000000046)] interface IUnknown {\n"
     "  HRESULT QueryInterface([in] REFIID riid, [out] void **ppv); ULONG AddRef(); ULONG Release(); }\n";
 
+// A file_reader over an in-memory map of path -> text.
+comkit::idl::file_reader memory_reader(const std::map<std::string, std::string>& files, int* reads_of = nullptr,
+                                       std::string counted = {}) {
+  return [&files, reads_of, counted](const std::string& p) -> std::optional<std::string> {
+    if (reads_of && p == counted) ++*reads_of;
+    auto it = files.find(p);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 struct fixture {
   std::map<std::string, std::string> files;
   compile_result run(const std::string& main_text, std::vector<std::string> include_dirs = {}) {
@@ -33,11 +44,7 @@ struct fixture {
     o.pp.include_dirs = std::move(include_dirs);
     o.c_header = o.iid_source = o.cpp_header = true;
     o.caret = false;
-    return compile(o, [this](const std::string& p) -> std::optional<std::string> {
-      auto it = files.find(p);
-      if (it == files.end()) return std::nullopt;
-      return it->second;
-    });
+    return compile(o, memory_reader(files));
   }
 };
 
@@ -259,11 +266,7 @@ TEST(IdlSession, ImportsAreParsedOnceAndGiveTheSameOutput) {
   files["/s/a.idl"] = "import \"base.idl\";\n[object, uuid(55555555-0000-0000-0000-000000000001)] interface IA : IUnknown { HRESULT F([out] PT *p); }\n";
   files["/s/b.idl"] = "import \"base.idl\";\ninterface IB;\n[object, uuid(55555555-0000-0000-0000-000000000002)] interface IB : IUnknown { HRESULT G([in] IB *self); }\n";
   int reads = 0;
-  auto reader = [&](const std::string& p) -> std::optional<std::string> {
-    if (p == "/s/base.idl") ++reads;
-    auto it = files.find(p);
-    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
+  auto reader = memory_reader(files, &reads, "/s/base.idl");
   compile_options o;
   o.c_header = o.iid_source = true;
   comkit::idl::compile_session session;
@@ -285,10 +288,7 @@ TEST(IdlSession, AnImportWithErrorsFailsEveryInput) {
   files["/s/broken.idl"] = "typedef struct { int x } BROKEN;\n";
   files["/s/a.idl"] = "import \"broken.idl\";\nconst int A = 1;\n";
   files["/s/b.idl"] = "import \"broken.idl\";\nconst int B = 1;\n";
-  auto reader = [&](const std::string& p) -> std::optional<std::string> {
-    auto it = files.find(p);
-    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
+  auto reader = memory_reader(files);
   compile_options o;
   o.c_header = true;
   comkit::idl::compile_session session;
