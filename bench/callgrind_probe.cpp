@@ -19,7 +19,7 @@ const GUID kGuid = {0x0BE35203, 0x8F91, 0x11CE, {0x9D, 0xE3, 0x00, 0xAA, 0x00, 0
 
 // Keeps p (and the memory behind it) alive as far as the optimiser knows, so
 // a malloc/free pair is not elided.
-inline void escape(const void* p) { __asm__ volatile("" : : "r"(p) : "memory"); }
+inline void escape(void* p) { __asm__ volatile("" : : "r"(p) : "memory"); }
 
 void op_nothing() {}
 void op_bstr() {

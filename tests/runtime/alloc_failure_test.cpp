@@ -146,6 +146,63 @@ TEST(AllocationFailure, CreateErrorInfoAndItsStrings) {
   c->Release();
 }
 
+TEST(AllocationFailure, SafeArrayCreateAndCopy) {
+  // Descriptor, then data: two allocations; a failure leaves nothing behind.
+  EXPECT_EQ(fail_each_allocation([] {
+              SAFEARRAYBOUND b = {4, 0};
+              SAFEARRAY* psa = SafeArrayCreate(VT_I4, 1, &b);
+              SafeArrayDestroy(psa);
+              return psa != nullptr;
+            }),
+            2);
+  EXPECT_EQ(fail_each_allocation([] {
+              SAFEARRAY* v = SafeArrayCreateVector(VT_R8, 0, 4);
+              SafeArrayDestroy(v);
+              return v != nullptr;
+            }),
+            1);
+  // Copying an array of two BSTRs: descriptor, data, two strings.
+  SAFEARRAY* src = SafeArrayCreateVector(VT_BSTR, 0, 2);
+  ASSERT_NE(src, nullptr);
+  BSTR s = SysAllocString(u"element");
+  for (LONG i = 0; i < 2; ++i) SafeArrayPutElement(src, &i, s);
+  SysFreeString(s);
+  EXPECT_EQ(fail_each_allocation([src] {
+              SAFEARRAY* copy = reinterpret_cast<SAFEARRAY*>(1);
+              HRESULT hr = SafeArrayCopy(src, &copy);
+              if (FAILED(hr)) {
+                EXPECT_EQ(hr, E_OUTOFMEMORY);
+                EXPECT_EQ(copy, nullptr);
+                return false;
+              }
+              SafeArrayDestroy(copy);
+              return true;
+            }),
+            4);
+  SafeArrayDestroy(src);
+}
+
+TEST(AllocationFailure, VariantCopyLeavesTheDestinationEmpty) {
+  VARIANT src;
+  VariantInit(&src);
+  src.vt = VT_BSTR;
+  src.bstrVal = SysAllocString(u"copy me");
+  EXPECT_EQ(fail_each_allocation([&src] {
+              VARIANT dst;
+              VariantInit(&dst);
+              HRESULT hr = VariantCopy(&dst, &src);
+              if (FAILED(hr)) {
+                EXPECT_EQ(hr, E_OUTOFMEMORY);
+                EXPECT_EQ(dst.vt, VT_EMPTY);
+                return false;
+              }
+              VariantClear(&dst);
+              return true;
+            }),
+            1);
+  VariantClear(&src);
+}
+
 TEST(AllocationFailure, ComkitBstrFromUtf8) {
   fail_each_allocation([] {
     BSTR b = reinterpret_cast<BSTR>(1);
