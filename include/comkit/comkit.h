@@ -7,12 +7,14 @@
 #include <objbase.h>
 #include <comkit/abi/extensions.h>
 #include <comkit/activation.h>
+#include <comkit/bstr.h>
 #include <comkit/com_ptr.h>
 #include <comkit/error.h>
 #include <comkit/guid.h>
 #include <comkit/hresult.h>
 #include <comkit/implements.h>
 #include <comkit/result.h>
+#include <comkit/safe_array.h>
 #include <comkit/server.h>
 #include <comkit/weak_ref.h>
 
