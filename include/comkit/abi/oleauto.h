@@ -43,6 +43,59 @@ COMKIT_STDAPI SetErrorInfo(ULONG dwReserved, IErrorInfo *perrinfo);
  * E_INVALIDARG for a non-zero dwReserved or a NULL pperrinfo. */
 COMKIT_STDAPI GetErrorInfo(ULONG dwReserved, IErrorInfo **pperrinfo);
 
+/* ---- Constants -------------------------------------------------------------- */
+
+/* LCIDs. comkit formats and parses every LCID as en-US (0x0409): it has no
+ * locale data (docs/automation.md). */
+#define LOCALE_USER_DEFAULT 0x0400
+#define LOCALE_SYSTEM_DEFAULT 0x0800
+#define LOCALE_INVARIANT 0x007f
+#define LOCALE_NOUSEROVERRIDE 0x80000000
+#define LOCALE_USE_NLS 0x10000000
+
+/* VariantChangeType(Ex) flags. */
+#define VARIANT_NOVALUEPROP 0x01
+#define VARIANT_ALPHABOOL 0x02
+#define VARIANT_NOUSEROVERRIDE 0x04
+#define VARIANT_CALENDAR_HIJRI 0x08
+#define VARIANT_LOCALBOOL 0x10
+#define VARIANT_CALENDAR_THAI 0x20
+#define VARIANT_CALENDAR_GREGORIAN 0x40
+#define VARIANT_USE_NLS 0x80
+
+/* dwFlags of the VarXxxFromStr / VarBstrFromXxx / date functions. */
+#define VAR_TIMEVALUEONLY 0x00000001
+#define VAR_DATEVALUEONLY 0x00000002
+#define VAR_VALIDDATE 0x00000004
+#define VAR_CALENDAR_HIJRI 0x00000008
+#define VAR_LOCALBOOL 0x00000010
+#define VAR_FORMAT_NOSUBSTITUTE 0x00000020
+#define VAR_FOURDIGITYEARS 0x00000040
+#define VAR_CALENDAR_THAI 0x00000080
+#define VAR_CALENDAR_GREGORIAN 0x00000100
+
+/* Comparison results, returned as the HRESULT. */
+#define VARCMP_LT 0
+#define VARCMP_EQ 1
+#define VARCMP_GT 2
+#define VARCMP_NULL 3
+
+/* IDispatch::Invoke wFlags. */
+#define DISPATCH_METHOD 0x1
+#define DISPATCH_PROPERTYGET 0x2
+#define DISPATCH_PROPERTYPUT 0x4
+#define DISPATCH_PROPERTYPUTREF 0x8
+
+#ifndef DECIMAL_NEG
+#define DECIMAL_NEG ((BYTE)0x80)
+#endif
+
+/* A SYSTEMTIME with the day of the year (1-based). */
+typedef struct {
+  SYSTEMTIME st;
+  USHORT wDayOfYear;
+} UDATE;
+
 /* ---- VARIANT (docs/automation.md) ------------------------------------------
  * A VARIANT owns its BSTR, interface reference, SAFEARRAY (VT_ARRAY) and
  * record (VT_RECORD); a VT_BYREF variant owns nothing. Valid types: VT_EMPTY
@@ -151,5 +204,376 @@ COMKIT_STDAPI SafeArrayCopy(SAFEARRAY *psa, SAFEARRAY **ppsaOut);
 /* Copies the elements into an array of the same shape (else E_INVALIDARG),
  * releasing the target's old elements. */
 COMKIT_STDAPI SafeArrayCopyData(SAFEARRAY *psaSource, SAFEARRAY *psaTarget);
+
+/* ---- Conversions (docs/automation.md) ----------------------------------------
+ * VarXxxFromYyy: S_OK, DISP_E_OVERFLOW when the value does not fit (after
+ * rounding half to even to an integer), DISP_E_TYPEMISMATCH for text that is
+ * not a number (NULL and "" included), E_INVALIDARG for a malformed DECIMAL.
+ * From BOOL the bits pass through (VarUI1FromBool(VARIANT_TRUE) is 255).
+ * Text is en-US for every LCID. VarIntFrom.../VarUintFrom... are the I4/UI4
+ * functions, as in the Windows SDK. */
+/* to UI1 (BYTE) */
+COMKIT_STDAPI VarUI1FromI2(SHORT in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromI4(LONG in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromI8(LONG64 in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromR4(FLOAT in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromR8(DOUBLE in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromCy(CY in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromDate(DATE in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromDisp(IDispatch *pdispIn, LCID lcid, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromBool(VARIANT_BOOL in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromI1(CHAR in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromUI2(USHORT in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromUI4(ULONG in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromUI8(ULONG64 in, BYTE *pOut);
+COMKIT_STDAPI VarUI1FromDec(const DECIMAL *pdecIn, BYTE *pOut);
+/* to I2 (SHORT) */
+COMKIT_STDAPI VarI2FromUI1(BYTE in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromI4(LONG in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromI8(LONG64 in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromR4(FLOAT in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromR8(DOUBLE in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromCy(CY in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromDate(DATE in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, SHORT *pOut);
+COMKIT_STDAPI VarI2FromDisp(IDispatch *pdispIn, LCID lcid, SHORT *pOut);
+COMKIT_STDAPI VarI2FromBool(VARIANT_BOOL in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromI1(CHAR in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromUI2(USHORT in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromUI4(ULONG in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromUI8(ULONG64 in, SHORT *pOut);
+COMKIT_STDAPI VarI2FromDec(const DECIMAL *pdecIn, SHORT *pOut);
+/* to I4 (LONG) */
+COMKIT_STDAPI VarI4FromUI1(BYTE in, LONG *pOut);
+COMKIT_STDAPI VarI4FromI2(SHORT in, LONG *pOut);
+COMKIT_STDAPI VarI4FromI8(LONG64 in, LONG *pOut);
+COMKIT_STDAPI VarI4FromR4(FLOAT in, LONG *pOut);
+COMKIT_STDAPI VarI4FromR8(DOUBLE in, LONG *pOut);
+COMKIT_STDAPI VarI4FromCy(CY in, LONG *pOut);
+COMKIT_STDAPI VarI4FromDate(DATE in, LONG *pOut);
+COMKIT_STDAPI VarI4FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, LONG *pOut);
+COMKIT_STDAPI VarI4FromDisp(IDispatch *pdispIn, LCID lcid, LONG *pOut);
+COMKIT_STDAPI VarI4FromBool(VARIANT_BOOL in, LONG *pOut);
+COMKIT_STDAPI VarI4FromI1(CHAR in, LONG *pOut);
+COMKIT_STDAPI VarI4FromUI2(USHORT in, LONG *pOut);
+COMKIT_STDAPI VarI4FromUI4(ULONG in, LONG *pOut);
+COMKIT_STDAPI VarI4FromUI8(ULONG64 in, LONG *pOut);
+COMKIT_STDAPI VarI4FromDec(const DECIMAL *pdecIn, LONG *pOut);
+/* to I8 (LONG64) */
+COMKIT_STDAPI VarI8FromUI1(BYTE in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromI2(SHORT in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromR4(FLOAT in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromR8(DOUBLE in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromCy(CY in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromDate(DATE in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromDisp(IDispatch *pdispIn, LCID lcid, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromBool(VARIANT_BOOL in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromI1(CHAR in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromUI2(USHORT in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromUI4(ULONG in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromUI8(ULONG64 in, LONG64 *pOut);
+COMKIT_STDAPI VarI8FromDec(const DECIMAL *pdecIn, LONG64 *pOut);
+/* to R4 (FLOAT) */
+COMKIT_STDAPI VarR4FromUI1(BYTE in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromI2(SHORT in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromI4(LONG in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromI8(LONG64 in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromR8(DOUBLE in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromCy(CY in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromDate(DATE in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromDisp(IDispatch *pdispIn, LCID lcid, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromBool(VARIANT_BOOL in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromI1(CHAR in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromUI2(USHORT in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromUI4(ULONG in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromUI8(ULONG64 in, FLOAT *pOut);
+COMKIT_STDAPI VarR4FromDec(const DECIMAL *pdecIn, FLOAT *pOut);
+/* to R8 (DOUBLE) */
+COMKIT_STDAPI VarR8FromUI1(BYTE in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromI2(SHORT in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromI4(LONG in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromI8(LONG64 in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromR4(FLOAT in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromCy(CY in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromDate(DATE in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromDisp(IDispatch *pdispIn, LCID lcid, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromBool(VARIANT_BOOL in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromI1(CHAR in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromUI2(USHORT in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromUI4(ULONG in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromUI8(ULONG64 in, DOUBLE *pOut);
+COMKIT_STDAPI VarR8FromDec(const DECIMAL *pdecIn, DOUBLE *pOut);
+/* to Date (DATE) */
+COMKIT_STDAPI VarDateFromUI1(BYTE in, DATE *pOut);
+COMKIT_STDAPI VarDateFromI2(SHORT in, DATE *pOut);
+COMKIT_STDAPI VarDateFromI4(LONG in, DATE *pOut);
+COMKIT_STDAPI VarDateFromI8(LONG64 in, DATE *pOut);
+COMKIT_STDAPI VarDateFromR4(FLOAT in, DATE *pOut);
+COMKIT_STDAPI VarDateFromR8(DOUBLE in, DATE *pOut);
+COMKIT_STDAPI VarDateFromCy(CY in, DATE *pOut);
+COMKIT_STDAPI VarDateFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, DATE *pOut);
+COMKIT_STDAPI VarDateFromDisp(IDispatch *pdispIn, LCID lcid, DATE *pOut);
+COMKIT_STDAPI VarDateFromBool(VARIANT_BOOL in, DATE *pOut);
+COMKIT_STDAPI VarDateFromI1(CHAR in, DATE *pOut);
+COMKIT_STDAPI VarDateFromUI2(USHORT in, DATE *pOut);
+COMKIT_STDAPI VarDateFromUI4(ULONG in, DATE *pOut);
+COMKIT_STDAPI VarDateFromUI8(ULONG64 in, DATE *pOut);
+COMKIT_STDAPI VarDateFromDec(const DECIMAL *pdecIn, DATE *pOut);
+/* to Cy (CY) */
+COMKIT_STDAPI VarCyFromUI1(BYTE in, CY *pOut);
+COMKIT_STDAPI VarCyFromI2(SHORT in, CY *pOut);
+COMKIT_STDAPI VarCyFromI4(LONG in, CY *pOut);
+COMKIT_STDAPI VarCyFromI8(LONG64 in, CY *pOut);
+COMKIT_STDAPI VarCyFromR4(FLOAT in, CY *pOut);
+COMKIT_STDAPI VarCyFromR8(DOUBLE in, CY *pOut);
+COMKIT_STDAPI VarCyFromDate(DATE in, CY *pOut);
+COMKIT_STDAPI VarCyFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, CY *pOut);
+COMKIT_STDAPI VarCyFromDisp(IDispatch *pdispIn, LCID lcid, CY *pOut);
+COMKIT_STDAPI VarCyFromBool(VARIANT_BOOL in, CY *pOut);
+COMKIT_STDAPI VarCyFromI1(CHAR in, CY *pOut);
+COMKIT_STDAPI VarCyFromUI2(USHORT in, CY *pOut);
+COMKIT_STDAPI VarCyFromUI4(ULONG in, CY *pOut);
+COMKIT_STDAPI VarCyFromUI8(ULONG64 in, CY *pOut);
+COMKIT_STDAPI VarCyFromDec(const DECIMAL *pdecIn, CY *pOut);
+/* to Bool (VARIANT_BOOL) */
+COMKIT_STDAPI VarBoolFromUI1(BYTE in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromI2(SHORT in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromI4(LONG in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromI8(LONG64 in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromR4(FLOAT in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromR8(DOUBLE in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromCy(CY in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromDate(DATE in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromDisp(IDispatch *pdispIn, LCID lcid, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromI1(CHAR in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromUI2(USHORT in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromUI4(ULONG in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromUI8(ULONG64 in, VARIANT_BOOL *pOut);
+COMKIT_STDAPI VarBoolFromDec(const DECIMAL *pdecIn, VARIANT_BOOL *pOut);
+/* to I1 (CHAR) */
+COMKIT_STDAPI VarI1FromUI1(BYTE in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromI2(SHORT in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromI4(LONG in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromI8(LONG64 in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromR4(FLOAT in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromR8(DOUBLE in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromCy(CY in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromDate(DATE in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, CHAR *pOut);
+COMKIT_STDAPI VarI1FromDisp(IDispatch *pdispIn, LCID lcid, CHAR *pOut);
+COMKIT_STDAPI VarI1FromBool(VARIANT_BOOL in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromUI2(USHORT in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromUI4(ULONG in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromUI8(ULONG64 in, CHAR *pOut);
+COMKIT_STDAPI VarI1FromDec(const DECIMAL *pdecIn, CHAR *pOut);
+/* to UI2 (USHORT) */
+COMKIT_STDAPI VarUI2FromUI1(BYTE in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromI2(SHORT in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromI4(LONG in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromI8(LONG64 in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromR4(FLOAT in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromR8(DOUBLE in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromCy(CY in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromDate(DATE in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromDisp(IDispatch *pdispIn, LCID lcid, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromBool(VARIANT_BOOL in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromI1(CHAR in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromUI4(ULONG in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromUI8(ULONG64 in, USHORT *pOut);
+COMKIT_STDAPI VarUI2FromDec(const DECIMAL *pdecIn, USHORT *pOut);
+/* to UI4 (ULONG) */
+COMKIT_STDAPI VarUI4FromUI1(BYTE in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromI2(SHORT in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromI4(LONG in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromI8(LONG64 in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromR4(FLOAT in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromR8(DOUBLE in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromCy(CY in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromDate(DATE in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromDisp(IDispatch *pdispIn, LCID lcid, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromBool(VARIANT_BOOL in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromI1(CHAR in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromUI2(USHORT in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromUI8(ULONG64 in, ULONG *pOut);
+COMKIT_STDAPI VarUI4FromDec(const DECIMAL *pdecIn, ULONG *pOut);
+/* to UI8 (ULONG64) */
+COMKIT_STDAPI VarUI8FromUI1(BYTE in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromI2(SHORT in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromI4(LONG in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromI8(LONG64 in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromR4(FLOAT in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromR8(DOUBLE in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromCy(CY in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromDate(DATE in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromDisp(IDispatch *pdispIn, LCID lcid, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromBool(VARIANT_BOOL in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromI1(CHAR in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromUI2(USHORT in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromUI4(ULONG in, ULONG64 *pOut);
+COMKIT_STDAPI VarUI8FromDec(const DECIMAL *pdecIn, ULONG64 *pOut);
+/* to Dec (DECIMAL) */
+COMKIT_STDAPI VarDecFromUI1(BYTE in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromI2(SHORT in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromI4(LONG in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromI8(LONG64 in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromR4(FLOAT in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromR8(DOUBLE in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromCy(CY in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromDate(DATE in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromDisp(IDispatch *pdispIn, LCID lcid, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromBool(VARIANT_BOOL in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromI1(CHAR in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromUI2(USHORT in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromUI4(ULONG in, DECIMAL *pOut);
+COMKIT_STDAPI VarDecFromUI8(ULONG64 in, DECIMAL *pOut);
+/* to BSTR */
+COMKIT_STDAPI VarBstrFromUI1(BYTE in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromI2(SHORT in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromI4(LONG in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromI8(LONG64 in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromR4(FLOAT in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromR8(DOUBLE in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromCy(CY in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromDate(DATE in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromDisp(IDispatch *pdispIn, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromBool(VARIANT_BOOL in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromI1(CHAR in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromUI2(USHORT in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromUI4(ULONG in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromUI8(ULONG64 in, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarBstrFromDec(const DECIMAL *pdecIn, LCID lcid, ULONG dwFlags, BSTR *pbstrOut);
+/* As in the Windows SDK: assignments, not functions. */
+#define VarI4FromI4(in, pOut) (*(pOut) = (in))
+#define VarUI4FromUI4(in, pOut) (*(pOut) = (in))
+#define VarI8FromI8(in, pOut) (*(pOut) = (in))
+#define VarUI8FromUI8(in, pOut) (*(pOut) = (in))
+#define VarIntFromUI1 VarI4FromUI1
+#define VarIntFromI2 VarI4FromI2
+#define VarIntFromR4 VarI4FromR4
+#define VarIntFromR8 VarI4FromR8
+#define VarIntFromCy VarI4FromCy
+#define VarIntFromDate VarI4FromDate
+#define VarIntFromStr VarI4FromStr
+#define VarIntFromDisp VarI4FromDisp
+#define VarIntFromBool VarI4FromBool
+#define VarIntFromI1 VarI4FromI1
+#define VarIntFromUI2 VarI4FromUI2
+#define VarIntFromUI4 VarI4FromUI4
+#define VarIntFromI8 VarI4FromI8
+#define VarIntFromUI8 VarI4FromUI8
+#define VarIntFromDec VarI4FromDec
+#define VarUintFromUI1 VarUI4FromUI1
+#define VarUintFromI2 VarUI4FromI2
+#define VarUintFromI4 VarUI4FromI4
+#define VarUintFromR4 VarUI4FromR4
+#define VarUintFromR8 VarUI4FromR8
+#define VarUintFromCy VarUI4FromCy
+#define VarUintFromDate VarUI4FromDate
+#define VarUintFromStr VarUI4FromStr
+#define VarUintFromDisp VarUI4FromDisp
+#define VarUintFromBool VarUI4FromBool
+#define VarUintFromI1 VarUI4FromI1
+#define VarUintFromUI2 VarUI4FromUI2
+#define VarUintFromI8 VarUI4FromI8
+#define VarUintFromUI8 VarUI4FromUI8
+#define VarUintFromDec VarUI4FromDec
+#define VarUI1FromInt VarUI1FromI4
+#define VarI2FromInt VarI2FromI4
+#define VarR4FromInt VarR4FromI4
+#define VarR8FromInt VarR8FromI4
+#define VarCyFromInt VarCyFromI4
+#define VarDateFromInt VarDateFromI4
+#define VarBstrFromInt VarBstrFromI4
+#define VarBoolFromInt VarBoolFromI4
+#define VarDecFromInt VarDecFromI4
+#define VarI1FromInt VarI1FromI4
+#define VarUI2FromInt VarUI2FromI4
+#define VarUI4FromInt VarUI4FromI4
+#define VarUI8FromInt VarUI8FromI4
+#define VarUI1FromUint VarUI1FromUI4
+#define VarI2FromUint VarI2FromUI4
+#define VarI4FromUint VarI4FromUI4
+#define VarI8FromUint VarI8FromUI4
+#define VarR4FromUint VarR4FromUI4
+#define VarR8FromUint VarR8FromUI4
+#define VarCyFromUint VarCyFromUI4
+#define VarDateFromUint VarDateFromUI4
+#define VarBstrFromUint VarBstrFromUI4
+#define VarBoolFromUint VarBoolFromUI4
+#define VarDecFromUint VarDecFromUI4
+#define VarI1FromUint VarI1FromUI4
+#define VarUI2FromUint VarUI2FromUI4
+#define VarUI8FromUint VarUI8FromUI4
+
+/* Converts pvarSrc to vt into pvargDest (which may be pvarSrc): a by-reference
+ * source is dereferenced first; on failure the destination is untouched.
+ * DISP_E_BADVARTYPE for an unknown vt, DISP_E_TYPEMISMATCH for a conversion
+ * that does not exist (VT_NULL to anything but VT_NULL ...), plus the codes of
+ * the VarXxxFromYyy functions. wFlags: VARIANT_NOVALUEPROP, VARIANT_ALPHABOOL,
+ * VARIANT_LOCALBOOL, VARIANT_NOUSEROVERRIDE, VARIANT_USE_NLS. */
+COMKIT_STDAPI VariantChangeType(VARIANTARG *pvargDest, const VARIANTARG *pvarSrc, USHORT wFlags, VARTYPE vt);
+COMKIT_STDAPI VariantChangeTypeEx(VARIANTARG *pvargDest, const VARIANTARG *pvarSrc, LCID lcid, USHORT wFlags, VARTYPE vt);
+
+/* ---- DATE (docs/automation.md) -------------------------------------------------
+ * Days since 30 Dec 1899 (proleptic Gregorian), years 100..9999; for a
+ * negative DATE the fraction's magnitude is the time of day. */
+
+/* TRUE with the time rounded to the second (wMilliseconds 0); FALSE outside
+ * 1 Jan 100 .. 31 Dec 9999. */
+COMKIT_STDAPI_(INT) VariantTimeToSystemTime(DOUBLE vtime, LPSYSTEMTIME lpSystemTime);
+/* FALSE for a month above 12, a day above 31 or a year above 9999; years
+ * 0..49 are 2000..2049 and 50..99 are 1950..1999; milliseconds are ignored. */
+COMKIT_STDAPI_(INT) SystemTimeToVariantTime(LPSYSTEMTIME lpSystemTime, DOUBLE *pvtime);
+/* Out-of-range fields are normalised (month 13 is January of the next year,
+ * day 0 the last day of the previous month); E_INVALIDARG outside the DATE
+ * range. dwFlags: VAR_TIMEVALUEONLY, VAR_DATEVALUEONLY. */
+COMKIT_STDAPI VarDateFromUdate(UDATE *pudateIn, ULONG dwFlags, DATE *pdateOut);
+COMKIT_STDAPI VarDateFromUdateEx(UDATE *pudateIn, LCID lcid, ULONG dwFlags, DATE *pdateOut);
+/* The broken-down date, rounded to the second, with wDayOfWeek and
+ * wDayOfYear; E_INVALIDARG outside the DATE range. */
+COMKIT_STDAPI VarUdateFromDate(DATE dateIn, ULONG dwFlags, UDATE *pudateOut);
+/* MS-DOS (FAT) date and time, years 1980..2099; 2-second resolution. */
+COMKIT_STDAPI_(INT) DosDateTimeToVariantTime(USHORT wDosDate, USHORT wDosTime, DOUBLE *pvtime);
+COMKIT_STDAPI_(INT) VariantTimeToDosDateTime(DOUBLE vtime, USHORT *pwDosDate, USHORT *pwDosTime);
+
+/* ---- DECIMAL and CY arithmetic (docs/automation.md) --------------------------
+ * Exact; rounding is half to even; DISP_E_OVERFLOW when the result does not
+ * fit; comparisons return VARCMP_LT/EQ/GT as the HRESULT. A DECIMAL with a
+ * scale above 28 or a sign other than 0/DECIMAL_NEG is E_INVALIDARG (except
+ * for VarDecNeg and VarDecAbs, which only flip or clear the sign bit). */
+COMKIT_STDAPI VarDecAdd(const DECIMAL *pdecLeft, const DECIMAL *pdecRight, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecSub(const DECIMAL *pdecLeft, const DECIMAL *pdecRight, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecMul(const DECIMAL *pdecLeft, const DECIMAL *pdecRight, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecDiv(const DECIMAL *pdecLeft, const DECIMAL *pdecRight, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecCmp(const DECIMAL *pdecLeft, const DECIMAL *pdecRight);
+COMKIT_STDAPI VarDecCmpR8(const DECIMAL *pdecLeft, double dblRight);
+COMKIT_STDAPI VarDecRound(const DECIMAL *pdecIn, int cDecimals, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecFix(const DECIMAL *pdecIn, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecInt(const DECIMAL *pdecIn, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecNeg(const DECIMAL *pdecIn, DECIMAL *pdecResult);
+COMKIT_STDAPI VarDecAbs(const DECIMAL *pdecIn, DECIMAL *pdecResult);
+COMKIT_STDAPI VarCyAdd(CY cyLeft, CY cyRight, CY *pcyResult);
+COMKIT_STDAPI VarCySub(CY cyLeft, CY cyRight, CY *pcyResult);
+COMKIT_STDAPI VarCyMul(CY cyLeft, CY cyRight, CY *pcyResult);
+COMKIT_STDAPI VarCyMulI4(CY cyLeft, LONG lRight, CY *pcyResult);
+COMKIT_STDAPI VarCyMulI8(CY cyLeft, LONG64 lRight, CY *pcyResult);
+COMKIT_STDAPI VarCyAbs(CY cyIn, CY *pcyResult);
+COMKIT_STDAPI VarCyNeg(CY cyIn, CY *pcyResult);
+COMKIT_STDAPI VarCyFix(CY cyIn, CY *pcyResult);
+COMKIT_STDAPI VarCyInt(CY cyIn, CY *pcyResult);
+COMKIT_STDAPI VarCyRound(CY cyIn, int cDecimals, CY *pcyResult);
+COMKIT_STDAPI VarCyCmp(CY cyLeft, CY cyRight);
+COMKIT_STDAPI VarCyCmpR8(CY cyLeft, double dblRight);
+COMKIT_STDAPI VarR8Round(double dblIn, int cDecimals, double *pdblResult);
+COMKIT_STDAPI VarR4CmpR8(float fltLeft, double dblRight);
 
 #endif /* COMKIT_ABI_OLEAUTO_H */

@@ -1,0 +1,294 @@
+// runtime/automation/change_type.cpp - VariantChangeType(Ex).
+//
+// The result is built in a temporary and only then moved into the
+// destination, so a failure leaves the destination untouched (in place
+// too), and a destination whose old value cannot be cleared fails with
+// DISP_E_BADVARTYPE. The special sources follow Windows' table:
+// VT_EMPTY converts to every value type (0, "", FALSE) and to VT_NULL;
+// VT_NULL only to VT_NULL; VT_ERROR only to VT_ERROR; interfaces to each
+// other (IDispatch by QueryInterface) and to VT_EMPTY/VT_NULL; an IDispatch
+// to anything else through its value property (Invoke, DISPID_VALUE) unless
+// VARIANT_NOVALUEPROP. Between same-size signed and unsigned integers the
+// bits are kept without a range check (VT_I1 -1 becomes VT_UI1 255), as
+// Windows does, unlike the VarXxxFromYyy functions.
+#include <cstring>
+
+#include "automation_internal.h"
+
+namespace comkit::rt {
+HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
+}
+
+using namespace comkit::rt;
+
+namespace {
+
+bool value_type(VARTYPE vt) noexcept {
+  switch (vt) {
+    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_I8: case VT_UI8:
+    case VT_INT: case VT_UINT: case VT_R4: case VT_R8: case VT_CY: case VT_DATE: case VT_BSTR: case VT_BOOL:
+    case VT_DECIMAL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Types VariantChangeType knows as targets; the rest is DISP_E_BADVARTYPE.
+bool known_target(VARTYPE vt) noexcept {
+  return value_type(vt) || vt == VT_EMPTY || vt == VT_NULL || vt == VT_DISPATCH || vt == VT_UNKNOWN || vt == VT_ERROR ||
+         vt == VT_VARIANT || vt == VT_RECORD;
+}
+
+VARTYPE canonical(VARTYPE vt) noexcept {
+  if (vt == VT_INT) return VT_I4;
+  if (vt == VT_UINT) return VT_UI4;
+  return vt;
+}
+
+// The table below names every pair; same-type pairs never run (a same-type
+// change is a copy) and Windows has no VarI8FromI4.
+template <typename T>
+HRESULT same(const T& in, T* out) noexcept {
+  *out = in;
+  return S_OK;
+}
+#define VarI1FromI1 same<CHAR>
+#define VarUI1FromUI1 same<BYTE>
+#define VarI2FromI2 same<SHORT>
+#define VarUI2FromUI2 same<USHORT>
+#undef VarI4FromI4
+#define VarI4FromI4 same<LONG>
+#undef VarUI4FromUI4
+#define VarUI4FromUI4 same<ULONG>
+#undef VarI8FromI8
+#define VarI8FromI8 same<LONG64>
+#undef VarUI8FromUI8
+#define VarUI8FromUI8 same<ULONG64>
+#define VarR4FromR4 same<FLOAT>
+#define VarR8FromR8 same<DOUBLE>
+#define VarCyFromCy same<CY>
+#define VarDateFromDate same<DATE>
+#define VarBoolFromBool same<VARIANT_BOOL>
+HRESULT VarDecFromDec(const DECIMAL* in, DECIMAL* out) noexcept {
+  *out = *in;
+  return S_OK;
+}
+HRESULT VarI8FromI4(LONG in, LONG64* out) noexcept {
+  *out = in;
+  return S_OK;
+}
+
+int int_size(VARTYPE vt) noexcept {
+  switch (vt) {
+    case VT_I1: case VT_UI1: return 1;
+    case VT_I2: case VT_UI2: return 2;
+    case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: return 4;
+    case VT_I8: case VT_UI8: return 8;
+    default: return 0;
+  }
+}
+
+// A scalar source converted to `to` through the VarXxxFromYyy functions.
+HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VARIANT& out) noexcept {
+  const VARTYPE from = canonical(src.vt);
+  to = canonical(to);
+  std::memset(&out, 0, sizeof out);
+  HRESULT hr = E_UNEXPECTED;
+
+  // Same size, other signedness: the bits as they are.
+  if (int_size(from) && int_size(from) == int_size(to)) {
+    std::memcpy(&out.llVal, &src.llVal, static_cast<std::size_t>(int_size(to)));
+    out.vt = to;
+    return S_OK;
+  }
+  // A BOOL converts as the I2 it is, to text as "-1"/"0" unless asked for
+  // words (VARIANT_ALPHABOOL, VARIANT_LOCALBOOL: English in comkit).
+  if (from == VT_BOOL && to == VT_BSTR) {
+    if (flags & (VARIANT_ALPHABOOL | VARIANT_LOCALBOOL)) hr = VarBstrFromBool(src.boolVal, lcid, 0, &out.bstrVal);
+    else hr = VarBstrFromI2(src.boolVal, lcid, 0, &out.bstrVal);
+    if (SUCCEEDED(hr)) out.vt = VT_BSTR;
+    return hr;
+  }
+  if (from == VT_BOOL && to == VT_DECIMAL) {
+    hr = VarDecFromI2(src.boolVal, &out.decVal);
+    if (SUCCEEDED(hr)) out.vt = VT_DECIMAL;
+    return hr;
+  }
+  ULONG str_flags = 0;
+  if (flags & VARIANT_NOUSEROVERRIDE) str_flags |= LOCALE_NOUSEROVERRIDE;
+  if (flags & VARIANT_USE_NLS) str_flags |= LOCALE_USE_NLS;
+  if (flags & VARIANT_LOCALBOOL) str_flags |= VAR_LOCALBOOL;
+
+#define COMKIT_IMPL_TO(T_FIELD, PREFIX)                                                         \
+  switch (from) {                                                                               \
+    case VT_I1: hr = PREFIX##FromI1(src.cVal, &out.T_FIELD); break;                             \
+    case VT_UI1: hr = PREFIX##FromUI1(src.bVal, &out.T_FIELD); break;                           \
+    case VT_I2: hr = PREFIX##FromI2(src.iVal, &out.T_FIELD); break;                             \
+    case VT_UI2: hr = PREFIX##FromUI2(src.uiVal, &out.T_FIELD); break;                          \
+    case VT_I4: hr = PREFIX##FromI4(src.lVal, &out.T_FIELD); break;                             \
+    case VT_UI4: hr = PREFIX##FromUI4(src.ulVal, &out.T_FIELD); break;                          \
+    case VT_I8: hr = PREFIX##FromI8(src.llVal, &out.T_FIELD); break;                            \
+    case VT_UI8: hr = PREFIX##FromUI8(src.ullVal, &out.T_FIELD); break;                         \
+    case VT_R4: hr = PREFIX##FromR4(src.fltVal, &out.T_FIELD); break;                           \
+    case VT_R8: hr = PREFIX##FromR8(src.dblVal, &out.T_FIELD); break;                           \
+    case VT_CY: hr = PREFIX##FromCy(src.cyVal, &out.T_FIELD); break;                            \
+    case VT_DATE: hr = PREFIX##FromDate(src.date, &out.T_FIELD); break;                         \
+    case VT_BOOL: hr = PREFIX##FromBool(src.boolVal, &out.T_FIELD); break;                      \
+    case VT_DECIMAL: hr = PREFIX##FromDec(&src.decVal, &out.T_FIELD); break;                    \
+    case VT_BSTR: hr = PREFIX##FromStr(src.bstrVal, lcid, str_flags, &out.T_FIELD); break;      \
+    default: return DISP_E_TYPEMISMATCH;                                                        \
+  }
+
+  switch (to) {
+    case VT_I1: COMKIT_IMPL_TO(cVal, VarI1) break;
+    case VT_UI1: COMKIT_IMPL_TO(bVal, VarUI1) break;
+    case VT_I2: COMKIT_IMPL_TO(iVal, VarI2) break;
+    case VT_UI2: COMKIT_IMPL_TO(uiVal, VarUI2) break;
+    case VT_I4: COMKIT_IMPL_TO(lVal, VarI4) break;
+    case VT_UI4: COMKIT_IMPL_TO(ulVal, VarUI4) break;
+    case VT_I8: COMKIT_IMPL_TO(llVal, VarI8) break;
+    case VT_UI8: COMKIT_IMPL_TO(ullVal, VarUI8) break;
+    case VT_R4: COMKIT_IMPL_TO(fltVal, VarR4) break;
+    case VT_R8: COMKIT_IMPL_TO(dblVal, VarR8) break;
+    case VT_CY: COMKIT_IMPL_TO(cyVal, VarCy) break;
+    case VT_DATE: COMKIT_IMPL_TO(date, VarDate) break;
+    case VT_BOOL: COMKIT_IMPL_TO(boolVal, VarBool) break;
+    case VT_DECIMAL: COMKIT_IMPL_TO(decVal, VarDec) break;
+    case VT_BSTR:
+      switch (from) {
+        case VT_I1: hr = VarBstrFromI1(src.cVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_UI1: hr = VarBstrFromUI1(src.bVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_I2: hr = VarBstrFromI2(src.iVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_UI2: hr = VarBstrFromUI2(src.uiVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_I4: hr = VarBstrFromI4(src.lVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_UI4: hr = VarBstrFromUI4(src.ulVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_I8: hr = VarBstrFromI8(src.llVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_UI8: hr = VarBstrFromUI8(src.ullVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_R4: hr = VarBstrFromR4(src.fltVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_R8: hr = VarBstrFromR8(src.dblVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_CY: hr = VarBstrFromCy(src.cyVal, lcid, str_flags, &out.bstrVal); break;
+        case VT_DATE: hr = VarBstrFromDate(src.date, lcid, str_flags, &out.bstrVal); break;
+        case VT_DECIMAL: hr = VarBstrFromDec(&src.decVal, lcid, str_flags, &out.bstrVal); break;
+        default: return DISP_E_TYPEMISMATCH;
+      }
+      break;
+    default:
+      return DISP_E_TYPEMISMATCH;
+  }
+#undef COMKIT_IMPL_TO
+  if (FAILED(hr)) return hr;
+  // decVal overlays vt: write the type after the value.
+  out.vt = to;
+  return S_OK;
+}
+
+}  // namespace
+
+COMKIT_STDAPI VariantChangeTypeEx(VARIANTARG* pvargDest, const VARIANTARG* pvarSrc, LCID lcid, USHORT wFlags, VARTYPE vt) {
+  if (!pvargDest || !pvarSrc) return E_INVALIDARG;
+  if (vt & VT_BYREF) return DISP_E_TYPEMISMATCH;
+  if ((vt & (VT_VECTOR | VT_RESERVED)) || ((vt & VT_ARRAY) && !variant_vt_valid(vt))) return DISP_E_BADVARTYPE;
+  if (!variant_vt_valid(pvarSrc->vt)) return DISP_E_BADVARTYPE;
+
+  // Dereference a by-reference source first.
+  VARIANT src;
+  VariantInit(&src);
+  HRESULT hr;
+  if (pvarSrc->vt & VT_BYREF) {
+    if (!pvarSrc->byref) return (vt & VT_ARRAY) || known_target(vt) ? DISP_E_TYPEMISMATCH : DISP_E_BADVARTYPE;
+    hr = VariantCopyInd(&src, pvarSrc);
+    if (FAILED(hr)) return hr;
+  } else {
+    std::memcpy(&src, pvarSrc, sizeof src);  // borrowed: not cleared below
+  }
+  const bool owned = (pvarSrc->vt & VT_BYREF) != 0;
+  auto finish = [&](HRESULT result) {
+    if (owned) VariantClear(&src);
+    return result;
+  };
+
+  VARIANT res;
+  VariantInit(&res);
+  const VARTYPE from = src.vt;
+  if (vt & VT_ARRAY) {
+    // Arrays convert only to the same array type.
+    if (from != vt) return finish(DISP_E_TYPEMISMATCH);
+    hr = VariantCopy(&res, &src);
+  } else if (!known_target(vt)) {
+    return finish(DISP_E_BADVARTYPE);
+  } else if (from == vt) {
+    hr = VariantCopy(&res, &src);
+  } else if (from & VT_ARRAY) {
+    hr = DISP_E_TYPEMISMATCH;
+  } else if (from == VT_EMPTY) {
+    if (vt == VT_NULL) {
+      res.vt = VT_NULL;
+      hr = S_OK;
+    } else if (vt == VT_BSTR) {
+      res.bstrVal = SysAllocStringLen(nullptr, 0);
+      hr = res.bstrVal ? S_OK : E_OUTOFMEMORY;
+      if (SUCCEEDED(hr)) res.vt = VT_BSTR;
+    } else if (value_type(vt)) {
+      std::memset(&res, 0, sizeof res);  // 0, 0.0, FALSE, 0 DECIMAL
+      res.vt = vt;
+      hr = S_OK;
+    } else {
+      hr = DISP_E_TYPEMISMATCH;
+    }
+  } else if (from == VT_NULL || from == VT_ERROR || vt == VT_ERROR || vt == VT_VARIANT || vt == VT_RECORD) {
+    hr = DISP_E_TYPEMISMATCH;
+  } else if (from == VT_UNKNOWN || from == VT_DISPATCH) {
+    if (vt == VT_EMPTY || vt == VT_NULL) {
+      res.vt = vt;
+      hr = S_OK;
+    } else if (vt == VT_UNKNOWN) {
+      res.vt = VT_UNKNOWN;
+      res.punkVal = src.punkVal;
+      if (res.punkVal) res.punkVal->AddRef();
+      hr = S_OK;
+    } else if (vt == VT_DISPATCH) {
+      res.vt = VT_DISPATCH;
+      res.pdispVal = nullptr;
+      hr = src.punkVal ? src.punkVal->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(&res.pdispVal)) : S_OK;
+      if (FAILED(hr)) {
+        res.vt = VT_EMPTY;
+        hr = DISP_E_TYPEMISMATCH;
+      }
+    } else if (from == VT_DISPATCH && !(wFlags & VARIANT_NOVALUEPROP)) {
+      VARIANT value;
+      hr = dispatch_value(src.pdispVal, lcid, value);
+      if (SUCCEEDED(hr)) {
+        hr = VariantChangeTypeEx(&res, &value, lcid, wFlags, vt);
+        VariantClear(&value);
+      }
+    } else {
+      hr = DISP_E_TYPEMISMATCH;
+    }
+  } else if (vt == VT_EMPTY || vt == VT_NULL) {
+    res.vt = vt;  // the value is dropped
+    hr = S_OK;
+  } else if (vt == VT_UNKNOWN || vt == VT_DISPATCH) {
+    hr = DISP_E_TYPEMISMATCH;
+  } else {
+    hr = coerce_value(src, vt, lcid, wFlags, res);
+  }
+  if (FAILED(hr)) return finish(hr);
+
+  // Success: the destination's old value goes, the result moves in.
+  if (pvargDest != pvarSrc || owned) {
+    HRESULT cleared = VariantClear(pvargDest);
+    if (FAILED(cleared)) {
+      VariantClear(&res);
+      return finish(cleared == DISP_E_ARRAYISLOCKED ? cleared : DISP_E_BADVARTYPE);
+    }
+  } else {
+    VariantClear(pvargDest);  // in place: the source's own value is freed
+  }
+  std::memcpy(pvargDest, &res, sizeof res);
+  return finish(S_OK);
+}
+
+COMKIT_STDAPI VariantChangeType(VARIANTARG* pvargDest, const VARIANTARG* pvarSrc, USHORT wFlags, VARTYPE vt) {
+  return VariantChangeTypeEx(pvargDest, pvarSrc, LOCALE_USER_DEFAULT, wFlags, vt);
+}

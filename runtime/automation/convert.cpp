@@ -1,0 +1,680 @@
+// runtime/automation/convert.cpp - the VarXxxFromYyy conversion matrix.
+//
+// Every conversion goes through one `value` (an integer, a double, a
+// currency, a decimal or a VARIANT_BOOL) and one target function, so each
+// rule is written once:
+//   - to integers: half-to-even rounding, then the range check
+//     (DISP_E_OVERFLOW; NaN and infinities overflow too);
+//   - from BOOL: the bits pass through and never overflow (VarUI1FromBool
+//     of VARIANT_TRUE is 255), R4/R8/DATE get -1.0, CY -1.0000, and
+//     VarDecFromBool gives -1 for any non-zero value;
+//   - Windows' own quirks are kept and named where they are implemented
+//     (VarI8FromCy, VarCyFromI8's bounds, VarUI8FromDec).
+// Strings parse with NUMPRS_STD rules (numtext.cpp); numbers format with 15
+// (R8) or 7 (R4) significant digits; every LCID reads and writes as en-US.
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include "automation_internal.h"
+#include "date.h"
+#include "decimal_math.h"
+#include "numtext.h"
+
+namespace comkit::rt {
+namespace {
+
+struct value {
+  enum kind_t { integer, real, currency, decimal, boolean } kind = integer;
+  i128 i = 0;
+  double r = 0;
+  std::int64_t cy = 0;
+  dec d;
+  short b = 0;
+  bool is_r4 = false;  // a real that came from a float (DECIMAL keeps 7 digits)
+};
+
+value of_int(i128 x) noexcept {
+  value v;
+  v.i = x;
+  return v;
+}
+value of_real(double x, bool r4 = false) noexcept {
+  value v;
+  v.kind = value::real;
+  v.r = x;
+  v.is_r4 = r4;
+  return v;
+}
+value of_cy(CY c) noexcept {
+  value v;
+  v.kind = value::currency;
+  v.cy = c.int64;
+  return v;
+}
+value of_bool(VARIANT_BOOL b) noexcept {
+  value v;
+  v.kind = value::boolean;
+  v.b = b;
+  return v;
+}
+HRESULT of_dec(const DECIMAL* p, value& v) noexcept {
+  if (!p) return E_INVALIDARG;
+  v.kind = value::decimal;
+  return dec_from_decimal(*p, v.d) ? S_OK : E_INVALIDARG;
+}
+
+double round_half_even(double x) noexcept {
+  double f = std::floor(x), diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return std::fmod(f, 2.0) == 0 ? f : f + 1;
+}
+
+// round(cy / 10000) half to even.
+i128 cy_round(std::int64_t cy) noexcept {
+  i128 q = cy / 10000, r = cy % 10000;
+  if (r < 0) {
+    r = -r;
+    if (r > 5000 || (r == 5000 && (q & 1))) --q;
+  } else if (r > 5000 || (r == 5000 && (q & 1))) {
+    ++q;
+  }
+  return q;
+}
+
+// ---- targets ----------------------------------------------------------------
+
+template <typename T>
+HRESULT to_integer(const value& v, T* out) noexcept {
+  constexpr i128 lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+  i128 x = 0;
+  switch (v.kind) {
+    case value::boolean:
+      *out = static_cast<T>(v.b);  // the bits pass through, never an overflow
+      return S_OK;
+    case value::integer:
+      x = v.i;
+      break;
+    case value::real: {
+      if (!std::isfinite(v.r)) return DISP_E_OVERFLOW;  // unverified on Windows
+      const double rr = round_half_even(v.r);
+      if (rr < static_cast<double>(lo) || rr >= static_cast<double>(hi) + 1.0) return DISP_E_OVERFLOW;
+      x = static_cast<i128>(rr);
+      break;
+    }
+    case value::currency:
+      x = cy_round(v.cy);
+      break;
+    case value::decimal:
+      if (!dec_to_int(v.d, lo, hi, x)) return DISP_E_OVERFLOW;
+      break;
+  }
+  if (x < lo || x > hi) return DISP_E_OVERFLOW;
+  *out = static_cast<T>(x);
+  return S_OK;
+}
+
+HRESULT to_double(const value& v, double& out) noexcept {
+  switch (v.kind) {
+    case value::boolean: out = v.b; break;
+    case value::integer: out = static_cast<double>(v.i); break;
+    case value::real: out = v.r; break;
+    case value::currency: out = static_cast<double>(v.cy) / 10000.0; break;
+    case value::decimal: out = dec_to_double(v.d); break;
+  }
+  return S_OK;
+}
+
+HRESULT to_r8(const value& v, DOUBLE* out) noexcept {
+  double d;
+  to_double(v, d);
+  *out = d;
+  return S_OK;
+}
+
+HRESULT to_r4(const value& v, FLOAT* out) noexcept {
+  if (v.kind == value::integer) {
+    *out = static_cast<float>(v.i);
+    return S_OK;
+  }
+  double d;
+  to_double(v, d);
+  if (std::isfinite(d) && std::fabs(d) > FLT_MAX) return DISP_E_OVERFLOW;
+  *out = static_cast<float>(d);
+  return S_OK;
+}
+
+HRESULT to_date(const value& v, DATE* out) noexcept {
+  if (v.kind == value::integer) {
+    if (v.i < static_cast<i128>(date_min) || v.i > static_cast<i128>(date_max)) return DISP_E_OVERFLOW;
+    *out = static_cast<double>(v.i);
+    return S_OK;
+  }
+  double d;
+  to_double(v, d);
+  if (std::isnan(d) || d <= date_min - 1 || d >= date_max + 1) return DISP_E_OVERFLOW;
+  *out = d;
+  return S_OK;
+}
+
+HRESULT to_cy(const value& v, CY* out) noexcept {
+  switch (v.kind) {
+    case value::boolean:
+      out->int64 = static_cast<std::int64_t>(v.b) * 10000;
+      return S_OK;
+    case value::integer:
+      if (v.i > 922337203685477 || v.i < -922337203685477) return DISP_E_OVERFLOW;
+      out->int64 = static_cast<std::int64_t>(v.i * 10000);
+      return S_OK;
+    case value::real: {
+      if (!std::isfinite(v.r)) return DISP_E_OVERFLOW;
+      const double x = round_half_even(v.r * 10000.0);
+      if (x >= 9223372036854775808.0 || x < -9223372036854775808.0) return DISP_E_OVERFLOW;
+      out->int64 = static_cast<std::int64_t>(x);
+      return S_OK;
+    }
+    case value::currency:
+      out->int64 = v.cy;
+      return S_OK;
+    case value::decimal: {
+      std::int64_t c;
+      if (!dec_to_cy(v.d, c)) return DISP_E_OVERFLOW;
+      out->int64 = c;
+      return S_OK;
+    }
+  }
+  return E_UNEXPECTED;
+}
+
+HRESULT to_bool(const value& v, VARIANT_BOOL* out) noexcept {
+  bool t = false;
+  switch (v.kind) {
+    case value::boolean: t = v.b != 0; break;
+    case value::integer: t = v.i != 0; break;
+    case value::real: t = v.r != 0; break;  // NaN is non-zero
+    case value::currency: t = v.cy != 0; break;
+    case value::decimal: t = v.d.m != 0; break;
+  }
+  *out = t ? VARIANT_TRUE : VARIANT_FALSE;
+  return S_OK;
+}
+
+HRESULT to_dec(const value& v, DECIMAL* out) noexcept {
+  dec d;
+  switch (v.kind) {
+    case value::boolean:
+      d = v.b ? dec{1, 0, true} : dec{};  // Windows: any non-zero BOOL is -1
+      break;
+    case value::integer:
+      d = dec_from_int(v.i);
+      break;
+    case value::real: {
+      HRESULT hr = dec_from_double(v.r, v.is_r4 ? 7 : 15, d);
+      if (FAILED(hr)) return hr;
+      break;
+    }
+    case value::currency:
+      d = dec_from_cy(v.cy);  // always scale 4
+      break;
+    case value::decimal:
+      d = v.d;
+      break;
+  }
+  *out = dec_to_decimal(d);
+  return S_OK;
+}
+
+HRESULT to_bstr(const value& v, LCID, ULONG flags, BSTR* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  std::string s;
+  switch (v.kind) {
+    case value::boolean:
+      s = v.b ? "True" : "False";  // VarBstrFromBool; VAR_LOCALBOOL gives the same in en-US
+      break;
+    case value::integer: {
+      char buf[48];
+      i128 x = v.i;
+      bool neg = x < 0;
+      u128 m = neg ? static_cast<u128>(-x) : static_cast<u128>(x);
+      int n = 0;
+      do {
+        buf[n++] = static_cast<char>('0' + static_cast<int>(m % 10));
+        m /= 10;
+      } while (m);
+      if (neg) s = "-";
+      while (n) s += buf[--n];
+      break;
+    }
+    case value::real:
+      if (flags & 0x40000000u) {  // internal: the value is a DATE
+        HRESULT hr = date_to_text(v.r, flags & ~0x40000000u, s);
+        if (FAILED(hr)) return hr;
+      } else {
+        s = format_real(v.r, v.is_r4 ? 7 : 15);
+      }
+      break;
+    case value::currency:
+      s = dec_to_string(dec_from_cy(v.cy));
+      break;
+    case value::decimal:
+      s = dec_to_string(v.d);
+      break;
+  }
+  return bstr_from_ascii(s, out);
+}
+
+constexpr ULONG date_marker = 0x40000000u;  // to_bstr: format the real as a DATE
+
+// ---- string sources -------------------------------------------------------------
+
+template <typename T>
+HRESULT str_to_integer(LPCOLESTR s, T* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  parsed_number p;
+  HRESULT hr = parse_number(s, p);
+  if (FAILED(hr)) return hr;
+  if (p.radix) {
+    // &H/&O literals fill the target's bits: &HFFFF is -1 as an I2.
+    using U = std::make_unsigned_t<T>;
+    if (p.bits > static_cast<std::uint64_t>(std::numeric_limits<U>::max())) return DISP_E_OVERFLOW;
+    *out = static_cast<T>(static_cast<U>(p.bits));
+    return S_OK;
+  }
+  i128 x;
+  if (!parsed_round(p, 0, x) || x < std::numeric_limits<T>::min() || x > std::numeric_limits<T>::max()) return DISP_E_OVERFLOW;
+  *out = static_cast<T>(x);
+  return S_OK;
+}
+
+HRESULT str_to_value(LPCOLESTR s, value& v) noexcept {
+  parsed_number p;
+  HRESULT hr = parse_number(s, p);
+  if (FAILED(hr)) return hr;
+  if (p.radix) {
+    v = of_int(static_cast<i128>(p.bits));
+    return S_OK;
+  }
+  double d;
+  hr = parsed_to_double(p, d);
+  if (FAILED(hr)) return hr;
+  v = of_real(d);
+  return S_OK;
+}
+
+HRESULT str_to_r8(LPCOLESTR s, DOUBLE* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  value v;
+  HRESULT hr = str_to_value(s, v);
+  return FAILED(hr) ? hr : to_r8(v, out);
+}
+HRESULT str_to_r4(LPCOLESTR s, FLOAT* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  value v;
+  HRESULT hr = str_to_value(s, v);
+  return FAILED(hr) ? hr : to_r4(v, out);
+}
+HRESULT str_to_cy(LPCOLESTR s, CY* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  parsed_number p;
+  HRESULT hr = parse_number(s, p);
+  if (FAILED(hr)) return hr;
+  if (p.radix) return to_cy(of_int(static_cast<i128>(p.bits)), out);
+  i128 x;
+  if (!parsed_round(p, 4, x) || x > std::numeric_limits<std::int64_t>::max() || x < std::numeric_limits<std::int64_t>::min())
+    return DISP_E_OVERFLOW;
+  out->int64 = static_cast<std::int64_t>(x);
+  return S_OK;
+}
+HRESULT str_to_dec(LPCOLESTR s, DECIMAL* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  parsed_number p;
+  HRESULT hr = parse_number(s, p);
+  if (FAILED(hr)) return hr;
+  dec d;
+  hr = parsed_to_dec(p, d);
+  if (FAILED(hr)) return hr;
+  *out = dec_to_decimal(d);
+  return S_OK;
+}
+HRESULT str_to_date(LPCOLESTR s, ULONG flags, DATE* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  double d;
+  HRESULT hr = date_from_text(s, flags, d);
+  if (FAILED(hr)) return hr;
+  *out = d;
+  return S_OK;
+}
+
+// "#TRUE#"/"#FALSE#" (case-sensitive), "True"/"False" (any case), else a
+// number: non-zero is VARIANT_TRUE. "Yes" and "On" are not booleans.
+HRESULT str_to_bool(LPCOLESTR s, VARIANT_BOOL* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  if (!s) return DISP_E_TYPEMISMATCH;
+  std::u16string_view sv(reinterpret_cast<const char16_t*>(s));
+  if (sv == u"#TRUE#") {
+    *out = VARIANT_TRUE;
+    return S_OK;
+  }
+  if (sv == u"#FALSE#") {
+    *out = VARIANT_FALSE;
+    return S_OK;
+  }
+  auto iequals = [&](std::u16string_view w) {
+    if (sv.size() != w.size()) return false;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      char16_t c = sv[i];
+      if (c >= u'A' && c <= u'Z') c = static_cast<char16_t>(c - u'A' + u'a');
+      if (c != w[i]) return false;
+    }
+    return true;
+  };
+  if (iequals(u"true")) {
+    *out = VARIANT_TRUE;
+    return S_OK;
+  }
+  if (iequals(u"false")) {
+    *out = VARIANT_FALSE;
+    return S_OK;
+  }
+  parsed_number p;
+  HRESULT hr = parse_number(s, p);
+  if (FAILED(hr)) return hr;
+  *out = (p.radix ? p.bits != 0 : !p.digits.empty()) ? VARIANT_TRUE : VARIANT_FALSE;
+  return S_OK;
+}
+
+}  // namespace
+
+// The value behind an IDispatch: Invoke(DISPID_VALUE, property get, no
+// arguments). A failing Invoke is DISP_E_TYPEMISMATCH, as on Windows.
+HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept {
+  if (!disp) return DISP_E_BADVARTYPE;
+  DISPPARAMS none = {nullptr, nullptr, 0, 0};
+  VariantInit(&result);
+  if (FAILED(disp->Invoke(DISPID_VALUE, IID_NULL, lcid, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr))) {
+    VariantClear(&result);
+    return DISP_E_TYPEMISMATCH;
+  }
+  return S_OK;
+}
+
+}  // namespace comkit::rt
+
+using namespace comkit::rt;
+
+namespace {
+
+// A VarXxxFromDisp: the dispatch value, changed to `vt`, read out.
+template <typename T>
+HRESULT from_disp(IDispatch* disp, LCID lcid, VARTYPE vt, T* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  VARIANT v, c;
+  HRESULT hr = dispatch_value(disp, lcid, v);
+  if (FAILED(hr)) return hr;
+  VariantInit(&c);
+  hr = VariantChangeTypeEx(&c, &v, lcid, 0, vt);
+  VariantClear(&v);
+  if (FAILED(hr)) return hr;
+  if constexpr (std::is_same_v<T, DECIMAL>) {
+    *out = c.decVal;
+  } else {
+    std::memcpy(out, &c.llVal, sizeof(T));  // ABI: the value sits at offset 8
+  }
+  return S_OK;
+}
+
+}  // namespace
+
+// ---- The exported matrix ----------------------------------------------------------
+//
+// Target T (its C type, how a value converts to it) x source S (its C
+// type, how it becomes a value). The list of pairs is Windows' (no
+// VarI8FromI4, no T-from-T).
+
+#define COMKIT_IMPL_FROM_INT(name, S, T, conv) \
+  COMKIT_STDAPI name(S in, T* out) { return out ? conv(of_int(in), out) : E_INVALIDARG; }
+#define COMKIT_IMPL_FROM_R4(name, T, conv) \
+  COMKIT_STDAPI name(FLOAT in, T* out) { return out ? conv(of_real(in, true), out) : E_INVALIDARG; }
+#define COMKIT_IMPL_FROM_R8(name, T, conv) \
+  COMKIT_STDAPI name(DOUBLE in, T* out) { return out ? conv(of_real(in), out) : E_INVALIDARG; }
+#define COMKIT_IMPL_FROM_CY(name, T, conv) \
+  COMKIT_STDAPI name(CY in, T* out) { return out ? conv(of_cy(in), out) : E_INVALIDARG; }
+#define COMKIT_IMPL_FROM_BOOL(name, T, conv) \
+  COMKIT_STDAPI name(VARIANT_BOOL in, T* out) { return out ? conv(of_bool(in), out) : E_INVALIDARG; }
+#define COMKIT_IMPL_FROM_DEC(name, T, conv)              \
+  COMKIT_STDAPI name(const DECIMAL* in, T* out) {        \
+    value v;                                             \
+    HRESULT hr = of_dec(in, v);                          \
+    if (FAILED(hr)) return hr;                           \
+    return out ? conv(v, out) : E_INVALIDARG;            \
+  }
+
+#define COMKIT_IMPL_INTEGER_TARGET(T, CT, VT_, STRCONV)                                                              \
+  COMKIT_IMPL_FROM_R4(Var##T##FromR4, CT, to_integer)                                                                \
+  COMKIT_IMPL_FROM_R8(Var##T##FromR8, CT, to_integer)                                                                \
+  COMKIT_IMPL_FROM_R8(Var##T##FromDate, CT, to_integer)                                                              \
+  COMKIT_IMPL_FROM_BOOL(Var##T##FromBool, CT, to_integer)                                                            \
+  COMKIT_IMPL_FROM_DEC(Var##T##FromDec, CT, to_integer)                                                              \
+  COMKIT_STDAPI Var##T##FromStr(LPCOLESTR s, LCID, ULONG, CT* out) { return str_to_integer(s, out); }                \
+  COMKIT_STDAPI Var##T##FromDisp(IDispatch* d, LCID lcid, CT* out) { return from_disp(d, lcid, VT_, out); }
+
+// Integer targets ------------------------------------------------------------------
+COMKIT_IMPL_INTEGER_TARGET(UI1, BYTE, VT_UI1, )
+COMKIT_IMPL_FROM_INT(VarUI1FromI2, SHORT, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromI4, LONG, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromI8, LONG64, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromI1, CHAR, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromUI2, USHORT, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromUI4, ULONG, BYTE, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI1FromUI8, ULONG64, BYTE, to_integer)
+COMKIT_IMPL_FROM_CY(VarUI1FromCy, BYTE, to_integer)
+
+COMKIT_IMPL_INTEGER_TARGET(I2, SHORT, VT_I2, )
+COMKIT_IMPL_FROM_INT(VarI2FromUI1, BYTE, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromI4, LONG, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromI8, LONG64, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromI1, CHAR, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromUI2, USHORT, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromUI4, ULONG, SHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarI2FromUI8, ULONG64, SHORT, to_integer)
+COMKIT_IMPL_FROM_CY(VarI2FromCy, SHORT, to_integer)
+
+COMKIT_IMPL_INTEGER_TARGET(I4, LONG, VT_I4, )
+COMKIT_IMPL_FROM_INT(VarI4FromUI1, BYTE, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromI2, SHORT, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromI8, LONG64, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromI1, CHAR, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromUI2, USHORT, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromUI4, ULONG, LONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarI4FromUI8, ULONG64, LONG, to_integer)
+COMKIT_IMPL_FROM_CY(VarI4FromCy, LONG, to_integer)
+
+COMKIT_IMPL_INTEGER_TARGET(I8, LONG64, VT_I8, )
+COMKIT_IMPL_FROM_INT(VarI8FromUI1, BYTE, LONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarI8FromI2, SHORT, LONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarI8FromI1, CHAR, LONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarI8FromUI2, USHORT, LONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarI8FromUI4, ULONG, LONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarI8FromUI8, ULONG64, LONG64, to_integer)
+// Windows' VarI8FromCy truncates a negative value and then subtracts 1,
+// even for whole numbers (-1.0 gives -2); positives round half to even.
+// Programs depend on the exact results, so comkit gives the same.
+COMKIT_STDAPI VarI8FromCy(CY in, LONG64* out) {
+  if (!out) return E_INVALIDARG;
+  if (in.int64 < 0) {
+    *out = in.int64 / 10000 - 1;
+    return S_OK;
+  }
+  return to_integer(of_cy(in), out);
+}
+
+COMKIT_IMPL_INTEGER_TARGET(I1, CHAR, VT_I1, )
+COMKIT_IMPL_FROM_INT(VarI1FromUI1, BYTE, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromI2, SHORT, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromI4, LONG, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromI8, LONG64, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromUI2, USHORT, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromUI4, ULONG, CHAR, to_integer)
+COMKIT_IMPL_FROM_INT(VarI1FromUI8, ULONG64, CHAR, to_integer)
+COMKIT_IMPL_FROM_CY(VarI1FromCy, CHAR, to_integer)
+
+COMKIT_IMPL_INTEGER_TARGET(UI2, USHORT, VT_UI2, )
+COMKIT_IMPL_FROM_INT(VarUI2FromUI1, BYTE, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromI2, SHORT, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromI4, LONG, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromI8, LONG64, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromI1, CHAR, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromUI4, ULONG, USHORT, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI2FromUI8, ULONG64, USHORT, to_integer)
+COMKIT_IMPL_FROM_CY(VarUI2FromCy, USHORT, to_integer)
+
+COMKIT_IMPL_INTEGER_TARGET(UI4, ULONG, VT_UI4, )
+COMKIT_IMPL_FROM_INT(VarUI4FromUI1, BYTE, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromI2, SHORT, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromI4, LONG, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromI8, LONG64, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromI1, CHAR, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromUI2, USHORT, ULONG, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI4FromUI8, ULONG64, ULONG, to_integer)
+COMKIT_IMPL_FROM_CY(VarUI4FromCy, ULONG, to_integer)
+
+COMKIT_IMPL_FROM_R4(VarUI8FromR4, ULONG64, to_integer)
+COMKIT_IMPL_FROM_R8(VarUI8FromR8, ULONG64, to_integer)
+COMKIT_IMPL_FROM_R8(VarUI8FromDate, ULONG64, to_integer)
+COMKIT_IMPL_FROM_BOOL(VarUI8FromBool, ULONG64, to_integer)
+COMKIT_STDAPI VarUI8FromStr(LPCOLESTR s, LCID, ULONG, ULONG64* out) { return str_to_integer(s, out); }
+COMKIT_STDAPI VarUI8FromDisp(IDispatch* d, LCID lcid, ULONG64* out) { return from_disp(d, lcid, VT_UI8, out); }
+// Windows returns the magnitude of a negative DECIMAL of scale 0 instead
+// of overflowing (-1 gives 1); with a fraction, negatives overflow.
+COMKIT_STDAPI VarUI8FromDec(const DECIMAL* in, ULONG64* out) {
+  value v;
+  HRESULT hr = of_dec(in, v);
+  if (FAILED(hr)) return hr;
+  if (!out) return E_INVALIDARG;
+  if (v.d.neg && v.d.scale == 0) v.d.neg = false;
+  return to_integer(v, out);
+}
+COMKIT_IMPL_FROM_INT(VarUI8FromUI1, BYTE, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromI2, SHORT, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromI4, LONG, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromI8, LONG64, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromI1, CHAR, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromUI2, USHORT, ULONG64, to_integer)
+COMKIT_IMPL_FROM_INT(VarUI8FromUI4, ULONG, ULONG64, to_integer)
+COMKIT_IMPL_FROM_CY(VarUI8FromCy, ULONG64, to_integer)
+
+// Floating-point targets --------------------------------------------------------------
+#define COMKIT_IMPL_REAL_TARGET(T, CT, VT_, conv, strconv)                                                  \
+  COMKIT_IMPL_FROM_INT(Var##T##FromUI1, BYTE, CT, conv)                                                    \
+  COMKIT_IMPL_FROM_INT(Var##T##FromI2, SHORT, CT, conv)                                                    \
+  COMKIT_IMPL_FROM_INT(Var##T##FromI4, LONG, CT, conv)                                                     \
+  COMKIT_IMPL_FROM_INT(Var##T##FromI8, LONG64, CT, conv)                                                   \
+  COMKIT_IMPL_FROM_INT(Var##T##FromI1, CHAR, CT, conv)                                                     \
+  COMKIT_IMPL_FROM_INT(Var##T##FromUI2, USHORT, CT, conv)                                                  \
+  COMKIT_IMPL_FROM_INT(Var##T##FromUI4, ULONG, CT, conv)                                                   \
+  COMKIT_IMPL_FROM_INT(Var##T##FromUI8, ULONG64, CT, conv)                                                 \
+  COMKIT_IMPL_FROM_CY(Var##T##FromCy, CT, conv)                                                            \
+  COMKIT_IMPL_FROM_BOOL(Var##T##FromBool, CT, conv)                                                        \
+  COMKIT_IMPL_FROM_DEC(Var##T##FromDec, CT, conv)                                                          \
+  COMKIT_STDAPI Var##T##FromDisp(IDispatch* d, LCID lcid, CT* out) { return from_disp(d, lcid, VT_, out); }
+
+COMKIT_IMPL_REAL_TARGET(R4, FLOAT, VT_R4, to_r4, )
+COMKIT_IMPL_FROM_R8(VarR4FromR8, FLOAT, to_r4)
+COMKIT_IMPL_FROM_R8(VarR4FromDate, FLOAT, to_r4)
+COMKIT_STDAPI VarR4FromStr(LPCOLESTR s, LCID, ULONG, FLOAT* out) { return str_to_r4(s, out); }
+
+COMKIT_IMPL_REAL_TARGET(R8, DOUBLE, VT_R8, to_r8, )
+COMKIT_IMPL_FROM_R4(VarR8FromR4, DOUBLE, to_r8)
+COMKIT_IMPL_FROM_R8(VarR8FromDate, DOUBLE, to_r8)
+COMKIT_STDAPI VarR8FromStr(LPCOLESTR s, LCID, ULONG, DOUBLE* out) { return str_to_r8(s, out); }
+
+COMKIT_IMPL_REAL_TARGET(Date, DATE, VT_DATE, to_date, )
+COMKIT_IMPL_FROM_R4(VarDateFromR4, DATE, to_date)
+COMKIT_IMPL_FROM_R8(VarDateFromR8, DATE, to_date)
+COMKIT_STDAPI VarDateFromStr(LPCOLESTR s, LCID, ULONG flags, DATE* out) { return str_to_date(s, flags, out); }
+
+// CY ---------------------------------------------------------------------------------------
+COMKIT_IMPL_FROM_INT(VarCyFromUI1, BYTE, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromI2, SHORT, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromI4, LONG, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromI1, CHAR, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromUI2, USHORT, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromUI4, ULONG, CY, to_cy)
+COMKIT_IMPL_FROM_INT(VarCyFromUI8, ULONG64, CY, to_cy)
+// Windows accepts only |x| <= 922337203685476 from an I8, one less than
+// from a UI8 or a DECIMAL.
+COMKIT_STDAPI VarCyFromI8(LONG64 in, CY* out) {
+  if (!out) return E_INVALIDARG;
+  if (in > 922337203685476LL || in < -922337203685476LL) return DISP_E_OVERFLOW;
+  return to_cy(of_int(in), out);
+}
+COMKIT_IMPL_FROM_R4(VarCyFromR4, CY, to_cy)
+COMKIT_IMPL_FROM_R8(VarCyFromR8, CY, to_cy)
+COMKIT_IMPL_FROM_R8(VarCyFromDate, CY, to_cy)
+COMKIT_IMPL_FROM_BOOL(VarCyFromBool, CY, to_cy)
+COMKIT_IMPL_FROM_DEC(VarCyFromDec, CY, to_cy)
+COMKIT_STDAPI VarCyFromStr(LPCOLESTR s, LCID, ULONG, CY* out) { return str_to_cy(s, out); }
+COMKIT_STDAPI VarCyFromDisp(IDispatch* d, LCID lcid, CY* out) { return from_disp(d, lcid, VT_CY, out); }
+
+// BOOL --------------------------------------------------------------------------------------
+COMKIT_IMPL_FROM_INT(VarBoolFromUI1, BYTE, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromI2, SHORT, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromI4, LONG, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromI8, LONG64, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromI1, CHAR, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromUI2, USHORT, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromUI4, ULONG, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_INT(VarBoolFromUI8, ULONG64, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_R4(VarBoolFromR4, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_R8(VarBoolFromR8, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_R8(VarBoolFromDate, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_CY(VarBoolFromCy, VARIANT_BOOL, to_bool)
+COMKIT_IMPL_FROM_DEC(VarBoolFromDec, VARIANT_BOOL, to_bool)
+COMKIT_STDAPI VarBoolFromStr(LPCOLESTR s, LCID, ULONG, VARIANT_BOOL* out) { return str_to_bool(s, out); }
+COMKIT_STDAPI VarBoolFromDisp(IDispatch* d, LCID lcid, VARIANT_BOOL* out) { return from_disp(d, lcid, VT_BOOL, out); }
+
+// DECIMAL -------------------------------------------------------------------------------------
+COMKIT_IMPL_FROM_INT(VarDecFromUI1, BYTE, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromI2, SHORT, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromI4, LONG, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromI8, LONG64, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromI1, CHAR, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromUI2, USHORT, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromUI4, ULONG, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_INT(VarDecFromUI8, ULONG64, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_R4(VarDecFromR4, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_R8(VarDecFromR8, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_R8(VarDecFromDate, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_CY(VarDecFromCy, DECIMAL, to_dec)
+COMKIT_IMPL_FROM_BOOL(VarDecFromBool, DECIMAL, to_dec)
+COMKIT_STDAPI VarDecFromStr(LPCOLESTR s, LCID, ULONG, DECIMAL* out) { return str_to_dec(s, out); }
+COMKIT_STDAPI VarDecFromDisp(IDispatch* d, LCID lcid, DECIMAL* out) { return from_disp(d, lcid, VT_DECIMAL, out); }
+
+// BSTR -----------------------------------------------------------------------------------------
+#define COMKIT_IMPL_BSTR_FROM(name, S, make) \
+  COMKIT_STDAPI name(S in, LCID lcid, ULONG flags, BSTR* out) { return to_bstr(make, lcid, flags, out); }
+COMKIT_IMPL_BSTR_FROM(VarBstrFromUI1, BYTE, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromI2, SHORT, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromI4, LONG, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromI8, LONG64, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromI1, CHAR, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromUI2, USHORT, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromUI4, ULONG, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromUI8, ULONG64, of_int(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromR4, FLOAT, of_real(in, true))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromR8, DOUBLE, of_real(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromCy, CY, of_cy(in))
+COMKIT_IMPL_BSTR_FROM(VarBstrFromBool, VARIANT_BOOL, of_bool(in))
+COMKIT_STDAPI VarBstrFromDate(DATE in, LCID lcid, ULONG flags, BSTR* out) {
+  return to_bstr(of_real(in), lcid, (flags | date_marker) & ~VAR_FOURDIGITYEARS, out);
+}
+COMKIT_STDAPI VarBstrFromDec(const DECIMAL* in, LCID lcid, ULONG flags, BSTR* out) {
+  value v;
+  HRESULT hr = of_dec(in, v);
+  return FAILED(hr) ? hr : to_bstr(v, lcid, flags, out);
+}
+COMKIT_STDAPI VarBstrFromDisp(IDispatch* d, LCID lcid, ULONG, BSTR* out) { return from_disp(d, lcid, VT_BSTR, out); }

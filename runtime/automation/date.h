@@ -1,0 +1,28 @@
+// runtime/automation/date.h - the DATE calendar (days since 1899-12-30,
+// proleptic Gregorian, years 100..9999) shared by the date functions,
+// conversions and formatting. Never installed.
+#ifndef COMKIT_RUNTIME_DATE_H
+#define COMKIT_RUNTIME_DATE_H
+
+#include <oleauto.h>
+
+#include <string>
+
+namespace comkit::rt {
+
+inline constexpr double date_min = -657434.0;  // 1 Jan 100
+inline constexpr double date_max = 2958465.0;  // 31 Dec 9999
+
+/// A DATE broken down, the time rounded to the whole second (E_INVALIDARG
+/// outside the range).
+HRESULT date_to_udate(double d, UDATE& out) noexcept;
+/// A UDATE (fields normalised as Windows does) to a DATE.
+HRESULT udate_to_date(const UDATE& u, ULONG flags, double& out) noexcept;
+/// "M/d/yyyy", "h:mm:ss AM", or both, as en-US VarBstrFromDate writes them.
+HRESULT date_to_text(double d, ULONG flags, std::string& out) noexcept;
+/// en-US date/time text to a DATE (VarDateFromStr).
+HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept;
+
+}  // namespace comkit::rt
+
+#endif  // COMKIT_RUNTIME_DATE_H

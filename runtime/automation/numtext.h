@@ -1,0 +1,51 @@
+// runtime/automation/numtext.h - numbers to and from text, en-US rules:
+// the parser behind VarXxxFromStr (NUMPRS_STD syntax) and the formatting
+// behind VarBstrFromXxx. Never installed.
+#ifndef COMKIT_RUNTIME_NUMTEXT_H
+#define COMKIT_RUNTIME_NUMTEXT_H
+
+#include <oleauto.h>
+
+#include <cstdint>
+#include <string>
+
+#include "decimal_math.h"
+
+namespace comkit::rt {
+
+/// A number read from text: either decimal (digits x 10^exponent, digits
+/// without leading zeros, possibly empty for zero) or a VB hex/octal
+/// literal (&H / &O), which fills the target's bits.
+struct parsed_number {
+  std::string digits;
+  long long exponent = 0;
+  bool neg = false;
+  bool radix = false;  // &H or &O
+  std::uint64_t bits = 0;
+};
+
+/// Parses `s` with every NUMPRS_STD rule for en-US: blanks around, a
+/// leading or trailing sign, parentheses, '$' before or after, ','
+/// anywhere after the first digit, '.', an exponent, &H/&O. The whole
+/// string must be used. DISP_E_TYPEMISMATCH otherwise (and for NULL).
+HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept;
+
+/// round(value x 10^k), half to even, into `out`; false when it does not
+/// fit in 127 bits.
+bool parsed_round(const parsed_number& p, int k, i128& out) noexcept;
+/// The nearest double (DISP_E_OVERFLOW beyond the range; tiny values are 0).
+HRESULT parsed_to_double(const parsed_number& p, double& out) noexcept;
+/// An exact DECIMAL when the digits allow, rounded beyond 28 decimals.
+HRESULT parsed_to_dec(const parsed_number& p, dec& out) noexcept;
+
+/// `digits` significant digits (15 for R8, 7 for R4), scientific from
+/// 10^digits up and for small numbers needing more than `digits`
+/// decimals ("1E+15", "5.6789E-12"), no trailing zeros, "0" for -0.
+std::string format_real(double x, int digits);
+
+/// A BSTR holding `s` (ASCII); E_OUTOFMEMORY.
+HRESULT bstr_from_ascii(const std::string& s, BSTR* out) noexcept;
+
+}  // namespace comkit::rt
+
+#endif  // COMKIT_RUNTIME_NUMTEXT_H
