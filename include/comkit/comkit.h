@@ -15,6 +15,7 @@
 #include <comkit/implements.h>
 #include <comkit/result.h>
 #include <comkit/safe_array.h>
+#include <comkit/variant.h>
 #include <comkit/server.h>
 #include <comkit/weak_ref.h>
 

@@ -92,6 +92,7 @@ int int_size(VARTYPE vt) noexcept {
 // A scalar source converted to `to` through the VarXxxFromYyy functions.
 HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VARIANT& out) noexcept {
   const VARTYPE from = canonical(src.vt);
+  const VARTYPE requested = to;  // VT_INT stays VT_INT in the result
   to = canonical(to);
   std::memset(&out, 0, sizeof out);
   HRESULT hr = E_UNEXPECTED;
@@ -99,7 +100,7 @@ HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VA
   // Same size, other signedness: the bits as they are.
   if (int_size(from) && int_size(from) == int_size(to)) {
     std::memcpy(&out.llVal, &src.llVal, static_cast<std::size_t>(int_size(to)));
-    out.vt = to;
+    out.vt = requested;
     return S_OK;
   }
   // A BOOL converts as the I2 it is, to text as "-1"/"0" unless asked for
@@ -179,7 +180,7 @@ HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VA
 #undef COMKIT_IMPL_TO
   if (FAILED(hr)) return hr;
   // decVal overlays vt: write the type after the value.
-  out.vt = to;
+  out.vt = requested;
   return S_OK;
 }
 

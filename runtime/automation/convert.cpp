@@ -130,7 +130,7 @@ HRESULT to_double(const value& v, double& out) noexcept {
 }
 
 HRESULT to_r8(const value& v, DOUBLE* out) noexcept {
-  double d;
+  double d = 0;
   to_double(v, d);
   *out = d;
   return S_OK;
@@ -141,7 +141,7 @@ HRESULT to_r4(const value& v, FLOAT* out) noexcept {
     *out = static_cast<float>(v.i);
     return S_OK;
   }
-  double d;
+  double d = 0;
   to_double(v, d);
   if (std::isfinite(d) && std::fabs(d) > FLT_MAX) return DISP_E_OVERFLOW;
   *out = static_cast<float>(d);
@@ -154,7 +154,7 @@ HRESULT to_date(const value& v, DATE* out) noexcept {
     *out = static_cast<double>(v.i);
     return S_OK;
   }
-  double d;
+  double d = 0;
   to_double(v, d);
   if (std::isnan(d) || d <= date_min - 1 || d >= date_max + 1) return DISP_E_OVERFLOW;
   *out = d;
@@ -236,18 +236,26 @@ HRESULT to_bstr(const value& v, LCID, ULONG flags, BSTR* out) noexcept {
       s = v.b ? "True" : "False";  // VarBstrFromBool; VAR_LOCALBOOL gives the same in en-US
       break;
     case value::integer: {
-      char buf[48];
-      i128 x = v.i;
-      bool neg = x < 0;
-      u128 m = neg ? static_cast<u128>(-x) : static_cast<u128>(x);
-      int n = 0;
-      do {
-        buf[n++] = static_cast<char>('0' + static_cast<int>(m % 10));
-        m /= 10;
-      } while (m);
-      if (neg) s = "-";
-      while (n) s += buf[--n];
-      break;
+      // Straight into the BSTR's characters: no intermediate string.
+      OLECHAR buf[48];
+      int pos = 48;
+      const bool neg = v.i < 0;
+      u128 m = neg ? static_cast<u128>(-v.i) : static_cast<u128>(v.i);
+      if (m <= UINT64_MAX) {
+        std::uint64_t m64 = static_cast<std::uint64_t>(m);
+        do {
+          buf[--pos] = static_cast<OLECHAR>(u'0' + m64 % 10);
+          m64 /= 10;
+        } while (m64);
+      } else {
+        do {
+          buf[--pos] = static_cast<OLECHAR>(u'0' + static_cast<int>(m % 10));
+          m /= 10;
+        } while (m);
+      }
+      if (neg) buf[--pos] = u'-';
+      *out = SysAllocStringLen(buf + pos, static_cast<UINT>(48 - pos));
+      return *out ? S_OK : E_OUTOFMEMORY;
     }
     case value::real:
       if (flags & 0x40000000u) {  // internal: the value is a DATE
@@ -298,7 +306,7 @@ HRESULT str_to_value(LPCOLESTR s, value& v) noexcept {
     v = of_int(static_cast<i128>(p.bits));
     return S_OK;
   }
-  double d;
+  double d = 0;
   hr = parsed_to_double(p, d);
   if (FAILED(hr)) return hr;
   v = of_real(d);
@@ -342,7 +350,7 @@ HRESULT str_to_dec(LPCOLESTR s, DECIMAL* out) noexcept {
 }
 HRESULT str_to_date(LPCOLESTR s, ULONG flags, DATE* out) noexcept {
   if (!out) return E_INVALIDARG;
-  double d;
+  double d = 0;
   HRESULT hr = date_from_text(s, flags, d);
   if (FAILED(hr)) return hr;
   *out = d;

@@ -334,8 +334,9 @@ std::string dec_to_string(const dec& v) {
     if (static_cast<int>(digits.size()) <= scale) digits.insert(0, static_cast<std::size_t>(scale - static_cast<int>(digits.size()) + 1), '0');
     digits.insert(digits.size() - static_cast<std::size_t>(scale), 1, '.');
   }
-  if (v.neg && v.m != 0) s = "-";
-  return s + digits;
+  if (v.neg && v.m != 0) s.push_back('-');
+  s.append(digits);
+  return s;
 }
 
 bool dec_to_cy(const dec& v, std::int64_t& out) noexcept {

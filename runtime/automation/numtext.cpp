@@ -1,6 +1,7 @@
 // runtime/automation/numtext.cpp - see numtext.h.
 #include "numtext.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -181,10 +182,28 @@ HRESULT parsed_to_double(const parsed_number& p, double& out) noexcept {
     out = 0;
     return S_OK;
   }
-  std::string text = (p.neg ? "-" : "") + p.digits + "e" + std::to_string(p.exponent);
-  double v = std::strtod(text.c_str(), nullptr);
+  // Exact fast path: up to 15 digits times an exact power of ten is one
+  // correctly rounded operation.
+  static constexpr double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (p.digits.size() <= 15 && p.exponent >= -22 && p.exponent <= 22) {
+    std::uint64_t m = 0;
+    for (char c : p.digits) m = m * 10 + static_cast<unsigned>(c - '0');
+    double v = static_cast<double>(m);
+    v = p.exponent >= 0 ? v * exact_pow10[p.exponent] : v / exact_pow10[-p.exponent];
+    out = p.neg ? -v : v;
+    return S_OK;
+  }
+  std::string text = p.digits + "e" + std::to_string(p.exponent);
+  double v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec == std::errc::result_out_of_range) {
+    // Overflow is an error; underflow is 0, as on Windows.
+    if (p.exponent > 0) return DISP_E_OVERFLOW;
+    v = 0;
+  }
   if (std::isinf(v)) return DISP_E_OVERFLOW;
-  out = v;
+  out = p.neg ? -v : v;
   return S_OK;
 }
 

@@ -184,7 +184,7 @@ SAFEARRAY* create_vector(VARTYPE vt, LONG lLbound, ULONG cElements, void* pvExtr
   if (!create_vt_ok(vt, pvExtra)) return nullptr;
   // The element size is known up front except for records.
   ULONG cb = safearray_element_size(vt);
-  if (vt == VT_RECORD) static_cast<IRecordInfo*>(pvExtra)->GetSize(&cb);
+  if (vt == VT_RECORD && pvExtra) static_cast<IRecordInfo*>(pvExtra)->GetSize(&cb);
   std::size_t bytes = 0;
   if (__builtin_mul_overflow(static_cast<std::size_t>(cElements), static_cast<std::size_t>(cb), &bytes)) return nullptr;
   SAFEARRAY* psa = nullptr;
@@ -292,19 +292,20 @@ COMKIT_STDAPI SafeArrayDestroy(SAFEARRAY* psa) {
 
 COMKIT_STDAPI SafeArrayLock(SAFEARRAY* psa) {
   if (!psa) return E_INVALIDARG;
-  ULONG locks = __atomic_load_n(&psa->cLocks, __ATOMIC_RELAXED);
-  do {
-    if (locks >= max_locks) return E_UNEXPECTED;
-  } while (!__atomic_compare_exchange_n(&psa->cLocks, &locks, locks + 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+  // One locked add; the rare overflow is undone.
+  if (__atomic_fetch_add(&psa->cLocks, 1, __ATOMIC_ACQ_REL) >= max_locks) {
+    __atomic_fetch_sub(&psa->cLocks, 1, __ATOMIC_ACQ_REL);
+    return E_UNEXPECTED;
+  }
   return S_OK;
 }
 
 COMKIT_STDAPI SafeArrayUnlock(SAFEARRAY* psa) {
   if (!psa) return E_INVALIDARG;
-  ULONG locks = __atomic_load_n(&psa->cLocks, __ATOMIC_RELAXED);
-  do {
-    if (locks == 0) return E_UNEXPECTED;
-  } while (!__atomic_compare_exchange_n(&psa->cLocks, &locks, locks - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+  if (__atomic_fetch_sub(&psa->cLocks, 1, __ATOMIC_ACQ_REL) == 0) {
+    __atomic_fetch_add(&psa->cLocks, 1, __ATOMIC_ACQ_REL);
+    return E_UNEXPECTED;
+  }
   return S_OK;
 }
 

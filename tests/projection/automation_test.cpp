@@ -117,3 +117,88 @@ TEST(SafeArray, BstrAndInterfaceElementsAreOwnedByTheArray) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Variant, ConstructorsPickTheVartype) {
+  EXPECT_EQ(comkit::variant().vt(), VT_EMPTY);
+  EXPECT_EQ(comkit::variant::null().vt(), VT_NULL);
+  EXPECT_EQ(comkit::variant(true).vt(), VT_BOOL);
+  EXPECT_EQ(comkit::variant(std::int8_t{1}).vt(), VT_I1);
+  EXPECT_EQ(comkit::variant(std::uint8_t{1}).vt(), VT_UI1);
+  EXPECT_EQ(comkit::variant(std::int16_t{1}).vt(), VT_I2);
+  EXPECT_EQ(comkit::variant(1).vt(), VT_I4);
+  EXPECT_EQ(comkit::variant(1u).vt(), VT_UI4);
+  EXPECT_EQ(comkit::variant(std::int64_t{1}).vt(), VT_I8);
+  EXPECT_EQ(comkit::variant(std::uint64_t{1}).vt(), VT_UI8);
+  EXPECT_EQ(comkit::variant(1.0f).vt(), VT_R4);
+  EXPECT_EQ(comkit::variant(1.0).vt(), VT_R8);
+  EXPECT_EQ(comkit::variant(u"text").vt(), VT_BSTR);
+  EXPECT_EQ(comkit::variant("utf-8 \xe2\x82\xac").get<std::u16string>(), u"utf-8 €");
+  DECIMAL d{};
+  d.Lo64 = 5;
+  d.scale = 1;
+  comkit::variant dv(d);
+  EXPECT_EQ(dv.vt(), VT_DECIMAL);
+  EXPECT_EQ(dv.get<double>(), 0.5);
+  comkit::safe_array<double> arr{1.0, 2.0};
+  comkit::variant av(std::move(arr));
+  EXPECT_EQ(av.vt(), VT_ARRAY | VT_R8);
+  EXPECT_EQ(arr.get(), nullptr);
+}
+
+TEST(Variant, GetConvertsWithWindowsRules) {
+  comkit::variant s(u" 1,234 ");
+  EXPECT_EQ(s.get<std::int32_t>(), 1234);
+  EXPECT_EQ(comkit::variant(2.5).get<std::int32_t>(), 2);  // half to even
+  EXPECT_EQ(comkit::variant(true).get<std::int32_t>(), -1);
+  EXPECT_EQ(comkit::variant(1.5).get<std::string>(), "1.5");
+  EXPECT_TRUE(comkit::variant(u"true").get<bool>());
+  EXPECT_THROW(comkit::variant(300).get<std::uint8_t>(), comkit::hresult_error);
+  try {
+    (void)comkit::variant(u"abc").get<double>();
+    ADD_FAILURE();
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), DISP_E_TYPEMISMATCH);
+  }
+  EXPECT_FALSE(comkit::variant(u"abc").try_get<double>().has_value());
+  EXPECT_EQ(comkit::variant(7).try_get<double>(), 7.0);
+  EXPECT_EQ(comkit::variant::null().try_get<std::int32_t>(), std::nullopt);
+}
+
+TEST(Variant, ValueSemanticsAndInterfaces) {
+  comkit::variant a(u"shared?");
+  comkit::variant b = a;  // deep copy
+  EXPECT_NE(a.get()->bstrVal, b.get()->bstrVal);
+  comkit::variant c = std::move(a);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(c.get<std::u16string>(), u"shared?");
+  comkit_test::counted_unknown obj;
+  {
+    comkit::com_ptr<IUnknown> p(&obj);  // AddRef: 2
+    comkit::variant v(p);               // 3
+    EXPECT_EQ(v.vt(), VT_UNKNOWN);
+    EXPECT_EQ(obj.refs, 3u);
+    comkit::com_ptr<IUnknown> back = v.get<comkit::com_ptr<IUnknown>>();
+    EXPECT_EQ(back.get(), static_cast<IUnknown*>(&obj));
+    EXPECT_EQ(obj.refs, 4u);
+  }
+  EXPECT_EQ(obj.refs, 1u);
+  VARIANT raw = comkit::variant(42).detach();
+  EXPECT_EQ(raw.vt, VT_I4);
+  comkit::variant wrapped(raw);
+  EXPECT_EQ(wrapped.get<std::int64_t>(), 42);
+}
+
+TEST(Variant, ComparisonIsVarCmp) {
+  EXPECT_EQ(comkit::variant(1), comkit::variant(1.0));
+  EXPECT_LT(comkit::variant(1), comkit::variant(2.5));
+  EXPECT_GT(comkit::variant(u"0"), comkit::variant(100));  // a string beats any number
+  EXPECT_EQ(comkit::variant(u"abc"), comkit::variant(u"abc"));
+  EXPECT_LT(comkit::variant(u"abc"), comkit::variant(u"ABD"));
+  EXPECT_FALSE(comkit::variant::null() == comkit::variant::null());
+  EXPECT_TRUE((comkit::variant::null() <=> comkit::variant(1)) == std::partial_ordering::unordered);
+  EXPECT_EQ(comkit::variant(), comkit::variant(0));  // EMPTY is 0
+}
+
+}  // namespace

@@ -351,6 +351,11 @@ TEST(VariantChangeType, ConversionsAndFlags) {
   src.uintVal = 0xFFFFFFFF;
   ASSERT_EQ(VariantChangeType(&dst, &src, 0, VT_I4), S_OK);
   EXPECT_EQ(dst.lVal, -1);
+  src.vt = VT_R8;
+  src.dblVal = 2.5;
+  ASSERT_EQ(VariantChangeType(&dst, &src, 0, VT_INT), S_OK);
+  EXPECT_EQ(dst.vt, VT_INT);  // not VT_I4
+  EXPECT_EQ(dst.intVal, 2);
   src.vt = VT_BOOL;
   src.boolVal = VARIANT_TRUE;
   ASSERT_EQ(VariantChangeType(&dst, &src, 0, VT_BSTR), S_OK);
@@ -602,6 +607,65 @@ TEST(CurrencyArithmetic, ExactWithOverflowAndBankersRounding) {
   EXPECT_EQ(d, -2.0);
   EXPECT_EQ(VarR8Round(1.0, -1, &d), E_INVALIDARG);
   EXPECT_EQ(VarR4CmpR8(1.0f, 1.5), VARCMP_LT);
+}
+
+TEST(VarCmp, NullNumbersAndStrings) {
+  VARIANT a, b;
+  VariantInit(&a);
+  VariantInit(&b);
+  a.vt = VT_NULL;
+  b.vt = VT_I4;
+  b.lVal = 1;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), VARCMP_NULL);
+  a.vt = VT_R4;
+  a.fltVal = 1.0f;
+  b.vt = VT_R8;
+  b.dblVal = 1.0 + 1e-8;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), VARCMP_EQ);  // at R4 precision
+  a.vt = VT_R8;
+  a.dblVal = 1.0 + 1e-8;
+  b.dblVal = 1.0;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), VARCMP_GT);
+  a.vt = VT_BSTR;
+  a.bstrVal = SysAllocString(u"0");
+  b.vt = VT_UI1;
+  b.bVal = 0;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), VARCMP_GT);  // a string beats a number
+  EXPECT_EQ(VarCmp(&b, &a, 0x409, 0), VARCMP_LT);
+  VARIANT e;
+  VariantInit(&e);
+  VARIANT empty_str;
+  empty_str.vt = VT_BSTR;
+  empty_str.bstrVal = nullptr;  // NULL BSTR equals ""
+  EXPECT_EQ(VarCmp(&e, &empty_str, 0x409, 0), VARCMP_EQ);
+  VARIANT upper;
+  upper.vt = VT_BSTR;
+  upper.bstrVal = SysAllocString(u"0");
+  EXPECT_EQ(VarCmp(&a, &upper, 0x409, 0), VARCMP_EQ);
+  SysFreeString(upper.bstrVal);
+  upper.bstrVal = SysAllocString(u"A");
+  VARIANT lower;
+  lower.vt = VT_BSTR;
+  lower.bstrVal = SysAllocString(u"a");
+  EXPECT_EQ(VarCmp(&lower, &upper, 0x409, 0), VARCMP_LT);
+  EXPECT_EQ(VarCmp(&lower, &upper, 0x409, 1 /* NORM_IGNORECASE */), VARCMP_EQ);
+  VariantClear(&a);
+  VariantClear(&upper);
+  VariantClear(&lower);
+  a.vt = VT_UNKNOWN;
+  a.punkVal = nullptr;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), DISP_E_TYPEMISMATCH);
+  a.vt = 15;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), DISP_E_BADVARTYPE);
+  DECIMAL d{};
+  d.scale = 20;
+  d.Lo64 = 100000000000000000ULL;  // 1 + 1e-20 needs more: use 1e-20 + ...
+  d.Hi32 = 0;
+  a.decVal = d;
+  a.vt = VT_DECIMAL;
+  b.vt = VT_R8;
+  b.dblVal = 0.001;
+  EXPECT_EQ(VarCmp(&a, &b, 0x409, 0), VARCMP_EQ);
 }
 
 }  // namespace

@@ -576,4 +576,11 @@ COMKIT_STDAPI VarCyCmpR8(CY cyLeft, double dblRight);
 COMKIT_STDAPI VarR8Round(double dblIn, int cDecimals, double *pdblResult);
 COMKIT_STDAPI VarR4CmpR8(float fltLeft, double dblRight);
 
+/* ---- Operations on VARIANTs (docs/automation.md) ------------------------------- */
+
+/* VARCMP_LT/EQ/GT, or VARCMP_NULL when either side is VT_NULL. A string is
+ * greater than any number; strings compare as en-US text (dwFlags:
+ * NORM_IGNORECASE). DISP_E_TYPEMISMATCH for interfaces, records, arrays. */
+COMKIT_STDAPI VarCmp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LCID lcid, ULONG dwFlags);
+
 #endif /* COMKIT_ABI_OLEAUTO_H */
