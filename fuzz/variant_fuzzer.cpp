@@ -2,7 +2,8 @@
 // text parsers (VarXxxFromStr, VarDateFromStr). The input is either text
 // (parsed into every type) or a scalar VARIANT (type byte + value bytes,
 // no pointer types) changed into every type. Beyond "no crash, no leak"
-// it checks: a failed change leaves the destination untouched, and what
+// it checks: the operators (VarAdd ... VarCat, VarCmp) leave their operands
+// alone and write VT_EMPTY on failure; a failed change leaves the destination untouched, and what
 // VarBstrFromXxx writes for an I4, I8 or R8 parses back to the same value.
 #include <cmath>
 #include <cstdint>
@@ -35,6 +36,39 @@ void change_everywhere(const VARIANT& src) {
   }
 }
 
+using binary_fn = HRESULT(STDAPICALLTYPE*)(LPVARIANT, LPVARIANT, LPVARIANT);
+using unary_fn = HRESULT(STDAPICALLTYPE*)(LPVARIANT, LPVARIANT);
+
+// Every operator on the pair, both ways round: the operands stay as they
+// were, a failure writes VT_EMPTY, a success leaves a clearable VARIANT.
+void operate(const VARIANT& a, const VARIANT& b) {
+  const binary_fn binary[] = {VarAdd, VarSub, VarMul, VarDiv, VarIdiv, VarMod, VarPow, VarAnd, VarOr, VarXor, VarEqv, VarImp, VarCat};
+  const unary_fn unary[] = {VarNeg, VarAbs, VarFix, VarInt, VarNot};
+  for (int swap = 0; swap < 2; ++swap) {
+    VARIANT l = swap ? b : a, r = swap ? a : b;
+    for (binary_fn f : binary) {
+      VARIANT out;
+      VariantInit(&out);
+      out.vt = VT_I4;
+      const HRESULT hr = f(&l, &r, &out);
+      if (std::memcmp(&l, swap ? &b : &a, sizeof l) != 0 || std::memcmp(&r, swap ? &a : &b, sizeof r) != 0) std::abort();
+      if (FAILED(hr) && out.vt != VT_EMPTY) std::abort();
+      if (FAILED(VariantClear(&out))) std::abort();
+    }
+    for (unary_fn f : unary) {
+      VARIANT out;
+      VariantInit(&out);
+      if (FAILED(f(&l, &out)) && out.vt != VT_EMPTY) std::abort();
+      if (FAILED(VariantClear(&out))) std::abort();
+    }
+    VARIANT out;
+    VariantInit(&out);
+    VarRound(&l, 2, &out);
+    if (FAILED(VariantClear(&out))) std::abort();
+    if (VarCmp(&l, &r, 0x409, 0) == E_UNEXPECTED) std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -50,6 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     v.vt = VT_BSTR;
     v.bstrVal = b;
     change_everywhere(v);
+    VARIANT two;
+    VariantInit(&two);
+    two.vt = VT_I4;
+    two.lVal = 2;
+    operate(v, two);
     DATE d;
     VarDateFromStr(b, 0x409, 0, &d);
     DECIMAL dec;
@@ -66,6 +105,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (vt == VT_DECIMAL) std::memcpy(&v, data + (size > 2 ? 2 : 0), size > 18 ? 16 : 0);
   v.vt = vt;
   change_everywhere(v);
+  // The operators, with a second scalar from the last bytes.
+  VARIANT w;
+  std::memset(&w, 0, sizeof w);
+  if (size > 4) {
+    std::memcpy(reinterpret_cast<unsigned char*>(&w) + 8, data + size - 4, 4);
+    w.vt = scalars[data[size - 5 < 1 ? 0 : size - 5] % (sizeof scalars / sizeof scalars[0])];
+    if (w.vt == VT_DECIMAL) std::memset(&w, 0, sizeof w), w.vt = VT_DECIMAL, w.decVal.Lo32 = data[size - 1];
+  }
+  operate(v, w);
   // Round trips through text.
   BSTR b = nullptr;
   if (vt == VT_I4 && SUCCEEDED(VarBstrFromI4(v.lVal, 0x409, 0, &b))) {

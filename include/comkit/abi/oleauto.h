@@ -583,4 +583,29 @@ COMKIT_STDAPI VarR4CmpR8(float fltLeft, double dblRight);
  * NORM_IGNORECASE). DISP_E_TYPEMISMATCH for interfaces, records, arrays. */
 COMKIT_STDAPI VarCmp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LCID lcid, ULONG dwFlags);
 
+/* Arithmetic and logic on VARIANTs, with Windows' result types
+ * (docs/automation.md): NULL in, NULL out (VB's rules for the logical
+ * operators); BSTR + BSTR concatenates; integer results that overflow move
+ * to the next wider type. On failure only pvarResult->vt is written
+ * (VT_EMPTY). */
+COMKIT_STDAPI VarAdd(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarSub(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarMul(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarDiv(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarIdiv(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarMod(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarPow(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarAnd(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarOr(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarXor(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarEqv(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarImp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarCat(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult);
+COMKIT_STDAPI VarNeg(LPVARIANT pvarIn, LPVARIANT pvarResult);
+COMKIT_STDAPI VarAbs(LPVARIANT pvarIn, LPVARIANT pvarResult);
+COMKIT_STDAPI VarFix(LPVARIANT pvarIn, LPVARIANT pvarResult);
+COMKIT_STDAPI VarInt(LPVARIANT pvarIn, LPVARIANT pvarResult);
+COMKIT_STDAPI VarNot(LPVARIANT pvarIn, LPVARIANT pvarResult);
+COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult);
+
 #endif /* COMKIT_ABI_OLEAUTO_H */
