@@ -166,9 +166,12 @@ class variant {
   }
 
   /// VarCmp, en-US: less, equivalent, greater, or unordered when either is
-  /// VT_NULL or the types cannot be compared.
+  /// VT_NULL or the types cannot be compared. The integer types VarCmp
+  /// refuses (I1, UI2, UI4, UINT, UI8, INT on the right) are widened first,
+  /// so every pair of numbers is ordered.
   friend std::partial_ordering operator<=>(const variant& a, const variant& b) noexcept {
-    switch (VarCmp(const_cast<VARIANT*>(&a.m_v), const_cast<VARIANT*>(&b.m_v), 0x0409, 0)) {
+    VARIANT wa, wb;
+    switch (VarCmp(widened(a.m_v, wa), widened(b.m_v, wb), 0x0409, 0)) {
       case VARCMP_LT: return std::partial_ordering::less;
       case VARCMP_EQ: return std::partial_ordering::equivalent;
       case VARCMP_GT: return std::partial_ordering::greater;
@@ -178,6 +181,18 @@ class variant {
   friend bool operator==(const variant& a, const variant& b) noexcept { return (a <=> b) == 0; }
 
  private:
+  static VARIANT* widened(const VARIANT& v, VARIANT& tmp) noexcept {
+    tmp = v;
+    switch (v.vt) {
+      case VT_I1: tmp.vt = VT_I2; tmp.iVal = v.cVal; break;
+      case VT_UI2: tmp.vt = VT_I4; tmp.lVal = v.uiVal; break;
+      case VT_INT: tmp.vt = VT_I4; break;
+      case VT_UI4: case VT_UINT: tmp.vt = VT_I8; tmp.llVal = v.ulVal; break;
+      case VT_UI8: VarDecFromUI8(v.ullVal, &tmp.decVal); tmp.vt = VT_DECIMAL; break;
+      default: break;
+    }
+    return &tmp;
+  }
   template <typename V>
   void set(VARTYPE vt, V x) noexcept {
     std::memcpy(&m_v.llVal, &x, sizeof x);  // ABI: every scalar sits at offset 8

@@ -199,6 +199,11 @@ TEST(Variant, ComparisonIsVarCmp) {
   EXPECT_FALSE(comkit::variant::null() == comkit::variant::null());
   EXPECT_TRUE((comkit::variant::null() <=> comkit::variant(1)) == std::partial_ordering::unordered);
   EXPECT_EQ(comkit::variant(), comkit::variant(0));  // EMPTY is 0
+  // Types VarCmp refuses are widened first.
+  EXPECT_LT(comkit::variant(std::uint32_t{4000000000u}), comkit::variant(std::uint64_t{18000000000000000000u}));
+  EXPECT_GT(comkit::variant(std::uint64_t{18000000000000000000u}), comkit::variant(std::int64_t{-1}));
+  EXPECT_EQ(comkit::variant(std::int8_t{-5}), comkit::variant(std::int16_t{-5}));
+  EXPECT_LT(comkit::variant(std::uint16_t{65535}), comkit::variant(std::uint32_t{65536}));
 }
 
 }  // namespace

@@ -961,4 +961,198 @@ TEST(VarCat, ErrorsAndDispatch) {
   EXPECT_EQ(d.refs, 1u);
 }
 
+// ---- VarCmp, VarBstrCmp, VarBstrCat ---------------------------------------------------
+
+HRESULT cmp(VARIANT l, VARIANT r, ULONG flags = 0, LCID lcid = 0x409) {
+  VARIANT l0 = l, r0 = r;
+  const HRESULT hr = VarCmp(&l, &r, lcid, flags);
+  EXPECT_EQ(std::memcmp(&l, &l0, sizeof l), 0);
+  EXPECT_EQ(std::memcmp(&r, &r0, sizeof r), 0);
+  return hr;
+}
+
+VARIANT reserved(VARIANT v) {
+  v.vt |= VT_RESERVED;
+  return v;
+}
+
+// Windows' results for a string against a number with VT_RESERVED on
+// neither, the left, the right and both operands.
+TEST(VarCmp, StringAgainstNumberFollowsReservedFlag) {
+  struct row {
+    const char16_t* text;  // nullptr: a NULL BSTR
+    bool text_left;
+    VARIANT number;
+    HRESULT none, left, right, both;
+  };
+  const HRESULT LT = VARCMP_LT, EQ = VARCMP_EQ, GT = VARCMP_GT;
+  const row rows[] = {
+      {u"0", true, ui1(0), GT, EQ, EQ, GT},
+      {u"1", true, i4(INT_MAX), GT, LT, LT, GT},
+      {u"7", true, i4(42), GT, GT, LT, GT},
+      {u"42", true, i4(7), GT, LT, GT, GT},
+      {u"-1", true, i4(1), GT, GT, LT, LT},
+      {u"-1", true, i4(-1), GT, EQ, EQ, LT},
+      {u"-666", true, i4(-666), GT, EQ, EQ, LT},
+      {u"2cents", true, i4(42), GT, LT, GT, GT},
+      {u"2cents", true, i4(2), GT, GT, GT, GT},
+      {u"huh?", true, i4(INT_MAX), GT, GT, GT, GT},
+      {u"", true, ui1(0), GT, LT, GT, GT},
+      {u"", false, i4(0), LT, LT, GT, LT},
+      {u"0", false, i2(0), LT, EQ, EQ, LT},
+      {u"0", false, dec(0, 0), LT, EQ, EQ, LT},
+      {u"7", true, r8(7.0), GT, EQ, EQ, GT},
+      {nullptr, false, r8(3.141592), LT, LT, GT, LT},
+  };
+  for (const row& w : rows) {
+    text t(w.text);
+    const VARIANT s = t;
+    const VARIANT l = w.text_left ? s : w.number, r = w.text_left ? w.number : s;
+    EXPECT_EQ(cmp(l, r), w.none) << "row " << (&w - rows);
+    EXPECT_EQ(cmp(reserved(l), r), w.left) << "row " << (&w - rows);
+    EXPECT_EQ(cmp(l, reserved(r)), w.right) << "row " << (&w - rows);
+    EXPECT_EQ(cmp(reserved(l), reserved(r)), w.both) << "row " << (&w - rows);
+  }
+}
+
+TEST(VarCmp, TypesErrorsAndNull) {
+  // Checked before NULL: Windows does not compare these.
+  for (VARIANT bad : {i1(0), ui2(0), ui4(0), ui8(0), ui4(0, VT_UINT)}) {
+    EXPECT_EQ(cmp(bad, i4(0)), DISP_E_TYPEMISMATCH) << bad.vt;
+    EXPECT_EQ(cmp(null(), bad), DISP_E_TYPEMISMATCH) << bad.vt;
+  }
+  EXPECT_EQ(cmp(i4(4711, VT_INT), i2(4711)), VARCMP_EQ);  // INT on the left only
+  EXPECT_EQ(cmp(i4(4711, VT_INT), i2(-4711)), VARCMP_GT);
+  EXPECT_EQ(cmp(i2(4711), i4(4711, VT_INT)), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(cmp(i4(1, VT_ERROR), i4(2, VT_ERROR)), VARCMP_EQ);
+  EXPECT_EQ(cmp(i4(1, VT_ERROR), ui1(1)), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(cmp(null(), i4(1)), VARCMP_NULL);
+  EXPECT_EQ(cmp(date(1), null()), VARCMP_NULL);
+  EXPECT_EQ(cmp(empty(), i2(0)), VARCMP_EQ);
+  EXPECT_EQ(cmp(i2(2), empty()), VARCMP_GT);
+  EXPECT_EQ(cmp(date(1), empty()), VARCMP_GT);
+  VARIANT array = empty();
+  array.vt = VT_ARRAY | VT_I4;
+  EXPECT_TRUE(FAILED(cmp(array, i4(0))));
+  VARIANT vector = empty();
+  vector.vt = VT_VECTOR | VT_I4;
+  EXPECT_EQ(cmp(vector, i4(0)), DISP_E_BADVARTYPE);
+}
+
+TEST(VarCmp, NumbersAtTheRightPrecision) {
+  EXPECT_EQ(cmp(r4(1), r8(1 + 1e-8)), VARCMP_EQ);
+  EXPECT_EQ(cmp(r8(1 + 1e-8), r4(1)), VARCMP_EQ);
+  EXPECT_EQ(cmp(r4(1), date(1 + 1e-8)), VARCMP_EQ);
+  EXPECT_EQ(cmp(r8(1 + 1e-8), r8(1)), VARCMP_GT);
+  EXPECT_EQ(cmp(r8(FLT_MAX * 1.1), r4(FLT_MAX)), VARCMP_GT);
+  EXPECT_EQ(cmp(r4(FLT_MAX), r8(DBL_MAX)), VARCMP_LT);
+  EXPECT_EQ(cmp(r4(1), dec(100000001, 8)), VARCMP_LT);  // DECIMAL keeps its digits
+  VARIANT max = dec(~0ULL, 0);
+  max.decVal.Hi32 = 0xFFFFFFFF;
+  EXPECT_EQ(cmp(max, r8(DBL_MAX)), VARCMP_LT);
+  EXPECT_EQ(cmp(date(1), date(1 + 1e-15)), VARCMP_LT);
+  EXPECT_EQ(cmp(i4(1), r8(1.0)), VARCMP_EQ);
+  EXPECT_EQ(cmp(cy(10000), i8(1)), VARCMP_EQ);
+  EXPECT_EQ(cmp(cy(10001), i8(1)), VARCMP_GT);
+  EXPECT_EQ(cmp(i8(LLONG_MAX), i8(LLONG_MAX - 1)), VARCMP_GT);
+}
+
+TEST(VarCmp, Strings) {
+  text zero(u"0"), none(u""), seven(u"7"), minus1(u"-1"), fortytwo(u"42"), nul(nullptr);
+  EXPECT_EQ(cmp(zero, zero), VARCMP_EQ);
+  EXPECT_EQ(cmp(none, zero), VARCMP_LT);
+  EXPECT_EQ(cmp(seven, zero), VARCMP_GT);
+  EXPECT_EQ(cmp(seven, minus1), VARCMP_GT);
+  EXPECT_EQ(cmp(seven, fortytwo), VARCMP_GT);
+  EXPECT_EQ(cmp(nul, none), VARCMP_EQ);
+  EXPECT_EQ(cmp(zero, nul), VARCMP_GT);
+  EXPECT_EQ(cmp(nul, empty()), VARCMP_EQ);
+  EXPECT_EQ(cmp(zero, empty()), VARCMP_GT);
+  EXPECT_EQ(cmp(empty(), fortytwo), VARCMP_LT);
+}
+
+BSTR bytes(const char* p, UINT n) { return SysAllocStringByteLen(p, n); }
+
+TEST(VarBstrCmp, NullsCaseAndLengths) {
+  const LCID en = 0x409;
+  BSTR w = SysAllocString(u"Wurscht"), e = SysAllocString(u"");
+  EXPECT_EQ(VarBstrCmp(nullptr, nullptr, en, 0), VARCMP_EQ);
+  EXPECT_EQ(VarBstrCmp(w, nullptr, en, 0), VARCMP_GT);
+  EXPECT_EQ(VarBstrCmp(nullptr, w, en, 0), VARCMP_LT);
+  EXPECT_EQ(VarBstrCmp(e, nullptr, en, 0), VARCMP_EQ);
+  EXPECT_EQ(VarBstrCmp(nullptr, e, en, 0), VARCMP_EQ);
+  BSTR a = SysAllocString(u"a"), A = SysAllocString(u"A");
+  EXPECT_EQ(VarBstrCmp(a, A, en, 0), VARCMP_LT);
+  EXPECT_EQ(VarBstrCmp(a, A, en, NORM_IGNORECASE), VARCMP_EQ);
+  const OLECHAR a_nul[] = {u'a', 0}, a_nul_b[] = {u'a', 0, u'b'};
+  BSTR a0 = SysAllocStringLen(a_nul, 2), a0b = SysAllocStringLen(a_nul_b, 3);
+  EXPECT_EQ(VarBstrCmp(a, a0, en, 0), VARCMP_EQ);  // NUL has no weight
+  EXPECT_EQ(VarBstrCmp(a, a0b, en, 0), VARCMP_LT);
+  const char z2[] = {0, 0}, z3[] = {0, 0, 0}, s1[] = {1, 0, 1}, s2[] = {1, 0, 2};
+  BSTR nul1 = bytes(z2, 2), nul1b = bytes(z3, 3);
+  EXPECT_EQ(VarBstrCmp(nul1, e, en, 0), VARCMP_GT);
+  EXPECT_EQ(VarBstrCmp(e, nul1, en, 0), VARCMP_LT);
+  EXPECT_EQ(VarBstrCmp(nul1b, nul1, en, 0), VARCMP_EQ);
+  // LCID 0 compares the bytes, odd byte counts included.
+  BSTR b1 = bytes(s1, 3), b2 = bytes(s2, 3);
+  EXPECT_EQ(VarBstrCmp(b1, b2, 0, 0), VARCMP_LT);
+  EXPECT_EQ(VarBstrCmp(nul1b, nul1, 0, 0), VARCMP_GT);
+  EXPECT_EQ(VarBstrCmp(nul1, e, 0, 0), VARCMP_GT);
+  for (BSTR b : {w, e, a, A, a0, a0b, nul1, nul1b, b1, b2}) SysFreeString(b);
+}
+
+TEST(VarBstrCmp, WordSort) {
+  struct row {
+    const char16_t *l, *r;
+    ULONG flags;
+    HRESULT expected;
+  };
+  const row rows[] = {
+      {u"1", u"-1", 0, VARCMP_LT},          // the hyphen counts last
+      {u"-1", u"1", 0, VARCMP_GT},
+      {u"2cents", u"-666", 0, VARCMP_LT},  // as against "666"
+      {u"co-op", u"coop", 0, VARCMP_GT},
+      {u"co-op", u"cop", 0, VARCMP_LT},
+      {u"it's", u"its", 0, VARCMP_GT},
+      {u"apple", u"Apple", 0, VARCMP_LT},
+      {u"apple", u"Banana", 0, VARCMP_LT},  // letters before case
+      {u"9", u"a", 0, VARCMP_LT},           // digits before letters
+      {u"!", u"0", 0, VARCMP_LT},           // symbols before digits
+      {u"{", u"0", 0, VARCMP_LT},
+      {u"resume", u"r\u00e9sum\u00e9", 0, VARCMP_LT},  // accents decide a tie
+      {u"r\u00e9sum\u00e9", u"resumes", 0, VARCMP_LT},
+      {u"resume", u"r\u00e9sum\u00e9", NORM_IGNORENONSPACE, VARCMP_EQ},
+      {u"a.b", u"ab", NORM_IGNORESYMBOLS, VARCMP_EQ},
+      {u"\uff21", u"A", NORM_IGNOREWIDTH, VARCMP_EQ},  // full-width A
+      {u"\uff21", u"A", 0, VARCMP_GT},
+      {u"\u00c4", u"\u00e4", NORM_IGNORECASE, VARCMP_EQ},
+  };
+  for (const row& w : rows) {
+    BSTR l = SysAllocString(reinterpret_cast<const OLECHAR*>(w.l)), r = SysAllocString(reinterpret_cast<const OLECHAR*>(w.r));
+    EXPECT_EQ(VarBstrCmp(l, r, 0x409, w.flags), w.expected) << "row " << (&w - rows);
+    SysFreeString(l);
+    SysFreeString(r);
+  }
+}
+
+TEST(VarBstrCat, JoinsBytes) {
+  BSTR out = nullptr;
+  BSTR a = SysAllocString(u"ab"), c = SysAllocString(u"cd");
+  ASSERT_EQ(VarBstrCat(a, c, &out), S_OK);
+  EXPECT_EQ(str(out), u"abcd");
+  SysFreeString(out);
+  ASSERT_EQ(VarBstrCat(nullptr, nullptr, &out), S_OK);
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(SysStringByteLen(out), 0u);
+  SysFreeString(out);
+  const char odd[] = {'x', 'y', 'z'};
+  BSTR o = SysAllocStringByteLen(odd, 3);
+  ASSERT_EQ(VarBstrCat(o, o, &out), S_OK);
+  EXPECT_EQ(SysStringByteLen(out), 6u);
+  EXPECT_EQ(std::memcmp(out, "xyzxyz", 6), 0);
+  SysFreeString(out);
+  EXPECT_EQ(VarBstrCat(a, c, nullptr), E_INVALIDARG);
+  for (BSTR b : {a, c, o}) SysFreeString(b);
+}
+
 }  // namespace

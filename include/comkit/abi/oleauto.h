@@ -80,6 +80,16 @@ COMKIT_STDAPI GetErrorInfo(ULONG dwReserved, IErrorInfo **pperrinfo);
 #define VARCMP_GT 2
 #define VARCMP_NULL 3
 
+/* String comparison flags (winnls.h on Windows) for VarCmp and VarBstrCmp. */
+#ifndef NORM_IGNORECASE
+#define NORM_IGNORECASE 0x00000001
+#define NORM_IGNORENONSPACE 0x00000002
+#define NORM_IGNORESYMBOLS 0x00000004
+#define NORM_IGNOREWIDTH 0x00000008
+#define NORM_IGNOREKANATYPE 0x00000040
+#define NORM_IGNOREKASHIDA 0x00040000
+#endif
+
 /* IDispatch::Invoke wFlags. */
 #define DISPATCH_METHOD 0x1
 #define DISPATCH_PROPERTYGET 0x2
@@ -579,9 +589,19 @@ COMKIT_STDAPI VarR4CmpR8(float fltLeft, double dblRight);
 /* ---- Operations on VARIANTs (docs/automation.md) ------------------------------- */
 
 /* VARCMP_LT/EQ/GT, or VARCMP_NULL when either side is VT_NULL. A string is
- * greater than any number; strings compare as en-US text (dwFlags:
- * NORM_IGNORECASE). DISP_E_TYPEMISMATCH for interfaces, records, arrays. */
+ * greater than any number unless VT_RESERVED is set on an operand (then the
+ * number is compared as text, or the text as a number); two strings compare
+ * with VarBstrCmp. DISP_E_TYPEMISMATCH for interfaces, records, arrays and
+ * the types Windows does not compare (I1, UI2, UI4, UI8, UINT; INT on the
+ * right). */
 COMKIT_STDAPI VarCmp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LCID lcid, ULONG dwFlags);
+/* VARCMP_LT/EQ/GT. A NULL BSTR is "". With lcid 0 the bytes are compared
+ * (SysStringByteLen); otherwise en-US word sort: case and accents decide only
+ * a tie, '-' and '\'' count last, NUL is ignored; dwFlags NORM_IGNORECASE,
+ * NORM_IGNORENONSPACE, NORM_IGNORESYMBOLS, NORM_IGNOREWIDTH. */
+COMKIT_STDAPI VarBstrCmp(BSTR bstrLeft, BSTR bstrRight, LCID lcid, ULONG dwFlags);
+/* A new BSTR holding both (bytes, so odd byte lengths survive); NULL is "". */
+COMKIT_STDAPI VarBstrCat(BSTR bstrLeft, BSTR bstrRight, LPBSTR pbstrResult);
 
 /* Arithmetic and logic on VARIANTs, with Windows' result types
  * (docs/automation.md): NULL in, NULL out (VB's rules for the logical
