@@ -171,10 +171,26 @@ HRESULT to_cy(const value& v, CY* out) noexcept {
       out->int64 = static_cast<std::int64_t>(v.i * 10000);
       return S_OK;
     case value::real: {
+      // Exact: the double is m * 2^e, so x * 10000 is m * 10000 * 2^e,
+      // rounded half to even at the last place (multiplying in double would
+      // lose the low digits of large amounts).
       if (!std::isfinite(v.r)) return DISP_E_OVERFLOW;
-      const double x = round_half_even(v.r * 10000.0);
-      if (x >= 9223372036854775808.0 || x < -9223372036854775808.0) return DISP_E_OVERFLOW;
-      out->int64 = static_cast<std::int64_t>(x);
+      int exp = 0;
+      const double frac = std::frexp(v.r, &exp);
+      i128 q = static_cast<i128>(std::ldexp(frac, 53)) * 10000;
+      const int e = exp - 53;
+      if (e > 0) {
+        if (e > 60) return DISP_E_OVERFLOW;
+        q <<= e;
+      } else if (e < 0) {
+        const int shift = -e > 100 ? 100 : -e;
+        const i128 p = q;
+        q = p >> shift;  // floor
+        const i128 rest = p - (q << shift), half = static_cast<i128>(1) << (shift - 1);
+        if (rest > half || (rest == half && (q & 1))) ++q;
+      }
+      if (q > INT64_MAX || q < INT64_MIN) return DISP_E_OVERFLOW;
+      out->int64 = static_cast<std::int64_t>(q);
       return S_OK;
     }
     case value::currency:
