@@ -137,179 +137,263 @@ HRESULT date_to_text(double d, ULONG flags, std::string& out) noexcept {
 }
 
 // ---- Parsing ----------------------------------------------------------------
+//
+// en-US, as Windows reads it. The text splits into elements: date numbers,
+// at most one month name, and at most one time - a group "h.m" or "h.m.s"
+// ('.' and ':' alike), optionally followed by AM/PM, or a bare hour with
+// AM/PM - which must come first or last. Blanks, ',' and the date
+// separators '-' and '/' sit between elements; weekday names are skipped.
+// Two date numbers are month and day in the current year (or day and
+// month when the first cannot be a month, or month and year, day 1, when
+// neither reading is a date); three are tried as M D Y, then Y M D, then
+// D M Y. A two-digit year is 1950..2049.
 
 namespace {
 
-struct date_token {
-  enum kind { number, word, sep } k;
-  long long value = 0;
+struct date_element {
+  enum kind { number, month, time, ampm } k;
+  long long value = 0;  // number, month (1..12), or for time the hour
   int ndigits = 0;
-  std::string text;  // lower-case word or the separator
+  long long minute = 0, second = 0;
+  bool pm = false;
 };
 
-int month_from_word(const std::string& w) noexcept {
+int month_from_word(std::string_view w) noexcept {
   static const char* const names[] = {"january", "february", "march", "april", "may", "june",
                                       "july", "august", "september", "october", "november", "december"};
   for (int i = 0; i < 12; ++i) {
-    const std::string n = names[i];
-    if (w == n || (w.size() >= 3 && n.compare(0, w.size(), w) == 0)) return i + 1;
+    const std::string_view n = names[i];
+    if (w == n || (w.size() == 3 && n.substr(0, 3) == w)) return i + 1;
   }
   if (w == "sept") return 9;
   return 0;
 }
 
-bool weekday_word(const std::string& w) noexcept {
+bool weekday_word(std::string_view w) noexcept {
   static const char* const names[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
   for (const char* n : names) {
-    const std::string s = n;
-    if (w == s || (w.size() >= 3 && s.compare(0, w.size(), w) == 0)) return true;
+    const std::string_view s = n;
+    if (w == s || (w.size() == 3 && s.substr(0, 3) == w)) return true;
   }
   return false;
+}
+
+bool blank(char16_t c) noexcept { return c == u' ' || c == u'\t' || c == 0xA0 || c == 0x3000 || c == u','; }
+bool digit(char16_t c) noexcept { return c >= u'0' && c <= u'9'; }
+bool letter(char16_t c) noexcept { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
+
+// Splits the text into elements; false for anything Windows rejects at
+// this level (stray characters, a separator with nothing on one side, a
+// malformed time group).
+bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
+  std::size_t i = 0;
+  bool need_element = false;  // after '-' or '/'
+  while (s[i]) {
+    const char16_t c = s[i];
+    if (blank(c)) {
+      ++i;
+      continue;
+    }
+    if (c == u'-' || c == u'/') {
+      if (out.empty() || need_element) return false;
+      need_element = true;
+      ++i;
+      continue;
+    }
+    if (digit(c)) {
+      long long parts[4] = {0, 0, 0, 0};
+      int nparts = 0, ndigits = 0;
+      for (;;) {
+        long long v = 0;
+        int n = 0;
+        while (digit(s[i])) {
+          if (v < 100000000) v = v * 10 + (s[i] - u'0');
+          ++n;
+          ++i;
+        }
+        if (n == 0) return false;  // "1." or "1.:"
+        if (nparts == 4) return false;
+        if (nparts == 0) ndigits = n;
+        parts[nparts++] = v;
+        if ((s[i] == u'.' || s[i] == u':')) {
+          ++i;
+          continue;
+        }
+        break;
+      }
+      date_element e{};
+      if (nparts == 1) {
+        e.k = date_element::number;
+        e.value = parts[0];
+        e.ndigits = ndigits;
+      } else {
+        if (nparts > 3) return false;  // "1.2.3.4", fractional seconds
+        e.k = date_element::time;
+        e.value = parts[0];
+        e.minute = parts[1];
+        e.second = nparts == 3 ? parts[2] : 0;
+        if (e.value > 23 || e.minute > 59 || e.second > 59) return false;
+      }
+      out.push_back(e);
+      need_element = false;
+      continue;
+    }
+    if (letter(c)) {
+      std::string w;
+      while (letter(s[i])) {
+        w.push_back(static_cast<char>(s[i] >= u'A' && s[i] <= u'Z' ? s[i] - u'A' + u'a' : s[i]));
+        ++i;
+      }
+      if (w == "a" || w == "am" || w == "p" || w == "pm") {
+        if (need_element) return false;
+        date_element e{};
+        e.k = date_element::ampm;
+        e.pm = w[0] == 'p';
+        out.push_back(e);
+        continue;
+      }
+      if (const int m = month_from_word(w)) {
+        date_element e{};
+        e.k = date_element::month;
+        e.value = m;
+        out.push_back(e);
+        need_element = false;
+        continue;
+      }
+      if (weekday_word(w) && !need_element) continue;
+      return false;
+    }
+    if (c == u'.' || c == u':') return false;  // ".0"
+    return false;
+  }
+  return !need_element;
+}
+
+long long year_of(long long v, int ndigits) noexcept { return ndigits <= 2 ? full_year(v) : v; }
+
+bool valid_date(long long y, long long m, long long d) noexcept {
+  return y >= 100 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, static_cast<int>(m));
 }
 
 }  // namespace
 
 HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept {
   if (!s) return DISP_E_TYPEMISMATCH;
-  std::vector<date_token> toks;
-  for (std::size_t i = 0; s[i];) {
-    char16_t c = s[i];
-    if (c >= u'0' && c <= u'9') {
-      date_token t{date_token::number, 0, 0, {}};
-      while (s[i] >= u'0' && s[i] <= u'9') {
-        if (t.value < 100000000) t.value = t.value * 10 + (s[i] - u'0');
-        ++t.ndigits;
-        ++i;
-      }
-      toks.push_back(t);
-    } else if ((c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z')) {
-      date_token t{date_token::word, 0, 0, {}};
-      while ((s[i] >= u'a' && s[i] <= u'z') || (s[i] >= u'A' && s[i] <= u'Z')) {
-        t.text.push_back(static_cast<char>(std::tolower(static_cast<int>(s[i]))));
-        ++i;
-      }
-      toks.push_back(t);
-    } else if (c == u' ' || c == u'\t' || c == 0xa0) {
-      ++i;
-    } else if (c == u'/' || c == u'-' || c == u',' || c == u'.' || c == u':') {
-      date_token t{date_token::sep, 0, 0, {}};
-      t.text.push_back(static_cast<char>(c));
-      toks.push_back(t);
-      ++i;
-    } else {
+  std::vector<date_element> el;
+  try {
+    if (!date_elements(s, el)) return DISP_E_TYPEMISMATCH;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  if (el.empty()) return DISP_E_TYPEMISMATCH;
+
+  // The time: a group with an optional AM/PM after it, or a number with an
+  // AM/PM after it; one at most, first or last.
+  long long hour = -1, minute = 0, second = 0;
+  std::size_t time_first = el.size(), time_last = 0;
+  for (std::size_t i = 0; i < el.size(); ++i) {
+    const bool group = el[i].k == date_element::time;
+    const bool hour_ampm = el[i].k == date_element::number && i + 1 < el.size() && el[i + 1].k == date_element::ampm;
+    if (!group && !hour_ampm) {
+      if (el[i].k == date_element::ampm) return DISP_E_TYPEMISMATCH;  // AM/PM without a time before it
+      continue;
+    }
+    if (hour >= 0) return DISP_E_TYPEMISMATCH;  // a second time
+    hour = el[i].value;
+    minute = group ? el[i].minute : 0;
+    second = group ? el[i].second : 0;
+    time_first = i;
+    time_last = i;
+    if (i + 1 < el.size() && el[i + 1].k == date_element::ampm) {
+      if (hour > 23) return DISP_E_TYPEMISMATCH;
+      if (hour <= 12) hour = hour % 12 + (el[i + 1].pm ? 12 : 0);  // 12 AM is 0; AM/PM means nothing after 12
+      time_last = ++i;
+    } else if (hour > 23) {
       return DISP_E_TYPEMISMATCH;
     }
   }
-  if (toks.empty()) return DISP_E_TYPEMISMATCH;
+  if (hour >= 0 && time_first != 0 && time_last != el.size() - 1) return DISP_E_TYPEMISMATCH;
 
-  // Time: NUMBER ':' NUMBER [':' NUMBER] [am|pm], or NUMBER am|pm.
-  long long hour = -1, minute = 0, second = 0;
-  std::vector<date_token> rest;
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    const date_token& t = toks[i];
-    auto is_ampm = [&](std::size_t k) {
-      return k < toks.size() && toks[k].k == date_token::word && (toks[k].text == "am" || toks[k].text == "pm" || toks[k].text == "a" || toks[k].text == "p");
-    };
-    if (t.k == date_token::number && hour < 0 && i + 2 < toks.size() && toks[i + 1].k == date_token::sep && toks[i + 1].text == ":" &&
-        toks[i + 2].k == date_token::number) {
-      hour = t.value;
-      minute = toks[i + 2].value;
-      i += 2;
-      if (i + 2 < toks.size() && toks[i + 1].k == date_token::sep && toks[i + 1].text == ":" && toks[i + 2].k == date_token::number) {
-        second = toks[i + 2].value;
-        i += 2;
-      }
-      if (is_ampm(i + 1)) {
-        const bool pm = toks[i + 1].text[0] == 'p';
-        if (hour < 1 || hour > 12) return DISP_E_TYPEMISMATCH;
-        hour = hour % 12 + (pm ? 12 : 0);
-        ++i;
-      }
-      continue;
-    }
-    if (t.k == date_token::number && hour < 0 && is_ampm(i + 1)) {
-      hour = t.value;
-      if (hour < 1 || hour > 12) return DISP_E_TYPEMISMATCH;
-      hour = hour % 12 + (toks[i + 1].text[0] == 'p' ? 12 : 0);
-      ++i;
-      continue;
-    }
-    rest.push_back(t);
-  }
-  if (hour > 23 || minute > 59 || second > 59) return DISP_E_TYPEMISMATCH;
-
-  // Date: numbers and at most one month name, separated by / - , . or
-  // blanks; weekday names are ignored.
-  std::vector<long long> nums;
-  std::vector<int> ndigits;
-  int month_word = 0;
-  std::size_t month_pos = 0;
-  for (const date_token& t : rest) {
-    if (t.k == date_token::number) {
-      nums.push_back(t.value);
-      ndigits.push_back(t.ndigits);
-    } else if (t.k == date_token::word) {
-      if (int m = month_from_word(t.text); m && !month_word) {
-        month_word = m;
-        month_pos = nums.size();
-      } else if (!weekday_word(t.text)) {
-        return DISP_E_TYPEMISMATCH;
-      }
+  // The date: what is left.
+  long long nums[3];
+  int digits[3];
+  int count = 0, month_word = 0;
+  for (std::size_t i = 0; i < el.size(); ++i) {
+    if (hour >= 0 && i >= time_first && i <= time_last) continue;
+    if (el[i].k == date_element::month) {
+      if (month_word) return DISP_E_TYPEMISMATCH;
+      month_word = static_cast<int>(el[i].value);
+    } else {
+      if (count == 3) return DISP_E_TYPEMISMATCH;
+      nums[count] = el[i].value;
+      digits[count] = el[i].ndigits;
+      ++count;
     }
   }
-  const bool has_date = !nums.empty() || month_word;
-  if (!has_date && hour < 0) return DISP_E_TYPEMISMATCH;
-  long long year = 1899;
-  int month = 12, day = 30;
+  if (hour < 0 && count + (month_word ? 1 : 0) == 0) return DISP_E_TYPEMISMATCH;
+  // A lone time "0.0" reads as a number, not a time, and Windows refuses it.
+  if (hour == 0 && minute == 0 && second == 0 && el.size() == 1 && s[0] == u'0' && s[1] == u'.') return DISP_E_TYPEMISMATCH;
+
+  const bool has_date = count || month_word;
+  long long year = 1899, month = 12, day = 30;
   if (has_date) {
     std::time_t now = std::time(nullptr);
     std::tm tmv{};
-    localtime_r(&now, &tmv);
+    gmtime_r(&now, &tmv);
     const long long this_year = tmv.tm_year + 1900;
+    bool found = false;
     if (month_word) {
-      // "January 2, 1970", "2 January 1970", "Jan 2", "2-Jan-1970".
-      if (nums.empty() || nums.size() > 2) return DISP_E_TYPEMISMATCH;
       month = month_word;
-      if (nums.size() == 1) {
-        day = static_cast<int>(nums[0]);
-        year = this_year;
-        if (ndigits[0] > 2) {  // "January 1970"
-          year = nums[0];
+      if (count == 1) {
+        if (valid_date(this_year, month, nums[0]) && digits[0] <= 2) {  // "Jan 2"
+          year = this_year;
+          day = nums[0];
+        } else {  // "Jan 35", "September 1980": a year, day 1
+          year = year_of(nums[0], digits[0]);
           day = 1;
         }
-      } else {
-        const bool day_first = month_pos == 1;
-        if (ndigits[0] > 2) {  // "1970 January 2"
-          year = nums[0];
-          day = static_cast<int>(nums[1]);
-        } else {
-          day = static_cast<int>(day_first ? nums[0] : nums[0]);
-          year = nums[1];
-          if (!day_first && month_pos == 0) day = static_cast<int>(nums[0]);
+        found = valid_date(year, month, day);
+      } else if (count == 2) {  // "2 Jan 1970", "January 2, 1970", "1970 Jan 2"
+        if (digits[0] <= 2 && valid_date(year_of(nums[1], digits[1]), month, nums[0])) {
+          year = year_of(nums[1], digits[1]);
+          day = nums[0];
+          found = true;
+        } else if (valid_date(year_of(nums[0], digits[0]), month, nums[1])) {
+          year = year_of(nums[0], digits[0]);
+          day = nums[1];
+          found = true;
         }
       }
-    } else if (nums.size() == 3) {
-      if (ndigits[0] > 2) {  // yyyy-M-d
-        year = nums[0];
-        month = static_cast<int>(nums[1]);
-        day = static_cast<int>(nums[2]);
-      } else {  // M/d/y (en-US)
-        month = static_cast<int>(nums[0]);
-        day = static_cast<int>(nums[1]);
-        year = nums[2];
+    } else if (count == 2) {
+      const long long a = nums[0], b = nums[1];
+      if (valid_date(this_year, a, b)) {  // M D
+        year = this_year, month = a, day = b;
+        found = true;
+      } else if (valid_date(this_year, b, a)) {  // D M
+        year = this_year, month = b, day = a;
+        found = true;
+      } else if (a >= 1 && a <= 12 && valid_date(year_of(b, digits[1]), a, 1)) {  // M Y
+        year = year_of(b, digits[1]), month = a, day = 1;
+        found = true;
+      } else if (b >= 1 && b <= 12 && valid_date(year_of(a, digits[0]), b, 1)) {  // Y M
+        year = year_of(a, digits[0]), month = b, day = 1;
+        found = true;
       }
-    } else if (nums.size() == 2) {  // M/d in the current year
-      month = static_cast<int>(nums[0]);
-      day = static_cast<int>(nums[1]);
-      year = this_year;
-    } else {
-      return DISP_E_TYPEMISMATCH;
+    } else if (count == 3) {
+      const int orders[3][3] = {{2, 0, 1}, {0, 1, 2}, {2, 1, 0}};  // year, month, day positions: MDY, YMD, DMY
+      for (const auto& o : orders) {
+        const long long y = year_of(nums[o[0]], digits[o[0]]);
+        if (valid_date(y, nums[o[1]], nums[o[2]])) {
+          year = y, month = nums[o[1]], day = nums[o[2]];
+          found = true;
+          break;
+        }
+      }
     }
-    if (year < 100 && (ndigits.empty() || ndigits.back() <= 2)) year = full_year(year);
-    if (month < 1 || month > 12 || day < 1 || year < 100 || year > 9999 || day > month_days(year, month)) return DISP_E_TYPEMISMATCH;
+    if (!found) return DISP_E_TYPEMISMATCH;
   }
   if (hour < 0) hour = 0;
-  const long long serial = has_date ? serial_of(year, month, day) : 0;
+  const long long serial = has_date ? serial_of(year, static_cast<int>(month), static_cast<int>(day)) : 0;
   const double time = static_cast<double>(hour * 3600 + minute * 60 + second) / 86400.0;
   if (flags & VAR_TIMEVALUEONLY) out = time;
   else if (flags & VAR_DATEVALUEONLY) out = static_cast<double>(serial);
