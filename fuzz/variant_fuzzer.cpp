@@ -2,7 +2,8 @@
 // text parsers (VarXxxFromStr, VarDateFromStr). The input is either text
 // (parsed into every type) or a scalar VARIANT (type byte + value bytes,
 // no pointer types) changed into every type. Beyond "no crash, no leak"
-// it checks: the operators (VarAdd ... VarCat, VarCmp) leave their operands
+// it checks: VarParseNumFromStr + VarNumFromParseNum agree with
+// VarI4FromStr and VarR8FromStr; the operators (VarAdd ... VarCat, VarCmp) leave their operands
 // alone and write VT_EMPTY on failure; a failed change leaves the destination untouched, and what
 // VarBstrFromXxx writes for an I4, I8 or R8 parses back to the same value.
 #include <cmath>
@@ -89,6 +90,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     two.vt = VT_I4;
     two.lVal = 2;
     operate(v, two);
+    // The two-step parser must agree with VarI4FromStr and VarR8FromStr.
+    NUMPARSE np{};
+    np.cDig = 64;
+    np.dwInFlags = NUMPRS_STD;
+    BYTE rgb[64];
+    const bool parsed = SUCCEEDED(VarParseNumFromStr(b, 0x409, 0, &np, rgb));
+    if (parsed && !(np.dwOutFlags & NUMPRS_INEXACT)) {
+      VARIANT n;
+      VariantInit(&n);
+      LONG l = 0;
+      const HRESULT a = VarNumFromParseNum(&np, rgb, VTBIT_I4, &n), c = VarI4FromStr(b, 0x409, 0, &l);
+      if (a != c || (SUCCEEDED(a) && n.lVal != l)) std::abort();
+      DOUBLE r = 0;
+      const HRESULT a8 = VarNumFromParseNum(&np, rgb, VTBIT_R8, &n), c8 = VarR8FromStr(b, 0x409, 0, &r);
+      if (a8 != c8 || (SUCCEEDED(a8) && n.dblVal != r)) std::abort();
+    } else if (!parsed) {
+      LONG l;
+      if (SUCCEEDED(VarI4FromStr(b, 0x409, 0, &l))) std::abort();
+    }
     DATE d;
     VarDateFromStr(b, 0x409, 0, &d);
     DECIMAL dec;

@@ -48,6 +48,7 @@ HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
     i += 2;
     std::size_t start = i;
     std::uint64_t v = 0;
+    bool overflow = false;
     for (;; ++i) {
       char16_t c = at(i);
       unsigned d;
@@ -56,11 +57,13 @@ HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
       else if (hex && c >= u'A' && c <= u'F') d = static_cast<unsigned>(c - u'A' + 10);
       else break;
       if (!hex && d > 7) break;
+      if (v >> (hex ? 60 : 61)) overflow = true;  // more than 64 bits
       v = hex ? (v << 4) | d : (v << 3) | d;
     }
     if (i == start) return DISP_E_TYPEMISMATCH;
     while (is_blank(at(i))) ++i;
     if (at(i) != 0) return DISP_E_TYPEMISMATCH;
+    if (overflow) return DISP_E_OVERFLOW;
     out.radix = true;
     out.bits = v;
     return S_OK;

@@ -80,6 +80,46 @@ COMKIT_STDAPI GetErrorInfo(ULONG dwReserved, IErrorInfo **pperrinfo);
 #define VARCMP_GT 2
 #define VARCMP_NULL 3
 
+/* Number parsing (VarParseNumFromStr, VarNumFromParseNum). */
+typedef struct tagNUMPARSE {
+  INT cDig;         /* in: room in rgbDig; out: significant digits written */
+  ULONG dwInFlags;  /* NUMPRS_* the text may use */
+  ULONG dwOutFlags; /* NUMPRS_* the text did use, plus NEG and INEXACT */
+  INT cchUsed;      /* characters consumed */
+  INT nBaseShift;   /* 0 decimal, 3 octal (&O), 4 hex (&H) */
+  INT nPwr10;       /* value = digits x 10^nPwr10 */
+} NUMPARSE;
+
+#define NUMPRS_LEADING_WHITE 0x0001
+#define NUMPRS_TRAILING_WHITE 0x0002
+#define NUMPRS_LEADING_PLUS 0x0004
+#define NUMPRS_TRAILING_PLUS 0x0008
+#define NUMPRS_LEADING_MINUS 0x0010
+#define NUMPRS_TRAILING_MINUS 0x0020
+#define NUMPRS_HEX_OCT 0x0040
+#define NUMPRS_PARENS 0x0080
+#define NUMPRS_DECIMAL 0x0100
+#define NUMPRS_THOUSANDS 0x0200
+#define NUMPRS_CURRENCY 0x0400
+#define NUMPRS_EXPONENT 0x0800
+#define NUMPRS_USE_ALL 0x1000
+#define NUMPRS_STD 0x1FFF
+#define NUMPRS_NEG 0x10000
+#define NUMPRS_INEXACT 0x20000
+
+#define VTBIT_I1 (1 << VT_I1)
+#define VTBIT_UI1 (1 << VT_UI1)
+#define VTBIT_I2 (1 << VT_I2)
+#define VTBIT_UI2 (1 << VT_UI2)
+#define VTBIT_I4 (1 << VT_I4)
+#define VTBIT_UI4 (1 << VT_UI4)
+#define VTBIT_I8 (1 << VT_I8)
+#define VTBIT_UI8 (1 << VT_UI8)
+#define VTBIT_R4 (1 << VT_R4)
+#define VTBIT_R8 (1 << VT_R8)
+#define VTBIT_CY (1 << VT_CY)
+#define VTBIT_DECIMAL (1 << VT_DECIMAL)
+
 /* String comparison flags (winnls.h on Windows) for VarCmp and VarBstrCmp. */
 #ifndef NORM_IGNORECASE
 #define NORM_IGNORECASE 0x00000001
@@ -585,6 +625,17 @@ COMKIT_STDAPI VarCyCmp(CY cyLeft, CY cyRight);
 COMKIT_STDAPI VarCyCmpR8(CY cyLeft, double dblRight);
 COMKIT_STDAPI VarR8Round(double dblIn, int cDecimals, double *pdblResult);
 COMKIT_STDAPI VarR4CmpR8(float fltLeft, double dblRight);
+
+/* Reads a number's text (en-US symbols for every LCID) into digits and
+ * flags: what dwInFlags allows, stopping at the first character it does not
+ * (S_OK once a digit was read; DISP_E_TYPEMISMATCH before that or, with
+ * NUMPRS_USE_ALL, when anything is left). */
+COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMPARSE *pnumprs, BYTE *rgbDig);
+/* The smallest type dwVtBits allows that holds the parsed number (I1, UI1,
+ * I2 ... UI8, then R4, R8, CY, DECIMAL), rounded half to even;
+ * DISP_E_OVERFLOW when none does. Hex and octal fill the type's bits. */
+COMKIT_STDAPI VarNumFromParseNum(NUMPARSE *pnumprs, BYTE *rgbDig, ULONG dwVtBits, VARIANT *pvar);
+COMKIT_STDAPI VarR8Pow(double dblLeft, double dblRight, double *pdblResult);
 
 /* ---- Operations on VARIANTs (docs/automation.md) ------------------------------- */
 
