@@ -73,6 +73,16 @@ HRESULT fail(VARIANT* result, HRESULT hr) noexcept {
   return hr;
 }
 
+// Both operands read; `hr` is what to return when that failed (the
+// result's vt already set to VT_EMPTY).
+struct operand_pair {
+  operand l, r;
+  HRESULT hr;
+  operand_pair(const VARIANT* left, const VARIANT* right, VARIANT* result) noexcept : l(left), r(right) {
+    hr = !result ? E_INVALIDARG : FAILED(l.hr) ? fail(result, l.hr) : FAILED(r.hr) ? fail(result, r.hr) : S_OK;
+  }
+};
+
 HRESULT change(const VARIANT& in, VARTYPE vt, VARIANT& out) noexcept {
   VariantInit(&out);
   return VariantChangeTypeEx(&out, &in, en_us, 0, vt);
@@ -173,10 +183,9 @@ void store_integer(i128 x, VARTYPE start, VARIANT& out) noexcept {
 enum class op { add, sub, mul };
 
 HRESULT arith(const VARIANT* left, const VARIANT* right, VARIANT* result, op o) {
-  if (!result) return E_INVALIDARG;
-  operand l(left), r(right);
-  if (FAILED(l.hr)) return fail(result, l.hr);
-  if (FAILED(r.hr)) return fail(result, r.hr);
+  operand_pair ops(left, right, result);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!add_sub_mul_type_ok(lt) || !add_sub_mul_type_ok(rt)) return fail(result, DISP_E_TYPEMISMATCH);
   auto either = [&](VARTYPE t) { return lt == t || rt == t; };
@@ -295,10 +304,9 @@ bool fits(VARTYPE vt, LONG64 x) noexcept {
 }
 
 HRESULT int_divmod(const VARIANT* left, const VARIANT* right, VARIANT* result, bool mod) {
-  if (!result) return E_INVALIDARG;
-  operand l(left), r(right);
-  if (FAILED(l.hr)) return fail(result, l.hr);
-  if (FAILED(r.hr)) return fail(result, r.hr);
+  operand_pair ops(left, right, result);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!integer_op_type_ok(lt) || !integer_op_type_ok(rt)) return fail(result, DISP_E_TYPEMISMATCH);
   if ((lt == VT_I8 && rt == VT_INT) || (lt == VT_INT && rt == VT_I8)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -391,10 +399,9 @@ HRESULT logic_value(const VARIANT& v, VARTYPE result_type, LONG64& out) noexcept
 enum class lop { and_, or_, xor_, eqv, imp };
 
 HRESULT logic(const VARIANT* left, const VARIANT* right, VARIANT* result, lop o) {
-  if (!result) return E_INVALIDARG;
-  operand l(left), r(right);
-  if (FAILED(l.hr)) return fail(result, l.hr);
-  if (FAILED(r.hr)) return fail(result, r.hr);
+  operand_pair ops(left, right, result);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   const VARTYPE lk = logic_kind(l.v), rk = logic_kind(r.v);
   if (!integer_op_type_ok(lk) || !integer_op_type_ok(rk)) return fail(result, DISP_E_TYPEMISMATCH);
   if ((lk == VT_I8 && rk == VT_INT) || (lk == VT_INT && rk == VT_I8 && o != lop::imp)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -486,7 +493,7 @@ enum class uop { neg, abs, fix, int_ };
 
 HRESULT unary(const VARIANT* in, VARIANT* result, uop o) {
   if (!result) return E_INVALIDARG;
-  operand v(in);
+  const operand v(in);
   if (FAILED(v.hr)) return fail(result, v.hr);
   const VARTYPE vt = v.vt();
   if (!unary_type_ok(vt) || (o == uop::abs && vt == VT_I8)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -566,10 +573,9 @@ COMKIT_STDAPI VarMul(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 // R4 stays R4 with R4, I2, BOOL, UI1 or EMPTY; everything else is R8 (or
 // DECIMAL). x/0 is DISP_E_DIVBYZERO, 0/0 DISP_E_OVERFLOW.
 COMKIT_STDAPI VarDiv(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
-  if (!pvarResult) return E_INVALIDARG;
-  operand l(pvarLeft), r(pvarRight);
-  if (FAILED(l.hr)) return fail(pvarResult, l.hr);
-  if (FAILED(r.hr)) return fail(pvarResult, r.hr);
+  operand_pair ops(pvarLeft, pvarRight, pvarResult);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!add_sub_mul_type_ok(lt) || !add_sub_mul_type_ok(rt)) {
     // Windows divides the wider integer types too (as R8).
@@ -611,10 +617,9 @@ COMKIT_STDAPI VarMod(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 
 // Always R8 (0^0 is 1), NULL with NULL.
 COMKIT_STDAPI VarPow(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
-  if (!pvarResult) return E_INVALIDARG;
-  operand l(pvarLeft), r(pvarRight);
-  if (FAILED(l.hr)) return fail(pvarResult, l.hr);
-  if (FAILED(r.hr)) return fail(pvarResult, r.hr);
+  operand_pair ops(pvarLeft, pvarRight, pvarResult);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   if (!integer_op_type_ok(l.vt()) || !integer_op_type_ok(r.vt())) return fail(pvarResult, DISP_E_TYPEMISMATCH);
   if (l.vt() == VT_NULL || r.vt() == VT_NULL) {
     pvarResult->vt = VT_NULL;
@@ -637,7 +642,7 @@ COMKIT_STDAPI VarInt(LPVARIANT pvarIn, LPVARIANT pvarResult) { return unary(pvar
 // Half to even at cDecimals; integers and BOOL (TRUE stays -1) unchanged.
 COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult) {
   if (!pvarResult) return E_INVALIDARG;
-  operand v(pvarIn);
+  const operand v(pvarIn);
   if (FAILED(v.hr)) return fail(pvarResult, v.hr);
   if (cDecimals < 0) return fail(pvarResult, E_INVALIDARG);
   VARIANT out;
@@ -681,7 +686,7 @@ COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult) {
 // I2 -1; every other type (floating point rounded) becomes I4.
 COMKIT_STDAPI VarNot(LPVARIANT pvarIn, LPVARIANT pvarResult) {
   if (!pvarResult) return E_INVALIDARG;
-  operand v(pvarIn);
+  const operand v(pvarIn);
   if (FAILED(v.hr)) return fail(pvarResult, v.hr);
   const VARTYPE k = logic_kind(v.v);
   if (!integer_op_type_ok(k)) return fail(pvarResult, DISP_E_TYPEMISMATCH);
@@ -708,10 +713,9 @@ COMKIT_STDAPI VarImp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 // Text of both sides joined; NULL counts as "" (NULL & NULL is NULL); BOOL
 // is "True"/"False"; VT_ERROR is DISP_E_TYPEMISMATCH.
 COMKIT_STDAPI VarCat(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
-  if (!pvarResult) return E_INVALIDARG;
-  operand l(pvarLeft), r(pvarRight);
-  if (FAILED(l.hr)) return fail(pvarResult, l.hr);
-  if (FAILED(r.hr)) return fail(pvarResult, r.hr);
+  operand_pair ops(pvarLeft, pvarRight, pvarResult);
+  if (FAILED(ops.hr)) return ops.hr;
+  const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (lt == VT_ERROR || rt == VT_ERROR || lt == VT_VARIANT || rt == VT_VARIANT) return fail(pvarResult, DISP_E_TYPEMISMATCH);
   if (lt == VT_UNKNOWN || rt == VT_UNKNOWN || lt == VT_RECORD || rt == VT_RECORD || lt == VT_CLSID || rt == VT_CLSID)
