@@ -42,8 +42,8 @@ HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
       break;
     }
   }
-  // VB radix literals.
-  if (at(i) == u'&' && (at(i + 1) == u'H' || at(i + 1) == u'h' || at(i + 1) == u'O' || at(i + 1) == u'o')) {
+  // VB radix literals, on their own (no sign, '(' or '$' before them).
+  if (!sign_seen && !paren && !currency && at(i) == u'&' && (at(i + 1) == u'H' || at(i + 1) == u'h' || at(i + 1) == u'O' || at(i + 1) == u'o')) {
     const bool hex = at(i + 1) == u'H' || at(i + 1) == u'h';
     i += 2;
     std::size_t start = i;

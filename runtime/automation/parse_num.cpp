@@ -97,7 +97,9 @@ COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMP
   long long pwr = 0;
   int shift = 0;
   bool any_digit = false;
-  if ((in & NUMPRS_HEX_OCT) && !currency && s[i] == u'&' &&
+  // &H/&O only on its own: not after '$' (as Windows), nor after a sign or
+  // '(' (unconfirmed; the same in VarXxxFromStr).
+  if ((in & NUMPRS_HEX_OCT) && !currency && !sign && !paren && s[i] == u'&' &&
       (s[i + 1] == u'h' || s[i + 1] == u'H' || s[i + 1] == u'o' || s[i + 1] == u'O')) {
     const int k = (s[i + 1] == u'h' || s[i + 1] == u'H') ? 4 : 3;
     if (radix_digit(s[i + 2], k) >= 0) {
@@ -138,9 +140,9 @@ COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMP
       }
     }
     if (!any_digit) return DISP_E_TYPEMISMATCH;
-    // An exponent: e/E (or VB's d/D), an optional sign, at least one digit.
+    // An exponent: e or E, an optional sign, at least one digit.
     const OLECHAR e = s[i];
-    if ((in & NUMPRS_EXPONENT) && (e == u'e' || e == u'E' || e == u'd' || e == u'D')) {
+    if ((in & NUMPRS_EXPONENT) && (e == u'e' || e == u'E')) {
       std::size_t j = i + 1;
       bool neg = false;
       if (s[j] == u'+' || s[j] == u'-') neg = s[j++] == u'-';
@@ -168,11 +170,13 @@ COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMP
   }
   if (!any_digit) return DISP_E_TYPEMISMATCH;
 
-  // After the digits.
+  // After the digits (after hex or octal, only white space).
   for (;;) {
     const OLECHAR c = s[i];
     if (white(c) && (in & NUMPRS_TRAILING_WHITE)) {
       out |= NUMPRS_TRAILING_WHITE;
+    } else if (shift) {
+      break;
     } else if (c == u'+' && (in & NUMPRS_TRAILING_PLUS) && !sign) {
       out |= NUMPRS_TRAILING_PLUS;
       sign = true;
