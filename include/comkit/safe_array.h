@@ -85,10 +85,14 @@ class safe_array {
   }
   safe_array(std::initializer_list<T> items) : safe_array(std::span<const T>(items.begin(), items.size())) {}
   safe_array(const std::vector<T>& items) : safe_array(std::span<const T>(items.data(), items.size())) {}
-  /// Adopts `psa`, which must have one dimension of type VT
-  /// (E_INVALIDARG / DISP_E_BADVARTYPE otherwise; the array is then not
-  /// adopted).
-  safe_array(SAFEARRAY* psa, take_ownership_t) { detail::check_or_die(attach(psa)); }
+  /// Takes ownership of `psa`, which must have one dimension of type VT.
+  /// Otherwise the array is destroyed (it was handed over) and the
+  /// constructor fails with E_INVALIDARG / DISP_E_BADVARTYPE.
+  safe_array(SAFEARRAY* psa, take_ownership_t) {
+    const HRESULT hr = attach(psa);
+    if (FAILED(hr)) SafeArrayDestroy(psa);
+    detail::check_or_die(hr);
+  }
 
   safe_array(safe_array&& o) noexcept : m_psa(std::exchange(o.m_psa, nullptr)) {}
   safe_array& operator=(safe_array&& o) noexcept {
