@@ -13,7 +13,8 @@
 // or, without exceptions, returns comkit::result<T>. try_get<T>() never
 // throws. Comparison is VarCmp's: values of different types compare by
 // value (1 == 1.0), a string is greater than any number, and a VT_NULL
-// operand makes every comparison false.
+// operand makes every comparison false. The arithmetic and bitwise
+// operators are VarAdd ... VarNot, with Windows' result types.
 #ifndef COMKIT_VARIANT_H
 #define COMKIT_VARIANT_H
 
@@ -180,7 +181,41 @@ class variant {
   }
   friend bool operator==(const variant& a, const variant& b) noexcept { return (a <=> b) == 0; }
 
+  /// Arithmetic with Windows' result types (VarAdd, VarSub, VarMul, VarDiv,
+  /// VarMod, VarNeg): 1 + 2.5 is VT_R8 3.5, "12" + "12" is "1212", UI1 255
+  /// + 255 is VT_I2 510, anything with VT_NULL is VT_NULL. The bitwise
+  /// operators are VarAnd, VarOr, VarXor and VarNot (Visual Basic's And, Or,
+  /// Xor, Not); concat() is VarCat. Failures (DISP_E_TYPEMISMATCH,
+  /// DISP_E_OVERFLOW, DISP_E_DIVBYZERO ...) throw, or without exceptions
+  /// come back in result<variant>.
+  friend auto operator+(const variant& a, const variant& b) { return apply(VarAdd, a, b); }
+  friend auto operator-(const variant& a, const variant& b) { return apply(VarSub, a, b); }
+  friend auto operator*(const variant& a, const variant& b) { return apply(VarMul, a, b); }
+  friend auto operator/(const variant& a, const variant& b) { return apply(VarDiv, a, b); }
+  friend auto operator%(const variant& a, const variant& b) { return apply(VarMod, a, b); }
+  friend auto operator&(const variant& a, const variant& b) { return apply(VarAnd, a, b); }
+  friend auto operator|(const variant& a, const variant& b) { return apply(VarOr, a, b); }
+  friend auto operator^(const variant& a, const variant& b) { return apply(VarXor, a, b); }
+  friend auto concat(const variant& a, const variant& b) { return apply(VarCat, a, b); }
+  auto operator-() const { return apply(VarNeg, *this); }
+  auto operator~() const { return apply(VarNot, *this); }
+
  private:
+  using binary_op = HRESULT(STDAPICALLTYPE*)(LPVARIANT, LPVARIANT, LPVARIANT);
+  using unary_op = HRESULT(STDAPICALLTYPE*)(LPVARIANT, LPVARIANT);
+  static detail::error_policy::wrap<variant> apply(binary_op f, const variant& a, const variant& b) {
+    variant r;
+    const HRESULT hr = f(const_cast<VARIANT*>(&a.m_v), const_cast<VARIANT*>(&b.m_v), &r.m_v);
+    if (FAILED(hr)) return detail::error_policy::fail<variant>(hr);
+    return r;
+  }
+  static detail::error_policy::wrap<variant> apply(unary_op f, const variant& a) {
+    variant r;
+    const HRESULT hr = f(const_cast<VARIANT*>(&a.m_v), &r.m_v);
+    if (FAILED(hr)) return detail::error_policy::fail<variant>(hr);
+    return r;
+  }
+
   static VARIANT* widened(const VARIANT& v, VARIANT& tmp) noexcept {
     tmp = v;
     switch (v.vt) {

@@ -206,4 +206,31 @@ TEST(Variant, ComparisonIsVarCmp) {
   EXPECT_LT(comkit::variant(std::uint16_t{65535}), comkit::variant(std::uint32_t{65536}));
 }
 
+TEST(Variant, ArithmeticHasWindowsResultTypes) {
+  comkit::variant sum = comkit::variant(1) + comkit::variant(2.5);
+  EXPECT_EQ(sum.get()->vt, VT_R8);
+  EXPECT_EQ(sum.get<double>(), 3.5);
+  comkit::variant joined = comkit::variant(u"12") + comkit::variant(u"12");
+  EXPECT_EQ(joined.get<std::u16string>(), u"1212");  // two strings concatenate
+  comkit::variant wide = comkit::variant(std::uint8_t{255}) + comkit::variant(std::uint8_t{255});
+  EXPECT_EQ(wide.get()->vt, VT_I2);
+  EXPECT_EQ(wide.get<int>(), 510);
+  EXPECT_TRUE((comkit::variant::null() * comkit::variant(3)).is_null());
+  EXPECT_EQ((comkit::variant(7) % comkit::variant(4)).get<int>(), 3);
+  EXPECT_EQ((comkit::variant(1) / comkit::variant(4)).get<double>(), 0.25);
+  EXPECT_EQ((-comkit::variant(std::int16_t{-32768})).get()->vt, VT_I4);
+  EXPECT_EQ((comkit::variant(12) & comkit::variant(10)).get<int>(), 8);
+  EXPECT_EQ((comkit::variant(12) | comkit::variant(3)).get<int>(), 15);
+  EXPECT_EQ((comkit::variant(12) ^ comkit::variant(4)).get<int>(), 8);
+  EXPECT_EQ((~comkit::variant(true)).get<bool>(), false);
+  EXPECT_EQ(concat(comkit::variant(12), comkit::variant(true)).get<std::u16string>(), u"12True");
+  try {
+    (void)(comkit::variant(1) / comkit::variant(0));
+    ADD_FAILURE() << "no exception";
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), DISP_E_DIVBYZERO);
+  }
+  EXPECT_THROW((void)(comkit::variant(u"abc") - comkit::variant(1)), comkit::hresult_error);
+}
+
 }  // namespace

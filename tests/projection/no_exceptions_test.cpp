@@ -73,4 +73,15 @@ TEST(NoExceptions, WeakReferences) {
   EXPECT_FALSE(weak.get());
 }
 
+TEST(NoExceptions, VariantArithmeticReturnsResults) {
+  comkit::result<comkit::variant> sum = comkit::variant(40) + comkit::variant(2);
+  ASSERT_TRUE(sum.ok());
+  comkit::result<int> value = sum.value().get<int>();
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(value.value(), 42);
+  comkit::result<comkit::variant> bad = comkit::variant(1) / comkit::variant(0);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.code(), DISP_E_DIVBYZERO);
+}
+
 }  // namespace
