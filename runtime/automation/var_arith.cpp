@@ -17,6 +17,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 
 #include "automation_internal.h"
 #include "decimal_math.h"
@@ -27,45 +28,47 @@ namespace {
 
 constexpr LCID en_us = 0x409;
 
-// An operand read for arithmetic: by-reference values dereferenced,
-// IDispatch replaced by its value. Owns what it holds.
+// An operand read for arithmetic, after its type was checked: by-reference
+// values dereferenced where the function follows them, IDispatch replaced
+// by its value. Owns what it holds.
 struct operand {
   VARIANT v;
   HRESULT hr = S_OK;
-  explicit operand(const VARIANT* in) noexcept {
-    VariantInit(&v);
-    if (!in) {
-      hr = E_INVALIDARG;
-      return;
-    }
-    const VARTYPE vt = in->vt;
-    if ((vt & (VT_VECTOR | VT_RESERVED)) || !variant_vt_valid(vt)) {
-      hr = DISP_E_BADVARTYPE;
-      return;
-    }
-    if (vt & VT_ARRAY) {
-      hr = DISP_E_TYPEMISMATCH;
-      return;
-    }
-    if (vt & VT_BYREF) {
-      if (!in->byref || FAILED(VariantCopyInd(&v, in))) hr = DISP_E_TYPEMISMATCH;
-      return;
-    }
-    if (vt == VT_DISPATCH) {
-      if (!in->pdispVal) {
-        hr = DISP_E_TYPEMISMATCH;
-        return;
-      }
-      // Unlike the conversions, the operators pass Invoke's failure on.
-      DISPPARAMS none = {nullptr, nullptr, 0, 0};
-      hr = in->pdispVal->Invoke(DISPID_VALUE, IID_NULL, en_us, DISPATCH_PROPERTYGET, &none, &v, nullptr, nullptr);
-      if (FAILED(hr)) VariantClear(&v);
-      return;
-    }
-    hr = VariantCopy(&v, in);
-  }
+  operand() noexcept { VariantInit(&v); }
+  operand(const operand&) = delete;
+  operand& operator=(const operand&) = delete;
   ~operand() { VariantClear(&v); }
   VARTYPE vt() const noexcept { return v.vt; }
+
+  HRESULT read(const VARIANT* in, bool byref_ok) noexcept {
+    const VARTYPE vt = in->vt;
+    if (!variant_vt_valid(vt)) return hr = DISP_E_BADVARTYPE;
+    if (vt & VT_ARRAY) return hr = DISP_E_TYPEMISMATCH;
+    if (vt & VT_BYREF) {
+      if (!byref_ok || !in->byref || FAILED(VariantCopyInd(&v, in))) return hr = DISP_E_TYPEMISMATCH;
+      return hr = v.vt == VT_DISPATCH ? read_dispatch(v.pdispVal) : S_OK;
+    }
+    if (vt == VT_DISPATCH) return hr = read_dispatch(in->pdispVal);
+    if (vt == VT_RECORD || vt == VT_UNKNOWN || vt == VT_CLSID) return hr = DISP_E_TYPEMISMATCH;  // never operands
+    return hr = VariantCopy(&v, in);
+  }
+
+ private:
+  HRESULT read_dispatch(IDispatch* disp) noexcept {
+    if (!disp) return DISP_E_TYPEMISMATCH;
+    // Unlike the conversions, the operators pass Invoke's failure on.
+    VARIANT value;
+    VariantInit(&value);
+    DISPPARAMS none = {nullptr, nullptr, 0, 0};
+    const HRESULT r = disp->Invoke(DISPID_VALUE, IID_NULL, en_us, DISPATCH_PROPERTYGET, &none, &value, nullptr, nullptr);
+    VariantClear(&v);
+    if (FAILED(r)) {
+      VariantClear(&value);
+      return r;
+    }
+    std::memcpy(&v, &value, sizeof v);
+    return S_OK;
+  }
 };
 
 HRESULT fail(VARIANT* result, HRESULT hr) noexcept {
@@ -73,14 +76,135 @@ HRESULT fail(VARIANT* result, HRESULT hr) noexcept {
   return hr;
 }
 
-// Both operands read; `hr` is what to return when that failed (the
-// result's vt already set to VT_EMPTY).
+VARTYPE base_of(const VARIANT& v) noexcept { return v.vt & VT_TYPEMASK; }
+VARTYPE flags_of(const VARIANT& v) noexcept { return v.vt & static_cast<VARTYPE>(~VT_TYPEMASK); }
+bool is_one_of(VARTYPE vt, std::initializer_list<VARTYPE> list) noexcept {
+  for (VARTYPE t : list)
+    if (vt == t) return true;
+  return false;
+}
+
+// What each function checks before it reads a value, in Windows' order
+// (tests/runtime/var_loops_test.cpp). S_OK: go on; S_FALSE: the result is
+// VT_NULL without reading the operands; a failure: return it.
+using precheck_fn = HRESULT (*)(const VARIANT& l, const VARIANT& r) noexcept;
+
+// The integer types VarAdd, VarSub and VarMul refuse, and the types no
+// operator takes.
+bool wide_integer(VARTYPE t) noexcept { return is_one_of(t, {VT_I1, VT_UI2, VT_UI4, VT_UI8, VT_INT, VT_UINT}); }
+bool never_operand(VARTYPE t) noexcept { return is_one_of(t, {VT_CLSID, VT_RECORD, VT_VARIANT, VT_UNKNOWN}); }
+
+// VarSub: flags first (any without VT_ARRAY: BADVARTYPE; with it:
+// TYPEMISMATCH), then the refused types (BADVARTYPE, TYPEMISMATCH where a
+// VT_RECORD meets certain types), then NULL with IDispatch (NULL), then an
+// IDispatch without an object or VT_ERROR (TYPEMISMATCH).
+HRESULT sub_check(const VARIANT& l, const VARIANT& r) noexcept {
+  const VARTYPE f = flags_of(l) | flags_of(r);
+  if (f) return (f & VT_ARRAY) ? DISP_E_TYPEMISMATCH : DISP_E_BADVARTYPE;
+  const VARTYPE lt = l.vt, rt = r.vt;
+  auto bad = [](VARTYPE t) { return !variant_vt_valid(t) || never_operand(t) || wide_integer(t); };
+  if (bad(lt) || bad(rt)) {
+    if (rt == VT_RECORD || (lt == VT_RECORD && (rt == VT_I8 || rt <= VT_UI1))) return DISP_E_TYPEMISMATCH;
+    return DISP_E_BADVARTYPE;
+  }
+  if ((lt == VT_NULL && rt == VT_DISPATCH) || (lt == VT_DISPATCH && rt == VT_NULL)) return S_FALSE;
+  if ((lt == VT_DISPATCH && !l.pdispVal) || (rt == VT_DISPATCH && !r.pdispVal) || lt == VT_ERROR || rt == VT_ERROR) return DISP_E_TYPEMISMATCH;
+  return S_OK;
+}
+
+// VarAdd, VarMul: no flags at all, none of the refused types (even beside
+// VT_NULL), then NULL wins.
+HRESULT add_mul_check(const VARIANT& l, const VARIANT& r) noexcept {
+  const VARTYPE f = flags_of(l) | flags_of(r);
+  if (f) return (f & (VT_VECTOR | VT_RESERVED)) ? DISP_E_BADVARTYPE : DISP_E_TYPEMISMATCH;
+  const VARTYPE lt = l.vt, rt = r.vt;
+  if (!variant_vt_valid(lt) || !variant_vt_valid(rt)) return DISP_E_BADVARTYPE;
+  for (VARTYPE t : {lt, rt})
+    if (never_operand(t) || wide_integer(t) || t == VT_ERROR) return DISP_E_TYPEMISMATCH;
+  if (lt == VT_NULL || rt == VT_NULL) return S_FALSE;
+  return S_OK;
+}
+
+// The logical operators: valid types only, none of the types that are
+// never operands, VT_ERROR refused - before the NULL rules.
+HRESULT logic_check(const VARIANT& l, const VARIANT& r) noexcept {
+  for (const VARIANT* v : {&l, &r}) {
+    if (!variant_vt_valid(v->vt)) return DISP_E_BADVARTYPE;
+    if (v->vt & VT_ARRAY) return DISP_E_TYPEMISMATCH;
+    const VARTYPE t = base_of(*v);
+    if (never_operand(t) || t == VT_ERROR) return DISP_E_TYPEMISMATCH;
+  }
+  return S_OK;
+}
+
+// VarMod, in Windows' order: I8 with INT; EMPTY with NULL; the left
+// operand's type; a zero (EMPTY) divisor; the right operand's type.
+HRESULT mod_check(const VARIANT& l, const VARIANT& r) noexcept {
+  const VARTYPE lt = base_of(l), rt = base_of(r);
+  if ((lt == VT_I8 && rt == VT_INT) || (lt == VT_INT && rt == VT_I8)) return DISP_E_TYPEMISMATCH;
+  if ((l.vt == VT_EMPTY && r.vt == VT_NULL) || (l.vt == VT_NULL && r.vt == VT_EMPTY)) return S_FALSE;
+  auto known_bad = [](VARTYPE t) { return is_one_of(t, {VT_ERROR, VT_VARIANT, VT_UNKNOWN, VT_RECORD}); };
+  auto good = [](VARTYPE t) {
+    return is_one_of(t, {VT_EMPTY, VT_NULL, VT_I1, VT_UI1, VT_I2, VT_UI2, VT_I4, VT_I8, VT_UI4, VT_UI8, VT_INT, VT_UINT, VT_R4, VT_R8,
+                         VT_BOOL, VT_DATE, VT_CY, VT_DECIMAL, VT_BSTR, VT_DISPATCH});
+  };
+  if (!variant_vt_valid(l.vt) || (!good(lt) && !known_bad(lt))) return DISP_E_BADVARTYPE;
+  if (known_bad(lt)) return DISP_E_TYPEMISMATCH;
+  if (r.vt == VT_EMPTY) return DISP_E_DIVBYZERO;
+  if (!variant_vt_valid(r.vt)) return DISP_E_BADVARTYPE;
+  if (known_bad(rt)) return DISP_E_TYPEMISMATCH;
+  if (!good(rt)) return DISP_E_BADVARTYPE;
+  return S_OK;
+}
+
+// VarCat, in Windows' order; `text` is what becomes text.
+HRESULT cat_check(const VARIANT& l, const VARIANT& r) noexcept {
+  for (const VARIANT* v : {&l, &r}) {
+    if (flags_of(*v) && !variant_vt_valid(v->vt)) return DISP_E_BADVARTYPE;
+    if (v->vt & VT_ARRAY) return DISP_E_TYPEMISMATCH;
+  }
+  const VARTYPE lt = base_of(l), rt = base_of(r);
+  auto text = [](VARTYPE t) {
+    return is_one_of(t, {VT_I2, VT_I4, VT_R4, VT_R8, VT_CY, VT_BOOL, VT_BSTR, VT_I1, VT_UI1, VT_UI2, VT_UI4, VT_I8, VT_UI8, VT_INT, VT_UINT,
+                         VT_EMPTY, VT_NULL, VT_DECIMAL, VT_DATE, VT_DISPATCH});
+  };
+  const bool r_odd = is_one_of(rt, {VT_DATE, VT_ERROR, VT_DECIMAL});
+  if (lt == VT_NULL && rt == VT_NULL) return S_FALSE;
+  if (lt == VT_VARIANT && r_odd) return DISP_E_TYPEMISMATCH;
+  if (text(lt) && text(rt)) return S_OK;
+  if (rt == VT_ERROR && lt < VT_VOID) return DISP_E_TYPEMISMATCH;
+  if (lt == VT_ERROR && r_odd) return DISP_E_TYPEMISMATCH;
+  if (r_odd) return DISP_E_BADVARTYPE;
+  if (lt == VT_ERROR || rt == VT_ERROR || lt == VT_VARIANT || (rt == VT_VARIANT && text(lt))) return DISP_E_TYPEMISMATCH;
+  return DISP_E_BADVARTYPE;
+}
+
+HRESULT no_check(const VARIANT&, const VARIANT&) noexcept { return S_OK; }
+
+// Both operands checked and read. done(): the function returns status()
+// now - a failure (the result's vt already VT_EMPTY), or S_OK with a
+// VT_NULL result.
 struct operand_pair {
   operand l, r;
   HRESULT hr;
-  operand_pair(const VARIANT* left, const VARIANT* right, VARIANT* result) noexcept : l(left), r(right) {
-    hr = !result ? E_INVALIDARG : FAILED(l.hr) ? fail(result, l.hr) : FAILED(r.hr) ? fail(result, r.hr) : S_OK;
+  operand_pair(const VARIANT* left, const VARIANT* right, VARIANT* result, precheck_fn check = no_check, bool byref_ok = true) noexcept {
+    if (!result) {
+      hr = E_INVALIDARG;
+      return;
+    }
+    if (!left || !right) {
+      hr = fail(result, E_INVALIDARG);
+      return;
+    }
+    hr = check(*left, *right);
+    if (hr == S_FALSE) {
+      result->vt = VT_NULL;
+      return;
+    }
+    if (FAILED(hr) || FAILED(hr = l.read(left, byref_ok)) || FAILED(hr = r.read(right, byref_ok))) fail(result, hr);
   }
+  bool done() const noexcept { return hr != S_OK; }
+  HRESULT status() const noexcept { return hr == S_FALSE ? S_OK : hr; }
 };
 
 HRESULT change(const VARIANT& in, VARTYPE vt, VARIANT& out) noexcept {
@@ -183,8 +307,9 @@ void store_integer(i128 x, VARTYPE start, VARIANT& out) noexcept {
 enum class op { add, sub, mul };
 
 HRESULT arith(const VARIANT* left, const VARIANT* right, VARIANT* result, op o) {
-  operand_pair ops(left, right, result);
-  if (FAILED(ops.hr)) return ops.hr;
+  // Windows follows no VT_BYREF here: a reference is refused, not read.
+  operand_pair ops(left, right, result, o == op::sub ? sub_check : add_mul_check, false);
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!add_sub_mul_type_ok(lt) || !add_sub_mul_type_ok(rt)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -304,8 +429,8 @@ bool fits(VARTYPE vt, LONG64 x) noexcept {
 }
 
 HRESULT int_divmod(const VARIANT* left, const VARIANT* right, VARIANT* result, bool mod) {
-  operand_pair ops(left, right, result);
-  if (FAILED(ops.hr)) return ops.hr;
+  operand_pair ops(left, right, result, mod ? mod_check : no_check);
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!integer_op_type_ok(lt) || !integer_op_type_ok(rt)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -399,8 +524,8 @@ HRESULT logic_value(const VARIANT& v, VARTYPE result_type, LONG64& out) noexcept
 enum class lop { and_, or_, xor_, eqv, imp };
 
 HRESULT logic(const VARIANT* left, const VARIANT* right, VARIANT* result, lop o) {
-  operand_pair ops(left, right, result);
-  if (FAILED(ops.hr)) return ops.hr;
+  operand_pair ops(left, right, result, logic_check);
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   const VARTYPE lk = logic_kind(l.v), rk = logic_kind(r.v);
   if (!integer_op_type_ok(lk) || !integer_op_type_ok(rk)) return fail(result, DISP_E_TYPEMISMATCH);
@@ -491,10 +616,28 @@ bool unary_type_ok(VARTYPE vt) noexcept {
 
 enum class uop { neg, abs, fix, int_ };
 
+// Windows' unary operators look at the whole VARTYPE: any flag fails.
+// VarAbs has its own order of codes.
+HRESULT unary_check(const VARIANT& in, uop o) noexcept {
+  const VARTYPE vt = in.vt, flags = flags_of(in);
+  if (o == uop::abs) {
+    if ((flags & VT_ARRAY) || (!flags && is_one_of(vt, {VT_UNKNOWN, VT_ERROR, VT_RECORD}))) return DISP_E_TYPEMISMATCH;
+    if ((!flags && vt == VT_DISPATCH && !in.pdispVal)) return DISP_E_TYPEMISMATCH;
+    if (flags || vt >= VT_CLSID || vt == VT_VARIANT || !variant_vt_valid(vt)) return DISP_E_BADVARTYPE;
+  }
+  if (!variant_vt_valid(vt)) return DISP_E_BADVARTYPE;
+  if (flags) return DISP_E_TYPEMISMATCH;
+  if (vt == VT_DISPATCH) return S_OK;
+  if (!unary_type_ok(vt) || (o == uop::abs && vt == VT_I8)) return DISP_E_TYPEMISMATCH;
+  return S_OK;
+}
+
 HRESULT unary(const VARIANT* in, VARIANT* result, uop o) {
   if (!result) return E_INVALIDARG;
-  const operand v(in);
-  if (FAILED(v.hr)) return fail(result, v.hr);
+  if (!in) return fail(result, E_INVALIDARG);
+  operand v;
+  HRESULT check = unary_check(*in, o);
+  if (FAILED(check) || FAILED(check = v.read(in, false))) return fail(result, check);
   const VARTYPE vt = v.vt();
   if (!unary_type_ok(vt) || (o == uop::abs && vt == VT_I8)) return fail(result, DISP_E_TYPEMISMATCH);
   VARIANT out;
@@ -574,7 +717,7 @@ COMKIT_STDAPI VarMul(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 // DECIMAL). x/0 is DISP_E_DIVBYZERO, 0/0 DISP_E_OVERFLOW.
 COMKIT_STDAPI VarDiv(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
   operand_pair ops(pvarLeft, pvarRight, pvarResult);
-  if (FAILED(ops.hr)) return ops.hr;
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (!add_sub_mul_type_ok(lt) || !add_sub_mul_type_ok(rt)) {
@@ -618,7 +761,7 @@ COMKIT_STDAPI VarMod(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 // Always R8 (0^0 is 1), NULL with NULL.
 COMKIT_STDAPI VarPow(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
   operand_pair ops(pvarLeft, pvarRight, pvarResult);
-  if (FAILED(ops.hr)) return ops.hr;
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   if (!integer_op_type_ok(l.vt()) || !integer_op_type_ok(r.vt())) return fail(pvarResult, DISP_E_TYPEMISMATCH);
   if (l.vt() == VT_NULL || r.vt() == VT_NULL) {
@@ -642,8 +785,10 @@ COMKIT_STDAPI VarInt(LPVARIANT pvarIn, LPVARIANT pvarResult) { return unary(pvar
 // Half to even at cDecimals; integers and BOOL (TRUE stays -1) unchanged.
 COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult) {
   if (!pvarResult) return E_INVALIDARG;
-  const operand v(pvarIn);
-  if (FAILED(v.hr)) return fail(pvarResult, v.hr);
+  if (!pvarIn) return fail(pvarResult, E_INVALIDARG);
+  operand v;
+  HRESULT check = unary_check(*pvarIn, uop::neg);
+  if (FAILED(check) || FAILED(check = v.read(pvarIn, false))) return fail(pvarResult, check);
   if (cDecimals < 0) return fail(pvarResult, E_INVALIDARG);
   VARIANT out;
   VariantInit(&out);
@@ -686,8 +831,16 @@ COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult) {
 // I2 -1; every other type (floating point rounded) becomes I4.
 COMKIT_STDAPI VarNot(LPVARIANT pvarIn, LPVARIANT pvarResult) {
   if (!pvarResult) return E_INVALIDARG;
-  const operand v(pvarIn);
-  if (FAILED(v.hr)) return fail(pvarResult, v.hr);
+  if (!pvarIn) return fail(pvarResult, E_INVALIDARG);
+  // Windows' order: the types it complements; then TYPEMISMATCH for what a
+  // VARIANT may hold (records, interfaces, errors, references, arrays) and
+  // BADVARTYPE for the rest.
+  const VARTYPE in_vt = pvarIn->vt;
+  const bool complement = is_one_of(in_vt, {VT_I1, VT_UI1, VT_I2, VT_UI2, VT_INT, VT_UINT, VT_I4, VT_UI4, VT_R4, VT_R8, VT_DECIMAL,
+                                            VT_BOOL, VT_NULL, VT_EMPTY, VT_DATE, VT_CY, VT_I8, VT_UI8, VT_BSTR, VT_DISPATCH});
+  if (!complement) return fail(pvarResult, variant_vt_valid(in_vt) && base_of(*pvarIn) != VT_CLSID ? DISP_E_TYPEMISMATCH : DISP_E_BADVARTYPE);
+  operand v;
+  if (FAILED(v.read(pvarIn, false))) return fail(pvarResult, v.hr);
   const VARTYPE k = logic_kind(v.v);
   if (!integer_op_type_ok(k)) return fail(pvarResult, DISP_E_TYPEMISMATCH);
   if (k == VT_NULL) {
@@ -713,8 +866,8 @@ COMKIT_STDAPI VarImp(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResu
 // Text of both sides joined; NULL counts as "" (NULL & NULL is NULL); BOOL
 // is "True"/"False"; VT_ERROR is DISP_E_TYPEMISMATCH.
 COMKIT_STDAPI VarCat(LPVARIANT pvarLeft, LPVARIANT pvarRight, LPVARIANT pvarResult) {
-  operand_pair ops(pvarLeft, pvarRight, pvarResult);
-  if (FAILED(ops.hr)) return ops.hr;
+  operand_pair ops(pvarLeft, pvarRight, pvarResult, cat_check);
+  if (ops.done()) return ops.status();
   const operand &l = ops.l, &r = ops.r;
   const VARTYPE lt = l.vt(), rt = r.vt();
   if (lt == VT_ERROR || rt == VT_ERROR || lt == VT_VARIANT || rt == VT_VARIANT) return fail(pvarResult, DISP_E_TYPEMISMATCH);

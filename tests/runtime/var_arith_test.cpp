@@ -313,14 +313,29 @@ TEST(VarAdd, NullAndRejectedTypes) {
   EXPECT_EQ(VarAdd(&one, &one, nullptr), E_INVALIDARG);
 }
 
-TEST(VarAdd, ByReferenceOperandsAreRead) {
+// Windows' VarAdd, VarSub and VarMul refuse references without reading
+// them; VarDiv, VarIdiv, VarPow and VarImp follow them.
+TEST(VarAdd, ReferencesAreRefusedButDivisionFollowsThem) {
   LONG x = 40;
   VARIANT ref = empty();
   ref.vt = VT_I4 | VT_BYREF;
   ref.plVal = &x;
   res r;
-  ASSERT_EQ(call(VarAdd, ref, i2(2), r), S_OK);
-  EXPECT_TRUE(is(r.v, VT_I4, 42));
+  EXPECT_EQ(call(VarAdd, ref, i2(2), r), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(r.v.vt, VT_EMPTY);
+  res s;
+  EXPECT_EQ(call(VarSub, ref, i2(2), s), DISP_E_BADVARTYPE);
+  res d;
+  ASSERT_EQ(call(VarDiv, ref, i2(2), d), S_OK);
+  EXPECT_TRUE(is(d.v, VT_R8, 20));
+  res p;
+  ASSERT_EQ(call(VarPow, i2(2), ref, p), S_OK);
+  EXPECT_TRUE(is(p.v, VT_R8, 1099511627776.0));
+  VARIANT null_ref = empty();
+  null_ref.vt = VT_I4 | VT_BYREF;
+  null_ref.byref = nullptr;
+  res n;
+  EXPECT_TRUE(FAILED(call(VarDiv, null_ref, i2(2), n)));
 }
 
 // ---- VarSub, VarMul ------------------------------------------------------------------
