@@ -134,6 +134,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (w.vt == VT_DECIMAL) std::memset(&w, 0, sizeof w), w.vt = VT_DECIMAL, w.decVal.Lo32 = data[size - 1];
   }
   operate(v, w);
+  // Any type word at all with NULL pointers: every operator must refuse or
+  // handle it without reading through them.
+  if (size > 8) {
+    VARIANT odd;
+    std::memset(&odd, 0, sizeof odd);
+    odd.vt = static_cast<VARTYPE>(data[size - 7] | (data[size - 8] << 8));
+    if ((odd.vt & VT_TYPEMASK) != VT_DECIMAL) {
+      operate(odd, v);
+      operate(odd, odd);
+    }
+  }
   // Round trips through text.
   BSTR b = nullptr;
   if (vt == VT_I4 && SUCCEEDED(VarBstrFromI4(v.lVal, 0x409, 0, &b))) {
