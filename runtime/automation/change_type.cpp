@@ -213,9 +213,20 @@ COMKIT_STDAPI VariantChangeTypeEx(VARIANTARG* pvargDest, const VARIANTARG* pvarS
   VariantInit(&res);
   const VARTYPE from = src.vt;
   if (vt & VT_ARRAY) {
-    // Arrays convert only to the same array type.
-    if (from != vt) return finish(DISP_E_TYPEMISMATCH);
-    hr = VariantCopy(&res, &src);
+    // Arrays convert only to the same array type; a BSTR becomes the byte
+    // vector of its bytes.
+    if (from == VT_BSTR && vt == (VT_ARRAY | VT_UI1)) {
+      hr = VectorFromBstr(src.bstrVal, &res.parray);
+      if (SUCCEEDED(hr)) res.vt = vt;
+    } else if (from != vt) {
+      return finish(DISP_E_TYPEMISMATCH);
+    } else {
+      hr = VariantCopy(&res, &src);
+    }
+  } else if (from == (VT_ARRAY | VT_UI1) && vt == VT_BSTR) {
+    hr = BstrFromVector(src.parray, &res.bstrVal);  // the bytes, not widened
+    if (SUCCEEDED(hr)) res.vt = VT_BSTR;
+    else hr = DISP_E_TYPEMISMATCH;
   } else if (!known_target(vt)) {
     return finish(DISP_E_BADVARTYPE);
   } else if (from == vt) {

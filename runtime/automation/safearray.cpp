@@ -526,3 +526,33 @@ COMKIT_STDAPI SafeArrayCopy(SAFEARRAY* psa, SAFEARRAY** ppsaOut) {
   *ppsaOut = copy;
   return S_OK;
 }
+
+// ---- Byte vectors and BSTRs -------------------------------------------------------
+
+// The bytes of a one-dimensional VT_UI1 (or VT_I1) array as a BSTR, byte for
+// byte (SysStringByteLen is the element count).
+COMKIT_STDAPI BstrFromVector(SAFEARRAY* psa, BSTR* pbstr) {
+  if (!psa || !pbstr) return E_INVALIDARG;
+  *pbstr = nullptr;
+  VARTYPE vt = VT_EMPTY;
+  if (psa->cDims != 1 || psa->cbElements != 1 || (SUCCEEDED(SafeArrayGetVartype(psa, &vt)) && vt != VT_UI1 && vt != VT_I1))
+    return DISP_E_TYPEMISMATCH;
+  const ULONG count = psa->rgsabound[0].cElements;
+  BSTR b = SysAllocStringByteLen(static_cast<const char*>(psa->pvData), count);
+  if (!b) return E_OUTOFMEMORY;
+  *pbstr = b;
+  return S_OK;
+}
+
+// A VT_UI1 vector holding the BSTR's bytes.
+COMKIT_STDAPI VectorFromBstr(BSTR bstr, SAFEARRAY** ppsa) {
+  if (!ppsa) return E_INVALIDARG;
+  *ppsa = nullptr;
+  if (!bstr) return E_INVALIDARG;
+  const UINT bytes = SysStringByteLen(bstr);
+  SAFEARRAY* psa = SafeArrayCreateVector(VT_UI1, 0, bytes);
+  if (!psa) return E_OUTOFMEMORY;
+  if (bytes) std::memcpy(psa->pvData, bstr, bytes);
+  *ppsa = psa;
+  return S_OK;
+}

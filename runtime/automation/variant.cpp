@@ -23,7 +23,14 @@ namespace {
 // A record copied into a new buffer from the task allocator.
 HRESULT copy_record(const VARIANT& from, VARIANT& to) noexcept {
   IRecordInfo* ri = from.pRecInfo;
-  if (!ri) return E_INVALIDARG;
+  if (!ri) {
+    // An empty record (no IRecordInfo, no buffer) copies as one, as on
+    // Windows; a buffer without its IRecordInfo cannot be copied.
+    if (from.pvRecord) return E_INVALIDARG;
+    to.pvRecord = nullptr;
+    to.pRecInfo = nullptr;
+    return S_OK;
+  }
   ULONG size = 0;
   HRESULT hr = ri->GetSize(&size);
   if (FAILED(hr)) return hr;
@@ -78,7 +85,7 @@ using namespace comkit::rt;
 
 // Only vt is written, to VT_EMPTY; the rest is left as it was.
 COMKIT_STDAPI_(void) VariantInit(VARIANTARG* pvarg) {
-  if (pvarg) pvarg->vt = VT_EMPTY;
+  if (pvarg) std::memset(pvarg, 0, sizeof *pvarg);  // Windows 8 and later clear it all; vt is VT_EMPTY (0)
 }
 
 // Releases what the variant owns and sets vt to VT_EMPTY, writing nothing

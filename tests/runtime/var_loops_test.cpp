@@ -648,4 +648,112 @@ TEST(OperatorLoops, VarAbs) {
   }
 }
 
+// ---- VariantChangeTypeEx from the special sources to every target ------------------------
+
+// An IUnknown that also answers for IDispatch; its Invoke must never run
+// (Windows does not read the value property of a VT_UNKNOWN source).
+struct no_invoke_object : IDispatch {
+  ULONG refs = 1;
+  int invokes = 0;
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (riid == IID_IUnknown || riid == IID_IDispatch) {
+      *ppv = this;
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR*, UINT, LCID, DISPID*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*, UINT*) override {
+    ++invokes;
+    return E_FAIL;
+  }
+};
+
+bool invalid_target(VARTYPE t) { return t == 15 || (t >= 24 && t <= 35) || t >= 37; }
+bool value_target(VARTYPE t) {
+  return any_of(t, {VT_I2, VT_I4, VT_R4, VT_R8, VT_CY, VT_DATE, VT_BSTR, VT_BOOL, VT_DECIMAL, VT_I1, VT_UI1, VT_UI2, VT_UI4, VT_I8, VT_UI8,
+                    VT_INT, VT_UINT});
+}
+
+TEST(ChangeTypeLoops, SpecialSourcesToEveryTarget) {
+  no_invoke_object obj;
+  for (VARTYPE t = 0; t < 4096; ++t) {
+    VARIANT src, dst;
+    // VT_EMPTY
+    VariantInit(&src);
+    VariantInit(&dst);
+    HRESULT want = invalid_target(t) ? DISP_E_BADVARTYPE
+                   : (value_target(t) || t == VT_EMPTY || t == VT_NULL) ? S_OK
+                                                                         : DISP_E_TYPEMISMATCH;
+    EXPECT_EQ(VariantChangeTypeEx(&dst, &src, 0x409, 0, t), want) << "EMPTY to " << t;
+    if (want == S_OK) {
+      EXPECT_EQ(dst.vt, t);
+    }
+    VariantClear(&dst);
+    // VT_NULL
+    src.vt = VT_NULL;
+    want = invalid_target(t) ? DISP_E_BADVARTYPE : t == VT_NULL ? S_OK : DISP_E_TYPEMISMATCH;
+    EXPECT_EQ(VariantChangeTypeEx(&dst, &src, 0x409, 0, t), want) << "NULL to " << t;
+    if (want != S_OK) {
+      EXPECT_EQ(dst.vt, VT_EMPTY);
+    }
+    VariantClear(&dst);
+    // VT_ERROR
+    src.vt = VT_ERROR;
+    src.scode = 1;
+    want = invalid_target(t) ? DISP_E_BADVARTYPE : t == VT_ERROR ? S_OK : DISP_E_TYPEMISMATCH;
+    EXPECT_EQ(VariantChangeTypeEx(&dst, &src, 0x409, 0, t), want) << "ERROR to " << t;
+    VariantClear(&dst);
+    // VT_UNKNOWN (an object that is also an IDispatch)
+    VariantInit(&src);
+    src.vt = VT_UNKNOWN;
+    src.punkVal = static_cast<IUnknown*>(&obj);
+    want = invalid_target(t) ? DISP_E_BADVARTYPE
+           : any_of(t, {VT_EMPTY, VT_NULL, VT_DISPATCH, VT_UNKNOWN}) ? S_OK
+                                                                     : DISP_E_TYPEMISMATCH;
+    EXPECT_EQ(VariantChangeTypeEx(&dst, &src, 0x409, 0, t), want) << "UNKNOWN to " << t;
+    VariantClear(&dst);
+  }
+  EXPECT_EQ(obj.invokes, 0);
+  EXPECT_EQ(obj.refs, 1u);
+}
+
+TEST(ChangeTypeLoops, NumbersToEveryTarget) {
+  const VARTYPE sources[] = {VT_I1, VT_UI1, VT_I2, VT_UI2, VT_I4, VT_UI4, VT_I8, VT_UI8, VT_R4, VT_R8, VT_DATE, VT_BOOL};
+  VARIANT dst;
+  VariantInit(&dst);  // reused and never cleared between calls, as in Windows' test
+  for (VARTYPE s : sources) {
+    for (VARTYPE t = 0; t <= VT_CLSID + 1; ++t) {
+      VARIANT src;
+      VariantInit(&src);
+      src.vt = s;
+      switch (s) {
+        case VT_R4: src.fltVal = 1; break;
+        case VT_R8: case VT_DATE: src.dblVal = 1; break;
+        default: src.llVal = 1; break;
+      }
+      const HRESULT want = invalid_target(t) ? DISP_E_BADVARTYPE
+                           : (value_target(t) || t == VT_EMPTY || t == VT_NULL) ? S_OK
+                                                                                 : DISP_E_TYPEMISMATCH;
+      const HRESULT hr = VariantChangeTypeEx(&dst, &src, 0x409, 0, t);
+      EXPECT_EQ(hr, want) << s << " to " << t;
+      if (hr != S_OK) continue;
+      EXPECT_EQ(dst.vt, t);
+      VARIANT as_r8;
+      VariantInit(&as_r8);
+      if (value_target(t) && t != VT_BOOL && !(s == VT_DATE && t == VT_BSTR)) {  // a DATE's text is a date
+        ASSERT_EQ(VariantChangeTypeEx(&as_r8, &dst, 0x409, 0, VT_R8), S_OK) << s << " to " << t;
+        EXPECT_EQ(as_r8.dblVal, 1.0) << s << " to " << t;
+      }
+    }
+  }
+  VariantClear(&dst);
+}
+
 }  // namespace

@@ -25,13 +25,68 @@ bool valid_in_windows_table(VARTYPE vt) {
   return (base >= 2 && base <= 14) || (base >= 16 && base <= 23) || base == 36 || base == 72;
 }
 
-TEST(VariantInit, WritesOnlyVt) {
+TEST(VariantInit, ZeroesTheWholeVariant) {
   VARIANT v;
   std::memset(&v, 0xff, sizeof v);
   VariantInit(&v);
   EXPECT_EQ(v.vt, VT_EMPTY);
-  EXPECT_EQ(v.wReserved1, 0xffff);
-  EXPECT_EQ(v.lVal, -1);
+  const unsigned char* bytes = reinterpret_cast<const unsigned char*>(&v);
+  for (std::size_t i = 0; i < sizeof v; ++i) EXPECT_EQ(bytes[i], 0) << "byte " << i;  // Windows 8 and later
+}
+
+TEST(VariantChangeType, ByteVectorsAndBstrs) {
+  SAFEARRAY* bytes = SafeArrayCreateVector(VT_UI1, 0, 3);
+  ASSERT_NE(bytes, nullptr);
+  std::memcpy(bytes->pvData, "a\0b", 3);
+  VARIANT src;
+  VariantInit(&src);
+  src.vt = VT_ARRAY | VT_UI1;
+  src.parray = bytes;
+  VARIANT dst;
+  VariantInit(&dst);
+  ASSERT_EQ(VariantChangeTypeEx(&dst, &src, 0x409, 0, VT_BSTR), S_OK);
+  ASSERT_EQ(dst.vt, VT_BSTR);
+  EXPECT_EQ(SysStringByteLen(dst.bstrVal), 3u);  // the bytes as they are, not widened
+  EXPECT_EQ(std::memcmp(dst.bstrVal, "a\0b", 3), 0);
+  VARIANT back;
+  VariantInit(&back);
+  ASSERT_EQ(VariantChangeTypeEx(&back, &dst, 0x409, 0, VT_ARRAY | VT_UI1), S_OK);
+  ASSERT_EQ(back.vt, VT_ARRAY | VT_UI1);
+  EXPECT_EQ(back.parray->rgsabound[0].cElements, 3u);
+  EXPECT_EQ(std::memcmp(back.parray->pvData, "a\0b", 3), 0);
+  VariantClear(&back);
+  VariantClear(&dst);
+  // In place, too.
+  ASSERT_EQ(VariantChangeTypeEx(&src, &src, 0x409, 0, VT_BSTR), S_OK);
+  EXPECT_EQ(src.vt, VT_BSTR);
+  VariantClear(&src);
+
+  SAFEARRAY* longs = SafeArrayCreateVector(VT_I4, 0, 2);
+  VARIANT l;
+  VariantInit(&l);
+  l.vt = VT_ARRAY | VT_I4;
+  l.parray = longs;
+  EXPECT_EQ(VariantChangeTypeEx(&dst, &l, 0x409, 0, VT_BSTR), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(VariantChangeTypeEx(&dst, &l, 0x409, 0, VT_ARRAY | VT_R8), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(VariantChangeTypeEx(&dst, &l, 0x409, 0, VT_EMPTY), DISP_E_TYPEMISMATCH);
+  VariantClear(&l);
+  VARIANT vec;
+  VariantInit(&vec);
+  vec.vt = VT_VECTOR | VT_UI1;
+  EXPECT_EQ(VariantChangeTypeEx(&dst, &vec, 0x409, 0, VT_BSTR), DISP_E_BADVARTYPE);
+  BSTR b = nullptr;
+  EXPECT_EQ(BstrFromVector(nullptr, &b), E_INVALIDARG);
+  SAFEARRAYBOUND two[2] = {{2, 0}, {2, 0}};
+  SAFEARRAY* square = SafeArrayCreate(VT_UI1, 2, two);
+  EXPECT_EQ(BstrFromVector(square, &b), DISP_E_TYPEMISMATCH);
+  SafeArrayDestroy(square);
+  SAFEARRAY* out = nullptr;
+  EXPECT_EQ(VectorFromBstr(nullptr, &out), E_INVALIDARG);  // as documented
+  BSTR none = SysAllocString(u"");
+  ASSERT_EQ(VectorFromBstr(none, &out), S_OK);
+  EXPECT_EQ(out->rgsabound[0].cElements, 0u);
+  SafeArrayDestroy(out);
+  SysFreeString(none);
 }
 
 TEST(VariantClear, ValidTypesFollowWindowsTable) {
@@ -169,6 +224,21 @@ TEST(VariantCopy, BadTypesAndVtClsid) {
   EXPECT_EQ(VariantCopy(&src, &src), S_OK);
   EXPECT_EQ(VariantCopy(nullptr, &src), E_INVALIDARG);
   EXPECT_EQ(VariantCopy(&dst, nullptr), E_INVALIDARG);
+  // Empty payloads copy as they are: a NULL array, an empty record.
+  for (VARTYPE vt : {VARTYPE(VT_ARRAY | VT_I4), VARTYPE(VT_ARRAY | VT_BYREF | VT_I4), VARTYPE(VT_RECORD)}) {
+    VARIANT zero, out;
+    std::memset(&zero, 0, sizeof zero);
+    zero.vt = vt;
+    VariantInit(&out);
+    EXPECT_EQ(VariantCopy(&out, &zero), S_OK) << vt;
+    EXPECT_EQ(out.vt, vt);
+    EXPECT_EQ(out.parray, nullptr);
+    EXPECT_EQ(VariantClear(&out), S_OK);
+  }
+  VARIANT clsid;
+  std::memset(&clsid, 0, sizeof clsid);
+  clsid.vt = VT_CLSID;
+  EXPECT_EQ(VariantCopy(&clsid, &clsid), DISP_E_BADVARTYPE);
 }
 
 TEST(VariantCopy, RecordGetsItsOwnBuffer) {

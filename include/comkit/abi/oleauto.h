@@ -153,7 +153,7 @@ typedef struct {
  * also with VT_BYREF and/or VT_ARRAY; VT_CLSID. Anything else, or any
  * VT_VECTOR/VT_RESERVED bit, is DISP_E_BADVARTYPE. */
 
-/* Sets vt to VT_EMPTY; touches nothing else, frees nothing. */
+/* Zeroes the VARIANT (vt = VT_EMPTY), as Windows 8 and later do; frees nothing. */
 COMKIT_STDAPI_(void) VariantInit(VARIANTARG *pvarg);
 /* Releases what the variant owns, then vt = VT_EMPTY (only vt is written).
  * DISP_E_BADVARTYPE (untouched) or DISP_E_ARRAYISLOCKED (for a locked
@@ -251,6 +251,11 @@ COMKIT_STDAPI SafeArrayRedim(SAFEARRAY *psa, SAFEARRAYBOUND *psaboundNew);
  * S_OK with NULL for a NULL psa; E_INVALIDARG (and NULL) when psa has no
  * element size. */
 COMKIT_STDAPI SafeArrayCopy(SAFEARRAY *psa, SAFEARRAY **ppsaOut);
+/* A one-dimensional byte array as a BSTR, byte for byte (E_INVALIDARG for
+ * NULL, DISP_E_TYPEMISMATCH for anything but a byte vector), and a BSTR's
+ * bytes as a VT_UI1 vector (E_INVALIDARG for a NULL BSTR, as documented). */
+COMKIT_STDAPI BstrFromVector(SAFEARRAY *psa, BSTR *pbstr);
+COMKIT_STDAPI VectorFromBstr(BSTR bstr, SAFEARRAY **ppsa);
 /* Copies the elements into an array of the same shape (else E_INVALIDARG),
  * releasing the target's old elements. */
 COMKIT_STDAPI SafeArrayCopyData(SAFEARRAY *psaSource, SAFEARRAY *psaTarget);
