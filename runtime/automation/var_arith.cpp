@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
+#include <type_traits>
 
 #include "automation_internal.h"
 #include "decimal_math.h"
@@ -212,53 +213,28 @@ HRESULT change(const VARIANT& in, VARTYPE vt, VARIANT& out) noexcept {
   return VariantChangeTypeEx(&out, &in, en_us, 0, vt);
 }
 
-HRESULT as_r8(const VARIANT& v, double& d) noexcept {
-  if (v.vt == VT_EMPTY) {
-    d = 0;
-    return S_OK;
-  }
+// The operand's value as T through VariantChangeType (VT_EMPTY is 0). The
+// value sits at offset 8 for scalars; a DECIMAL is the whole VARIANT.
+template <typename T>
+HRESULT as(const VARIANT& v, VARTYPE vt, T& out) noexcept {
   VARIANT t;
-  HRESULT hr = change(v, VT_R8, t);
-  if (SUCCEEDED(hr)) d = t.dblVal;
+  const HRESULT hr = change(v, vt, t);
+  if (SUCCEEDED(hr)) {
+    if constexpr (std::is_same_v<T, DECIMAL>) out = t.decVal;
+    else std::memcpy(&out, &t.llVal, sizeof out);
+  }
   return hr;
 }
-
+HRESULT as_r8(const VARIANT& v, double& d) noexcept { return as(v, VT_R8, d); }
+HRESULT as_dec(const VARIANT& v, DECIMAL& d) noexcept { return as(v, VT_DECIMAL, d); }
+HRESULT as_cy(const VARIANT& v, CY& c) noexcept { return as(v, VT_CY, c); }
 HRESULT as_i8(const VARIANT& v, LONG64& i) noexcept {
-  if (v.vt == VT_EMPTY) {
-    i = 0;
-    return S_OK;
-  }
-  if (v.vt == VT_UI8) {
+  if (v.vt == VT_UI8) {  // VariantChangeType would keep the bits
     if (v.ullVal > static_cast<ULONG64>(INT64_MAX)) return DISP_E_OVERFLOW;
     i = static_cast<LONG64>(v.ullVal);
     return S_OK;
   }
-  VARIANT t;
-  HRESULT hr = change(v, VT_I8, t);
-  if (SUCCEEDED(hr)) i = t.llVal;
-  return hr;
-}
-
-HRESULT as_dec(const VARIANT& v, DECIMAL& d) noexcept {
-  if (v.vt == VT_EMPTY) {
-    std::memset(&d, 0, sizeof d);
-    return S_OK;
-  }
-  VARIANT t;
-  HRESULT hr = change(v, VT_DECIMAL, t);
-  if (SUCCEEDED(hr)) d = t.decVal;
-  return hr;
-}
-
-HRESULT as_cy(const VARIANT& v, CY& c) noexcept {
-  if (v.vt == VT_EMPTY) {
-    c.int64 = 0;
-    return S_OK;
-  }
-  VARIANT t;
-  HRESULT hr = change(v, VT_CY, t);
-  if (SUCCEEDED(hr)) c = t.cyVal;
-  return hr;
+  return as(v, VT_I8, i);
 }
 
 bool add_sub_mul_type_ok(VARTYPE vt) noexcept {

@@ -22,84 +22,28 @@ VARIANT empty() {
   VariantInit(&v);
   return v;
 }
-VARIANT null() {
+// A scalar VARIANT: the value's bytes at offset 8, as the ABI lays them out.
+template <typename T>
+VARIANT scalar(VARTYPE vt, T x) {
   VARIANT v = empty();
-  v.vt = VT_NULL;
-  return v;
-}
-VARIANT ui1(BYTE x) {
-  VARIANT v = empty();
-  v.vt = VT_UI1;
-  v.bVal = x;
-  return v;
-}
-VARIANT i1(signed char x) {
-  VARIANT v = empty();
-  v.vt = VT_I1;
-  v.cVal = static_cast<CHAR>(x);
-  return v;
-}
-VARIANT i2(SHORT x) {
-  VARIANT v = empty();
-  v.vt = VT_I2;
-  v.iVal = x;
-  return v;
-}
-VARIANT ui2(USHORT x) {
-  VARIANT v = empty();
-  v.vt = VT_UI2;
-  v.uiVal = x;
-  return v;
-}
-VARIANT i4(LONG x, VARTYPE vt = VT_I4) {
-  VARIANT v = empty();
+  std::memcpy(&v.llVal, &x, sizeof x);
   v.vt = vt;
-  v.lVal = x;
   return v;
 }
-VARIANT ui4(ULONG x, VARTYPE vt = VT_UI4) {
-  VARIANT v = empty();
-  v.vt = vt;
-  v.ulVal = x;
-  return v;
-}
-VARIANT i8(LONG64 x) {
-  VARIANT v = empty();
-  v.vt = VT_I8;
-  v.llVal = x;
-  return v;
-}
-VARIANT ui8(ULONG64 x) {
-  VARIANT v = empty();
-  v.vt = VT_UI8;
-  v.ullVal = x;
-  return v;
-}
-VARIANT r4(float x) {
-  VARIANT v = empty();
-  v.vt = VT_R4;
-  v.fltVal = x;
-  return v;
-}
-VARIANT r8(double x, VARTYPE vt = VT_R8) {
-  VARIANT v = empty();
-  v.vt = vt;
-  v.dblVal = x;
-  return v;
-}
+VARIANT null() { return scalar<LONG>(VT_NULL, 0); }
+VARIANT ui1(BYTE x) { return scalar(VT_UI1, x); }
+VARIANT i1(signed char x) { return scalar(VT_I1, x); }
+VARIANT i2(SHORT x) { return scalar(VT_I2, x); }
+VARIANT ui2(USHORT x) { return scalar(VT_UI2, x); }
+VARIANT i4(LONG x, VARTYPE vt = VT_I4) { return scalar(vt, x); }
+VARIANT ui4(ULONG x, VARTYPE vt = VT_UI4) { return scalar(vt, x); }
+VARIANT i8(LONG64 x) { return scalar(VT_I8, x); }
+VARIANT ui8(ULONG64 x) { return scalar(VT_UI8, x); }
+VARIANT r4(float x) { return scalar(VT_R4, x); }
+VARIANT r8(double x, VARTYPE vt = VT_R8) { return scalar(vt, x); }
 VARIANT date(double x) { return r8(x, VT_DATE); }
-VARIANT boolean(SHORT x) {
-  VARIANT v = empty();
-  v.vt = VT_BOOL;
-  v.boolVal = x;
-  return v;
-}
-VARIANT cy(LONG64 scaled) {
-  VARIANT v = empty();
-  v.vt = VT_CY;
-  v.cyVal.int64 = scaled;
-  return v;
-}
+VARIANT boolean(SHORT x) { return scalar(VT_BOOL, x); }
+VARIANT cy(LONG64 scaled) { return scalar(VT_CY, scaled); }
 VARIANT dec(ULONG64 mantissa, BYTE scale, bool negative = false) {
   VARIANT v = empty();
   v.decVal.Lo64 = mantissa;
