@@ -90,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     two.vt = VT_I4;
     two.lVal = 2;
     operate(v, two);
-    // The two-step parser must agree with VarI4FromStr and VarR8FromStr.
+    // The two-step path must agree with VarI4FromStr and VarR8FromStr (one
+    // scanner, two ways to turn its digits into a value).
     NUMPARSE np{};
     np.cDig = 64;
     np.dwInFlags = NUMPRS_STD;

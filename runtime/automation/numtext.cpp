@@ -6,135 +6,242 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 
 namespace comkit::rt {
 namespace {
 
-bool is_blank(char16_t c) noexcept { return c == u' ' || c == 0xa0 || (c >= 0x09 && c <= 0x0d); }
-bool is_digit(char16_t c) noexcept { return c >= u'0' && c <= u'9'; }
+bool white(OLECHAR c) noexcept { return c == u' ' || c == 0xA0 || (c >= 0x09 && c <= 0x0D); }
+bool decimal_digit(OLECHAR c) noexcept { return c >= u'0' && c <= u'9'; }
+int radix_digit(OLECHAR c, int shift) noexcept {
+  if (c >= u'0' && c <= u'7') return c - u'0';
+  if (shift == 3) return -1;
+  if (c >= u'8' && c <= u'9') return c - u'0';
+  if (c >= u'a' && c <= u'f') return c - u'a' + 10;
+  if (c >= u'A' && c <= u'F') return c - u'A' + 10;
+  return -1;
+}
+
+// Writes digits into rgbDig as they come, dropping what does not fit.
+struct digit_sink {
+  BYTE* rgb;
+  int room;
+  int stored = 0;
+  bool significant = false;  // a non-zero digit has been seen
+  bool inexact = false;
+  // Returns false when the digit did not fit (it was dropped).
+  bool put(int d) noexcept {
+    if (!significant && d == 0) return true;  // leading zero
+    significant = true;
+    if (stored < room) {
+      rgb[stored++] = static_cast<BYTE>(d);
+      return true;
+    }
+    if (d) inexact = true;
+    return false;
+  }
+};
 
 }  // namespace
 
-HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
+HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept {
   if (!s) return DISP_E_TYPEMISMATCH;
-  out = parsed_number{};
+  const ULONG in = np.dwInFlags;
+  ULONG out = 0;
   std::size_t i = 0;
-  auto at = [&](std::size_t k) -> char16_t { return s[k]; };
-  bool sign_seen = false, paren = false, currency = false;
-  // Leading part: blanks, one sign, one '(', a '$', in the orders Windows
-  // accepts ("$-11", "-$11", "+ 0", "($5)").
+  bool sign = false, paren = false, currency = false;
+
+  // Before the digits.
   for (;;) {
-    char16_t c = at(i);
-    if (is_blank(c)) {
-      ++i;
-    } else if ((c == u'+' || c == u'-') && !sign_seen && !paren) {
-      sign_seen = true;
-      out.neg = c == u'-';
-      ++i;
-    } else if (c == u'(' && !paren && !sign_seen) {
+    const OLECHAR c = s[i];
+    if (white(c) && (in & NUMPRS_LEADING_WHITE)) {
+      out |= NUMPRS_LEADING_WHITE;
+    } else if (c == u'+' && (in & NUMPRS_LEADING_PLUS) && !sign) {
+      out |= NUMPRS_LEADING_PLUS;
+      sign = true;
+    } else if (c == u'-' && (in & NUMPRS_LEADING_MINUS) && !sign) {
+      out |= NUMPRS_LEADING_MINUS | NUMPRS_NEG;
+      sign = true;
+    } else if (c == u'(' && (in & NUMPRS_PARENS) && !paren) {
       paren = true;
-      out.neg = true;
-      ++i;
-    } else if (c == u'$' && !currency) {
+    } else if (c == u'$' && (in & NUMPRS_CURRENCY) && !currency) {
+      out |= NUMPRS_CURRENCY;
       currency = true;
-      ++i;
     } else {
       break;
     }
+    ++i;
   }
-  // VB radix literals, on their own (no sign, '(' or '$' before them).
-  if (!sign_seen && !paren && !currency && at(i) == u'&' && (at(i + 1) == u'H' || at(i + 1) == u'h' || at(i + 1) == u'O' || at(i + 1) == u'o')) {
-    const bool hex = at(i + 1) == u'H' || at(i + 1) == u'h';
-    i += 2;
-    std::size_t start = i;
-    std::uint64_t v = 0;
-    bool overflow = false;
+
+  digit_sink sink{rgbDig, np.cDig < 0 ? 0 : np.cDig};
+  long long pwr = 0;
+  int shift = 0;
+  bool any_digit = false;
+  // &H/&O only on its own: not after '$' (as Windows), nor after a sign or
+  // '(' (unconfirmed; the same in VarXxxFromStr).
+  if ((in & NUMPRS_HEX_OCT) && !currency && !sign && !paren && s[i] == u'&' &&
+      (s[i + 1] == u'h' || s[i + 1] == u'H' || s[i + 1] == u'o' || s[i + 1] == u'O')) {
+    const int k = (s[i + 1] == u'h' || s[i + 1] == u'H') ? 4 : 3;
+    if (radix_digit(s[i + 2], k) >= 0) {
+      shift = k;
+      i += 2;
+      for (int d; (d = radix_digit(s[i], shift)) >= 0; ++i) {
+        if (!sink.put(d)) return DISP_E_OVERFLOW;  // no room for every bit
+        any_digit = true;
+      }
+      out |= NUMPRS_HEX_OCT;
+      if (!sink.significant) {  // "&H0"
+        if (sink.room > 0) rgbDig[0] = 0;
+        sink.stored = 1;
+      }
+    }
+  }
+  if (!shift) {
+    bool point = false;
     for (;; ++i) {
-      char16_t c = at(i);
-      unsigned d;
-      if (is_digit(c)) d = static_cast<unsigned>(c - u'0');
-      else if (hex && c >= u'a' && c <= u'f') d = static_cast<unsigned>(c - u'a' + 10);
-      else if (hex && c >= u'A' && c <= u'F') d = static_cast<unsigned>(c - u'A' + 10);
-      else break;
-      if (!hex && d > 7) break;
-      if (v >> (hex ? 60 : 61)) overflow = true;  // more than 64 bits
-      v = hex ? (v << 4) | d : (v << 3) | d;
+      const OLECHAR c = s[i];
+      if (decimal_digit(c)) {
+        any_digit = true;
+        const int d = c - u'0';
+        // After the point every digit kept (or a leading zero) moves the
+        // point; before it, every digit dropped for lack of room does.
+        if (sink.put(d)) {
+          if (point) --pwr;
+        } else if (!point) {
+          ++pwr;
+        }
+      } else if (c == u',' && (in & NUMPRS_THOUSANDS) && any_digit && !point) {
+        out |= NUMPRS_THOUSANDS;
+      } else if (c == u'.' && (in & NUMPRS_DECIMAL) && !point) {
+        point = true;
+        out |= NUMPRS_DECIMAL;
+      } else {
+        break;
+      }
     }
-    if (i == start) return DISP_E_TYPEMISMATCH;
-    while (is_blank(at(i))) ++i;
-    if (at(i) != 0) return DISP_E_TYPEMISMATCH;
-    if (overflow) return DISP_E_OVERFLOW;
-    out.radix = true;
-    out.bits = v;
-    return S_OK;
-  }
-  // Mantissa: digits with ',' after the first digit, one '.'.
-  bool any_digit = false, point = false;
-  long long frac_digits = 0;
-  for (;; ++i) {
-    char16_t c = at(i);
-    if (is_digit(c)) {
-      any_digit = true;
-      if (c == u'0' && out.digits.empty()) {
-        if (point) ++frac_digits;
-        continue;
+    if (!any_digit) return DISP_E_TYPEMISMATCH;
+    // An exponent: e or E, an optional sign, at least one digit.
+    const OLECHAR e = s[i];
+    if ((in & NUMPRS_EXPONENT) && (e == u'e' || e == u'E')) {
+      std::size_t j = i + 1;
+      bool neg = false;
+      if (s[j] == u'+' || s[j] == u'-') neg = s[j++] == u'-';
+      if (decimal_digit(s[j])) {
+        long long x = 0;
+        for (; decimal_digit(s[j]); ++j)
+          if (x < 0x7FFFFFF) x = x * 10 + (s[j] - u'0');  // saturates: zero stays zero, the rest overflows later
+        pwr += neg ? -x : x;
+        out |= NUMPRS_EXPONENT;
+        i = j;
       }
-      if (out.digits.size() < 4096) {
-        out.digits.push_back(static_cast<char>(c));
-        if (point) ++frac_digits;
-      } else if (!point) {
-        ++out.exponent;  // digits beyond what we keep still count
-      }
-    } else if (c == u',' && any_digit && !point) {
-      continue;
-    } else if (c == u'.' && !point) {
-      point = true;
+    }
+    if (!sink.significant) {
+      // Zero: one digit, keeping the precision it was written with.
+      if (sink.room > 0) rgbDig[0] = 0;
+      sink.stored = 1;
     } else {
-      break;
+      while (sink.stored > 1 && rgbDig[sink.stored - 1] == 0) {  // trailing zeros become the exponent
+        --sink.stored;
+        ++pwr;
+      }
     }
   }
   if (!any_digit) return DISP_E_TYPEMISMATCH;
-  out.exponent -= frac_digits;
-  // Exponent.
-  if (at(i) == u'e' || at(i) == u'E') {
-    std::size_t j = i + 1;
-    bool eneg = false;
-    if (at(j) == u'+' || at(j) == u'-') {
-      eneg = at(j) == u'-';
-      ++j;
-    }
-    if (!is_digit(at(j))) return DISP_E_TYPEMISMATCH;
-    long long e = 0;
-    for (; is_digit(at(j)); ++j)
-      if (e < 100000000) e = e * 10 + (at(j) - u'0');
-    out.exponent += eneg ? -e : e;
-    i = j;
-  }
-  // Trailing part: '$' (repeatable), a sign if none led, ')', blanks.
+
+  // After the digits (after hex or octal, only white space).
   for (;;) {
-    char16_t c = at(i);
-    if (is_blank(c)) {
-      ++i;
-    } else if (c == u'$') {
-      ++i;
-    } else if ((c == u'+' || c == u'-') && !sign_seen && !paren) {
-      sign_seen = true;
-      out.neg = c == u'-';
-      ++i;
+    const OLECHAR c = s[i];
+    if (white(c) && (in & NUMPRS_TRAILING_WHITE)) {
+      out |= NUMPRS_TRAILING_WHITE;
+    } else if (shift) {
+      break;
+    } else if (c == u'+' && (in & NUMPRS_TRAILING_PLUS) && !sign) {
+      out |= NUMPRS_TRAILING_PLUS;
+      sign = true;
+    } else if (c == u'-' && (in & NUMPRS_TRAILING_MINUS) && !sign) {
+      out |= NUMPRS_TRAILING_MINUS | NUMPRS_NEG;
+      sign = true;
     } else if (c == u')' && paren) {
+      out |= NUMPRS_PARENS | NUMPRS_NEG;
       paren = false;
-      ++i;
+    } else if (c == u'$' && (in & NUMPRS_CURRENCY) && !shift) {
+      out |= NUMPRS_CURRENCY;
     } else {
       break;
     }
+    ++i;
   }
-  if (paren || at(i) != 0) return DISP_E_TYPEMISMATCH;
-  // Normalise: drop trailing zeros into the exponent.
-  while (!out.digits.empty() && out.digits.back() == '0') {
-    out.digits.pop_back();
+  if (paren) return DISP_E_TYPEMISMATCH;  // "(1" without its ")"
+  if ((in & NUMPRS_USE_ALL) && s[i]) return DISP_E_TYPEMISMATCH;
+  if (pwr > 0x7FFFFFF) pwr = 0x7FFFFFF;
+  if (pwr < -0x7FFFFFF) pwr = -0x7FFFFFF;
+  if (sink.inexact) out |= NUMPRS_INEXACT;
+  np.cDig = sink.stored;
+  np.dwOutFlags = out;
+  np.cchUsed = static_cast<INT>(i);
+  np.nBaseShift = shift;
+  np.nPwr10 = shift ? 0 : static_cast<INT>(pwr);
+  return S_OK;
+}
+
+
+HRESULT parsed_from_scan(const NUMPARSE& np, const BYTE* rgbDig, parsed_number& out) noexcept {
+  out = parsed_number{};
+  out.neg = (np.dwOutFlags & NUMPRS_NEG) != 0;
+  if (np.nBaseShift) {
+    const int shift = np.nBaseShift;
+    if (shift != 3 && shift != 4) return E_INVALIDARG;
+    std::uint64_t bits = 0;
+    for (int k = 0; k < np.cDig; ++k) {
+      if (rgbDig[k] >= (1u << shift)) return E_INVALIDARG;
+      if (bits >> (64 - shift)) return DISP_E_OVERFLOW;  // more than 64 bits
+      bits = (bits << shift) | rgbDig[k];
+    }
+    out.radix = true;
+    out.bits = bits;
+    return S_OK;
+  }
+  out.exponent = np.nPwr10;
+  // The digits without leading zeros (zero has none) or trailing zeros
+  // (which a caller's own rgbDig may hold).
+  int first = 0, last = np.cDig;
+  while (first < last && rgbDig[first] == 0) ++first;
+  while (last > first && rgbDig[last - 1] == 0) {
+    --last;
     ++out.exponent;
   }
+  try {
+    out.digits.resize(static_cast<std::size_t>(last - first));
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  for (int k = first; k < last; ++k) {
+    if (rgbDig[k] > 9) return E_INVALIDARG;
+    out.digits[static_cast<std::size_t>(k - first)] = static_cast<char>('0' + rgbDig[k]);
+  }
   return S_OK;
+}
+
+HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
+  // Digits go to a stack buffer; a text with more digits than that is read
+  // again with room for all of them, up to 4096 (beyond that the digits
+  // cannot change any result).
+  BYTE stack_digits[256];
+  NUMPARSE np{};
+  np.cDig = sizeof stack_digits;
+  np.dwInFlags = NUMPRS_STD;
+  HRESULT hr = scan_number(s, np, stack_digits);
+  if (FAILED(hr) || np.cDig < static_cast<INT>(sizeof stack_digits)) return FAILED(hr) ? hr : parsed_from_scan(np, stack_digits, out);
+  std::size_t len = 0;
+  while (s[len] && len < 4096) ++len;
+  std::unique_ptr<BYTE[]> big(new (std::nothrow) BYTE[len]);
+  if (!big) return E_OUTOFMEMORY;
+  np = NUMPARSE{};
+  np.cDig = static_cast<INT>(len);
+  np.dwInFlags = NUMPRS_STD;
+  hr = scan_number(s, np, big.get());
+  return FAILED(hr) ? hr : parsed_from_scan(np, big.get(), out);
 }
 
 bool parsed_round(const parsed_number& p, int k, i128& out) noexcept {

@@ -24,10 +24,17 @@ struct parsed_number {
   std::uint64_t bits = 0;
 };
 
-/// Parses `s` with every NUMPRS_STD rule for en-US: blanks around, a
-/// leading or trailing sign, parentheses, '$' before or after, ','
-/// anywhere after the first digit, '.', an exponent, &H/&O. The whole
-/// string must be used. DISP_E_TYPEMISMATCH otherwise (and for NULL).
+/// The number scanner behind VarParseNumFromStr and every VarXxxFromStr
+/// (en-US symbols): reads what np.dwInFlags allows into rgbDig (room
+/// np.cDig) and fills np as VarParseNumFromStr documents.
+HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept;
+/// The scanned digits as a parsed_number (hex/octal as bits; more than 64
+/// bits is DISP_E_OVERFLOW); E_INVALIDARG for digits out of range.
+HRESULT parsed_from_scan(const NUMPARSE& np, const BYTE* rgbDig, parsed_number& out) noexcept;
+/// scan_number with NUMPRS_STD (blanks around, a leading or trailing sign,
+/// parentheses, '$' before or after, ',' after the first digit, '.', an
+/// exponent, &H/&O; the whole string used), as a parsed_number.
+/// DISP_E_TYPEMISMATCH otherwise (and for NULL).
 HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept;
 
 /// round(value x 10^k), half to even, into `out`; false when it does not
