@@ -34,7 +34,6 @@ constexpr LCID en_us = 0x409;
 // by its value. Owns what it holds.
 struct operand {
   VARIANT v;
-  HRESULT hr = S_OK;
   operand() noexcept { VariantInit(&v); }
   operand(const operand&) = delete;
   operand& operator=(const operand&) = delete;
@@ -43,15 +42,15 @@ struct operand {
 
   HRESULT read(const VARIANT* in, bool byref_ok) noexcept {
     const VARTYPE vt = in->vt;
-    if (!variant_vt_valid(vt)) return hr = DISP_E_BADVARTYPE;
-    if (vt & VT_ARRAY) return hr = DISP_E_TYPEMISMATCH;
+    if (!variant_vt_valid(vt)) return DISP_E_BADVARTYPE;
+    if (vt & VT_ARRAY) return DISP_E_TYPEMISMATCH;
     if (vt & VT_BYREF) {
-      if (!byref_ok || !in->byref || FAILED(VariantCopyInd(&v, in))) return hr = DISP_E_TYPEMISMATCH;
-      return hr = v.vt == VT_DISPATCH ? read_dispatch(v.pdispVal) : S_OK;
+      if (!byref_ok || !in->byref || FAILED(VariantCopyInd(&v, in))) return DISP_E_TYPEMISMATCH;
+      return v.vt == VT_DISPATCH ? read_dispatch(v.pdispVal) : S_OK;
     }
-    if (vt == VT_DISPATCH) return hr = read_dispatch(in->pdispVal);
-    if (vt == VT_RECORD || vt == VT_UNKNOWN || vt == VT_CLSID) return hr = DISP_E_TYPEMISMATCH;  // never operands
-    return hr = VariantCopy(&v, in);
+    if (vt == VT_DISPATCH) return read_dispatch(in->pdispVal);
+    if (vt == VT_RECORD || vt == VT_UNKNOWN || vt == VT_CLSID) return DISP_E_TYPEMISMATCH;  // never operands
+    return VariantCopy(&v, in);
   }
 
  private:
@@ -816,7 +815,7 @@ COMKIT_STDAPI VarNot(LPVARIANT pvarIn, LPVARIANT pvarResult) {
                                             VT_BOOL, VT_NULL, VT_EMPTY, VT_DATE, VT_CY, VT_I8, VT_UI8, VT_BSTR, VT_DISPATCH});
   if (!complement) return fail(pvarResult, variant_vt_valid(in_vt) && base_of(*pvarIn) != VT_CLSID ? DISP_E_TYPEMISMATCH : DISP_E_BADVARTYPE);
   operand v;
-  if (FAILED(v.read(pvarIn, false))) return fail(pvarResult, v.hr);
+  if (const HRESULT hr = v.read(pvarIn, false); FAILED(hr)) return fail(pvarResult, hr);
   const VARTYPE k = logic_kind(v.v);
   if (!integer_op_type_ok(k)) return fail(pvarResult, DISP_E_TYPEMISMATCH);
   if (k == VT_NULL) {
