@@ -65,6 +65,13 @@ inline ULONG safearray_element_size(VARTYPE vt) noexcept {
 /// BSTR copies to an empty, non-NULL one, as VariantCopy does.
 BSTR bstr_copy(BSTR s) noexcept;
 
+/// The value behind an IDispatch: Invoke(DISPID_VALUE, property get, no
+/// arguments) into `result` (VT_EMPTY on failure); Invoke's HRESULT.
+HRESULT invoke_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
+/// The same for the conversions: DISP_E_TYPEMISMATCH when Invoke fails,
+/// DISP_E_BADVARTYPE for no object.
+HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
+
 }  // namespace comkit::rt
 
 #endif  // COMKIT_RUNTIME_AUTOMATION_INTERNAL_H

@@ -15,10 +15,6 @@
 
 #include "automation_internal.h"
 
-namespace comkit::rt {
-HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
-}
-
 using namespace comkit::rt;
 
 namespace {

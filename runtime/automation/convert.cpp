@@ -413,17 +413,18 @@ HRESULT str_to_bool(LPCOLESTR s, VARIANT_BOOL* out) noexcept {
 
 }  // namespace
 
-// The value behind an IDispatch: Invoke(DISPID_VALUE, property get, no
-// arguments). A failing Invoke is DISP_E_TYPEMISMATCH, as on Windows.
-HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept {
-  if (!disp) return DISP_E_BADVARTYPE;
+HRESULT invoke_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept {
   DISPPARAMS none = {nullptr, nullptr, 0, 0};
   VariantInit(&result);
-  if (FAILED(disp->Invoke(DISPID_VALUE, IID_NULL, lcid, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr))) {
-    VariantClear(&result);
-    return DISP_E_TYPEMISMATCH;
-  }
-  return S_OK;
+  const HRESULT hr = disp->Invoke(DISPID_VALUE, IID_NULL, lcid, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr);
+  if (FAILED(hr)) VariantClear(&result);
+  return hr;
+}
+
+// A failing Invoke is DISP_E_TYPEMISMATCH in the conversions, as on Windows.
+HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept {
+  if (!disp) return DISP_E_BADVARTYPE;
+  return FAILED(invoke_value(disp, lcid, result)) ? DISP_E_TYPEMISMATCH : S_OK;
 }
 
 }  // namespace comkit::rt

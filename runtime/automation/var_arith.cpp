@@ -58,14 +58,9 @@ struct operand {
     if (!disp) return DISP_E_TYPEMISMATCH;
     // Unlike the conversions, the operators pass Invoke's failure on.
     VARIANT value;
-    VariantInit(&value);
-    DISPPARAMS none = {nullptr, nullptr, 0, 0};
-    const HRESULT r = disp->Invoke(DISPID_VALUE, IID_NULL, en_us, DISPATCH_PROPERTYGET, &none, &value, nullptr, nullptr);
+    const HRESULT r = invoke_value(disp, en_us, value);
+    if (FAILED(r)) return r;
     VariantClear(&v);
-    if (FAILED(r)) {
-      VariantClear(&value);
-      return r;
-    }
     std::memcpy(&v, &value, sizeof v);
     return S_OK;
   }
