@@ -18,6 +18,7 @@
 #ifndef COMKIT_ERROR_H
 #define COMKIT_ERROR_H
 
+#include <comkit/abi/iid.h>
 #include <comkit/abi/oleauto.h>
 #include <comkit/detail/config.h>
 #include <comkit/detail/utf.h>
@@ -208,10 +209,69 @@ class hresult_error : public std::exception {
 }
 
 /// Throws hresult_error when `hr` is a failure; returns `hr` otherwise (so
-/// S_FALSE stays visible).
+/// S_FALSE stays visible). Takes whatever the thread's error slot holds: use
+/// it for API functions; for a method of an object, use the overloads below,
+/// which ask the object first.
 inline HRESULT check_hresult(HRESULT hr, comkit::source_location where = comkit::source_location::current()) {
   if (hr < 0) [[unlikely]]
     throw_hresult(hr, where);
+  return hr;
+}
+
+#endif  // COMKIT_HAS_EXCEPTIONS
+
+/// After a method of `object` (called through the interface whose IID is
+/// `iid`, the one that declares the method) failed: the thread's error
+/// object, AddRef'd, if `object` says through
+/// ISupportErrorInfo::InterfaceSupportsErrorInfo(iid) that it reports errors
+/// that way; else null. COM's rule: an error object the callee did not
+/// promise may be stale, left by an earlier call. The thread's slot is
+/// emptied either way, so a stale object cannot surface later. Never throws.
+inline IErrorInfo* take_error_info(IUnknown* object, REFIID iid) noexcept {
+  IErrorInfo* info = nullptr;
+  // Take the slot before asking: QueryInterface must not be able to touch it.
+  if (GetErrorInfo(0, &info) != S_OK || !info) return nullptr;
+  ISupportErrorInfo* support = nullptr;
+  bool trusted = false;
+  if (object && SUCCEEDED(object->QueryInterface(IID_ISupportErrorInfo, reinterpret_cast<void**>(&support))) &&
+      support) {  // ABI: [out] as void**
+    trusted = support->InterfaceSupportsErrorInfo(iid) == S_OK;
+    support->Release();
+  }
+  if (!trusted) {
+    info->Release();
+    return nullptr;
+  }
+  return info;
+}
+
+#if COMKIT_HAS_EXCEPTIONS
+
+/// Throws hresult_error for `hr`, a failure of a method of `object` declared
+/// by interface `iid`: with the thread's IErrorInfo only when the object
+/// supports error info for that interface (take_error_info).
+[[noreturn]] inline void throw_hresult(HRESULT hr, IUnknown* object, REFIID iid,
+                                       comkit::source_location where = comkit::source_location::current()) {
+  throw hresult_error::from_error_info(hr, take_error_info(object, iid), where);
+}
+
+/// check_hresult for a method call: `hr` came from a method that `object`
+/// implements for interface `iid`. Throws hresult_error on failure, with the
+/// IErrorInfo fields only when the object vouches for them.
+inline HRESULT check_hresult(HRESULT hr, IUnknown* object, REFIID iid,
+                             comkit::source_location where = comkit::source_location::current()) {
+  if (hr < 0) [[unlikely]]
+    throw_hresult(hr, object, iid, where);
+  return hr;
+}
+
+/// check_hresult(hr, object, guid_of<I>()): for a method declared by I itself
+/// (for a method inherited from a base, name the base).
+template <typename I>
+  requires has_iid<I>
+inline HRESULT check_hresult(HRESULT hr, I* object, comkit::source_location where = comkit::source_location::current()) {
+  if (hr < 0) [[unlikely]]
+    throw_hresult(hr, object, guid_of<I>(), where);
   return hr;
 }
 

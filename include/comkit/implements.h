@@ -94,37 +94,65 @@ struct is_interface_arg : std::bool_constant<!is_option<T>::value && !is_tear_of
 
 // ---- Reference counts --------------------------------------------------------
 
-/// The counts in front of every object. `weak` counts IWeakReference objects
-/// plus one held by all strong references together; the memory is freed when
-/// it reaches zero.
+/// The counts in front of every object. `strong` counts references to the
+/// object; `weak` counts IWeakReference objects plus one unit held by all
+/// strong references together. The object is destroyed when strong reaches
+/// zero, the memory freed when weak does.
+///
+/// Both counts live in one 64-bit atomic word (strong in the low half, weak
+/// in the high half), so one load sees both at the same instant. That is what
+/// makes the sole-owner fast path in release_strong sound. The states, with
+/// S = strong and W = weak:
+///
+///   (S>0, W>=1)  live. AddRef/QueryInterface: S+1. Release: S-1.
+///                GetWeakReference (needs a strong reference): W+1.
+///                IWeakReference::Resolve (needs a weak unit, so W>=2):
+///                S+1 only while S>0 (CAS), else fails.
+///   (0, W>=1)    destroyed, memory kept for weak references; S never
+///                leaves 0 again (Resolve's CAS refuses 0).
+///   (0, 0)       memory freed.
+///
+/// Fast path: a load that sees exactly (1, 1) proves the caller holds the only
+/// strong reference and that no IWeakReference exists. Nobody else can then
+/// add either: a new strong or weak reference needs an existing one. So the
+/// caller may destroy without a read-modify-write. Reading the two halves
+/// with two loads (as comkit once did) is not enough: between them another
+/// thread could resolve a weak reference (S 1->2) and drop that weak
+/// reference (W 2->1), and the pair (1, 1) would be seen although the object
+/// has a second owner.
 template <bool Atomic>
 struct ref_counts {
-  std::atomic<std::uint32_t> strong{1};
-  std::atomic<std::uint32_t> weak{1};
+  static constexpr std::uint64_t one_strong = 1;
+  static constexpr std::uint64_t one_weak = std::uint64_t{1} << 32;
+  std::atomic<std::uint64_t> word{one_strong | one_weak};  // strong | weak << 32
 
-  std::uint32_t add_strong() noexcept { return strong.fetch_add(1, std::memory_order_relaxed) + 1; }
+  static constexpr std::uint32_t strong_of(std::uint64_t w) noexcept { return static_cast<std::uint32_t>(w); }
+  static constexpr std::uint32_t weak_of(std::uint64_t w) noexcept { return static_cast<std::uint32_t>(w >> 32); }
+
+  std::uint32_t add_strong() noexcept { return strong_of(word.fetch_add(one_strong, std::memory_order_relaxed)) + 1; }
   std::uint32_t release_strong() noexcept {
-    // The sole strong reference with no weak ones: nobody else can reach the
-    // object, so the last release needs no read-modify-write (the acquire
-    // loads order it after every other thread's earlier releases).
-    if (strong.load(std::memory_order_acquire) == 1 && weak.load(std::memory_order_acquire) == 1) {
-      strong.store(0, std::memory_order_relaxed);
+    // acquire: orders the destruction after every other owner's release.
+    if (word.load(std::memory_order_acquire) == (one_strong | one_weak)) {
+      word.store(one_weak, std::memory_order_relaxed);  // (0, 1): destroy_now frees the memory
       return 0;
     }
-    return strong.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    return strong_of(word.fetch_sub(one_strong, std::memory_order_acq_rel)) - 1;
   }
   /// AddRef unless the object is already gone (count zero).
   bool try_add_strong() noexcept {
-    std::uint32_t c = strong.load(std::memory_order_relaxed);
-    while (c != 0)
-      if (strong.compare_exchange_weak(c, c + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+    std::uint64_t w = word.load(std::memory_order_relaxed);
+    while (strong_of(w) != 0)
+      if (word.compare_exchange_weak(w, w + one_strong, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
     return false;
   }
-  void add_weak() noexcept { weak.fetch_add(1, std::memory_order_relaxed); }
-  /// True when this was the last weak reference: free the memory. The
-  /// caller holds one unit, so reading 1 means it is the last.
+  void add_weak() noexcept { word.fetch_add(one_weak, std::memory_order_relaxed); }
+  /// True when this was the last weak unit: free the memory. The caller
+  /// holds one unit, so reading W == 1 means it is the only one, and with no
+  /// unit left for the strong group S is 0 for good.
   bool release_weak() noexcept {
-    return weak.load(std::memory_order_acquire) == 1 || weak.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    return weak_of(word.load(std::memory_order_acquire)) == 1 ||
+           weak_of(word.fetch_sub(one_weak, std::memory_order_acq_rel)) == 1;
   }
 };
 
@@ -490,7 +518,6 @@ class implements : public detail::implements_bases<D, Ts...> {
  protected:
   implements() noexcept {
     if constexpr (traits::aggregatable) m_outer = std::exchange(detail::pending_outer, nullptr);
-    if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
   }
   // Trivial unless there are tear-offs to delete, so that destroying an
   // object costs no more than its own fields' destructors.
@@ -793,17 +820,22 @@ D* create_object(IUnknown* outer, Args&&... args) {
   new (block) typename layout::counts();
   void* at = static_cast<char*>(block) + layout::offset;
   if constexpr (impl::traits::aggregatable) detail::pending_outer = outer;
+  D* d;
 #if COMKIT_HAS_EXCEPTIONS
   try {
-    return new (at) D(std::forward<Args>(args)...);
+    d = new (at) D(std::forward<Args>(args)...);
   } catch (...) {
     if constexpr (impl::traits::aggregatable) detail::pending_outer = nullptr;
     layout::deallocate(block);
     throw;
   }
 #else
-  return new (at) D(std::forward<Args>(args)...);
+  d = new (at) D(std::forward<Args>(args)...);
 #endif
+  // Counted only once the object exists (destroy_now uncounts it): a
+  // constructor that throws leaves the module's count as it was.
+  if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
+  return d;
 }
 }  // namespace detail
 

@@ -192,14 +192,22 @@ COMKIT_STDAPI VariantChangeTypeEx(VARIANTARG* pvargDest, const VARIANTARG* pvarS
   VARIANT src;
   VariantInit(&src);
   HRESULT hr;
+  bool owned = false;
   if (pvarSrc->vt & VT_BYREF) {
     if (!pvarSrc->byref) return (vt & VT_ARRAY) || known_target(vt) ? DISP_E_TYPEMISMATCH : DISP_E_BADVARTYPE;
-    hr = VariantCopyInd(&src, pvarSrc);
-    if (FAILED(hr)) return hr;
+    if (pvarSrc->vt == (VT_BYREF | VT_BSTR) && vt != VT_BSTR) {
+      // Read, not copied: the string may be a plain NUL-terminated array
+      // without a BSTR prefix, and only a copy would read the prefix.
+      src.vt = VT_BSTR;
+      src.bstrVal = *pvarSrc->pbstrVal;
+    } else {
+      hr = VariantCopyInd(&src, pvarSrc);
+      if (FAILED(hr)) return hr;
+      owned = true;
+    }
   } else {
     std::memcpy(&src, pvarSrc, sizeof src);  // borrowed: not cleared below
   }
-  const bool owned = (pvarSrc->vt & VT_BYREF) != 0;
   auto finish = [&](HRESULT result) {
     if (owned) VariantClear(&src);
     return result;

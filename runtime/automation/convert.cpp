@@ -240,7 +240,7 @@ HRESULT to_dec(const value& v, DECIMAL* out) noexcept {
       d = v.d;
       break;
   }
-  *out = dec_to_decimal(d);
+  dec_store(d, out);
   return S_OK;
 }
 
@@ -361,7 +361,7 @@ HRESULT str_to_dec(LPCOLESTR s, DECIMAL* out) noexcept {
   dec d;
   hr = parsed_to_dec(p, d);
   if (FAILED(hr)) return hr;
-  *out = dec_to_decimal(d);
+  dec_store(d, out);
   return S_OK;
 }
 HRESULT str_to_date(LPCOLESTR s, ULONG flags, DATE* out) noexcept {
@@ -445,7 +445,7 @@ HRESULT from_disp(IDispatch* disp, LCID lcid, VARTYPE vt, T* out) noexcept {
   VariantClear(&v);
   if (FAILED(hr)) return hr;
   if constexpr (std::is_same_v<T, DECIMAL>) {
-    *out = c.decVal;
+    decimal_store(c.decVal, out);
   } else {
     std::memcpy(out, &c.llVal, sizeof(T));  // ABI: the value sits at offset 8
   }

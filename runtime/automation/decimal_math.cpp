@@ -25,13 +25,18 @@ bool dec_from_decimal(const DECIMAL& d, dec& out) noexcept {
   return true;
 }
 
-DECIMAL dec_to_decimal(const dec& v) noexcept {
-  DECIMAL d{};
-  d.scale = static_cast<BYTE>(v.scale);
-  d.sign = v.neg ? DECIMAL_NEG : 0;
-  d.Hi32 = static_cast<ULONG>(v.m >> 64);
-  d.Lo64 = static_cast<ULONGLONG>(v.m);
-  return d;
+void dec_store(const dec& v, DECIMAL* out) noexcept {
+  out->scale = static_cast<BYTE>(v.scale);
+  out->sign = v.neg ? DECIMAL_NEG : 0;
+  out->Hi32 = static_cast<ULONG>(v.m >> 64);
+  out->Lo64 = static_cast<ULONGLONG>(v.m);
+}
+
+void decimal_store(const DECIMAL& from, DECIMAL* out) noexcept {
+  out->scale = from.scale;
+  out->sign = from.sign;
+  out->Hi32 = from.Hi32;
+  out->Lo64 = from.Lo64;
 }
 
 u128 div_pow10_round(u128 m, int n) noexcept {

@@ -31,8 +31,13 @@ u128 pow10_u128(int n) noexcept;
 
 /// DECIMAL -> dec; false for scale > 28 or a sign other than 0/0x80.
 bool dec_from_decimal(const DECIMAL& d, dec& out) noexcept;
-/// dec (mantissa within 96 bits, scale 0..28) -> DECIMAL.
-DECIMAL dec_to_decimal(const dec& v) noexcept;
+/// Stores dec (mantissa within 96 bits, scale 0..28) in *out: every field
+/// but wReserved, which is the VARIANT's vt when `out` is &V_DECIMAL(&v).
+/// Windows' DECIMAL writers leave it alone, so code that sets
+/// V_VT(&v) = VT_DECIMAL before filling V_DECIMAL(&v) keeps its type.
+void dec_store(const dec& v, DECIMAL* out) noexcept;
+/// Copies the value fields of `from` into *out, wReserved excepted.
+void decimal_store(const DECIMAL& from, DECIMAL* out) noexcept;
 
 /// Divides the mantissa by 10^n rounding half to even (n >= 0).
 u128 div_pow10_round(u128 m, int n) noexcept;

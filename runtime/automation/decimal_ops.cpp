@@ -16,7 +16,7 @@ HRESULT read2(const DECIMAL* a, const DECIMAL* b, DECIMAL* out, dec& x, dec& y) 
 }
 
 HRESULT write(const dec& v, DECIMAL* out) noexcept {
-  *out = dec_to_decimal(v);
+  dec_store(v, out);
   return S_OK;
 }
 
@@ -124,14 +124,14 @@ COMKIT_STDAPI VarDecInt(const DECIMAL* pdecIn, DECIMAL* pdecResult) {
 // Neither validates: Neg flips the sign bit (Neg(0) is -0), Abs clears it.
 COMKIT_STDAPI VarDecNeg(const DECIMAL* pdecIn, DECIMAL* pdecResult) {
   if (!pdecIn || !pdecResult) return E_INVALIDARG;
-  *pdecResult = *pdecIn;
+  decimal_store(*pdecIn, pdecResult);
   pdecResult->sign ^= DECIMAL_NEG;
   return S_OK;
 }
 
 COMKIT_STDAPI VarDecAbs(const DECIMAL* pdecIn, DECIMAL* pdecResult) {
   if (!pdecIn || !pdecResult) return E_INVALIDARG;
-  *pdecResult = *pdecIn;
+  decimal_store(*pdecIn, pdecResult);
   pdecResult->sign &= static_cast<BYTE>(~DECIMAL_NEG);
   return S_OK;
 }

@@ -91,7 +91,7 @@ COMKIT_STDAPI VarNumFromParseNum(NUMPARSE* pnumprs, BYTE* rgbDig, ULONG dwVtBits
       return S_OK;
     }
     if (dwVtBits & VTBIT_DECIMAL) {
-      pvar->decVal = dec_to_decimal(dec{bits, 0, neg});
+      dec_store(dec{bits, 0, neg}, &pvar->decVal);
       pvar->vt = VT_DECIMAL;
       return S_OK;
     }
@@ -144,7 +144,7 @@ COMKIT_STDAPI VarNumFromParseNum(NUMPARSE* pnumprs, BYTE* rgbDig, ULONG dwVtBits
   if (dwVtBits & VTBIT_DECIMAL) {
     dec d;
     if (SUCCEEDED(parsed_to_dec(p, d))) {
-      pvar->decVal = dec_to_decimal(d);
+      dec_store(d, &pvar->decVal);
       pvar->vt = VT_DECIMAL;
       return S_OK;
     }

@@ -32,12 +32,19 @@ constexpr LCID en_us = 0x409;
 // An operand read for arithmetic, after its type was checked: by-reference
 // values dereferenced where the function follows them, IDispatch replaced
 // by its value. Owns what it holds.
+// An operand, read once. Strings are borrowed, not copied: callers routinely
+// pass a NUL-terminated OLECHAR array as VT_BSTR (no length prefix), and
+// Windows' operators only read string operands, so nothing here may depend
+// on the prefix (VariantCopy would copy by it). Borrowed strings are read as
+// NUL-terminated text by the conversions (VarXxxFromStr).
 struct operand {
   VARIANT v;
   operand() noexcept { VariantInit(&v); }
   operand(const operand&) = delete;
   operand& operator=(const operand&) = delete;
-  ~operand() { VariantClear(&v); }
+  ~operand() {
+    if (!m_borrowed) VariantClear(&v);
+  }
   VARTYPE vt() const noexcept { return v.vt; }
 
   HRESULT read(const VARIANT* in, bool byref_ok) noexcept {
@@ -45,12 +52,17 @@ struct operand {
     if (!variant_vt_valid(vt)) return DISP_E_BADVARTYPE;
     if (vt & VT_ARRAY) return DISP_E_TYPEMISMATCH;
     if (vt & VT_BYREF) {
-      if (!byref_ok || !in->byref || FAILED(VariantCopyInd(&v, in))) return DISP_E_TYPEMISMATCH;
+      if (!byref_ok || !in->byref) return DISP_E_TYPEMISMATCH;
+      if (vt == (VT_BYREF | VT_BSTR)) return borrow_string(*in->pbstrVal);
+      if (vt == (VT_BYREF | VT_VARIANT) && in->pvarVal->vt == VT_BSTR) return borrow_string(in->pvarVal->bstrVal);
+      if (FAILED(VariantCopyInd(&v, in))) return DISP_E_TYPEMISMATCH;
       return v.vt == VT_DISPATCH ? read_dispatch(v.pdispVal) : S_OK;
     }
     if (vt == VT_DISPATCH) return read_dispatch(in->pdispVal);
     if (vt == VT_RECORD || vt == VT_UNKNOWN || vt == VT_CLSID) return DISP_E_TYPEMISMATCH;  // never operands
-    return VariantCopy(&v, in);
+    if (vt == VT_BSTR) return borrow_string(in->bstrVal);
+    std::memcpy(&v, in, sizeof v);  // a scalar: nothing to own
+    return S_OK;
   }
 
  private:
@@ -64,6 +76,14 @@ struct operand {
     std::memcpy(&v, &value, sizeof v);
     return S_OK;
   }
+  HRESULT borrow_string(BSTR s) noexcept {
+    VariantClear(&v);
+    v.vt = VT_BSTR;
+    v.bstrVal = s;
+    m_borrowed = true;
+    return S_OK;
+  }
+  bool m_borrowed = false;  // v.bstrVal belongs to the caller
 };
 
 HRESULT fail(VARIANT* result, HRESULT hr) noexcept {
@@ -428,7 +448,7 @@ HRESULT int_divmod(const VARIANT* left, const VARIANT* right, VARIANT* result, b
 
 bool is_bool_text(const VARIANT& v, bool& value) noexcept {
   if (v.vt != VT_BSTR || !v.bstrVal) return false;
-  std::u16string_view s(reinterpret_cast<const char16_t*>(v.bstrVal), SysStringLen(v.bstrVal));
+  const std::u16string_view s(v.bstrVal);  // NUL-terminated: the operand may have no length prefix
   if (s == u"#TRUE#") value = true;
   else if (s == u"#FALSE#") value = false;
   else return false;

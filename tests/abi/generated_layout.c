@@ -75,3 +75,11 @@ HRESULT generated_layout_invoke(IDispatch *d, VARIANT *result) {
   DISPPARAMS none = {NULL, NULL, 0, 0};
   return IDispatch_Invoke(d, DISPID_VALUE, &IID_NULL, 0, 1 /* DISPATCH_METHOD */, &none, result, NULL, NULL);
 }
+
+/* The V_ accessors reach the same fields as in C++ (nameless unions) and
+ * V_DECIMAL's first field is V_VT. */
+#include <oleauto.h>
+CHECK(sizeof(V_VT((VARIANT *)0)) == 2, "V_VT is the VARTYPE");
+CHECK(offsetof(VARIANT, n1.n2.n3.bstrVal) == 8, "V_BSTR at offset 8");
+CHECK(sizeof(V_DECIMAL((VARIANT *)0)) == 16, "V_DECIMAL spans the VARIANT's first 16 bytes");
+CHECK(sizeof(V_RECORDINFO((VARIANT *)0)) == sizeof(void *), "V_RECORDINFO");

@@ -132,6 +132,65 @@ TEST(Shim, ErrorInfoTravelsFromCalleeToCaller) {
   EXPECT_EQ(error_description(), "Invalid class string");
 }
 
+void leave_stale_error(const char16_t* text) {
+  ICreateErrorInfo* create = nullptr;
+  ASSERT_EQ(CreateErrorInfo(&create), S_OK);
+  create->SetDescription(const_cast<LPOLESTR>(text));
+  IErrorInfo* info = nullptr;
+  ASSERT_EQ(create->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&info)), S_OK);
+  SetErrorInfo(0, info);
+  info->Release();
+  create->Release();
+}
+
+// Fails without touching the error slot, and has no ISupportErrorInfo.
+struct silent_failure : comkit::implements<silent_failure, IDelta> {
+  HRESULT STDMETHODCALLTYPE Delta(int*) noexcept override { return E_ACCESSDENIED; }
+};
+
+TEST(CheckHResult, StaleErrorInfoIsNotReportedForAnObjectThatDoesNotVouchForIt) {
+  com_ptr<IDelta> d = comkit::make<silent_failure>();
+  leave_stale_error(u"left by an earlier call");
+  int v = 0;
+  try {
+    comkit::check_hresult(d->Delta(&v), d.get());
+    ADD_FAILURE();
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), E_ACCESSDENIED);
+    EXPECT_EQ(e.message(), comkit::hresult_message(E_ACCESSDENIED));
+    EXPECT_EQ(e.error_info(), nullptr);
+  }
+  IErrorInfo* left = nullptr;
+  EXPECT_EQ(GetErrorInfo(0, &left), S_FALSE);  // the stale object is gone too
+}
+
+TEST(CheckHResult, ErrorInfoIsTakenOnlyForTheInterfacesTheObjectNames) {
+  // thrower supports error info for IAlpha, IDelta and IEpsilon, not for INever.
+  com_ptr<IAlpha> a = comkit::make<thrower>();
+  int v = 0;
+  try {
+    comkit::check_hresult(a->Alpha(&v), a.get());
+    ADD_FAILURE();
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.message(), "the value does not fit");
+    EXPECT_NE(e.error_info(), nullptr);
+  }
+  EXPECT_EQ(a->Alpha(&v), DISP_E_OVERFLOW);
+  try {
+    comkit::check_hresult(DISP_E_OVERFLOW, a.get(), comkit::guid_of<INever>());
+    ADD_FAILURE();
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.message(), comkit::hresult_message(DISP_E_OVERFLOW));
+    EXPECT_EQ(e.error_info(), nullptr);
+  }
+  // With no object to ask, nothing is trusted and the slot is emptied.
+  leave_stale_error(u"anything");
+  EXPECT_EQ(comkit::take_error_info(nullptr, IID_IUnknown), nullptr);
+  IErrorInfo* left = nullptr;
+  EXPECT_EQ(GetErrorInfo(0, &left), S_FALSE);
+  EXPECT_EQ(comkit::check_hresult(S_FALSE, a.get()), S_FALSE);
+}
+
 TEST(HResultError, ConstructionForms) {
   comkit::hresult_error plain(E_ABORT);
   EXPECT_EQ(plain.message(), "Operation aborted");

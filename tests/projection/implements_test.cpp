@@ -274,6 +274,65 @@ TEST(Implements, CreateInstanceFollowsFactoryRules) {
   EXPECT_EQ(outer.balance(), 0);
 }
 
+// A class that declares a CLSID counts in the module lock (DllCanUnloadNow);
+// one whose constructor throws must leave the count as it was.
+struct throws_with_clsid : comkit::implements<throws_with_clsid, IDelta> {
+  static constexpr GUID clsid = comkit::make_guid("6C1A0100-7D2B-4C3E-8F40-5A6B7C8D9E10");
+  explicit throws_with_clsid(bool fail) {
+    if (fail) throw std::runtime_error("no");
+  }
+  HRESULT STDMETHODCALLTYPE Delta(int*) noexcept override { return S_OK; }
+};
+
+TEST(Implements, ThrowingConstructorLeavesModuleLockAlone) {
+  const long before = comkit::detail::module_lock_count.load();
+  EXPECT_THROW(comkit::make<throws_with_clsid>(true), std::runtime_error);
+  EXPECT_EQ(comkit::detail::module_lock_count.load(), before);
+  {
+    com_ptr<IDelta> live = comkit::make<throws_with_clsid>(false);
+    EXPECT_EQ(comkit::detail::module_lock_count.load(), before + 1);
+  }
+  EXPECT_EQ(comkit::detail::module_lock_count.load(), before);
+}
+
+// Hand-written interfaces declared with COMKIT_DECLARE_IID only (no
+// COMKIT_DECLARE_INTERFACE): the object still answers for the bases, and
+// an undeclared class in the middle of the chain is skipped.
+struct IPlainBase : IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Base(int* out) = 0;
+};
+COMKIT_DECLARE_IID(IPlainBase, "6C1A0101-7D2B-4C3E-8F40-5A6B7C8D9E11")
+struct IPlainUndeclared : IPlainBase {
+  virtual HRESULT STDMETHODCALLTYPE Middle(int* out) = 0;
+};
+struct IPlainDerived : IPlainUndeclared {
+  virtual HRESULT STDMETHODCALLTYPE Derived(int* out) = 0;
+};
+COMKIT_DECLARE_IID(IPlainDerived, "6C1A0102-7D2B-4C3E-8F40-5A6B7C8D9E12")
+
+static_assert(std::is_same_v<comkit::base_interface_t<IPlainDerived>, IPlainBase>);
+static_assert(std::is_same_v<comkit::base_interface_t<IPlainBase>, IUnknown>);
+static_assert(std::is_same_v<comkit::base_interface_t<IGamma>, IBeta>);  // COMKIT_DECLARE_INTERFACE still wins
+static_assert(std::is_void_v<comkit::base_interface_t<IUnknown>>);
+static_assert(std::is_same_v<comkit::base_interface_t<IClassFactory>, IUnknown>);
+
+struct plain : comkit::implements<plain, IPlainDerived> {
+  HRESULT STDMETHODCALLTYPE Base(int* out) noexcept override { return *out = 1, S_OK; }
+  HRESULT STDMETHODCALLTYPE Middle(int* out) noexcept override { return *out = 2, S_OK; }
+  HRESULT STDMETHODCALLTYPE Derived(int* out) noexcept override { return *out = 3, S_OK; }
+};
+
+TEST(Implements, BaseInterfacesDeclaredWithIidOnlyAreAnswered) {
+  com_ptr<IPlainDerived> obj = comkit::make<plain>();
+  com_ptr<IPlainBase> base = obj.try_as<IPlainBase>();
+  ASSERT_TRUE(base);
+  int v = 0;
+  EXPECT_EQ(base->Base(&v), S_OK);
+  EXPECT_EQ(v, 1);
+  EXPECT_EQ(static_cast<void*>(base.get()), static_cast<void*>(obj.get()));  // the derived vtable
+  EXPECT_EQ(obj.try_as<IUnknown>().get(), base.try_as<IUnknown>().get());
+}
+
 struct alignas(64) wide : comkit::implements<wide, IDelta> {
   char data[100] = {};
   HRESULT STDMETHODCALLTYPE Delta(int* out) noexcept override { return *out = data[0], S_OK; }

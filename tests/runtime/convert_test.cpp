@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <utility>
 #include <limits>
 #include <string>
 
@@ -156,6 +158,54 @@ TEST(Convert, DecimalFromFloatingPointKeepsItsSignificantDigits) {
 }
 
 // ---- Text ---------------------------------------------------------------------------
+
+// A DECIMAL's wReserved is the VARIANT's vt: code that sets VT_DECIMAL first
+// and then fills &V_DECIMAL(&v) must keep its type, with every writer.
+TEST(Convert, DecimalWritersLeaveTheVariantTypeAlone) {
+  DECIMAL one{}, two{};
+  ASSERT_EQ(VarDecFromI4(1, &one), S_OK);
+  ASSERT_EQ(VarDecFromI4(2, &two), S_OK);
+  CY cy;
+  cy.int64 = 25000;
+  const std::pair<const char*, std::function<HRESULT(DECIMAL*)>> writers[] = {
+      {"VarDecFromUI1", [](DECIMAL* d) { return VarDecFromUI1(7, d); }},
+      {"VarDecFromI2", [](DECIMAL* d) { return VarDecFromI2(-7, d); }},
+      {"VarDecFromI4", [](DECIMAL* d) { return VarDecFromI4(7, d); }},
+      {"VarDecFromI8", [](DECIMAL* d) { return VarDecFromI8(7, d); }},
+      {"VarDecFromI1", [](DECIMAL* d) { return VarDecFromI1(7, d); }},
+      {"VarDecFromUI2", [](DECIMAL* d) { return VarDecFromUI2(7, d); }},
+      {"VarDecFromUI4", [](DECIMAL* d) { return VarDecFromUI4(7, d); }},
+      {"VarDecFromUI8", [](DECIMAL* d) { return VarDecFromUI8(7, d); }},
+      {"VarDecFromR4", [](DECIMAL* d) { return VarDecFromR4(1.5f, d); }},
+      {"VarDecFromR8", [](DECIMAL* d) { return VarDecFromR8(1.25, d); }},
+      {"VarDecFromDate", [](DECIMAL* d) { return VarDecFromDate(2.5, d); }},
+      {"VarDecFromCy", [&](DECIMAL* d) { return VarDecFromCy(cy, d); }},
+      {"VarDecFromBool", [](DECIMAL* d) { return VarDecFromBool(VARIANT_TRUE, d); }},
+      {"VarDecFromStr", [](DECIMAL* d) { return VarDecFromStr(u"12.5", 0x409, 0, d); }},
+      {"VarDecAdd", [&](DECIMAL* d) { return VarDecAdd(&one, &two, d); }},
+      {"VarDecSub", [&](DECIMAL* d) { return VarDecSub(&one, &two, d); }},
+      {"VarDecMul", [&](DECIMAL* d) { return VarDecMul(&one, &two, d); }},
+      {"VarDecDiv", [&](DECIMAL* d) { return VarDecDiv(&one, &two, d); }},
+      {"VarDecRound", [&](DECIMAL* d) { return VarDecRound(&one, 0, d); }},
+      {"VarDecFix", [&](DECIMAL* d) { return VarDecFix(&one, d); }},
+      {"VarDecInt", [&](DECIMAL* d) { return VarDecInt(&one, d); }},
+      {"VarDecNeg", [&](DECIMAL* d) { return VarDecNeg(&one, d); }},
+      {"VarDecAbs", [&](DECIMAL* d) { return VarDecAbs(&one, d); }},
+  };
+  for (const auto& [name, write] : writers) {
+    VARIANT v;
+    VariantInit(&v);
+    V_VT(&v) = VT_DECIMAL;
+    ASSERT_EQ(write(&V_DECIMAL(&v)), S_OK) << name;
+    EXPECT_EQ(V_VT(&v), VT_DECIMAL) << name;
+    // And the value is really there: compare with the same writer into a
+    // fresh DECIMAL.
+    DECIMAL expected{};
+    ASSERT_EQ(write(&expected), S_OK) << name;
+    EXPECT_EQ(VarDecCmp(&V_DECIMAL(&v), &expected), VARCMP_EQ) << name;
+    EXPECT_EQ(VariantClear(&v), S_OK) << name;
+  }
+}
 
 TEST(ConvertText, ParsingFollowsNumprsStd) {
   LONG l = 99;

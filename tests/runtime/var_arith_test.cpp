@@ -7,6 +7,8 @@
 #include <oleauto.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <string_view>
 #include <cfloat>
 #include <climits>
 #include <cmath>
@@ -121,6 +123,61 @@ std::u16string str(BSTR b) { return b ? std::u16string(reinterpret_cast<const ch
 }
 
 // ---- VarAdd ------------------------------------------------------------------------
+
+// A string passed as VT_BSTR that is not a real BSTR: a NUL-terminated array
+// whose "length prefix" is garbage (here a huge value). Read-only operators
+// and conversions must not depend on the prefix, as on Windows.
+struct fake_bstr {
+  std::uint32_t garbage_prefix = 0xFFFFFFF0u;
+  char16_t text[8] = {};
+  explicit fake_bstr(std::u16string_view s) { std::copy(s.begin(), s.end(), text); }
+  BSTR get() { return text; }
+};
+
+TEST(Operators, StringOperandsNeedNoLengthPrefix) {
+  fake_bstr minus12(u"-12"), twelve(u"12"), t(u"#TRUE#");
+  VARIANT s = empty(), r = empty();
+  s.vt = VT_BSTR;
+  s.bstrVal = minus12.get();
+  ASSERT_EQ(VarAbs(&s, &r), S_OK);
+  EXPECT_EQ(r.vt, VT_R8);
+  EXPECT_EQ(r.dblVal, 12.0);
+  ASSERT_EQ(VarNeg(&s, &r), S_OK);
+  EXPECT_EQ(r.dblVal, 12.0);
+  ASSERT_EQ(VarFix(&s, &r), S_OK);
+  EXPECT_EQ(r.dblVal, -12.0);
+  s.bstrVal = twelve.get();
+  ASSERT_EQ(VarNot(&s, &r), S_OK);
+  EXPECT_EQ(r.vt, VT_I4);
+  EXPECT_EQ(r.lVal, ~12);
+  VARIANT one = i4(1);
+  ASSERT_EQ(VarAdd(&s, &one, &r), S_OK);
+  EXPECT_EQ(r.vt, VT_R8);
+  EXPECT_EQ(r.dblVal, 13.0);
+  ASSERT_EQ(VarMul(&one, &s, &r), S_OK);
+  EXPECT_EQ(r.dblVal, 12.0);
+  ASSERT_EQ(VarAnd(&s, &one, &r), S_OK);
+  EXPECT_EQ(r.lVal, 0);
+  s.bstrVal = t.get();
+  ASSERT_EQ(VarNot(&s, &r), S_OK);
+  EXPECT_EQ(r.vt, VT_BOOL);
+  EXPECT_EQ(r.boolVal, VARIANT_FALSE);
+  // By reference, and through VariantChangeType to a number.
+  BSTR ref = twelve.get();
+  VARIANT byref = empty();
+  byref.vt = VT_BYREF | VT_BSTR;
+  byref.pbstrVal = &ref;
+  ASSERT_EQ(VarDiv(&byref, &one, &r), S_OK);  // VarDiv follows references (the unary operators refuse them)
+  EXPECT_EQ(r.dblVal, 12.0);
+  VARIANT out = empty();
+  ASSERT_EQ(VariantChangeType(&out, &byref, 0, VT_I4), S_OK);
+  EXPECT_EQ(out.lVal, 12);
+  s.bstrVal = minus12.get();
+  ASSERT_EQ(VariantChangeType(&out, &s, 0, VT_R8), S_OK);
+  EXPECT_EQ(out.dblVal, -12.0);
+  // The operands were not consumed.
+  EXPECT_EQ(std::u16string_view(twelve.text), u"12");
+}
 
 TEST(VarAdd, ResultTypesAndValues) {
   res r;

@@ -59,6 +59,23 @@ template <typename I>
 struct declared_base<I> {
   using type = typename decltype(comkit_base_lookup(iid_tag<I>{}))::interface_type;
 };
+
+/// The nearest proper base of I that has an IID, found by overload
+/// resolution: COMKIT_DECLARE_IID(J, ...) declares a probe taking `const J*`
+/// that is viable for every interface derived from J but not for J itself.
+/// Argument-dependent lookup on `const I*` sees the probes of I's bases, and
+/// a derived-to-base conversion to a more derived class ranks better
+/// ([over.ics.rank]), so the nearest declared base wins. void when there is
+/// none (IUnknown itself).
+template <typename I>
+struct probed_base {
+  using type = void;
+};
+template <typename I>
+  requires requires(const I* p, I* self) { comkit_base_probe(p, self); }
+struct probed_base<I> {
+  using type = typename decltype(comkit_base_probe(static_cast<const I*>(nullptr), static_cast<I*>(nullptr)))::interface_type;
+};
 }  // namespace detail
 
 /// True when `I` has an IID declared with COMKIT_DECLARE_IID.
@@ -73,23 +90,33 @@ constexpr const GUID& guid_of() noexcept {
   return detail::iid_storage<I>;
 }
 
-/// The interface `I` derives from: the one named by COMKIT_DECLARE_INTERFACE,
-/// else IUnknown; void for IUnknown itself.
+/// The interface `I` derives from: the one named by COMKIT_DECLARE_INTERFACE
+/// if any, else the nearest base class of I that has an IID (so an interface
+/// declared with COMKIT_DECLARE_IID alone still reports its base), else
+/// IUnknown; void for IUnknown itself.
 template <typename I>
 using base_interface_t = std::conditional_t<
     !std::is_void_v<typename detail::declared_base<I>::type>, typename detail::declared_base<I>::type,
-    std::conditional_t<std::is_same_v<I, IUnknown>, void, IUnknown>>;
+    std::conditional_t<std::is_same_v<I, IUnknown>, void,
+                       std::conditional_t<std::is_void_v<typename detail::probed_base<I>::type>, IUnknown,
+                                          typename detail::probed_base<I>::type>>>;
 
 }  // namespace comkit
 
 /// Associates interface `iface` with the IID in `text`; use it at namespace
 /// scope in the namespace that declares `iface`. A malformed string does not
-/// compile. For an interface that derives directly from IUnknown; one that
-/// derives from another interface uses COMKIT_DECLARE_INTERFACE, so that
-/// implementations answer QueryInterface for that base too.
-#define COMKIT_DECLARE_IID(iface, text)                                          \
-  [[maybe_unused]] constexpr GUID comkit_iid_lookup(::comkit::iid_tag<iface>) { \
-    return ::comkit::make_guid(text);                                           \
+/// compile. Implementations answer QueryInterface for the IIDs of iface's
+/// base classes that are declared too, found by overload resolution
+/// (comkit::base_interface_t); COMKIT_DECLARE_INTERFACE names the base
+/// explicitly.
+#define COMKIT_DECLARE_IID(iface, text)                                                       \
+  [[maybe_unused]] constexpr GUID comkit_iid_lookup(::comkit::iid_tag<iface>) {              \
+    return ::comkit::make_guid(text);                                                        \
+  }                                                                                          \
+  template <typename ComkitImplSelf>                                                         \
+    requires(!::std::is_same_v<ComkitImplSelf, iface>)                                        \
+  [[maybe_unused]] constexpr ::comkit::iid_tag<iface> comkit_base_probe(const iface*, ComkitImplSelf*) { \
+    return {};                                                                               \
   }
 
 /// COMKIT_DECLARE_IID for an interface deriving from `base` (not IUnknown).
