@@ -26,6 +26,7 @@
 
 #include "activation/activation_internal.h"
 #include "registry/registry_internal.h"
+#include "sync/sync_internal.h"
 #include "trace/trace_internal.h"
 
 namespace comkit::rt {
@@ -114,70 +115,11 @@ using factory_map = std::unordered_map<GUID, cached_factory>;
 // ---- Readers without locks -------------------------------------------------------------
 //
 // An activation reads the published factory map and calls CreateInstance
-// inside a read-side section: it marks its thread's slot active (one store),
-// and nothing it reads can be freed, nor its server unloaded, until it
-// leaves. A writer that replaces the map waits (synchronize) until every
-// thread that might still hold the old map has left its section; only then
-// does it release the old map's factories and unload servers.
-
-struct reader_slot {
-  std::atomic<int> active{0};
-  int depth = 0;  // nesting on the owning thread (a CreateInstance may activate)
-};
-
-struct reader_registry {
-  std::mutex lock;
-  std::vector<reader_slot*> slots;  // guarded by lock
-};
-
-reader_registry& readers() noexcept {
-  static reader_registry* r = new reader_registry;  // never destroyed: threads may outlive statics
-  return *r;
-}
-
-// One slot per thread, registered while the thread lives.
-struct thread_slot {
-  reader_slot slot;
-  thread_slot() {
-    std::lock_guard<std::mutex> guard(readers().lock);
-    readers().slots.push_back(&slot);
-  }
-  ~thread_slot() {
-    std::lock_guard<std::mutex> guard(readers().lock);
-    std::erase(readers().slots, &slot);
-  }
-};
-thread_local thread_slot t_reader;
-
-class read_section {
- public:
-  read_section() noexcept : m_slot(t_reader.slot) {
-    if (m_slot.depth++ == 0) m_slot.active.store(1, std::memory_order_seq_cst);  // ordered before the map load
-  }
-  ~read_section() {
-    if (--m_slot.depth == 0) m_slot.active.store(0, std::memory_order_release);
-  }
-  read_section(const read_section&) = delete;
-  read_section& operator=(const read_section&) = delete;
-
- private:
-  reader_slot& m_slot;
-};
-
-/// Waits until every thread that was in a read section when this was called
-/// has left it. Must not be called from inside a read section.
-void synchronize_readers() noexcept {
-  // The map was replaced with a seq_cst operation and the slots are read
-  // seq_cst, against the readers' seq_cst store: a reader either sees the new
-  // map or is seen active here.
-  std::vector<reader_slot*> slots;
-  {
-    std::lock_guard<std::mutex> guard(readers().lock);
-    slots = readers().slots;
-  }
-  for (reader_slot* s : slots)
-    while (s->active.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
-}
+// inside a read section (sync_internal.h): nothing it reads can be freed,
+// nor its server unloaded, until it leaves. A writer that replaces the map
+// waits (sync_wait_for_readers) until every thread that might still hold the
+// old map has left its section; only then does it release the old map's
+// factories and unload servers.
 
 struct server_table {
   std::recursive_mutex lock;  // serialises writers; recursive: DllGetClassObject may activate objects
@@ -231,7 +173,7 @@ HRESULT load_server(server_table& t, const std::string& path, const std::string&
 /// The class factory of clsid from the published map, valid until the
 /// caller's read section ends (not AddRef'd); null if not there.
 IClassFactory* cached_factory_for(const GUID& clsid, std::uint64_t generation) noexcept {
-  const factory_map* m = servers().map.load(std::memory_order_acquire);
+  const factory_map* m = servers().map.load(std::memory_order_seq_cst);  // seq_cst: the read-section protocol
   if (!m) return nullptr;
   const auto it = m->find(clsid);
   return it != m->end() && it->second.generation == generation ? it->second.factory : nullptr;
@@ -304,17 +246,17 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
       registered->Release();
       return hr;
     }
-    const registry_snapshot& reg = registry_current();
+    // One read section for the whole lookup, load included: the snapshot
+    // stays valid, and once this thread has a factory from a published map,
+    // no unload can release it before `use` returns.
+    const registry_view view;
+    const registry_snapshot& reg = *view;
     if (!(contexts & inproc_contexts)) {
       if (reg.find(clsid))
         COMKIT_FIXME("activation", "%s: local and remote servers are not supported yet",
                      comkit::to_string(clsid).c_str());
       return REGDB_E_CLASSNOTREG;
     }
-    // The whole lookup, load included, is one read section: once this
-    // thread has a factory from a published map, no unload can release it
-    // before `use` returns.
-    read_section section;
     if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);
     const registered_class* c = reg.find(clsid);
     if (!c) return REGDB_E_CLASSNOTREG;
@@ -357,7 +299,8 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
 HRESULT activation_clsid_from_progid(LPCOLESTR progid, CLSID* out) noexcept {
   try {
     const std::string name = utf8_of(progid);
-    const registered_class* c = name.empty() ? nullptr : registry_current().find_progid(name);
+    const registry_view reg;
+    const registered_class* c = name.empty() ? nullptr : reg->find_progid(name);
     if (!c) {
       *out = GUID_NULL;
       return CO_E_CLASSSTRING;
@@ -519,7 +462,8 @@ HRESULT STDAPICALLTYPE ProgIDFromCLSID(REFCLSID clsid, LPOLESTR* lplpszProgID) {
   if (!id || !lplpszProgID) return E_INVALIDARG;
   *lplpszProgID = nullptr;
   try {
-    const registered_class* c = registry_current().find(*id);
+    const registry_view reg;
+    const registered_class* c = reg->find(*id);
     if (!c || c->progid.empty()) return REGDB_E_CLASSNOTREG;
     BSTR tmp = nullptr;
     if (FAILED(ComkitBstrFromUtf8(c->progid.data(), c->progid.size(), &tmp))) return E_OUTOFMEMORY;
@@ -549,7 +493,7 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
   };
   // Called from inside an activation (a CreateInstance), waiting for readers
   // would wait for this very thread: nothing can be unloaded now.
-  if (t_reader.slot.depth > 0) return;
+  if (sync_in_read_section()) return;
   server_table& t = servers();
   // 1. Publish an empty map, so new activations go back to DllGetClassObject.
   std::vector<const factory_map*> garbage;
@@ -561,7 +505,8 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
   }
   // 2. Once no reader can still hold them, drop those maps' factory
   //    references (a server may count them). No lock: Release may call COM.
-  synchronize_readers();
+  sync_wait_for_readers();
+  registry_reclaim();
   for (const factory_map* m : garbage) {
     for (const auto& entry : *m) entry.second.factory->Release();
     delete m;

@@ -2,9 +2,10 @@
 // along a search path, parsed into immutable snapshots, and written
 // atomically by ComkitRegisterServer. docs/activation.md has the format.
 //
-// Readers take the current snapshot through one atomic load; a reload builds
-// a new snapshot under a mutex and publishes it. Old snapshots are kept (not
-// freed) so a reader never needs a lock; registrations change rarely.
+// Readers take the current snapshot through one atomic load inside a read
+// section (registry_view); a reload builds a new snapshot under a mutex,
+// publishes it and retires the old one, which is freed once every reader
+// that might see it has left its section (sync/sync_internal.h).
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -257,7 +258,11 @@ long long monotonic_ns() noexcept {
 
 struct registry_state {
   std::mutex lock;                                         // serialises reloads and writes
-  std::vector<std::unique_ptr<registry_snapshot>> kept;    // guarded by lock; every snapshot ever published
+  struct retired_snapshot {
+    const registry_snapshot* snapshot;
+    grace_period readers;  // who might still see it
+  };
+  std::vector<retired_snapshot> retired;                   // guarded by lock; replaced, not yet freed
   std::vector<stamp> stamps;                               // guarded by lock; what the current one was read from
   std::set<std::string> reported;                          // guarded by lock; "path@mtime" already warned about
   std::atomic<const registry_snapshot*> current{nullptr};
@@ -267,7 +272,7 @@ struct registry_state {
 };
 
 registry_state& state() noexcept {
-  static registry_state* s = new registry_state;  // never destroyed: snapshots outlive static destructors
+  static registry_state* s = new registry_state;  // never destroyed: views may outlive static destructors
   return *s;
 }
 
@@ -305,8 +310,12 @@ struct registry_loader {
     }
     snap->m_generation = ++st.generation;
     st.stamps = std::move(stamps);
-    st.current.store(snap.get(), std::memory_order_release);
-    st.kept.push_back(std::move(snap));
+    st.retired.reserve(st.retired.size() + 1);  // may throw: before anything is published
+    if (const registry_snapshot* old = st.current.exchange(snap.release(), std::memory_order_seq_cst)) {
+      // Without memory to list its readers, the old snapshot is left
+      // allocated (never freed early).
+      st.retired.push_back({old, grace_period::start()});  // capacity reserved above
+    }
   }
 
   static bool changed(const registry_state& st) {
@@ -334,13 +343,13 @@ std::vector<std::string> registry_search_path() {
   return dirs;
 }
 
-const registry_snapshot& registry_current() noexcept {
+registry_view::refresh::refresh() noexcept {
   registry_state& st = state();
   const registry_snapshot* snap = st.current.load(std::memory_order_acquire);
   const long long now = monotonic_ns();
   if (snap && snap->built_after() == st.invalidations.load(std::memory_order_acquire) &&
       now - st.checked_at.load(std::memory_order_relaxed) < revalidate_ns)
-    return *snap;
+    return;
   try {
     std::lock_guard<std::mutex> guard(st.lock);
     snap = st.current.load(std::memory_order_acquire);
@@ -352,12 +361,29 @@ const registry_snapshot& registry_current() noexcept {
   } catch (...) {
     COMKIT_WARN("registry", "out of memory while reading the registry");
   }
-  snap = st.current.load(std::memory_order_acquire);
-  if (!snap) {
-    static const registry_snapshot empty;
-    return empty;
+  registry_reclaim();
+}
+
+registry_view::registry_view() noexcept {
+  static const registry_snapshot empty;
+  m_snap = state().current.load(std::memory_order_seq_cst);  // seq_cst: the read-section protocol
+  if (!m_snap) m_snap = &empty;
+}
+
+void registry_reclaim() noexcept {
+  registry_state& st = state();
+  std::vector<const registry_snapshot*> garbage;
+  try {
+    std::lock_guard<std::mutex> guard(st.lock);
+    std::erase_if(st.retired, [&](registry_state::retired_snapshot& r) {
+      if (!r.readers.over()) return false;
+      garbage.push_back(r.snapshot);
+      return true;
+    });
+  } catch (...) {
+    return;  // no memory for the list: a later call frees them
   }
-  return *snap;
+  for (const registry_snapshot* s : garbage) delete s;
 }
 
 void registry_invalidate() noexcept { state().invalidations.fetch_add(1, std::memory_order_acq_rel); }
@@ -543,9 +569,13 @@ HRESULT STDAPICALLTYPE ComkitUnregisterClass(REFCLSID rclsid) {
   if (!clsid) return E_INVALIDARG;
   try {
     registry_invalidate();
-    const registered_class* c = registry_current().find(*clsid);
-    if (!c) return REGDB_E_CLASSNOTREG;
-    const std::string manifest = c->manifest_path;
+    std::string manifest;
+    {
+      const registry_view reg;
+      const registered_class* c = reg->find(*clsid);
+      if (!c) return REGDB_E_CLASSNOTREG;
+      manifest = c->manifest_path;
+    }
     std::string text, error;
     std::vector<registered_class> classes;
     if (!read_file(manifest, text, error) || !parse_manifest(manifest, text, classes, error)) return REGDB_E_READREGDB;
@@ -576,7 +606,15 @@ HRESULT STDAPICALLTYPE ComkitRegistryRefresh() {
 
 HRESULT STDAPICALLTYPE ComkitEnumRegisteredClasses(COMKIT_ENUM_CLASSES_CALLBACK callback, void* context) {
   if (!callback) return E_INVALIDARG;
-  for (const registered_class& c : registry_current().classes()) {
+  // A copy, so that the callback runs outside the read section (it may do
+  // anything, wait for other threads included).
+  std::vector<registered_class> classes;
+  try {
+    classes = registry_view()->classes();
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  for (const registered_class& c : classes) {
     const COMKIT_REGISTERED_CLASS out{c.clsid,
                                       c.progid.c_str(),
                                       c.vi_progid.c_str(),

@@ -12,6 +12,8 @@
 
 #include <comkit/guid.h>
 
+#include "sync/sync_internal.h"
+
 namespace comkit::rt {
 
 struct registered_class {
@@ -25,8 +27,7 @@ struct registered_class {
 };
 
 /// Every class of every readable manifest, first directory first. Immutable
-/// once published; never freed while the process runs, so a pointer to one
-/// stays valid without locking.
+/// once published; freed once replaced and no registry_view can see it.
 class registry_snapshot {
  public:
   const registered_class* find(const GUID& clsid) const noexcept;
@@ -46,10 +47,35 @@ class registry_snapshot {
   std::uint64_t m_built_after = 0;
 };
 
-/// The current snapshot, re-read first when the files may have changed (at
-/// most every 200 ms, or after registry_invalidate).
-const registry_snapshot& registry_current() noexcept;
+/// The current snapshot, held for as long as the view lives. A view is a
+/// read section (sync/sync_internal.h): the snapshot it shows cannot be
+/// freed before the view ends, though a newer one may be published
+/// meanwhile. Constructing a view first re-reads the files when they may
+/// have changed (at most every 200 ms, or after registry_invalidate), and
+/// then frees the replaced snapshots no reader can still see (it never waits
+/// for readers, so views may be taken anywhere).
+/// Views nest; keep them short (a writer waits for them).
+class registry_view {
+ public:
+  registry_view() noexcept;
+  registry_view(const registry_view&) = delete;
+  registry_view& operator=(const registry_view&) = delete;
+  const registry_snapshot& operator*() const noexcept { return *m_snap; }
+  const registry_snapshot* operator->() const noexcept { return m_snap; }
+
+ private:
+  struct refresh {
+    refresh() noexcept;
+  };
+  refresh m_refresh;  // first: re-reads and reclaims before the section starts
+  read_section m_section;
+  const registry_snapshot* m_snap;
+};
+
 void registry_invalidate() noexcept;
+/// Frees the replaced snapshots that no reader can still see. Never waits
+/// (safe inside a read section); the others wait for a later call.
+void registry_reclaim() noexcept;
 
 /// The directories searched, in order.
 std::vector<std::string> registry_search_path();
