@@ -16,21 +16,21 @@ struct ok_class : comkit::implements<ok_class, IOne> {
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
 void use(comkit::com_ptr<IOne> p) { (void)p.as<IUnknown>(); }
-#elif COMKIT_FAIL == 1
+#elif COMKIT_FAIL == 1  // expect: static assertion failed: implements<>: an interface is listed twice
 struct twice : comkit::implements<twice, IOne, IOne> {  // duplicate interface
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
 void use() { (void)comkit::make<twice>(); }
-#elif COMKIT_FAIL == 2
+#elif COMKIT_FAIL == 2  // expect: static assertion failed: as<J>\(\) needs an interface with an IID
 void use(comkit::com_ptr<IOne> p) { (void)p.as<not_an_interface>(); }  // as<> on a non-interface
-#elif COMKIT_FAIL == 3
+#elif COMKIT_FAIL == 3  // expect: static assertion failed: as<J>\(\) needs an interface with an IID
 void use(comkit::com_ptr<IOne> p) { (void)p.as<ITwo>(); }  // an interface without an IID
-#elif COMKIT_FAIL == 4
+#elif COMKIT_FAIL == 4  // expect: static assertion failed: implements<>: every interface needs an IID
 struct no_iid : comkit::implements<no_iid, ITwo> {  // implementing an interface without an IID
   HRESULT STDMETHODCALLTYPE Two() noexcept override { return S_OK; }
 };
 void use() { (void)comkit::make<no_iid>(); }
-#elif COMKIT_FAIL == 5
+#elif COMKIT_FAIL == 5  // expect: static assertion failed: implements<>: IUnknown is implied
 struct with_unknown : comkit::implements<with_unknown, IUnknown, IOne> {  // IUnknown is implied
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
