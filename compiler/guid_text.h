@@ -1,58 +1,43 @@
-// compiler/guid_text.h - GUID text as IDL writes it, for [uuid(...)].
+// compiler/guid_text.h - GUID text as IDL writes it, for [uuid(...)]. The
+// parsing is the runtime's and the GUID literal's (comkit/detail/guid_text.h),
+// so the compiler accepts exactly the strings CLSIDFromString does.
 #ifndef COMKIT_COMPILER_GUID_TEXT_H
 #define COMKIT_COMPILER_GUID_TEXT_H
 
-#include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include <comkit/detail/guid_text.h>
+
 namespace comkit::idl {
 
-/// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (any case, optional braces) to
-/// lower case without braces; nullopt when malformed.
+using guid_parts = detail::guid_fields;
+
+/// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (any case, optional braces) as
+/// its fields; nullopt when malformed.
+inline std::optional<guid_parts> parse_guid_text(std::string_view s) {
+  if (s.size() == detail::guid_braced_len && s.front() == '{' && s.back() == '}') s = s.substr(1, detail::guid_text_len);
+  if (s.size() != detail::guid_text_len) return std::nullopt;
+  guid_parts p;
+  if (!detail::parse_guid_fields(s.data(), p).ok) return std::nullopt;
+  return p;
+}
+
+/// The same text in lower case without braces; nullopt when malformed.
 inline std::optional<std::string> normalize_guid(std::string_view s) {
-  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
-  if (s.size() != 36) return std::nullopt;
-  std::string out(s);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    char c = out[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-      continue;
-    }
-    if (c >= 'A' && c <= 'F') out[i] = static_cast<char>(c - 'A' + 'a');
-    else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  }
+  const std::optional<guid_parts> p = parse_guid_text(s);
+  if (!p) return std::nullopt;
+  char braced[detail::guid_braced_len];
+  detail::format_guid_braced(*p, braced);
+  std::string out(braced + 1, detail::guid_text_len);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
-/// The 16 bytes of a normalised GUID, as Data1 (4), Data2, Data3, Data4[8].
-struct guid_parts {
-  std::uint32_t data1;
-  std::uint16_t data2, data3;
-  std::array<std::uint8_t, 8> data4;
-};
-
-inline guid_parts split_guid(std::string_view g) {
-  auto hex = [&](std::size_t pos, std::size_t n) {
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      char c = g[pos + i];
-      v = v * 16 + static_cast<std::uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-    }
-    return v;
-  };
-  guid_parts p{};
-  p.data1 = hex(0, 8);
-  p.data2 = static_cast<std::uint16_t>(hex(9, 4));
-  p.data3 = static_cast<std::uint16_t>(hex(14, 4));
-  p.data4[0] = static_cast<std::uint8_t>(hex(19, 2));
-  p.data4[1] = static_cast<std::uint8_t>(hex(21, 2));
-  for (std::size_t i = 0; i < 6; ++i) p.data4[2 + i] = static_cast<std::uint8_t>(hex(24 + 2 * i, 2));
-  return p;
-}
+/// The fields of a GUID already checked by normalize_guid.
+inline guid_parts split_guid(std::string_view g) { return parse_guid_text(g).value_or(guid_parts{}); }
 
 }  // namespace comkit::idl
 

@@ -70,16 +70,8 @@ struct source_location {
 
 namespace detail {
 
-/// UTF-8 of a BSTR (or of len UTF-16 units); ill-formed text gives "".
-inline std::string utf8_of(const OLECHAR* s, std::size_t len) {
-  if (!s || len == 0) return {};
-  const utf_result need = utf16_to_utf8(s, len, nullptr, 0);
-  if (need.status == utf_status::ill_formed) return {};
-  std::string out(need.needed, '\0');
-  utf16_to_utf8(s, len, out.data(), out.size());
-  return out;
-}
-inline std::string utf8_of(BSTR b) { return utf8_of(b, SysStringLen(b)); }
+/// UTF-8 of a BSTR (by its length prefix); ill-formed text gives "".
+inline std::string utf8_of(BSTR b) { return utf8_of(b, SysStringLen(b)); }  // utf.h has the other forms
 
 /// Replaces the thread's error object with one describing `message` (UTF-8).
 /// Best effort: without memory the slot is simply cleared.

@@ -25,6 +25,7 @@
 #include <comkit/detail/utf.h>
 
 #include "activation/activation_internal.h"
+#include "common/clock.h"
 #include "registry/registry_internal.h"
 #include "sync/sync_internal.h"
 #include "trace/trace_internal.h"
@@ -226,11 +227,6 @@ HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uin
   return S_OK;
 }
 
-long long monotonic_ns() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 HRESULT check_contexts(DWORD contexts) noexcept { return (contexts & server_contexts) ? S_OK : E_INVALIDARG; }
 
@@ -268,14 +264,6 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
   }
 }
 
-std::string utf8_of(LPCOLESTR s) {
-  const std::size_t n = std::char_traits<char16_t>::length(s);
-  const auto need = detail::utf16_to_utf8(s, n, nullptr, 0);
-  if (need.status == detail::utf_status::ill_formed) return {};
-  std::string out(need.needed, '\0');
-  detail::utf16_to_utf8(s, n, out.data(), out.size());
-  return out;
-}
 
 }  // namespace
 
@@ -298,7 +286,7 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
 /// CLSIDFromString's ProgID form (guid.cpp).
 HRESULT activation_clsid_from_progid(LPCOLESTR progid, CLSID* out) noexcept {
   try {
-    const std::string name = utf8_of(progid);
+    const std::string name = detail::utf8_of(progid);
     const registry_view reg;
     const registered_class* c = name.empty() ? nullptr : reg->find_progid(name);
     if (!c) {
@@ -516,7 +504,7 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
   {
     std::lock_guard<std::recursive_mutex> guard(t.lock);
     const factory_map* now_map = t.map.load(std::memory_order_relaxed);
-    const long long now = monotonic_ns();
+    const long long now = comkit::common::monotonic_ns();
     for (auto it = t.servers.begin(); it != t.servers.end();) {
       loaded_server& s = *it->second;
       const long long delay_ns = delay_for(s);

@@ -43,10 +43,6 @@ void store_fields(const guid_fields& f, int count, GUID* g) noexcept {
 // before any bad character. True only for exactly "{...}" followed by NUL.
 bool parse_braced(const OLECHAR* s, GUID* g) noexcept {
   guid_fields f;
-  if (detail::parse_guid_fast(s + 1, f)) {
-    store_fields(f, 11, g);
-    return s[37] == u'}' && s[38] == 0;
-  }
   const detail::guid_parse_result r = detail::parse_guid_fields(s + 1, f);
   store_fields(f, r.touched, g);
   return r.ok && s[37] == u'}' && s[38] == 0;

@@ -27,6 +27,8 @@
 
 #include <comkit/abi/extensions.h>
 
+#include "common/atomic_file.h"
+#include "common/clock.h"
 #include "registry/registry_internal.h"
 #include "runtime_internal.h"
 #include "trace/trace_internal.h"
@@ -250,11 +252,6 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
   return true;
 }
 
-long long monotonic_ns() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 struct registry_state {
   std::mutex lock;                                         // serialises reloads and writes
@@ -346,7 +343,7 @@ std::vector<std::string> registry_search_path() {
 registry_view::refresh::refresh() noexcept {
   registry_state& st = state();
   const registry_snapshot* snap = st.current.load(std::memory_order_acquire);
-  const long long now = monotonic_ns();
+  const long long now = common::monotonic_ns(true);
   if (snap && snap->built_after() == st.invalidations.load(std::memory_order_acquire) &&
       now - st.checked_at.load(std::memory_order_relaxed) < revalidate_ns)
     return;
@@ -482,31 +479,10 @@ std::string manifest_text(const std::string& server_path, const std::vector<regi
   return t;
 }
 
-/// Writes `text` to `path` through a temporary file and rename, so readers
-/// see the old file or the new one, never a part.
+/// Writes a manifest atomically and durably (common/atomic_file.h).
 HRESULT write_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return last_errno_hr();
-  ::fchmod(fd, 0644);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const HRESULT hr = last_errno_hr();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return hr;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const HRESULT hr = last_errno_hr();
-    ::unlink(tmp.c_str());
-    return hr;
-  }
-  return S_OK;
+  const int err = common::write_file_atomically(path, text, true);
+  return err ? ComkitHResultFromErrno(err) : S_OK;
 }
 
 bool has_newline(const char* s) { return s && std::strpbrk(s, "\r\n") != nullptr; }

@@ -94,33 +94,6 @@ constexpr guid_parse_result parse_guid_fields(const Char* s, guid_fields& out) n
   return {true, 11};
 }
 
-/// The common case of parse_guid_fields in one pass: all 36 characters of a
-/// well-formed GUID, read in order so that it still stops at the first bad
-/// character (never past a NUL). Returns false without a usable `out` on any
-/// bad character; callers that need Windows' partial results then run
-/// parse_guid_fields.
-template <typename Char>
-constexpr bool parse_guid_fast(const Char* s, guid_fields& out) noexcept {
-  std::uint64_t hi = 0, lo = 0;  // the 32 digits as two 64-bit numbers
-  for (int i = 0; i < 36; ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-      continue;
-    }
-    const int d = hex_value(s[i]);
-    if (d < 0) return false;
-    if (i < 19)
-      hi = (hi << 4) | static_cast<std::uint64_t>(d);
-    else
-      lo = (lo << 4) | static_cast<std::uint64_t>(d);
-  }
-  out.data1 = static_cast<std::uint32_t>(hi >> 32);
-  out.data2 = static_cast<std::uint16_t>(hi >> 16);
-  out.data3 = static_cast<std::uint16_t>(hi);
-  for (int i = 0; i < 8; ++i) out.data4[i] = static_cast<std::uint8_t>(lo >> (56 - 8 * i));
-  return true;
-}
-
 /// Writes the 38-character braced, upper-case form (no NUL) to `out`.
 template <typename Char>
 constexpr void format_guid_braced(const guid_fields& g, Char* out) noexcept {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace comkit::detail {
 
@@ -103,6 +104,22 @@ constexpr utf_result utf16_to_utf8(const char16_t* src, std::size_t n, char* dst
     }
   }
   return {out <= cap ? utf_status::ok : utf_status::too_small, out};
+}
+
+/// UTF-8 of len UTF-16 units at s (null or empty gives ""); ill-formed text
+/// gives "". The one helper for this in comkit: the runtime and the
+/// projection both call it.
+inline std::string utf8_of(const char16_t* s, std::size_t len) {
+  if (!s || len == 0) return {};
+  const utf_result need = utf16_to_utf8(s, len, nullptr, 0);
+  if (need.status == utf_status::ill_formed) return {};
+  std::string out(need.needed, '\0');
+  utf16_to_utf8(s, len, out.data(), out.size());
+  return out;
+}
+/// UTF-8 of a NUL-terminated UTF-16 string.
+inline std::string utf8_of(const char16_t* s) {
+  return s ? utf8_of(s, std::char_traits<char16_t>::length(s)) : std::string();
 }
 
 }  // namespace comkit::detail
