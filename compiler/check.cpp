@@ -327,10 +327,15 @@ class checker {
           for (const param* p : fn->params)
             if (p->name == n) return;
         }
+        // MIDL rejects these; widl only evaluates them when it writes
+        // marshalling code, and real IDL has them (a typo in Wine's
+        // wmsdkidl.idl, a C macro from cpp_quote in shdeprecated.idl): a
+        // warning (an error with -Werror). The attribute is then unusable
+        // for marshalling.
         if (!attr.empty() && fn)
-          error(e->loc, "[" + std::string(attr) + "] refers to '" + std::string(n) + "', which is not a parameter of '" + std::string(owner) + "'");
+          m_c.diags.warning(e->loc, "[" + std::string(attr) + "] refers to '" + std::string(n) + "', which is not a parameter of '" + std::string(owner) + "' (C macros from cpp_quote are not visible to IDL)");
         else if (!attr.empty() && rec)
-          error(e->loc, "[" + std::string(attr) + "] refers to '" + std::string(n) + "', which is not a field of the structure");
+          m_c.diags.warning(e->loc, "[" + std::string(attr) + "] refers to '" + std::string(n) + "', which is not a field of the structure");
         else if (!m_c.types.count(n))
           error(e->loc, "unknown name '" + std::string(n) + "' in expression");
         return;
@@ -383,10 +388,14 @@ class checker {
           m_c.diags.warning(p->loc, "[out] parameter '" + std::string(p->name) + "' of '" + owner +
                                         "' is not a pointer, so nothing can be returned through it");
       }
+      // MIDL rejects a misplaced [retval]; widl accepts it and real IDL has it
+      // (Wine's wmp.idl has two), so it is a warning (an error with -Werror):
+      // the method then has no return value in a projection.
       if (p->attrs.has("retval")) {
-        if (!out) error(p->loc, "[retval] parameter '" + std::string(p->name) + "' of '" + owner + "' must also be [out]");
+        if (!out)
+          m_c.diags.warning(p->loc, "[retval] parameter '" + std::string(p->name) + "' of '" + owner + "' is not [out]; [retval] ignored");
         if (i + 1 != fn->params.size())
-          error(p->loc, "[retval] parameter '" + std::string(p->name) + "' of '" + owner + "' must be the last parameter");
+          m_c.diags.warning(p->loc, "[retval] parameter '" + std::string(p->name) + "' of '" + owner + "' is not the last parameter; [retval] ignored");
       }
       for (const attribute& a : p->attrs.list) {
         if (!is_reference_attribute(a.name)) continue;
@@ -443,12 +452,10 @@ class checker {
       if (d->uuid_text) {
         auto [it, inserted] = m_iids.emplace(*d->uuid_text, d);
         if (!inserted && it->second != d) {
-          // Two [local] interfaces are never marshalled or registered, so
-          // sharing an IID (versions of one interface, as in Wine's
-          // mshtml.idl) is only a warning for them.
-          std::string msg = "interface '" + std::string(d->name) + "' has the same IID as '" + std::string(it->second->name) + "'";
-          if (d->attrs.has("local") && it->second->attrs.has("local")) m_c.diags.warning(d->attrs.find("uuid")->loc, msg);
-          else error(d->attrs.find("uuid")->loc, msg);
+          // Versions of one interface sharing an IID (Wine's mshtml.idl,
+          // xaudio2.idl): MIDL rejects it, widl accepts it, so a warning
+          // (an error with -Werror).
+          m_c.diags.warning(d->attrs.find("uuid")->loc, "interface '" + std::string(d->name) + "' has the same IID as '" + std::string(it->second->name) + "'");
           m_c.diags.note(it->second->loc, "'" + std::string(it->second->name) + "' is declared here");
         }
       }
@@ -463,13 +470,12 @@ class checker {
     }
   }
 
-  // A [local] interface is never marshalled, and the SDK uses the form for
-  // abstract C++ callback classes without IUnknown (ID3DInclude): a
-  // warning there, an error otherwise.
+  // The SDK uses the form for abstract C++ callback classes without IUnknown
+  // (ID3DInclude, Wine's roparameterizediid.idl) and widl accepts it for any
+  // interface, writing a vtable without IUnknown's slots: a warning (an
+  // error with -Werror).
   void not_from_iunknown(decl* d) {
-    std::string msg = "[object] interface '" + std::string(d->name) + "' does not derive from IUnknown";
-    if (d->attrs.has("local")) m_c.diags.warning(d->loc, msg);
-    else error(d->loc, msg);
+    m_c.diags.warning(d->loc, "[object] interface '" + std::string(d->name) + "' does not derive from IUnknown; its vtable has no IUnknown slots");
   }
 
   void check_dispinterface(decl* d, bool main_file) {
@@ -484,7 +490,7 @@ class checker {
     if (d->uuid_text) {
       auto [it, inserted] = m_iids.emplace(*d->uuid_text, d);
       if (!inserted && it->second != d) {
-        error(d->attrs.find("uuid")->loc, "dispinterface '" + std::string(d->name) + "' has the same IID as '" + std::string(it->second->name) + "'");
+        m_c.diags.warning(d->attrs.find("uuid")->loc, "dispinterface '" + std::string(d->name) + "' has the same IID as '" + std::string(it->second->name) + "'");
       }
     }
     auto it = m_c.types.find("IDispatch");

@@ -397,6 +397,22 @@ class header_writer {
     out("#ifdef __CRT_UUID_DECL\n__CRT_UUID_DECL(" + n + ", " + guid_args(*d->uuid_text) + ")\n#endif\n");
   }
 
+  // A parameter named like a C++ keyword (Wine's comsvcs.idl has `typeid`,
+  // mfplay.idl `protected`) is fine in C and in IDL; in the C++ declaration
+  // it gets a trailing underscore (the name carries no meaning there).
+  static std::string cpp_parameter_name(std::string_view name) {
+    static constexpr std::string_view keywords[] = {
+        "alignas", "alignof", "and", "and_eq", "asm", "bitand", "bitor", "bool", "catch", "char8_t", "char16_t",
+        "char32_t", "class", "compl", "concept", "consteval", "constexpr", "constinit", "const_cast", "co_await",
+        "co_return", "co_yield", "decltype", "delete", "dynamic_cast", "explicit", "export", "false", "friend",
+        "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
+        "protected", "public", "reinterpret_cast", "requires", "static_assert", "static_cast", "template", "this",
+        "thread_local", "throw", "true", "try", "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq"};
+    for (std::string_view k : keywords)
+      if (name == k) return std::string(name) + "_";
+    return std::string(name);
+  }
+
   void cpp_struct(const decl* d, std::string_view base, const std::vector<decl*>& methods) {
     std::string n(d->name);
     // IUnknown's member template cannot have C linkage.
@@ -409,7 +425,7 @@ class header_writer {
       out("    virtual " + c_declaration(fn->inner, "") + " STDMETHODCALLTYPE " + method_name(m) + "(\n");
       std::string ps;
       for (std::size_t i = 0; i < fn->params.size(); ++i) {
-        ps += "        " + c_declaration(fn->params[i]->ty, std::string(fn->params[i]->name));
+        ps += "        " + c_declaration(fn->params[i]->ty, cpp_parameter_name(fn->params[i]->name));
         if (i + 1 < fn->params.size() || fn->varargs) ps += ",\n";
       }
       if (fn->varargs) ps += "        ...";
@@ -426,14 +442,30 @@ class header_writer {
     projection_association(d, base);
   }
 
+  // A method that reuses the name of a method of a base interface (a C++
+  // overload, as in Wine's dwrite.idl and d2d1_1.idl) cannot have a C
+  // vtable member of the same name: its slot is named
+  // <DeclaringInterface>_<Method>, the SDK's convention, and the base
+  // method it hides gets no COBJMACROS macro. groups run from the root down.
   void c_vtable(const decl* d, const std::vector<std::pair<const decl*, std::vector<decl*>>>& groups) {
     std::string n(d->name);
+    auto declared_in = [&](std::size_t from, std::size_t to, const std::string& mn) {
+      for (std::size_t g = from; g < to; ++g)
+        for (const decl* m : groups[g].second)
+          if (method_name(m) == mn) return true;
+      return false;
+    };
+    auto slot_name = [&](std::size_t g, const decl* m) {
+      const std::string mn = method_name(m);
+      return declared_in(0, g, mn) ? std::string(groups[g].first->name) + "_" + mn : mn;
+    };
     out("#else\ntypedef struct " + n + "Vtbl {\n    BEGIN_INTERFACE\n\n");
-    for (const auto& [owner, methods] : groups) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto& [owner, methods] = groups[g];
       out("    /*** " + std::string(owner->name) + " methods ***/\n");
       for (const decl* m : methods) {
         const type* fn = m->ty;
-        out("    " + c_declaration(fn->inner, "") + " (STDMETHODCALLTYPE *" + method_name(m) + ")(\n        " + n + " *This");
+        out("    " + c_declaration(fn->inner, "") + " (STDMETHODCALLTYPE *" + slot_name(g, m) + ")(\n        " + n + " *This");
         for (const param* p : fn->params) out(",\n        " + c_declaration(p->ty, std::string(p->name)));
         if (fn->varargs) out(",\n        ...");
         out(");\n\n");
@@ -442,9 +474,12 @@ class header_writer {
     out("    END_INTERFACE\n} " + n + "Vtbl;\n\n");
     out("struct " + n + " {\n    CONST_VTBL " + n + "Vtbl* lpVtbl;\n};\n\n");
     out("#ifdef COBJMACROS\n");
-    for (const auto& [owner, methods] : groups) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto& [owner, methods] = groups[g];
       out("/*** " + std::string(owner->name) + " methods ***/\n");
       for (const decl* m : methods) {
+        std::string mn = method_name(m);
+        if (declared_in(g + 1, groups.size(), mn)) continue;  // hidden by a derived interface's method
         std::string args = "This";
         int k = 0;
         for (const param* p : m->ty->params) {
@@ -457,8 +492,7 @@ class header_writer {
             args += p->name;
           }
         }
-        std::string mn = method_name(m);
-        out("#define " + n + "_" + mn + "(" + args + ") (This)->lpVtbl->" + mn + "(" + args + ")\n");
+        out("#define " + n + "_" + mn + "(" + args + ") (This)->lpVtbl->" + slot_name(g, m) + "(" + args + ")\n");
       }
     }
     out("#endif\n\n#endif\n\n");

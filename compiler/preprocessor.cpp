@@ -259,6 +259,11 @@ preprocessor::preprocessor(source_manager& sources, diagnostics& diags, const pp
                            std::deque<std::string>& text_store, pp_limits limits)
     : m_sources(sources), m_diags(diags), m_options(options), m_reader(std::move(reader)), m_limits(limits), m_arena(text_store) {
   define_builtin("__midl", "501");
+  // The largest public IDL corpus (Wine's) is written for widl and keeps C
+  // and IDL forms of shared headers apart with #ifdef __WIDL__ (mmreg.h,
+  // basetsd.h, guiddef.h): comkit reads the IDL forms, as widl does.
+  // -U__WIDL__ turns this off.
+  define_builtin("__WIDL__", "1");
   define_builtin("__comkit_idl__", "1");
   m_macros["__FILE__"].builtin = true;
   m_macros["__LINE__"].builtin = true;

@@ -39,11 +39,48 @@ for f in $required; do
 done
 [ $fail -eq 0 ] && echo "all $(echo $required | wc -w) required files accepted; their headers compile as C and C++"
 if [ "${2:-}" = "--all" ]; then
-  ok=0 total=0
+  # The whole corpus. Every file widl accepts is accepted, except Windows
+  # Runtime IDL (a different language); the files both compilers reject are
+  # fragments that only work #included into another file (OLE DB's parts of
+  # oledb.idl, DirectShow's parts of strmif.idl ...) or use names they never
+  # import (sapiaut.idl). Each accepted file's header compiles as C and as
+  # C++, except where widl's own header fails the same way: it needs headers
+  # the IDL does not import, holds C++-only cpp_quote text, or (msxml2,
+  # msxml6) derives an interface from one defined later in the file.
+  both_reject=" access asynot asysta axcore axextend binres chprst cmdbas cmdpre cmdprp cmdstrm cmdtxt cmdwpr colinf colrst crtrow cvttyp dbccmd dbcses dbdsad dbinit dbprop dbs dyngraph errrec getdts mulres opcobjectmodel opnrst row rowchg rowpos rowpsc rstbas rstchg rstinf rstloc rstnot rstupd sapiaut sesprp srcrst trnjoi trnlcl trnobj vmrender xmldom xmldso "
+  header_needs_more=" amvideo commoncontrols cordebug corsym ddstream dxva2api evr9 mfreadwrite msxml2 msxml6 rtworkq videoacc vmr9 wsddisco "
+  ok=0 total=0 winrt=0 expected_reject=0
+  mkdir -p "$work/all"
+  accepted=()
   for f in "$wine"/*.idl; do
+    b=$(basename "$f" .idl)
     total=$((total + 1))
-    if "$comkit" idl "$f" "${flags[@]}" 2> "$work/one.err"; then ok=$((ok + 1)); else echo "rejected $(basename "$f"): $(grep -m1 'error:' "$work/one.err")"; fi
+    if "$comkit" idl "$f" -I "$wine" -o "$work/all" --c-header --no-caret 2> "$work/one.err"; then
+      ok=$((ok + 1))
+      case "$header_needs_more" in *" $b "*) ;; *) accepted+=("$b") ;; esac
+    elif grep -q "Windows Runtime IDL" "$work/one.err"; then
+      winrt=$((winrt + 1))
+    elif case "$both_reject" in *" $b "*) true ;; *) false ;; esac; then
+      expected_reject=$((expected_reject + 1))
+    else
+      echo "FAIL: $b.idl is rejected: $(grep -m1 'error:' "$work/one.err")" >&2
+      fail=1
+    fi
   done
-  echo "corpus: $ok of $total files accepted"
+  echo "corpus: $ok of $total files accepted ($winrt Windows Runtime, $expected_reject fragments also rejected by widl)"
+  compile_one() {  # name lang
+    local src="$work/all/$1.$2"
+    printf '#include <windows.h>\n#include "%s.h"\n#include "%s.h"\n' "$1" "$1" > "$src"
+    if [ "$2" = c ]; then cc -std=gnu99 -fsyntax-only -w -fno-builtin -I "$work/all" -I "$wine" -I "$wine/../msvcrt" "$src"
+    else c++ -std=gnu++17 -fsyntax-only -w -fno-builtin -I "$work/all" -I "$wine" -I "$wine/../msvcrt" "$src"; fi \
+      > "$src.log" 2>&1 || { echo "FAIL: $1.h does not compile as $2:" >&2; grep -m3 error "$src.log" >&2; return 1; }
+  }
+  export -f compile_one
+  export work wine
+  jobs=$(nproc 2>/dev/null || echo 2)
+  if ! printf '%s\n' "${accepted[@]}" | sed 's/$/ c/; p; s/ c$/ cpp/' | xargs -P "$jobs" -n 2 bash -c 'compile_one "$0" "$1"'; then
+    fail=1
+  fi
+  [ $fail -eq 0 ] && echo "the headers of ${#accepted[@]} accepted files compile as C and C++"
 fi
 exit $fail
