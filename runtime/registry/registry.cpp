@@ -342,14 +342,21 @@ std::vector<std::string> registry_search_path() {
 
 registry_view::refresh::refresh() noexcept {
   registry_state& st = state();
-  const registry_snapshot* snap = st.current.load(std::memory_order_acquire);
   const long long now = common::monotonic_ns(true);
-  if (snap && snap->built_after() == st.invalidations.load(std::memory_order_acquire) &&
-      now - st.checked_at.load(std::memory_order_relaxed) < revalidate_ns)
-    return;
+  {
+    // The fast path reads the current snapshot, so it is a read section of
+    // its own: without one, another thread's reload and reclaim may free the
+    // snapshot between this load and the read of built_after().
+    const read_section section;
+    const registry_snapshot* current = st.current.load(std::memory_order_seq_cst);
+    if (current && current->built_after() == st.invalidations.load(std::memory_order_acquire) &&
+        now - st.checked_at.load(std::memory_order_relaxed) < revalidate_ns)
+      return;
+  }
   try {
     std::lock_guard<std::mutex> guard(st.lock);
-    snap = st.current.load(std::memory_order_acquire);
+    // Under the lock the current snapshot cannot be retired, so no section.
+    const registry_snapshot* snap = st.current.load(std::memory_order_acquire);
     // Read the count before the files: an invalidation during the reload
     // then leaves the counts unequal, and the next lookup reloads again.
     const std::uint64_t seen = st.invalidations.load(std::memory_order_acquire);
