@@ -100,9 +100,10 @@ HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VA
     return S_OK;
   }
   // A BOOL converts as the I2 it is, to text as "-1"/"0" unless asked for
-  // words (VARIANT_ALPHABOOL, VARIANT_LOCALBOOL: English in comkit).
+  // words: English with VARIANT_ALPHABOOL, the LCID's with VARIANT_LOCALBOOL.
   if (from == VT_BOOL && to == VT_BSTR) {
-    if (flags & (VARIANT_ALPHABOOL | VARIANT_LOCALBOOL)) hr = VarBstrFromBool(src.boolVal, lcid, 0, &out.bstrVal);
+    if (flags & (VARIANT_ALPHABOOL | VARIANT_LOCALBOOL))
+      hr = VarBstrFromBool(src.boolVal, lcid, (flags & VARIANT_LOCALBOOL) ? VAR_LOCALBOOL : 0, &out.bstrVal);
     else hr = VarBstrFromI2(src.boolVal, lcid, 0, &out.bstrVal);
     if (SUCCEEDED(hr)) out.vt = VT_BSTR;
     return hr;

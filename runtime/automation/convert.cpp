@@ -11,7 +11,11 @@
 //   - Windows' own quirks are kept and named where they are implemented
 //     (VarI8FromCy, VarCyFromI8's bounds, VarUI8FromDec).
 // Strings parse with NUMPRS_STD rules (numtext.cpp); numbers format with 15
-// (R8) or 7 (R4) significant digits; every LCID reads and writes as en-US.
+// (R8) or 7 (R4) significant digits. Text is in the LCID's symbols
+// (locale.h): its decimal separator both ways, its grouping separator and
+// currency symbol when reading, its date pictures and names, and its
+// Boolean names with VAR_LOCALBOOL. Numbers are written without grouping or
+// currency symbol, as Windows writes them.
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -23,6 +27,9 @@
 #include "date.h"
 #include "decimal_math.h"
 #include "numtext.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
 
 namespace comkit::rt {
 namespace {
@@ -244,13 +251,27 @@ HRESULT to_dec(const value& v, DECIMAL* out) noexcept {
   return S_OK;
 }
 
-HRESULT to_bstr(const value& v, LCID, ULONG flags, BSTR* out) noexcept {
+/// ASCII number text (made by `text`, which may throw bad_alloc) as a BSTR
+/// in the LCID's decimal separator.
+template <typename F>
+HRESULT number_text_to_bstr(F&& text, LCID lcid, BSTR* out) noexcept {
+  try {
+    return bstr_from_number_text(text(), locale_of(lcid).decimal, out);
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+HRESULT to_bstr(const value& v, LCID lcid, ULONG flags, BSTR* out) noexcept {
   if (!out) return E_INVALIDARG;
-  std::string s;
   switch (v.kind) {
-    case value::boolean:
-      s = v.b ? "True" : "False";  // VarBstrFromBool; VAR_LOCALBOOL gives the same in en-US
-      break;
+    case value::boolean: {
+      // English unless VAR_LOCALBOOL asks for the LCID's words.
+      const locale_info& li = (flags & VAR_LOCALBOOL) ? locale_of(lcid) : locale_en_us();
+      const std::u16string& name = v.b ? li.true_name : li.false_name;
+      *out = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(name.data()), static_cast<UINT>(name.size()));
+      return *out ? S_OK : E_OUTOFMEMORY;
+    }
     case value::integer: {
       // Straight into the BSTR's characters: no intermediate string.
       OLECHAR buf[48];
@@ -275,20 +296,19 @@ HRESULT to_bstr(const value& v, LCID, ULONG flags, BSTR* out) noexcept {
     }
     case value::real:
       if (flags & 0x40000000u) {  // internal: the value is a DATE
-        HRESULT hr = date_to_text(v.r, flags & ~0x40000000u, s);
+        std::u16string text;
+        const HRESULT hr = date_to_text(v.r, flags & ~0x40000000u, locale_of(lcid), text);
         if (FAILED(hr)) return hr;
-      } else {
-        s = format_real(v.r, v.is_r4 ? 7 : 15);
+        *out = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(text.data()), static_cast<UINT>(text.size()));
+        return *out ? S_OK : E_OUTOFMEMORY;
       }
-      break;
+      return number_text_to_bstr([&] { return format_real(v.r, v.is_r4 ? 7 : 15); }, lcid, out);
     case value::currency:
-      s = dec_to_string(dec_from_cy(v.cy));
-      break;
+      return number_text_to_bstr([&] { return dec_to_string(dec_from_cy(v.cy)); }, lcid, out);
     case value::decimal:
-      s = dec_to_string(v.d);
-      break;
+      return number_text_to_bstr([&] { return dec_to_string(v.d); }, lcid, out);
   }
-  return bstr_from_ascii(s, out);
+  return E_UNEXPECTED;
 }
 
 constexpr ULONG date_marker = 0x40000000u;  // to_bstr: format the real as a DATE
@@ -296,10 +316,10 @@ constexpr ULONG date_marker = 0x40000000u;  // to_bstr: format the real as a DAT
 // ---- string sources -------------------------------------------------------------
 
 template <typename T>
-HRESULT str_to_integer(LPCOLESTR s, T* out) noexcept {
+HRESULT str_to_integer(LPCOLESTR s, LCID lcid, T* out) noexcept {
   if (!out) return E_INVALIDARG;
   parsed_number p;
-  HRESULT hr = parse_number(s, p);
+  HRESULT hr = parse_number(s, p, locale_of(lcid));
   if (FAILED(hr)) return hr;
   if (p.radix) {
     // &H/&O literals fill the target's bits: &HFFFF is -1 as an I2.
@@ -314,9 +334,9 @@ HRESULT str_to_integer(LPCOLESTR s, T* out) noexcept {
   return S_OK;
 }
 
-HRESULT str_to_value(LPCOLESTR s, value& v) noexcept {
+HRESULT str_to_value(LPCOLESTR s, LCID lcid, value& v) noexcept {
   parsed_number p;
-  HRESULT hr = parse_number(s, p);
+  HRESULT hr = parse_number(s, p, locale_of(lcid));
   if (FAILED(hr)) return hr;
   if (p.radix) {
     v = of_int(static_cast<i128>(p.bits));
@@ -329,22 +349,22 @@ HRESULT str_to_value(LPCOLESTR s, value& v) noexcept {
   return S_OK;
 }
 
-HRESULT str_to_r8(LPCOLESTR s, DOUBLE* out) noexcept {
+HRESULT str_to_r8(LPCOLESTR s, LCID lcid, DOUBLE* out) noexcept {
   if (!out) return E_INVALIDARG;
   value v;
-  HRESULT hr = str_to_value(s, v);
+  HRESULT hr = str_to_value(s, lcid, v);
   return FAILED(hr) ? hr : to_r8(v, out);
 }
-HRESULT str_to_r4(LPCOLESTR s, FLOAT* out) noexcept {
+HRESULT str_to_r4(LPCOLESTR s, LCID lcid, FLOAT* out) noexcept {
   if (!out) return E_INVALIDARG;
   value v;
-  HRESULT hr = str_to_value(s, v);
+  HRESULT hr = str_to_value(s, lcid, v);
   return FAILED(hr) ? hr : to_r4(v, out);
 }
-HRESULT str_to_cy(LPCOLESTR s, CY* out) noexcept {
+HRESULT str_to_cy(LPCOLESTR s, LCID lcid, CY* out) noexcept {
   if (!out) return E_INVALIDARG;
   parsed_number p;
-  HRESULT hr = parse_number(s, p);
+  HRESULT hr = parse_number(s, p, locale_of(lcid));
   if (FAILED(hr)) return hr;
   if (p.radix) return to_cy(of_int(static_cast<i128>(p.bits)), out);
   i128 x;
@@ -353,10 +373,10 @@ HRESULT str_to_cy(LPCOLESTR s, CY* out) noexcept {
   out->int64 = static_cast<std::int64_t>(x);
   return S_OK;
 }
-HRESULT str_to_dec(LPCOLESTR s, DECIMAL* out) noexcept {
+HRESULT str_to_dec(LPCOLESTR s, LCID lcid, DECIMAL* out) noexcept {
   if (!out) return E_INVALIDARG;
   parsed_number p;
-  HRESULT hr = parse_number(s, p);
+  HRESULT hr = parse_number(s, p, locale_of(lcid));
   if (FAILED(hr)) return hr;
   dec d;
   hr = parsed_to_dec(p, d);
@@ -364,18 +384,19 @@ HRESULT str_to_dec(LPCOLESTR s, DECIMAL* out) noexcept {
   dec_store(d, out);
   return S_OK;
 }
-HRESULT str_to_date(LPCOLESTR s, ULONG flags, DATE* out) noexcept {
+HRESULT str_to_date(LPCOLESTR s, LCID lcid, ULONG flags, DATE* out) noexcept {
   if (!out) return E_INVALIDARG;
   double d = 0;
-  HRESULT hr = date_from_text(s, flags, d);
+  HRESULT hr = date_from_text(s, flags, locale_of(lcid), d);
   if (FAILED(hr)) return hr;
   *out = d;
   return S_OK;
 }
 
-// "#TRUE#"/"#FALSE#" (case-sensitive), "True"/"False" (any case), else a
-// number: non-zero is VARIANT_TRUE. "Yes" and "On" are not booleans.
-HRESULT str_to_bool(LPCOLESTR s, VARIANT_BOOL* out) noexcept {
+// "#TRUE#"/"#FALSE#" (case-sensitive), "True"/"False" (any case), with
+// VAR_LOCALBOOL also the LCID's names (any case), else a number in the
+// LCID's symbols: non-zero is VARIANT_TRUE. "Yes" and "On" are not booleans.
+HRESULT str_to_bool(LPCOLESTR s, LCID lcid, ULONG flags, VARIANT_BOOL* out) noexcept {
   if (!out) return E_INVALIDARG;
   if (!s) return DISP_E_TYPEMISMATCH;
   std::u16string_view sv(reinterpret_cast<const char16_t*>(s));
@@ -387,25 +408,21 @@ HRESULT str_to_bool(LPCOLESTR s, VARIANT_BOOL* out) noexcept {
     *out = VARIANT_FALSE;
     return S_OK;
   }
-  auto iequals = [&](std::u16string_view w) {
-    if (sv.size() != w.size()) return false;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      char16_t c = sv[i];
-      if (c >= u'A' && c <= u'Z') c = static_cast<char16_t>(c - u'A' + u'a');
-      if (c != w[i]) return false;
-    }
-    return true;
+  auto is = [&](const std::u16string& name) {
+    return u_strcasecmp(reinterpret_cast<const UChar*>(s), reinterpret_cast<const UChar*>(name.c_str()), U_FOLD_CASE_DEFAULT) == 0;
   };
-  if (iequals(u"true")) {
+  const locale_info& en = locale_en_us();
+  const locale_info& li = (flags & VAR_LOCALBOOL) ? locale_of(lcid) : en;
+  if (is(en.true_name) || is(li.true_name)) {
     *out = VARIANT_TRUE;
     return S_OK;
   }
-  if (iequals(u"false")) {
+  if (is(en.false_name) || is(li.false_name)) {
     *out = VARIANT_FALSE;
     return S_OK;
   }
   parsed_number p;
-  HRESULT hr = parse_number(s, p);
+  HRESULT hr = parse_number(s, p, locale_of(lcid));
   if (FAILED(hr)) return hr;
   *out = (p.radix ? p.bits != 0 : !p.digits.empty()) ? VARIANT_TRUE : VARIANT_FALSE;
   return S_OK;
@@ -484,7 +501,7 @@ HRESULT from_disp(IDispatch* disp, LCID lcid, VARTYPE vt, T* out) noexcept {
   COMKIT_IMPL_FROM_R8(Var##T##FromDate, CT, to_integer)                                                              \
   COMKIT_IMPL_FROM_BOOL(Var##T##FromBool, CT, to_integer)                                                            \
   COMKIT_IMPL_FROM_DEC(Var##T##FromDec, CT, to_integer)                                                              \
-  COMKIT_STDAPI Var##T##FromStr(LPCOLESTR s, LCID, ULONG, CT* out) { return str_to_integer(s, out); }                \
+  COMKIT_STDAPI Var##T##FromStr(LPCOLESTR s, LCID lcid, ULONG, CT* out) { return str_to_integer(s, lcid, out); }                \
   COMKIT_STDAPI Var##T##FromDisp(IDispatch* d, LCID lcid, CT* out) { return from_disp(d, lcid, VT_, out); }
 
 // Integer targets ------------------------------------------------------------------
@@ -571,7 +588,7 @@ COMKIT_IMPL_FROM_R4(VarUI8FromR4, ULONG64, to_integer)
 COMKIT_IMPL_FROM_R8(VarUI8FromR8, ULONG64, to_integer)
 COMKIT_IMPL_FROM_R8(VarUI8FromDate, ULONG64, to_integer)
 COMKIT_IMPL_FROM_BOOL(VarUI8FromBool, ULONG64, to_integer)
-COMKIT_STDAPI VarUI8FromStr(LPCOLESTR s, LCID, ULONG, ULONG64* out) { return str_to_integer(s, out); }
+COMKIT_STDAPI VarUI8FromStr(LPCOLESTR s, LCID lcid, ULONG, ULONG64* out) { return str_to_integer(s, lcid, out); }
 COMKIT_STDAPI VarUI8FromDisp(IDispatch* d, LCID lcid, ULONG64* out) { return from_disp(d, lcid, VT_UI8, out); }
 // Windows returns the magnitude of a negative DECIMAL of scale 0 instead
 // of overflowing (-1 gives 1); with a fraction, negatives overflow.
@@ -610,17 +627,17 @@ COMKIT_IMPL_FROM_CY(VarUI8FromCy, ULONG64, to_integer)
 COMKIT_IMPL_REAL_TARGET(R4, FLOAT, VT_R4, to_r4, )
 COMKIT_IMPL_FROM_R8(VarR4FromR8, FLOAT, to_r4)
 COMKIT_IMPL_FROM_R8(VarR4FromDate, FLOAT, to_r4)
-COMKIT_STDAPI VarR4FromStr(LPCOLESTR s, LCID, ULONG, FLOAT* out) { return str_to_r4(s, out); }
+COMKIT_STDAPI VarR4FromStr(LPCOLESTR s, LCID lcid, ULONG, FLOAT* out) { return str_to_r4(s, lcid, out); }
 
 COMKIT_IMPL_REAL_TARGET(R8, DOUBLE, VT_R8, to_r8, )
 COMKIT_IMPL_FROM_R4(VarR8FromR4, DOUBLE, to_r8)
 COMKIT_IMPL_FROM_R8(VarR8FromDate, DOUBLE, to_r8)
-COMKIT_STDAPI VarR8FromStr(LPCOLESTR s, LCID, ULONG, DOUBLE* out) { return str_to_r8(s, out); }
+COMKIT_STDAPI VarR8FromStr(LPCOLESTR s, LCID lcid, ULONG, DOUBLE* out) { return str_to_r8(s, lcid, out); }
 
 COMKIT_IMPL_REAL_TARGET(Date, DATE, VT_DATE, to_date, )
 COMKIT_IMPL_FROM_R4(VarDateFromR4, DATE, to_date)
 COMKIT_IMPL_FROM_R8(VarDateFromR8, DATE, to_date)
-COMKIT_STDAPI VarDateFromStr(LPCOLESTR s, LCID, ULONG flags, DATE* out) { return str_to_date(s, flags, out); }
+COMKIT_STDAPI VarDateFromStr(LPCOLESTR s, LCID lcid, ULONG flags, DATE* out) { return str_to_date(s, lcid, flags, out); }
 
 // CY ---------------------------------------------------------------------------------------
 COMKIT_IMPL_FROM_INT(VarCyFromUI1, BYTE, CY, to_cy)
@@ -642,7 +659,7 @@ COMKIT_IMPL_FROM_R8(VarCyFromR8, CY, to_cy)
 COMKIT_IMPL_FROM_R8(VarCyFromDate, CY, to_cy)
 COMKIT_IMPL_FROM_BOOL(VarCyFromBool, CY, to_cy)
 COMKIT_IMPL_FROM_DEC(VarCyFromDec, CY, to_cy)
-COMKIT_STDAPI VarCyFromStr(LPCOLESTR s, LCID, ULONG, CY* out) { return str_to_cy(s, out); }
+COMKIT_STDAPI VarCyFromStr(LPCOLESTR s, LCID lcid, ULONG, CY* out) { return str_to_cy(s, lcid, out); }
 COMKIT_STDAPI VarCyFromDisp(IDispatch* d, LCID lcid, CY* out) { return from_disp(d, lcid, VT_CY, out); }
 
 // BOOL --------------------------------------------------------------------------------------
@@ -659,7 +676,7 @@ COMKIT_IMPL_FROM_R8(VarBoolFromR8, VARIANT_BOOL, to_bool)
 COMKIT_IMPL_FROM_R8(VarBoolFromDate, VARIANT_BOOL, to_bool)
 COMKIT_IMPL_FROM_CY(VarBoolFromCy, VARIANT_BOOL, to_bool)
 COMKIT_IMPL_FROM_DEC(VarBoolFromDec, VARIANT_BOOL, to_bool)
-COMKIT_STDAPI VarBoolFromStr(LPCOLESTR s, LCID, ULONG, VARIANT_BOOL* out) { return str_to_bool(s, out); }
+COMKIT_STDAPI VarBoolFromStr(LPCOLESTR s, LCID lcid, ULONG flags, VARIANT_BOOL* out) { return str_to_bool(s, lcid, flags, out); }
 COMKIT_STDAPI VarBoolFromDisp(IDispatch* d, LCID lcid, VARIANT_BOOL* out) { return from_disp(d, lcid, VT_BOOL, out); }
 
 // DECIMAL -------------------------------------------------------------------------------------
@@ -676,7 +693,7 @@ COMKIT_IMPL_FROM_R8(VarDecFromR8, DECIMAL, to_dec)
 COMKIT_IMPL_FROM_R8(VarDecFromDate, DECIMAL, to_dec)
 COMKIT_IMPL_FROM_CY(VarDecFromCy, DECIMAL, to_dec)
 COMKIT_IMPL_FROM_BOOL(VarDecFromBool, DECIMAL, to_dec)
-COMKIT_STDAPI VarDecFromStr(LPCOLESTR s, LCID, ULONG, DECIMAL* out) { return str_to_dec(s, out); }
+COMKIT_STDAPI VarDecFromStr(LPCOLESTR s, LCID lcid, ULONG, DECIMAL* out) { return str_to_dec(s, lcid, out); }
 COMKIT_STDAPI VarDecFromDisp(IDispatch* d, LCID lcid, DECIMAL* out) { return from_disp(d, lcid, VT_DECIMAL, out); }
 
 // BSTR -----------------------------------------------------------------------------------------

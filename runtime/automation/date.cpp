@@ -15,7 +15,10 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string>
 #include <vector>
+
+#include <unicode/uchar.h>
 
 namespace comkit::rt {
 namespace {
@@ -113,7 +116,69 @@ HRESULT udate_to_date(const UDATE& u, ULONG flags, double& out) noexcept {
   return S_OK;
 }
 
-HRESULT date_to_text(double d, ULONG flags, std::string& out) noexcept {
+namespace {
+
+/// Appends `u` formatted by a Windows date/time picture (d dd ddd dddd M MM
+/// MMM MMMM y yy yyyy h hh H HH m mm s ss t tt, 'quoted' text; anything
+/// else is copied).
+void format_picture(std::u16string_view pic, const UDATE& u, const locale_info& li, std::u16string& out) {
+  auto num = [&](unsigned v, std::size_t width) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%0*u", static_cast<int>(width), v);
+    for (const char* p = buf; *p; ++p) out.push_back(static_cast<char16_t>(*p));
+  };
+  const SYSTEMTIME& st = u.st;
+  for (std::size_t i = 0; i < pic.size();) {
+    const char16_t c = pic[i];
+    if (c == u'\'') {
+      std::size_t j = i + 1;
+      if (j < pic.size() && pic[j] == u'\'') {  // '' is a quote
+        out.push_back(u'\'');
+        i += 2;
+        continue;
+      }
+      while (j < pic.size() && pic[j] != u'\'') out.push_back(pic[j++]);
+      i = j + 1;
+      continue;
+    }
+    std::size_t n = 1;
+    while (i + n < pic.size() && pic[i + n] == c) ++n;
+    switch (c) {
+      case u'd':
+        if (n >= 4) out += li.days[st.wDayOfWeek % 7];
+        else if (n == 3) out += li.days_abbrev[st.wDayOfWeek % 7];
+        else num(st.wDay, n);
+        break;
+      case u'M':
+        if (n >= 4) out += li.months[(st.wMonth + 11) % 12];
+        else if (n == 3) out += li.months_abbrev[(st.wMonth + 11) % 12];
+        else num(st.wMonth, n);
+        break;
+      case u'y':
+        if (n <= 2) num(st.wYear % 100, n == 1 ? 1 : 2);
+        else num(st.wYear, 1);  // VarBstrFromDate writes 1 Jan 100 as "1/1/100"
+        break;
+      case u'h': num(st.wHour % 12 == 0 ? 12 : st.wHour % 12, n > 2 ? 2 : n); break;
+      case u'H': num(st.wHour, n > 2 ? 2 : n); break;
+      case u'm': num(st.wMinute, n > 2 ? 2 : n); break;
+      case u's': num(st.wSecond, n > 2 ? 2 : n); break;
+      case u't': {
+        const std::u16string& ap = st.wHour < 12 ? li.am : li.pm;
+        out += n == 1 ? ap.substr(0, 1) : ap;
+        break;
+      }
+      default: out.append(n, c);
+    }
+    i += n;
+  }
+}
+
+}  // namespace
+
+// The short date and the long time of the locale (LOCALE_SSHORTDATE,
+// LOCALE_STIMEFORMAT), as VarBstrFromDate writes them: the date alone at
+// midnight, the time alone on day 0 (30 Dec 1899).
+HRESULT date_to_text(double d, ULONG flags, const locale_info& li, std::u16string& out) noexcept {
   UDATE u;
   HRESULT hr = date_to_udate(d, u);
   if (FAILED(hr)) return hr;
@@ -121,17 +186,17 @@ HRESULT date_to_text(double d, ULONG flags, std::string& out) noexcept {
   const bool has_time = u.st.wHour || u.st.wMinute || u.st.wSecond;
   bool show_date = !(flags & VAR_TIMEVALUEONLY) && (!day_zero || (flags & VAR_DATEVALUEONLY));
   bool show_time = !(flags & VAR_DATEVALUEONLY) && (has_time || (flags & LOCALE_USE_NLS) || !show_date);
-  char buf[64];
-  out.clear();
-  if (show_date) {
-    std::snprintf(buf, sizeof buf, "%u/%u/%u", u.st.wMonth, u.st.wDay, u.st.wYear);
-    out += buf;
-  }
-  if (show_time) {
-    unsigned h = u.st.wHour % 12;
-    if (h == 0) h = 12;
-    std::snprintf(buf, sizeof buf, "%s%u:%02u:%02u %s", show_date ? " " : "", h, u.st.wMinute, u.st.wSecond, u.st.wHour < 12 ? "AM" : "PM");
-    out += buf;
+  try {
+    out.clear();
+    if (show_date) format_picture(li.short_date, u, li, out);
+    if (show_time) {
+      if (show_date) out.push_back(u' ');
+      const std::size_t at = out.size();
+      format_picture(li.long_time, u, li, out);
+      while (out.size() > at && out.back() == u' ') out.pop_back();  // an empty AM/PM designator
+    }
+  } catch (...) {
+    return E_OUTOFMEMORY;
   }
   return S_OK;
 }
@@ -158,34 +223,53 @@ struct date_element {
   bool pm = false;
 };
 
-int month_from_word(std::string_view w) noexcept {
-  static const char* const names[] = {"january", "february", "march", "april", "may", "june",
-                                      "july", "august", "september", "october", "november", "december"};
+std::u16string folded(std::u16string_view w) {
+  std::u16string out;
+  for (char16_t c : w) out.push_back(static_cast<char16_t>(u_tolower(c)));
+  while (!out.empty() && out.back() == u'.') out.pop_back();  // "janv." as "janv"
+  return out;
+}
+
+// English names are read in every locale (as en-US text is everywhere on
+// Windows); the locale's full, abbreviated and stand-alone names too.
+int month_from_word(std::u16string_view w, const locale_info& li) {
+  static const char16_t* const names[] = {u"january", u"february", u"march", u"april", u"may", u"june",
+                                          u"july", u"august", u"september", u"october", u"november", u"december"};
   for (int i = 0; i < 12; ++i) {
-    const std::string_view n = names[i];
+    const std::u16string_view n = names[i];
     if (w == n || (w.size() == 3 && n.substr(0, 3) == w)) return i + 1;
   }
-  if (w == "sept") return 9;
+  if (w == u"sept") return 9;
+  for (int i = 0; i < 12; ++i)
+    if ((!li.months[i].empty() && w == folded(li.months[i])) || (!li.months_abbrev[i].empty() && w == folded(li.months_abbrev[i])) ||
+        (!li.months_standalone[i].empty() && w == folded(li.months_standalone[i])))
+      return i + 1;
   return 0;
 }
 
-bool weekday_word(std::string_view w) noexcept {
-  static const char* const names[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-  for (const char* n : names) {
-    const std::string_view s = n;
+bool weekday_word(std::u16string_view w, const locale_info& li) {
+  static const char16_t* const names[] = {u"sunday", u"monday", u"tuesday", u"wednesday", u"thursday", u"friday", u"saturday"};
+  for (const char16_t* n : names) {
+    const std::u16string_view s = n;
     if (w == s || (w.size() == 3 && s.substr(0, 3) == w)) return true;
   }
+  for (int i = 0; i < 7; ++i)
+    if ((!li.days[i].empty() && w == folded(li.days[i])) || (!li.days_abbrev[i].empty() && w == folded(li.days_abbrev[i])))
+      return true;
   return false;
 }
 
 bool blank(char16_t c) noexcept { return c == u' ' || c == u'\t' || c == 0xA0 || c == 0x3000 || c == u','; }
 bool digit(char16_t c) noexcept { return c >= u'0' && c <= u'9'; }
-bool letter(char16_t c) noexcept { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
+bool letter(char16_t c) noexcept { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= 0x80 && u_isalpha(c)); }
 
 // Splits the text into elements; false for anything Windows rejects at
 // this level (stray characters, a separator with nothing on one side, a
 // malformed time group).
-bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
+bool date_elements(const OLECHAR* s, const locale_info& li, std::vector<date_element>& out) {
+  // In locales whose short date is written with dots (de-DE "dd.MM.yyyy"),
+  // a group joined only by dots is date numbers, not a time.
+  const bool dotted_dates = li.short_date.find(u'.') != std::u16string::npos;
   std::size_t i = 0;
   bool need_element = false;  // after '-' or '/'
   while (s[i]) {
@@ -202,7 +286,8 @@ bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
     }
     if (digit(c)) {
       long long parts[4] = {0, 0, 0, 0};
-      int nparts = 0, ndigits = 0;
+      int nparts = 0, ndigits = 0, digits_of[4] = {0, 0, 0, 0};
+      bool colon = false;
       for (;;) {
         long long v = 0;
         int n = 0;
@@ -211,15 +296,33 @@ bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
           ++n;
           ++i;
         }
-        if (n == 0) return false;  // "1." or "1.:"
+        if (n == 0) {
+          // "1.2.1970.", "2.1. 1970", or a German ordinal day "5. März 2021"
+          if (dotted_dates && !colon && nparts >= 1 && s[i - 1] == u'.') break;
+          return false;  // "1." or "1.:"
+        }
         if (nparts == 4) return false;
         if (nparts == 0) ndigits = n;
+        digits_of[nparts] = n;
         parts[nparts++] = v;
         if ((s[i] == u'.' || s[i] == u':')) {
+          colon |= s[i] == u':';
           ++i;
           continue;
         }
         break;
+      }
+      if (dotted_dates && !colon && nparts >= 2) {
+        if (nparts > 3) return false;
+        for (int k = 0; k < nparts; ++k) {
+          date_element e{};
+          e.k = date_element::number;
+          e.value = parts[k];
+          e.ndigits = digits_of[k];
+          out.push_back(e);
+        }
+        need_element = false;
+        continue;
       }
       date_element e{};
       if (nparts == 1) {
@@ -239,20 +342,19 @@ bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
       continue;
     }
     if (letter(c)) {
-      std::string w;
-      while (letter(s[i])) {
-        w.push_back(static_cast<char>(s[i] >= u'A' && s[i] <= u'Z' ? s[i] - u'A' + u'a' : s[i]));
-        ++i;
-      }
-      if (w == "a" || w == "am" || w == "p" || w == "pm") {
+      std::u16string w;
+      while (letter(s[i])) w.push_back(static_cast<char16_t>(u_tolower(s[i++])));
+      if (s[i] == u'.' && !w.empty() && !(w == u"a" || w == u"p")) ++i;  // an abbreviation's dot: "janv."
+      const bool local_ampm = (!li.am.empty() && w == folded(li.am)) || (!li.pm.empty() && w == folded(li.pm));
+      if (w == u"a" || w == u"am" || w == u"p" || w == u"pm" || local_ampm) {
         if (need_element) return false;
         date_element e{};
         e.k = date_element::ampm;
-        e.pm = w[0] == 'p';
+        e.pm = local_ampm ? w == folded(li.pm) : w[0] == u'p';
         out.push_back(e);
         continue;
       }
-      if (const int m = month_from_word(w)) {
+      if (const int m = month_from_word(w, li)) {
         date_element e{};
         e.k = date_element::month;
         e.value = m;
@@ -260,7 +362,7 @@ bool date_elements(const OLECHAR* s, std::vector<date_element>& out) {
         need_element = false;
         continue;
       }
-      if (weekday_word(w) && !need_element) continue;
+      if (weekday_word(w, li) && !need_element) continue;
       return false;
     }
     if (c == u'.' || c == u':') return false;  // ".0"
@@ -277,11 +379,11 @@ bool valid_date(long long y, long long m, long long d) noexcept {
 
 }  // namespace
 
-HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept {
+HRESULT date_from_text(const OLECHAR* s, ULONG flags, const locale_info& li, double& out) noexcept {
   if (!s) return DISP_E_TYPEMISMATCH;
   std::vector<date_element> el;
   try {
-    if (!date_elements(s, el)) return DISP_E_TYPEMISMATCH;
+    if (!date_elements(s, li, el)) return DISP_E_TYPEMISMATCH;
   } catch (...) {
     return E_OUTOFMEMORY;
   }
@@ -366,11 +468,12 @@ HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept {
       }
     } else if (count == 2) {
       const long long a = nums[0], b = nums[1];
-      if (valid_date(this_year, a, b)) {  // M D
-        year = this_year, month = a, day = b;
+      const bool day_first = li.order == date_order::dmy;  // the locale's reading first
+      if (valid_date(this_year, day_first ? b : a, day_first ? a : b)) {
+        year = this_year, month = day_first ? b : a, day = day_first ? a : b;
         found = true;
-      } else if (valid_date(this_year, b, a)) {  // D M
-        year = this_year, month = b, day = a;
+      } else if (valid_date(this_year, day_first ? a : b, day_first ? b : a)) {
+        year = this_year, month = day_first ? a : b, day = day_first ? b : a;
         found = true;
       } else if (a >= 1 && a <= 12 && valid_date(year_of(b, digits[1]), a, 1)) {  // M Y
         year = year_of(b, digits[1]), month = a, day = 1;
@@ -380,8 +483,15 @@ HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept {
         found = true;
       }
     } else if (count == 3) {
-      const int orders[3][3] = {{2, 0, 1}, {0, 1, 2}, {2, 1, 0}};  // year, month, day positions: MDY, YMD, DMY
-      for (const auto& o : orders) {
+      // Year, month and day positions, the locale's order first: en-US
+      // tries M D Y, Y M D, D M Y; de-DE D M Y, M D Y, Y M D ("02.13.1970"
+      // is 13 Feb); ja-JP Y M D, M D Y, D M Y.
+      static const int mdy[3][3] = {{2, 0, 1}, {0, 1, 2}, {2, 1, 0}};
+      static const int dmy[3][3] = {{2, 1, 0}, {2, 0, 1}, {0, 1, 2}};
+      static const int ymd[3][3] = {{0, 1, 2}, {2, 0, 1}, {2, 1, 0}};
+      const int (*orders)[3] = li.order == date_order::dmy ? dmy : li.order == date_order::ymd ? ymd : mdy;
+      for (int k = 0; k < 3; ++k) {
+        const int* o = orders[k];
         const long long y = year_of(nums[o[0]], digits[o[0]]);
         if (valid_date(y, nums[o[1]], nums[o[2]])) {
           year = y, month = nums[o[1]], day = nums[o[2]];

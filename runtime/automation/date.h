@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "locale.h"
+
 namespace comkit::rt {
 
 inline constexpr double date_min = -657434.0;  // 1 Jan 100
@@ -18,10 +20,12 @@ inline constexpr double date_max = 2958465.0;  // 31 Dec 9999
 HRESULT date_to_udate(double d, UDATE& out) noexcept;
 /// A UDATE (fields normalised as Windows does) to a DATE.
 HRESULT udate_to_date(const UDATE& u, ULONG flags, double& out) noexcept;
-/// "M/d/yyyy", "h:mm:ss AM", or both, as en-US VarBstrFromDate writes them.
-HRESULT date_to_text(double d, ULONG flags, std::string& out) noexcept;
-/// en-US date/time text to a DATE (VarDateFromStr).
-HRESULT date_from_text(const OLECHAR* s, ULONG flags, double& out) noexcept;
+/// The locale's short date, long time, or both, as VarBstrFromDate writes
+/// them (en-US: "M/d/yyyy h:mm:ss AM").
+HRESULT date_to_text(double d, ULONG flags, const locale_info& li, std::u16string& out) noexcept;
+/// Date/time text to a DATE (VarDateFromStr): the locale's date order and
+/// names first, English names everywhere.
+HRESULT date_from_text(const OLECHAR* s, ULONG flags, const locale_info& li, double& out) noexcept;
 
 }  // namespace comkit::rt
 

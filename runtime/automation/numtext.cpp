@@ -14,6 +14,22 @@ namespace {
 
 bool white(OLECHAR c) noexcept { return c == u' ' || c == 0xA0 || (c >= 0x09 && c <= 0x0D); }
 bool decimal_digit(OLECHAR c) noexcept { return c >= u'0' && c <= u'9'; }
+bool space_like(OLECHAR c) noexcept { return c == u' ' || c == 0xA0 || c == 0x202F; }
+
+/// The length of the locale's currency symbol at s, 0 when it is not there.
+std::size_t currency_at(const OLECHAR* s, const locale_info& li) noexcept {
+  const std::size_t n = li.currency.size();
+  if (n == 0) return 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (s[k] != li.currency[k]) return 0;  // stops at the terminator: it differs from every symbol character
+  return n;
+}
+
+/// A grouping separator of the locale at s[0] (s[1] is the next character).
+bool grouping_at(const OLECHAR* s, const locale_info& li) noexcept {
+  if (li.space_grouping) return space_like(s[0]) && decimal_digit(s[1]);
+  return s[0] == li.thousands;
+}
 int radix_digit(OLECHAR c, int shift) noexcept {
   if (c >= u'0' && c <= u'7') return c - u'0';
   if (shift == 3) return -1;
@@ -45,7 +61,7 @@ struct digit_sink {
 
 }  // namespace
 
-HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept {
+HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig, const locale_info& li) noexcept {
   if (!s) return DISP_E_TYPEMISMATCH;
   const ULONG in = np.dwInFlags;
   ULONG out = 0;
@@ -65,9 +81,11 @@ HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept {
       sign = true;
     } else if (c == u'(' && (in & NUMPRS_PARENS) && !paren) {
       paren = true;
-    } else if (c == u'$' && (in & NUMPRS_CURRENCY) && !currency) {
+    } else if (const std::size_t n = (in & NUMPRS_CURRENCY) && !currency ? currency_at(s + i, li) : 0) {
       out |= NUMPRS_CURRENCY;
       currency = true;
+      i += n;
+      continue;
     } else {
       break;
     }
@@ -111,9 +129,9 @@ HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept {
         } else if (!point) {
           ++pwr;
         }
-      } else if (c == u',' && (in & NUMPRS_THOUSANDS) && any_digit && !point) {
+      } else if ((in & NUMPRS_THOUSANDS) && any_digit && !point && grouping_at(s + i, li)) {
         out |= NUMPRS_THOUSANDS;
-      } else if (c == u'.' && (in & NUMPRS_DECIMAL) && !point) {
+      } else if (c == li.decimal && (in & NUMPRS_DECIMAL) && !point) {
         point = true;
         out |= NUMPRS_DECIMAL;
       } else {
@@ -165,8 +183,10 @@ HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept {
     } else if (c == u')' && paren) {
       out |= NUMPRS_PARENS | NUMPRS_NEG;
       paren = false;
-    } else if (c == u'$' && (in & NUMPRS_CURRENCY) && !shift) {
+    } else if (const std::size_t n = (in & NUMPRS_CURRENCY) ? currency_at(s + i, li) : 0) {
       out |= NUMPRS_CURRENCY;
+      i += n;
+      continue;
     } else {
       break;
     }
@@ -223,7 +243,7 @@ HRESULT parsed_from_scan(const NUMPARSE& np, const BYTE* rgbDig, parsed_number& 
   return S_OK;
 }
 
-HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
+HRESULT parse_number(const OLECHAR* s, parsed_number& out, const locale_info& li) noexcept {
   // Digits go to a stack buffer; a text with more digits than that is read
   // again with room for all of them, up to 4096 (beyond that the digits
   // cannot change any result).
@@ -231,7 +251,7 @@ HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
   NUMPARSE np{};
   np.cDig = sizeof stack_digits;
   np.dwInFlags = NUMPRS_STD;
-  HRESULT hr = scan_number(s, np, stack_digits);
+  HRESULT hr = scan_number(s, np, stack_digits, li);
   if (FAILED(hr) || np.cDig < static_cast<INT>(sizeof stack_digits)) return FAILED(hr) ? hr : parsed_from_scan(np, stack_digits, out);
   std::size_t len = 0;
   while (s[len] && len < 4096) ++len;
@@ -240,7 +260,7 @@ HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept {
   np = NUMPARSE{};
   np.cDig = static_cast<INT>(len);
   np.dwInFlags = NUMPRS_STD;
-  hr = scan_number(s, np, big.get());
+  hr = scan_number(s, np, big.get(), li);
   return FAILED(hr) ? hr : parsed_from_scan(np, big.get(), out);
 }
 
@@ -420,6 +440,14 @@ HRESULT bstr_from_ascii(const std::string& s, BSTR* out) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) b[i] = static_cast<OLECHAR>(static_cast<unsigned char>(s[i]));
   *out = b;
   return S_OK;
+}
+
+HRESULT bstr_from_number_text(const std::string& s, char16_t decimal, BSTR* out) noexcept {
+  HRESULT hr = bstr_from_ascii(s, out);
+  if (SUCCEEDED(hr) && decimal != u'.')
+    for (UINT i = 0, n = SysStringLen(*out); i < n; ++i)
+      if ((*out)[i] == u'.') (*out)[i] = decimal;
+  return hr;
 }
 
 }  // namespace comkit::rt

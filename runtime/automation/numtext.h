@@ -1,6 +1,6 @@
-// runtime/automation/numtext.h - numbers to and from text, en-US rules:
-// the parser behind VarXxxFromStr (NUMPRS_STD syntax) and the formatting
-// behind VarBstrFromXxx. Never installed.
+// runtime/automation/numtext.h - numbers to and from text in a locale's
+// symbols: the parser behind VarXxxFromStr (NUMPRS_STD syntax) and the
+// formatting behind VarBstrFromXxx. Never installed.
 #ifndef COMKIT_RUNTIME_NUMTEXT_H
 #define COMKIT_RUNTIME_NUMTEXT_H
 
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "decimal_math.h"
+#include "locale.h"
 
 namespace comkit::rt {
 
@@ -24,18 +25,20 @@ struct parsed_number {
   std::uint64_t bits = 0;
 };
 
-/// The number scanner behind VarParseNumFromStr and every VarXxxFromStr
-/// (en-US symbols): reads what np.dwInFlags allows into rgbDig (room
-/// np.cDig) and fills np as VarParseNumFromStr documents.
-HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig) noexcept;
+/// The number scanner behind VarParseNumFromStr and every VarXxxFromStr:
+/// reads what np.dwInFlags allows into rgbDig (room np.cDig) and fills np
+/// as VarParseNumFromStr documents, with the locale's decimal and grouping
+/// separators and currency symbol (a space-like separator, as in fr-FR,
+/// accepts U+0020, U+00A0 and U+202F, each only between digits).
+HRESULT scan_number(const OLECHAR* s, NUMPARSE& np, BYTE* rgbDig, const locale_info& li) noexcept;
 /// The scanned digits as a parsed_number (hex/octal as bits; more than 64
 /// bits is DISP_E_OVERFLOW); E_INVALIDARG for digits out of range.
 HRESULT parsed_from_scan(const NUMPARSE& np, const BYTE* rgbDig, parsed_number& out) noexcept;
 /// scan_number with NUMPRS_STD (blanks around, a leading or trailing sign,
-/// parentheses, '$' before or after, ',' after the first digit, '.', an
-/// exponent, &H/&O; the whole string used), as a parsed_number.
-/// DISP_E_TYPEMISMATCH otherwise (and for NULL).
-HRESULT parse_number(const OLECHAR* s, parsed_number& out) noexcept;
+/// parentheses, the currency symbol before or after, grouping after the
+/// first digit, the decimal separator, an exponent, &H/&O; the whole string
+/// used), as a parsed_number. DISP_E_TYPEMISMATCH otherwise (and for NULL).
+HRESULT parse_number(const OLECHAR* s, parsed_number& out, const locale_info& li) noexcept;
 
 /// round(value x 10^k), half to even, into `out`; false when it does not
 /// fit in 127 bits.
@@ -52,6 +55,8 @@ std::string format_real(double x, int digits);
 
 /// A BSTR holding `s` (ASCII); E_OUTOFMEMORY.
 HRESULT bstr_from_ascii(const std::string& s, BSTR* out) noexcept;
+/// A BSTR holding ASCII number text `s` with '.' written as `decimal`.
+HRESULT bstr_from_number_text(const std::string& s, char16_t decimal, BSTR* out) noexcept;
 
 }  // namespace comkit::rt
 

@@ -2,14 +2,15 @@
 // and VarR8Pow: the two halves of Windows' number reading, exposed.
 //
 // VarParseNumFromStr reads what NUMPRS_* allows: white space, one sign
-// (leading or trailing), parentheses, '$' (before once, after any number of
-// times), ',' after the first digit, '.', an exponent, &H/&O. A character
+// (leading or trailing), parentheses, the LCID's currency symbol (before
+// once, after any number of times), its grouping separator after the first
+// digit, its decimal separator, an exponent, &H/&O. A character
 // it may not use ends the number: S_OK once a digit was read,
 // DISP_E_TYPEMISMATCH before (or with NUMPRS_USE_ALL, when anything is
 // left). Digits go to rgbDig without leading zeros and, for decimal
 // numbers, without trailing zeros (they move into nPwr10); digits beyond
 // cDig are dropped (NUMPRS_INEXACT when not zero) for VarNumFromParseNum to
-// round. Every LCID reads as en-US.
+// round.
 //
 // VarNumFromParseNum picks the smallest allowed integer type holding the
 // value rounded half to even (I1, UI1, I2, UI2, I4, UI4, I8, UI8: signed
@@ -26,10 +27,9 @@
 using namespace comkit::rt;
 
 COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMPARSE* pnumprs, BYTE* rgbDig) {
-  (void)lcid;
-  (void)dwFlags;
+  (void)dwFlags;  // LOCALE_NOUSEROVERRIDE: there are no user overrides to skip
   if (!pnumprs || !rgbDig) return E_INVALIDARG;
-  return scan_number(strIn, *pnumprs, rgbDig);
+  return scan_number(strIn, *pnumprs, rgbDig, locale_of(lcid));
 }
 
 namespace {
