@@ -116,11 +116,6 @@ HRESULT udate_to_date(const UDATE& u, ULONG flags, double& out) noexcept {
   return S_OK;
 }
 
-namespace {
-
-/// Appends `u` formatted by a Windows date/time picture (d dd ddd dddd M MM
-/// MMM MMMM y yy yyyy h hh H HH m mm s ss t tt, 'quoted' text; anything
-/// else is copied).
 void format_picture(std::u16string_view pic, const UDATE& u, const locale_info& li, std::u16string& out) {
   auto num = [&](unsigned v, std::size_t width) {
     char buf[16];
@@ -172,8 +167,6 @@ void format_picture(std::u16string_view pic, const UDATE& u, const locale_info& 
     i += n;
   }
 }
-
-}  // namespace
 
 // The short date and the long time of the locale (LOCALE_SSHORTDATE,
 // LOCALE_STIMEFORMAT), as VarBstrFromDate writes them: the date alone at

@@ -20,6 +20,10 @@ inline constexpr double date_max = 2958465.0;  // 31 Dec 9999
 HRESULT date_to_udate(double d, UDATE& out) noexcept;
 /// A UDATE (fields normalised as Windows does) to a DATE.
 HRESULT udate_to_date(const UDATE& u, ULONG flags, double& out) noexcept;
+/// Appends `u` written by a Windows date/time picture (d dd ddd dddd M MM
+/// MMM MMMM y yy yyyy h hh H HH m mm s ss t tt, 'quoted' text) in the
+/// locale's names. May throw bad_alloc.
+void format_picture(std::u16string_view pic, const UDATE& u, const locale_info& li, std::u16string& out);
 /// The locale's short date, long time, or both, as VarBstrFromDate writes
 /// them (en-US: "M/d/yyyy h:mm:ss AM").
 HRESULT date_to_text(double d, ULONG flags, const locale_info& li, std::u16string& out) noexcept;

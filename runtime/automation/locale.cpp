@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include <unicode/ucal.h>
 #include <unicode/udat.h>
 #include <unicode/uloc.h>
 #include <unicode/unum.h>
@@ -136,6 +137,14 @@ void fill_from_icu(locale_info& li, const char* name) {
     for (char16_t& c : cur)
       if (c == u'\uFFE5') c = u'\u00A5';  // override: Windows' yen/yuan sign
     if (!cur.empty()) li.currency = cur;
+    li.currency_digits = unum_getAttribute(cf, UNUM_MAX_FRACTION_DIGITS);
+    const std::u16string pattern = icu_string([&](UChar* b, int32_t n, UErrorCode* e) { return unum_toPattern(cf, false, b, n, e); });
+    const std::size_t sym = pattern.find(u'\u00A4'), num = pattern.find_first_of(u"#0");
+    if (sym != std::u16string::npos && num != std::u16string::npos) {
+      li.currency_first = sym < num;
+      const char16_t next = li.currency_first ? pattern[sym + 1] : pattern[sym - 1];
+      li.currency_space = next == u' ' || next == u'\u00A0' || next == u'\u202F';
+    }
     unum_close(cf);
   }
   err = U_ZERO_ERROR;
@@ -157,6 +166,17 @@ void fill_from_icu(locale_info& li, const char* name) {
     li.am = icu_string([&](UChar* b, int32_t n, UErrorCode* e) { return udat_getSymbols(df, UDAT_AM_PMS, 0, b, n, e); });
     li.pm = icu_string([&](UChar* b, int32_t n, UErrorCode* e) { return udat_getSymbols(df, UDAT_AM_PMS, 1, b, n, e); });
     udat_close(df);
+  }
+  err = U_ZERO_ERROR;
+  if (UDateFormat* lf = udat_open(UDAT_NONE, UDAT_FULL, name, nullptr, 0, nullptr, 0, &err); U_SUCCESS(err)) {
+    const std::u16string pattern = icu_string([&](UChar* b, int32_t n, UErrorCode* e) { return udat_toPattern(lf, false, b, n, e); });
+    if (!pattern.empty()) li.long_date = windows_picture(pattern, true);
+    udat_close(lf);
+  }
+  err = U_ZERO_ERROR;
+  if (UCalendar* cal = ucal_open(nullptr, 0, name, UCAL_GREGORIAN, &err); U_SUCCESS(err)) {
+    li.first_day = ucal_getAttribute(cal, UCAL_FIRST_DAY_OF_WEEK);  // 1 Sunday, as VB counts
+    ucal_close(cal);
   }
   err = U_ZERO_ERROR;
   if (UDateFormat* tf = udat_open(UDAT_MEDIUM, UDAT_NONE, name, nullptr, 0, nullptr, 0, &err); U_SUCCESS(err)) {

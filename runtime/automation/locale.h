@@ -25,7 +25,12 @@ struct locale_info {
   std::u16string currency = u"$";  // LOCALE_SCURRENCY
   date_order order = date_order::mdy;
   std::u16string short_date = u"M/d/yyyy";  // LOCALE_SSHORTDATE picture (Windows letters)
+  std::u16string long_date = u"dddd, MMMM d, yyyy";  // LOCALE_SLONGDATE picture
   std::u16string long_time = u"h:mm:ss tt";  // LOCALE_STIMEFORMAT picture
+  int first_day = 1;  // 1 Sunday .. 7 Saturday (VB's numbering)
+  int currency_digits = 2;  // LOCALE_ICURRDIGITS
+  bool currency_first = true;  // the symbol before the number
+  bool currency_space = false;  // a no-break space between symbol and number
   std::u16string am = u"AM", pm = u"PM";
   std::u16string months[12], months_abbrev[12];  // format forms
   std::u16string months_standalone[12];          // as written alone (Russian "Январь")

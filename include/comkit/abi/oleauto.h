@@ -705,6 +705,33 @@ COMKIT_STDAPI VarParseNumFromStr(LPCOLESTR strIn, LCID lcid, ULONG dwFlags, NUMP
 COMKIT_STDAPI VarNumFromParseNum(NUMPARSE *pnumprs, BYTE *rgbDig, ULONG dwVtBits, VARIANT *pvar);
 COMKIT_STDAPI VarR8Pow(double dblLeft, double dblRight, double *pdblResult);
 
+/* Formatting with VB's format-string language (VarFormat), and the
+ * locale's own number, currency, percent and date forms. iFirstDay: 0 the
+ * locale's, 1 Sunday .. 7 Saturday; iFirstWeek: 0 the locale's, 1 the week
+ * of 1 January, 2 the first week of four days, 3 the first full week.
+ * The tri-state arguments: -2 the locale's, -1 yes, 0 no. */
+#define VARFORMAT_NAMED_FORMAT_GENERALDATE 0
+#define VARFORMAT_NAMED_FORMAT_LONGDATE 1
+#define VARFORMAT_NAMED_FORMAT_SHORTDATE 2
+#define VARFORMAT_NAMED_FORMAT_LONGTIME 3
+#define VARFORMAT_NAMED_FORMAT_SHORTTIME 4
+COMKIT_STDAPI VarFormat(LPVARIANT pvarIn, LPOLESTR pstrFormat, int iFirstDay, int iFirstWeek, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarFormatDateTime(LPVARIANT pvarIn, int iNamedFormat, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarFormatNumber(LPVARIANT pvarIn, int iNumDig, int iIncLead, int iUseParens, int iGroup, ULONG dwFlags,
+                              BSTR *pbstrOut);
+COMKIT_STDAPI VarFormatPercent(LPVARIANT pvarIn, int iNumDig, int iIncLead, int iUseParens, int iGroup, ULONG dwFlags,
+                               BSTR *pbstrOut);
+COMKIT_STDAPI VarFormatCurrency(LPVARIANT pvarIn, int iNumDig, int iIncLead, int iUseParens, int iGroup, ULONG dwFlags,
+                                BSTR *pbstrOut);
+COMKIT_STDAPI VarWeekdayName(int iWeekday, int fAbbrev, int iFirstDay, ULONG dwFlags, BSTR *pbstrOut);
+COMKIT_STDAPI VarMonthName(int iMonth, int fAbbrev, ULONG dwFlags, BSTR *pbstrOut);
+/* Checks a format once; VarFormatFromTokens then formats with it, given the
+ * same format string. The token layout is comkit's own. */
+COMKIT_STDAPI VarTokenizeFormatString(LPOLESTR pstrFormat, LPBYTE rgbTok, int cbTok, int iFirstDay, int iFirstWeek,
+                                      LCID lcid, int *pcbActual);
+COMKIT_STDAPI VarFormatFromTokens(LPVARIANT pvarIn, LPOLESTR pstrFormat, LPBYTE pbTokCur, ULONG dwFlags, BSTR *pbstrOut,
+                                  LCID lcid);
+
 /* ---- Operations on VARIANTs (docs/automation.md) ------------------------------- */
 
 /* VARCMP_LT/EQ/GT, or VARCMP_NULL when either side is VT_NULL. A string is
