@@ -114,6 +114,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     VarDateFromStr(b, 0x409, 0, &d);
     DECIMAL dec;
     VarDecFromStr(b, 0x409, 0, &dec);
+    // The same text in another locale's symbols and names.
+    static const LCID lcids[] = {0x0407, 0x040C, 0x0411, 0x0419, 0x0804};
+    const LCID lcid = lcids[text.size() % (sizeof lcids / sizeof lcids[0])];
+    double r;
+    VarR8FromStr(b, lcid, 0, &r);
+    VarDateFromStr(b, lcid, 0, &d);
+    VARIANT_BOOL vb;
+    VarBoolFromStr(b, lcid, VAR_LOCALBOOL, &vb);
+    // The text as a format string, for a number, a date, a string and Null:
+    // a result or a clean error, never a BSTR on failure.
+    VARIANT values[4];
+    for (VARIANT& x : values) VariantInit(&x);
+    values[0].vt = VT_R8;
+    values[0].dblVal = -1234.5678;
+    values[1].vt = VT_DATE;
+    values[1].date = 44260.588;
+    values[2] = v;  // borrowed: VarFormat only reads it
+    values[3].vt = VT_NULL;
+    for (VARIANT& x : values) {
+      BSTR out = reinterpret_cast<BSTR>(1);
+      const HRESULT hr = VarFormat(&x, b, 0, 0, 0, &out);
+      if (FAILED(hr) && out) std::abort();
+      SysFreeString(out);
+    }
     VariantClear(&v);
     return 0;
   }
