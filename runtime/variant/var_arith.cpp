@@ -1,4 +1,4 @@
-// runtime/automation/var_arith.cpp - arithmetic and logic on VARIANTs:
+// runtime/variant/var_arith.cpp - arithmetic and logic on VARIANTs:
 // VarAdd, VarSub, VarMul, VarDiv, VarIdiv, VarMod, VarPow, VarNeg, VarAbs,
 // VarFix, VarInt, VarRound, VarNot, VarAnd, VarOr, VarXor, VarEqv, VarImp,
 // VarCat.
@@ -20,8 +20,8 @@
 #include <initializer_list>
 #include <type_traits>
 
-#include "automation_internal.h"
-#include "decimal_math.h"
+#include "variant/variant_internal.h"
+#include "numeric/decimal_math.h"
 
 using namespace comkit::rt;
 

@@ -1,4 +1,4 @@
-// runtime/automation/locale.cpp - locale data for the automation text
+// runtime/numeric/locale.cpp - locale data for the automation text
 // functions, from ICU (CLDR): Debian's libicu, the maintained source of
 // the locale data Windows' own NLS has converged on since Windows 10.
 // glibc's locales were the other candidate; they need locale-gen on every

@@ -1,4 +1,4 @@
-// runtime/automation/numtext.h - numbers to and from text in a locale's
+// runtime/numeric/numtext.h - numbers to and from text in a locale's
 // symbols: the parser behind VarXxxFromStr (NUMPRS_STD syntax) and the
 // formatting behind VarBstrFromXxx. Never installed.
 #ifndef COMKIT_RUNTIME_NUMTEXT_H
@@ -53,10 +53,6 @@ HRESULT parsed_to_dec(const parsed_number& p, dec& out) noexcept;
 /// decimals ("1E+15", "5.6789E-12"), no trailing zeros, "0" for -0.
 std::string format_real(double x, int digits);
 
-/// A BSTR holding `s` (ASCII); E_OUTOFMEMORY.
-HRESULT bstr_from_ascii(const std::string& s, BSTR* out) noexcept;
-/// A BSTR holding ASCII number text `s` with '.' written as `decimal`.
-HRESULT bstr_from_number_text(const std::string& s, char16_t decimal, BSTR* out) noexcept;
 
 }  // namespace comkit::rt
 

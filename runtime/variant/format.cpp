@@ -1,4 +1,4 @@
-// runtime/automation/format.cpp - VarFormat and its family: VB's format
+// runtime/variant/format.cpp - VarFormat and its family: VB's format
 // strings, and the locale's number, currency, percent and date forms.
 //
 // A format string is up to four sections separated by ';' (quotes and
@@ -31,9 +31,9 @@
 #include <string_view>
 #include <vector>
 
-#include "automation_internal.h"
-#include "date.h"
-#include "locale.h"
+#include "variant/variant_internal.h"
+#include "numeric/date.h"
+#include "numeric/locale.h"
 
 namespace comkit::rt {
 namespace {

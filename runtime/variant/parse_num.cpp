@@ -1,4 +1,4 @@
-// runtime/automation/parse_num.cpp - VarParseNumFromStr, VarNumFromParseNum
+// runtime/variant/parse_num.cpp - VarParseNumFromStr, VarNumFromParseNum
 // and VarR8Pow: the two halves of Windows' number reading, exposed.
 //
 // VarParseNumFromStr reads what NUMPRS_* allows: white space, one sign
@@ -21,8 +21,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "automation_internal.h"
-#include "numtext.h"
+#include "variant/variant_internal.h"
+#include "numeric/numtext.h"
 
 using namespace comkit::rt;
 

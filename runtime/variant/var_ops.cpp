@@ -1,4 +1,4 @@
-// runtime/automation/var_ops.cpp - comparison: VarCmp, VarBstrCmp (and
+// runtime/variant/var_ops.cpp - comparison: VarCmp, VarBstrCmp (and
 // VarBstrCat).
 //
 // VarCmp: the types are checked first (Windows compares neither I1, UI2,
@@ -13,8 +13,8 @@
 #include <cstring>
 #include <vector>
 
-#include "automation_internal.h"
-#include "decimal_math.h"
+#include "variant/variant_internal.h"
+#include "numeric/decimal_math.h"
 
 using namespace comkit::rt;
 

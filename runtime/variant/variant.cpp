@@ -1,4 +1,4 @@
-// runtime/automation/variant.cpp - VARIANT lifetime: VariantInit,
+// runtime/variant/variant.cpp - VARIANT lifetime: VariantInit,
 // VariantClear, VariantCopy and VariantCopyInd, with Windows' rules for
 // which types are valid, what is released, and what is copied deeply.
 //
@@ -8,7 +8,7 @@
 // nothing: clearing it releases nothing and copying it copies the pointer.
 #include <cstring>
 
-#include "automation_internal.h"
+#include "variant/variant_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {

@@ -1,8 +1,8 @@
-// runtime/automation/automation_internal.h - what the VARIANT and SAFEARRAY
+// runtime/variant/variant_internal.h - what the VARIANT and SAFEARRAY
 // code shares: which VARTYPEs are valid where, element sizes, and the deep
 // copy and release of one element. Never installed.
-#ifndef COMKIT_RUNTIME_AUTOMATION_INTERNAL_H
-#define COMKIT_RUNTIME_AUTOMATION_INTERNAL_H
+#ifndef COMKIT_RUNTIME_VARIANT_INTERNAL_H
+#define COMKIT_RUNTIME_VARIANT_INTERNAL_H
 
 #include <oleauto.h>
 
@@ -74,4 +74,4 @@ HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
 
 }  // namespace comkit::rt
 
-#endif  // COMKIT_RUNTIME_AUTOMATION_INTERNAL_H
+#endif  // COMKIT_RUNTIME_VARIANT_INTERNAL_H

@@ -1,4 +1,4 @@
-// runtime/automation/convert.cpp - the VarXxxFromYyy conversion matrix.
+// runtime/variant/convert.cpp - the VarXxxFromYyy conversion matrix.
 //
 // Every conversion goes through one `value` (an integer, a double, a
 // currency, a decimal or a VARIANT_BOOL) and one target function, so each
@@ -23,10 +23,10 @@
 #include <string>
 #include <type_traits>
 
-#include "automation_internal.h"
-#include "date.h"
-#include "decimal_math.h"
-#include "numtext.h"
+#include "variant/variant_internal.h"
+#include "numeric/date.h"
+#include "numeric/decimal_math.h"
+#include "numeric/numtext.h"
 
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -256,7 +256,13 @@ HRESULT to_dec(const value& v, DECIMAL* out) noexcept {
 template <typename F>
 HRESULT number_text_to_bstr(F&& text, LCID lcid, BSTR* out) noexcept {
   try {
-    return bstr_from_number_text(text(), locale_of(lcid).decimal, out);
+    const std::string s = text();
+    const char16_t decimal = locale_of(lcid).decimal;
+    BSTR b = SysAllocStringLen(nullptr, static_cast<UINT>(s.size()));
+    if (!b) return E_OUTOFMEMORY;
+    for (std::size_t i = 0; i < s.size(); ++i) b[i] = s[i] == '.' ? decimal : static_cast<OLECHAR>(static_cast<unsigned char>(s[i]));
+    *out = b;
+    return S_OK;
   } catch (...) {
     return E_OUTOFMEMORY;
   }

@@ -1,4 +1,4 @@
-// runtime/automation/date.h - the DATE calendar (days since 1899-12-30,
+// runtime/numeric/date.h - the DATE calendar (days since 1899-12-30,
 // proleptic Gregorian, years 100..9999) shared by the date functions,
 // conversions and formatting. Never installed.
 #ifndef COMKIT_RUNTIME_DATE_H

@@ -1,4 +1,4 @@
-// runtime/automation/decimal_math.h - exact decimal arithmetic for DECIMAL
+// runtime/numeric/decimal_math.h - exact decimal arithmetic for DECIMAL
 // (96-bit mantissa, scale 0..28) and CY, shared by the conversions, the
 // VarDec*/VarCy* functions and formatting. Never installed.
 //

@@ -1,4 +1,4 @@
-// runtime/automation/decimal_math.cpp - see decimal_math.h.
+// runtime/numeric/decimal_math.cpp - see decimal_math.h.
 #include "decimal_math.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// runtime/automation/date.cpp - the DATE calendar and the date functions:
+// runtime/numeric/date.cpp - the DATE calendar and the date functions:
 // VariantTimeToSystemTime, SystemTimeToVariantTime, VarDateFromUdate(Ex),
 // VarUdateFromDate, DosDateTimeToVariantTime, VariantTimeToDosDateTime.
 //

@@ -1,4 +1,4 @@
-// runtime/automation/numtext.cpp - see numtext.h.
+// runtime/numeric/numtext.cpp - see numtext.h.
 #include "numtext.h"
 
 #include <charconv>
@@ -432,22 +432,6 @@ std::string format_real(double x, int digits) {
   out += '.';
   out.append(d, static_cast<std::size_t>(exp10 + 1), std::string::npos);
   return out;
-}
-
-HRESULT bstr_from_ascii(const std::string& s, BSTR* out) noexcept {
-  BSTR b = SysAllocStringLen(nullptr, static_cast<UINT>(s.size()));
-  if (!b) return E_OUTOFMEMORY;
-  for (std::size_t i = 0; i < s.size(); ++i) b[i] = static_cast<OLECHAR>(static_cast<unsigned char>(s[i]));
-  *out = b;
-  return S_OK;
-}
-
-HRESULT bstr_from_number_text(const std::string& s, char16_t decimal, BSTR* out) noexcept {
-  HRESULT hr = bstr_from_ascii(s, out);
-  if (SUCCEEDED(hr) && decimal != u'.')
-    for (UINT i = 0, n = SysStringLen(*out); i < n; ++i)
-      if ((*out)[i] == u'.') (*out)[i] = decimal;
-  return hr;
 }
 
 }  // namespace comkit::rt

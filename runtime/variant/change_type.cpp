@@ -1,4 +1,4 @@
-// runtime/automation/change_type.cpp - VariantChangeType(Ex).
+// runtime/variant/change_type.cpp - VariantChangeType(Ex).
 //
 // The result is built in a temporary and only then moved into the
 // destination, so a failure leaves the destination untouched (in place
@@ -13,7 +13,7 @@
 // Windows does, unlike the VarXxxFromYyy functions.
 #include <cstring>
 
-#include "automation_internal.h"
+#include "variant/variant_internal.h"
 
 using namespace comkit::rt;
 

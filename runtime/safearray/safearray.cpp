@@ -1,4 +1,4 @@
-// runtime/automation/safearray.cpp - SAFEARRAY: creation, locking, element
+// runtime/safearray/safearray.cpp - SAFEARRAY: creation, locking, element
 // access, resizing and copying, with Windows' layout and codes.
 //
 // Layout (the descriptor is the ABI): bounds are stored in reverse, so
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <new>
 
-#include "automation_internal.h"
+#include "variant/variant_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {

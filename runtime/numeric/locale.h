@@ -1,11 +1,11 @@
-// runtime/automation/locale.h - what the automation text functions need to
+// runtime/numeric/locale.h - what the automation text functions need to
 // know about an LCID: number symbols, date and time pictures, month and day
 // names and the Boolean names. The data is ICU's (CLDR), read once per
 // locale; the few places where Windows' NLS differs from CLDR, and the
 // Boolean names (oleaut32's own strings, in no locale database), are
 // documented overrides in locale.cpp. Never installed.
-#ifndef COMKIT_RUNTIME_AUTOMATION_LOCALE_H
-#define COMKIT_RUNTIME_AUTOMATION_LOCALE_H
+#ifndef COMKIT_RUNTIME_NUMERIC_LOCALE_H
+#define COMKIT_RUNTIME_NUMERIC_LOCALE_H
 
 #include <oleauto.h>
 
@@ -52,4 +52,4 @@ const locale_info& locale_en_us() noexcept;
 
 }  // namespace comkit::rt
 
-#endif  // COMKIT_RUNTIME_AUTOMATION_LOCALE_H
+#endif  // COMKIT_RUNTIME_NUMERIC_LOCALE_H

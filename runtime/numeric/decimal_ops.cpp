@@ -1,4 +1,4 @@
-// runtime/automation/decimal_ops.cpp - DECIMAL and CY arithmetic: VarDec*,
+// runtime/numeric/decimal_ops.cpp - DECIMAL and CY arithmetic: VarDec*,
 // VarCy*, VarR8Round, VarR4CmpR8. Exact (128-bit) integer arithmetic;
 // rounding is half to even; comparisons return VARCMP_* as the HRESULT.
 #include <cmath>
