@@ -123,16 +123,28 @@ void append_grouped(u16& out, const std::string& digits, bool group, const local
 
 // ---- sections -----------------------------------------------------------------------
 
+/// Calls f(i) for each position of s that is neither inside quotes nor a
+/// backslash escape (nor the quotes and backslashes themselves); f returns
+/// how many characters after s[i] it used as well.
+template <typename F>
+void scan_unquoted(u16v s, F&& f) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == u'"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (s[i] == u'\\') ++i;
+    else i += f(i);
+  }
+}
+
 /// Splits on ';' outside quotes and escapes.
 std::vector<u16v> split_sections(u16v f) {
   std::vector<u16v> out;
   std::size_t start = 0;
-  bool quoted = false;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    if (f[i] == u'"') quoted = !quoted;
-    else if (!quoted && f[i] == u'\\') ++i;
-    else if (!quoted && f[i] == u';') out.push_back(f.substr(start, i - start)), start = i + 1;
-  }
+  scan_unquoted(f, [&](std::size_t i) {
+    if (f[i] == u';') out.push_back(f.substr(start, i - start)), start = i + 1;
+    return std::size_t{0};
+  });
   out.push_back(f.substr(start));
   return out;
 }
@@ -141,22 +153,13 @@ enum class format_kind { number, date, string };
 
 format_kind kind_of(u16v f) {
   bool number = false, string = false, date = false;
-  bool quoted = false;
-  for (std::size_t i = 0; i < f.size(); ++i) {
+  scan_unquoted(f, [&](std::size_t i) {
     const char16_t c = f[i];
-    if (c == u'"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (quoted) continue;
-    if (c == u'\\') {
-      ++i;
-      continue;
-    }
     if (c == u'0' || c == u'#') number = true;
     else if (c == u'@' || c == u'&' || c == u'<' || c == u'>') string = true;
     else if (std::u16string_view(u"dDmMyYhHnNsSwWqQcCtT/:aA").find(c) != u16v::npos) date = true;
-  }
+    return std::size_t{0};
+  });
   if (number) return format_kind::number;
   if (string) return format_kind::string;
   return date ? format_kind::date : format_kind::number;
@@ -176,25 +179,16 @@ struct number_layout {
 /// Reads a section's placeholders (everything else is literal text).
 number_layout layout_of(u16v s) {
   number_layout l;
-  bool in_exp = false, quoted = false, after_point = false;
+  bool in_exp = false, after_point = false;
   int first_zero = -1, last_zero_frac = -1;
   int pending_commas = 0;  // ',' after an integer placeholder, not yet followed by one
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  scan_unquoted(s, [&](std::size_t i) -> std::size_t {
     const char16_t c = s[i];
-    if (c == u'"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (quoted) continue;
-    if (c == u'\\') {
-      ++i;
-      continue;
-    }
     if (in_exp) {
       if (c == u'0') ++l.exp_min;
       if (c != u'0' && c != u'#') in_exp = false;
       if (c == u'%') ++l.percent;
-      continue;
+      return 0;
     }
     if (c == u'0' || c == u'#') {
       if (after_point) {
@@ -218,9 +212,10 @@ number_layout layout_of(u16v s) {
       l.exponent = in_exp = true;
       l.scale_thousands += pending_commas;
       pending_commas = 0;
-      ++i;
+      return 1;  // the exponent's sign
     }
-  }
+    return 0;
+  });
   l.scale_thousands += pending_commas;
   l.int_min = first_zero < 0 ? 0 : l.int_places - first_zero;
   l.frac_min = last_zero_frac + 1;
@@ -395,15 +390,10 @@ void format_date_section(u16v s, double d, const date_context& cx, u16& out) {
   const locale_info& li = cx.li;
   // A 12-hour clock when the section has an AM/PM form.
   bool twelve = false;
-  {
-    bool quoted = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == u'"') quoted = !quoted;
-      else if (!quoted && s[i] == u'\\') ++i;
-      else if (!quoted && (starts_with_nocase(s, i, u"am/pm") || starts_with_nocase(s, i, u"a/p") || starts_with_nocase(s, i, u"ampm")))
-        twelve = true;
-    }
-  }
+  scan_unquoted(s, [&](std::size_t i) {
+    twelve |= starts_with_nocase(s, i, u"am/pm") || starts_with_nocase(s, i, u"a/p") || starts_with_nocase(s, i, u"ampm");
+    return std::size_t{0};
+  });
   const unsigned hour12 = st.wHour % 12 == 0 ? 12 : st.wHour % 12;
   bool after_hour = false;  // the next m or mm is minutes
   bool quoted = false;
@@ -518,14 +508,13 @@ void format_date_section(u16v s, double d, const date_context& cx, u16& out) {
 
 void format_string_section(u16v s, u16v text, u16& out) {
   int places = 0;
-  bool upper = false, lower = false, quoted = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == u'"') quoted = !quoted;
-    else if (!quoted && s[i] == u'\\') ++i;
-    else if (!quoted && (s[i] == u'@' || s[i] == u'&')) ++places;
-    else if (!quoted && s[i] == u'>') upper = true;
-    else if (!quoted && s[i] == u'<') lower = true;
-  }
+  bool upper = false, lower = false;
+  scan_unquoted(s, [&](std::size_t i) {
+    places += s[i] == u'@' || s[i] == u'&';
+    upper |= s[i] == u'>';
+    lower |= s[i] == u'<';
+    return std::size_t{0};
+  });
   auto put = [&](char16_t c) {
     if (upper && !lower) c = static_cast<char16_t>(u_toupper(c));
     else if (lower && !upper) c = static_cast<char16_t>(u_tolower(c));
@@ -536,7 +525,7 @@ void format_string_section(u16v s, u16v text, u16& out) {
   const int n = static_cast<int>(text.size());
   const int pad = places > n ? places - n : 0;
   int place = 0;
-  quoted = false;
+  bool quoted = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char16_t c = s[i];
     if (c == u'"') {
