@@ -600,7 +600,7 @@ struct format_request {
   LCID lcid;
 };
 
-HRESULT format_currency_value(double x, int digits, int lead, int parens, int group, const locale_info& li, u16& out);
+void format_currency_value(double x, int digits, int lead, int parens, int group, const locale_info& li, u16& out);
 
 /// Formats by a named format; false when `f` names none.
 bool named_format(const format_request& r, const locale_info& li, u16& out, HRESULT& hr) {
@@ -635,7 +635,7 @@ bool named_format(const format_request& r, const locale_info& li, u16& out, HRES
   if (iequals(r.format, u"currency")) {
     double x = 0;
     hr = number_of(v, r.lcid, x);
-    if (SUCCEEDED(hr)) hr = format_currency_value(x, -1, -2, -2, -2, li, out);
+    if (SUCCEEDED(hr)) format_currency_value(x, -1, -2, -2, -2, li, out);
     return true;
   }
   for (const auto& w : words)
@@ -763,7 +763,7 @@ bool valid_number_args(int digits, int lead, int parens, int group) {
   return digits >= -1 && digits <= 9 && tri(lead) && tri(parens) && tri(group);
 }
 
-HRESULT format_currency_value(double x, int digits, int lead, int parens, int group, const locale_info& li, u16& out) {
+void format_currency_value(double x, int digits, int lead, int parens, int group, const locale_info& li, u16& out) {
   const bool neg = x < 0, use_parens = neg && tri_state(parens, false);
   u16 number;
   plain_number(std::fabs(x), digits < 0 ? li.currency_digits : digits, tri_state(lead, true), tri_state(group, true), li, number);
@@ -779,7 +779,6 @@ HRESULT format_currency_value(double x, int digits, int lead, int parens, int gr
     out += li.currency;
   }
   if (use_parens) out.push_back(u')');
-  return S_OK;
 }
 
 enum class number_style { number, percent, currency };
@@ -800,7 +799,7 @@ HRESULT format_number_style(LPVARIANT in, int digits, int lead, int parens, int 
   try {
     u16 text;
     if (style == number_style::currency) {
-      hr = format_currency_value(x, digits, lead, parens, group, li, text);
+      format_currency_value(x, digits, lead, parens, group, li, text);
     } else {
       if (style == number_style::percent) x *= 100;
       const bool neg = x < 0 && !decimal_digits::of(x).zero(), use_parens = neg && tri_state(parens, false);
@@ -809,7 +808,7 @@ HRESULT format_number_style(LPVARIANT in, int digits, int lead, int parens, int 
       if (style == number_style::percent) text.push_back(u'%');
       if (use_parens) text.push_back(u')');
     }
-    return FAILED(hr) ? hr : bstr_of(text, out);
+    return bstr_of(text, out);
   } catch (...) {
     return E_OUTOFMEMORY;
   }
@@ -882,20 +881,12 @@ COMKIT_STDAPI VarFormatDateTime(LPVARIANT pvarIn, int iNamedFormat, ULONG, BSTR*
   if (!pvarIn || !pbstrOut || iNamedFormat < 0 || iNamedFormat > 4) return E_INVALIDARG;
   *pbstrOut = nullptr;
   static const char16_t* const names[] = {u"General Date", u"Long Date", u"Short Date", u"Long Time", u"Short Time"};
-  VARIANT v;
-  VariantInit(&v);
-  HRESULT hr = VariantCopyInd(&v, pvarIn);
-  if (FAILED(hr)) return hr;
-  double d = 0;
-  if (v.vt != VT_NULL) hr = date_of(v, LOCALE_USER_DEFAULT, d);
-  VariantClear(&v);
-  if (FAILED(hr)) return DISP_E_TYPEMISMATCH;
-  if (pvarIn->vt == VT_NULL) return S_OK;
-  VARIANT date;
-  VariantInit(&date);
-  date.vt = VT_DATE;
-  date.date = d;
-  return format_value(format_request{&date, names[iNamedFormat], 1, 1, VAR_FORMAT_NOSUBSTITUTE, LOCALE_USER_DEFAULT}, pbstrOut);
+  if ((pvarIn->vt & ~VT_BYREF) == VT_NULL) return S_OK;
+  // The named date formats coerce the value once; with NOSUBSTITUTE a value
+  // that is no date fails instead of being written as its text.
+  const HRESULT hr =
+      format_value(format_request{pvarIn, names[iNamedFormat], 1, 1, VAR_FORMAT_NOSUBSTITUTE, LOCALE_USER_DEFAULT}, pbstrOut);
+  return FAILED(hr) && hr != E_OUTOFMEMORY && hr != E_INVALIDARG ? DISP_E_TYPEMISMATCH : hr;
 }
 
 COMKIT_STDAPI VarFormatNumber(LPVARIANT pvarIn, int iNumDig, int iIncLead, int iUseParens, int iGroup, ULONG, BSTR* pbstrOut) {
