@@ -42,39 +42,6 @@ VARTYPE canonical(VARTYPE vt) noexcept {
   return vt;
 }
 
-// The table below names every pair; same-type pairs never run (a same-type
-// change is a copy) and Windows has no VarI8FromI4.
-template <typename T>
-HRESULT same(const T& in, T* out) noexcept {
-  *out = in;
-  return S_OK;
-}
-#define VarI1FromI1 same<CHAR>
-#define VarUI1FromUI1 same<BYTE>
-#define VarI2FromI2 same<SHORT>
-#define VarUI2FromUI2 same<USHORT>
-#undef VarI4FromI4
-#define VarI4FromI4 same<LONG>
-#undef VarUI4FromUI4
-#define VarUI4FromUI4 same<ULONG>
-#undef VarI8FromI8
-#define VarI8FromI8 same<LONG64>
-#undef VarUI8FromUI8
-#define VarUI8FromUI8 same<ULONG64>
-#define VarR4FromR4 same<FLOAT>
-#define VarR8FromR8 same<DOUBLE>
-#define VarCyFromCy same<CY>
-#define VarDateFromDate same<DATE>
-#define VarBoolFromBool same<VARIANT_BOOL>
-HRESULT VarDecFromDec(const DECIMAL* in, DECIMAL* out) noexcept {
-  *out = *in;
-  return S_OK;
-}
-HRESULT VarI8FromI4(LONG in, LONG64* out) noexcept {
-  *out = in;
-  return S_OK;
-}
-
 int int_size(VARTYPE vt) noexcept {
   switch (vt) {
     case VT_I1: case VT_UI1: return 1;
@@ -85,7 +52,7 @@ int int_size(VARTYPE vt) noexcept {
   }
 }
 
-// A scalar source converted to `to` through the VarXxxFromYyy functions.
+// A scalar source converted to `to` by the code behind VarXxxFromYyy.
 HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VARIANT& out) noexcept {
   const VARTYPE from = canonical(src.vt);
   const VARTYPE requested = to;  // VT_INT stays VT_INT in the result
@@ -118,63 +85,7 @@ HRESULT coerce_value(const VARIANT& src, VARTYPE to, LCID lcid, USHORT flags, VA
   if (flags & VARIANT_USE_NLS) str_flags |= LOCALE_USE_NLS;
   if (flags & VARIANT_LOCALBOOL) str_flags |= VAR_LOCALBOOL;
 
-#define COMKIT_IMPL_TO(T_FIELD, PREFIX)                                                         \
-  switch (from) {                                                                               \
-    case VT_I1: hr = PREFIX##FromI1(src.cVal, &out.T_FIELD); break;                             \
-    case VT_UI1: hr = PREFIX##FromUI1(src.bVal, &out.T_FIELD); break;                           \
-    case VT_I2: hr = PREFIX##FromI2(src.iVal, &out.T_FIELD); break;                             \
-    case VT_UI2: hr = PREFIX##FromUI2(src.uiVal, &out.T_FIELD); break;                          \
-    case VT_I4: hr = PREFIX##FromI4(src.lVal, &out.T_FIELD); break;                             \
-    case VT_UI4: hr = PREFIX##FromUI4(src.ulVal, &out.T_FIELD); break;                          \
-    case VT_I8: hr = PREFIX##FromI8(src.llVal, &out.T_FIELD); break;                            \
-    case VT_UI8: hr = PREFIX##FromUI8(src.ullVal, &out.T_FIELD); break;                         \
-    case VT_R4: hr = PREFIX##FromR4(src.fltVal, &out.T_FIELD); break;                           \
-    case VT_R8: hr = PREFIX##FromR8(src.dblVal, &out.T_FIELD); break;                           \
-    case VT_CY: hr = PREFIX##FromCy(src.cyVal, &out.T_FIELD); break;                            \
-    case VT_DATE: hr = PREFIX##FromDate(src.date, &out.T_FIELD); break;                         \
-    case VT_BOOL: hr = PREFIX##FromBool(src.boolVal, &out.T_FIELD); break;                      \
-    case VT_DECIMAL: hr = PREFIX##FromDec(&src.decVal, &out.T_FIELD); break;                    \
-    case VT_BSTR: hr = PREFIX##FromStr(src.bstrVal, lcid, str_flags, &out.T_FIELD); break;      \
-    default: return DISP_E_TYPEMISMATCH;                                                        \
-  }
-
-  switch (to) {
-    case VT_I1: COMKIT_IMPL_TO(cVal, VarI1) break;
-    case VT_UI1: COMKIT_IMPL_TO(bVal, VarUI1) break;
-    case VT_I2: COMKIT_IMPL_TO(iVal, VarI2) break;
-    case VT_UI2: COMKIT_IMPL_TO(uiVal, VarUI2) break;
-    case VT_I4: COMKIT_IMPL_TO(lVal, VarI4) break;
-    case VT_UI4: COMKIT_IMPL_TO(ulVal, VarUI4) break;
-    case VT_I8: COMKIT_IMPL_TO(llVal, VarI8) break;
-    case VT_UI8: COMKIT_IMPL_TO(ullVal, VarUI8) break;
-    case VT_R4: COMKIT_IMPL_TO(fltVal, VarR4) break;
-    case VT_R8: COMKIT_IMPL_TO(dblVal, VarR8) break;
-    case VT_CY: COMKIT_IMPL_TO(cyVal, VarCy) break;
-    case VT_DATE: COMKIT_IMPL_TO(date, VarDate) break;
-    case VT_BOOL: COMKIT_IMPL_TO(boolVal, VarBool) break;
-    case VT_DECIMAL: COMKIT_IMPL_TO(decVal, VarDec) break;
-    case VT_BSTR:
-      switch (from) {
-        case VT_I1: hr = VarBstrFromI1(src.cVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_UI1: hr = VarBstrFromUI1(src.bVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_I2: hr = VarBstrFromI2(src.iVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_UI2: hr = VarBstrFromUI2(src.uiVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_I4: hr = VarBstrFromI4(src.lVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_UI4: hr = VarBstrFromUI4(src.ulVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_I8: hr = VarBstrFromI8(src.llVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_UI8: hr = VarBstrFromUI8(src.ullVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_R4: hr = VarBstrFromR4(src.fltVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_R8: hr = VarBstrFromR8(src.dblVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_CY: hr = VarBstrFromCy(src.cyVal, lcid, str_flags, &out.bstrVal); break;
-        case VT_DATE: hr = VarBstrFromDate(src.date, lcid, str_flags, &out.bstrVal); break;
-        case VT_DECIMAL: hr = VarBstrFromDec(&src.decVal, lcid, str_flags, &out.bstrVal); break;
-        default: return DISP_E_TYPEMISMATCH;
-      }
-      break;
-    default:
-      return DISP_E_TYPEMISMATCH;
-  }
-#undef COMKIT_IMPL_TO
+  hr = scalar_change(src, from, to, lcid, str_flags, out);
   if (FAILED(hr)) return hr;
   // decVal overlays vt: write the type after the value.
   out.vt = requested;

@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "variant/variant_internal.h"
+#include "variant/vartype_table.h"
 #include "numeric/date.h"
 #include "numeric/decimal_math.h"
 #include "numeric/numtext.h"
@@ -475,83 +476,75 @@ HRESULT from_disp(IDispatch* disp, LCID lcid, VARTYPE vt, T* out) noexcept {
   return S_OK;
 }
 
-}  // namespace
-
-// ---- The exported matrix ----------------------------------------------------------
+// ---- The table, expanded ------------------------------------------------------------
 //
-// Target T (its C type, how a value converts to it) x source S (its C
-// type, how it becomes a value). The list of pairs is Windows' (no
-// VarI8FromI4, no T-from-T).
+// vartype_table.h names each scalar once, and its `scalar<VT>` gives the
+// C type, how it is passed and where it sits in a VARIANT. A conversion is
+// load<S> (the source into a `value`) followed by store<T>, parse<T> or
+// format<S>; Windows' quirks are specializations of convert<T, S>, so
+// VarXxxFromYyy and VariantChangeType share them.
 
-#define COMKIT_IMPL_FROM_INT(name, S, T, conv) \
-  COMKIT_STDAPI name(S in, T* out) { return out ? conv(of_int(in), out) : E_INVALIDARG; }
-#define COMKIT_IMPL_FROM_R4(name, T, conv) \
-  COMKIT_STDAPI name(FLOAT in, T* out) { return out ? conv(of_real(in, true), out) : E_INVALIDARG; }
-#define COMKIT_IMPL_FROM_R8(name, T, conv) \
-  COMKIT_STDAPI name(DOUBLE in, T* out) { return out ? conv(of_real(in), out) : E_INVALIDARG; }
-#define COMKIT_IMPL_FROM_CY(name, T, conv) \
-  COMKIT_STDAPI name(CY in, T* out) { return out ? conv(of_cy(in), out) : E_INVALIDARG; }
-#define COMKIT_IMPL_FROM_BOOL(name, T, conv) \
-  COMKIT_STDAPI name(VARIANT_BOOL in, T* out) { return out ? conv(of_bool(in), out) : E_INVALIDARG; }
-#define COMKIT_IMPL_FROM_DEC(name, T, conv)              \
-  COMKIT_STDAPI name(const DECIMAL* in, T* out) {        \
-    value v;                                             \
-    HRESULT hr = of_dec(in, v);                          \
-    if (FAILED(hr)) return hr;                           \
-    return out ? conv(v, out) : E_INVALIDARG;            \
+template <VARTYPE S>
+HRESULT load(arg_t<S> in, value& v) noexcept {
+  if constexpr (S == VT_DECIMAL) {
+    return of_dec(in, v);
+  } else {
+    if constexpr (S == VT_R4) v = of_real(in, true);
+    else if constexpr (S == VT_R8 || S == VT_DATE) v = of_real(in);
+    else if constexpr (S == VT_CY) v = of_cy(in);
+    else if constexpr (S == VT_BOOL) v = of_bool(in);
+    else v = of_int(in);
+    return S_OK;
   }
+}
 
-#define COMKIT_IMPL_INTEGER_TARGET(T, CT, VT_, STRCONV)                                                              \
-  COMKIT_IMPL_FROM_R4(Var##T##FromR4, CT, to_integer)                                                                \
-  COMKIT_IMPL_FROM_R8(Var##T##FromR8, CT, to_integer)                                                                \
-  COMKIT_IMPL_FROM_R8(Var##T##FromDate, CT, to_integer)                                                              \
-  COMKIT_IMPL_FROM_BOOL(Var##T##FromBool, CT, to_integer)                                                            \
-  COMKIT_IMPL_FROM_DEC(Var##T##FromDec, CT, to_integer)                                                              \
-  COMKIT_STDAPI Var##T##FromStr(LPCOLESTR s, LCID lcid, ULONG, CT* out) { return str_to_integer(s, lcid, out); }                \
-  COMKIT_STDAPI Var##T##FromDisp(IDispatch* d, LCID lcid, CT* out) { return from_disp(d, lcid, VT_, out); }
+template <VARTYPE T>
+HRESULT store(const value& v, type_t<T>* out) noexcept {
+  if constexpr (T == VT_R4) return to_r4(v, out);
+  else if constexpr (T == VT_R8) return to_r8(v, out);
+  else if constexpr (T == VT_DATE) return to_date(v, out);
+  else if constexpr (T == VT_CY) return to_cy(v, out);
+  else if constexpr (T == VT_BOOL) return to_bool(v, out);
+  else if constexpr (T == VT_DECIMAL) return to_dec(v, out);
+  else return to_integer(v, out);
+}
 
-// Integer targets ------------------------------------------------------------------
-COMKIT_IMPL_INTEGER_TARGET(UI1, BYTE, VT_UI1, )
-COMKIT_IMPL_FROM_INT(VarUI1FromI2, SHORT, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromI4, LONG, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromI8, LONG64, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromI1, CHAR, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromUI2, USHORT, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromUI4, ULONG, BYTE, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI1FromUI8, ULONG64, BYTE, to_integer)
-COMKIT_IMPL_FROM_CY(VarUI1FromCy, BYTE, to_integer)
+// VarTFromStr.
+template <VARTYPE T>
+HRESULT parse(LPCOLESTR s, LCID lcid, ULONG flags, type_t<T>* out) noexcept {
+  if constexpr (T == VT_R4) return str_to_r4(s, lcid, out);
+  else if constexpr (T == VT_R8) return str_to_r8(s, lcid, out);
+  else if constexpr (T == VT_DATE) return str_to_date(s, lcid, flags, out);
+  else if constexpr (T == VT_CY) return str_to_cy(s, lcid, out);
+  else if constexpr (T == VT_BOOL) return str_to_bool(s, lcid, flags, out);
+  else if constexpr (T == VT_DECIMAL) return str_to_dec(s, lcid, out);
+  else return str_to_integer(s, lcid, out);
+}
 
-COMKIT_IMPL_INTEGER_TARGET(I2, SHORT, VT_I2, )
-COMKIT_IMPL_FROM_INT(VarI2FromUI1, BYTE, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromI4, LONG, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromI8, LONG64, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromI1, CHAR, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromUI2, USHORT, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromUI4, ULONG, SHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarI2FromUI8, ULONG64, SHORT, to_integer)
-COMKIT_IMPL_FROM_CY(VarI2FromCy, SHORT, to_integer)
+// VarBstrFromS.
+template <VARTYPE S>
+HRESULT format(arg_t<S> in, LCID lcid, ULONG flags, BSTR* out) noexcept {
+  value v;
+  const HRESULT hr = load<S>(in, v);
+  if (FAILED(hr)) return hr;
+  if constexpr (S == VT_DATE) flags = (flags | date_marker) & ~VAR_FOURDIGITYEARS;
+  return to_bstr(v, lcid, flags, out);
+}
 
-COMKIT_IMPL_INTEGER_TARGET(I4, LONG, VT_I4, )
-COMKIT_IMPL_FROM_INT(VarI4FromUI1, BYTE, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromI2, SHORT, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromI8, LONG64, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromI1, CHAR, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromUI2, USHORT, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromUI4, ULONG, LONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarI4FromUI8, ULONG64, LONG, to_integer)
-COMKIT_IMPL_FROM_CY(VarI4FromCy, LONG, to_integer)
+// VarTFromS.
+template <VARTYPE T, VARTYPE S>
+HRESULT convert(arg_t<S> in, type_t<T>* out) noexcept {
+  value v;
+  const HRESULT hr = load<S>(in, v);
+  if (FAILED(hr)) return hr;
+  return out ? store<T>(v, out) : E_INVALIDARG;
+}
 
-COMKIT_IMPL_INTEGER_TARGET(I8, LONG64, VT_I8, )
-COMKIT_IMPL_FROM_INT(VarI8FromUI1, BYTE, LONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarI8FromI2, SHORT, LONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarI8FromI1, CHAR, LONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarI8FromUI2, USHORT, LONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarI8FromUI4, ULONG, LONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarI8FromUI8, ULONG64, LONG64, to_integer)
 // Windows' VarI8FromCy truncates a negative value and then subtracts 1,
 // even for whole numbers (-1.0 gives -2); positives round half to even.
 // Programs depend on the exact results, so comkit gives the same.
-COMKIT_STDAPI VarI8FromCy(CY in, LONG64* out) {
+template <>
+HRESULT convert<VT_I8, VT_CY>(CY in, LONG64* out) noexcept {
   if (!out) return E_INVALIDARG;
   if (in.int64 < 0) {
     *out = in.int64 / 10000 - 1;
@@ -560,45 +553,19 @@ COMKIT_STDAPI VarI8FromCy(CY in, LONG64* out) {
   return to_integer(of_cy(in), out);
 }
 
-COMKIT_IMPL_INTEGER_TARGET(I1, CHAR, VT_I1, )
-COMKIT_IMPL_FROM_INT(VarI1FromUI1, BYTE, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromI2, SHORT, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromI4, LONG, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromI8, LONG64, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromUI2, USHORT, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromUI4, ULONG, CHAR, to_integer)
-COMKIT_IMPL_FROM_INT(VarI1FromUI8, ULONG64, CHAR, to_integer)
-COMKIT_IMPL_FROM_CY(VarI1FromCy, CHAR, to_integer)
+// Windows accepts only |x| <= 922337203685476 from an I8, one less than
+// from a UI8 or a DECIMAL.
+template <>
+HRESULT convert<VT_CY, VT_I8>(LONG64 in, CY* out) noexcept {
+  if (!out) return E_INVALIDARG;
+  if (in > 922337203685476LL || in < -922337203685476LL) return DISP_E_OVERFLOW;
+  return to_cy(of_int(in), out);
+}
 
-COMKIT_IMPL_INTEGER_TARGET(UI2, USHORT, VT_UI2, )
-COMKIT_IMPL_FROM_INT(VarUI2FromUI1, BYTE, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromI2, SHORT, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromI4, LONG, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromI8, LONG64, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromI1, CHAR, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromUI4, ULONG, USHORT, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI2FromUI8, ULONG64, USHORT, to_integer)
-COMKIT_IMPL_FROM_CY(VarUI2FromCy, USHORT, to_integer)
-
-COMKIT_IMPL_INTEGER_TARGET(UI4, ULONG, VT_UI4, )
-COMKIT_IMPL_FROM_INT(VarUI4FromUI1, BYTE, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromI2, SHORT, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromI4, LONG, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromI8, LONG64, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromI1, CHAR, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromUI2, USHORT, ULONG, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI4FromUI8, ULONG64, ULONG, to_integer)
-COMKIT_IMPL_FROM_CY(VarUI4FromCy, ULONG, to_integer)
-
-COMKIT_IMPL_FROM_R4(VarUI8FromR4, ULONG64, to_integer)
-COMKIT_IMPL_FROM_R8(VarUI8FromR8, ULONG64, to_integer)
-COMKIT_IMPL_FROM_R8(VarUI8FromDate, ULONG64, to_integer)
-COMKIT_IMPL_FROM_BOOL(VarUI8FromBool, ULONG64, to_integer)
-COMKIT_STDAPI VarUI8FromStr(LPCOLESTR s, LCID lcid, ULONG, ULONG64* out) { return str_to_integer(s, lcid, out); }
-COMKIT_STDAPI VarUI8FromDisp(IDispatch* d, LCID lcid, ULONG64* out) { return from_disp(d, lcid, VT_UI8, out); }
 // Windows returns the magnitude of a negative DECIMAL of scale 0 instead
 // of overflowing (-1 gives 1); with a fraction, negatives overflow.
-COMKIT_STDAPI VarUI8FromDec(const DECIMAL* in, ULONG64* out) {
+template <>
+HRESULT convert<VT_UI8, VT_DECIMAL>(const DECIMAL* in, ULONG64* out) noexcept {
   value v;
   HRESULT hr = of_dec(in, v);
   if (FAILED(hr)) return hr;
@@ -606,123 +573,59 @@ COMKIT_STDAPI VarUI8FromDec(const DECIMAL* in, ULONG64* out) {
   if (v.d.neg && v.d.scale == 0) v.d.neg = false;
   return to_integer(v, out);
 }
-COMKIT_IMPL_FROM_INT(VarUI8FromUI1, BYTE, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromI2, SHORT, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromI4, LONG, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromI8, LONG64, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromI1, CHAR, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromUI2, USHORT, ULONG64, to_integer)
-COMKIT_IMPL_FROM_INT(VarUI8FromUI4, ULONG, ULONG64, to_integer)
-COMKIT_IMPL_FROM_CY(VarUI8FromCy, ULONG64, to_integer)
 
-// Floating-point targets --------------------------------------------------------------
-#define COMKIT_IMPL_REAL_TARGET(T, CT, VT_, conv, strconv)                                                  \
-  COMKIT_IMPL_FROM_INT(Var##T##FromUI1, BYTE, CT, conv)                                                    \
-  COMKIT_IMPL_FROM_INT(Var##T##FromI2, SHORT, CT, conv)                                                    \
-  COMKIT_IMPL_FROM_INT(Var##T##FromI4, LONG, CT, conv)                                                     \
-  COMKIT_IMPL_FROM_INT(Var##T##FromI8, LONG64, CT, conv)                                                   \
-  COMKIT_IMPL_FROM_INT(Var##T##FromI1, CHAR, CT, conv)                                                     \
-  COMKIT_IMPL_FROM_INT(Var##T##FromUI2, USHORT, CT, conv)                                                  \
-  COMKIT_IMPL_FROM_INT(Var##T##FromUI4, ULONG, CT, conv)                                                   \
-  COMKIT_IMPL_FROM_INT(Var##T##FromUI8, ULONG64, CT, conv)                                                 \
-  COMKIT_IMPL_FROM_CY(Var##T##FromCy, CT, conv)                                                            \
-  COMKIT_IMPL_FROM_BOOL(Var##T##FromBool, CT, conv)                                                        \
-  COMKIT_IMPL_FROM_DEC(Var##T##FromDec, CT, conv)                                                          \
-  COMKIT_STDAPI Var##T##FromDisp(IDispatch* d, LCID lcid, CT* out) { return from_disp(d, lcid, VT_, out); }
-
-COMKIT_IMPL_REAL_TARGET(R4, FLOAT, VT_R4, to_r4, )
-COMKIT_IMPL_FROM_R8(VarR4FromR8, FLOAT, to_r4)
-COMKIT_IMPL_FROM_R8(VarR4FromDate, FLOAT, to_r4)
-COMKIT_STDAPI VarR4FromStr(LPCOLESTR s, LCID lcid, ULONG, FLOAT* out) { return str_to_r4(s, lcid, out); }
-
-COMKIT_IMPL_REAL_TARGET(R8, DOUBLE, VT_R8, to_r8, )
-COMKIT_IMPL_FROM_R4(VarR8FromR4, DOUBLE, to_r8)
-COMKIT_IMPL_FROM_R8(VarR8FromDate, DOUBLE, to_r8)
-COMKIT_STDAPI VarR8FromStr(LPCOLESTR s, LCID lcid, ULONG, DOUBLE* out) { return str_to_r8(s, lcid, out); }
-
-COMKIT_IMPL_REAL_TARGET(Date, DATE, VT_DATE, to_date, )
-COMKIT_IMPL_FROM_R4(VarDateFromR4, DATE, to_date)
-COMKIT_IMPL_FROM_R8(VarDateFromR8, DATE, to_date)
-COMKIT_STDAPI VarDateFromStr(LPCOLESTR s, LCID lcid, ULONG flags, DATE* out) { return str_to_date(s, lcid, flags, out); }
-
-// CY ---------------------------------------------------------------------------------------
-COMKIT_IMPL_FROM_INT(VarCyFromUI1, BYTE, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromI2, SHORT, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromI4, LONG, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromI1, CHAR, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromUI2, USHORT, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromUI4, ULONG, CY, to_cy)
-COMKIT_IMPL_FROM_INT(VarCyFromUI8, ULONG64, CY, to_cy)
-// Windows accepts only |x| <= 922337203685476 from an I8, one less than
-// from a UI8 or a DECIMAL.
-COMKIT_STDAPI VarCyFromI8(LONG64 in, CY* out) {
-  if (!out) return E_INVALIDARG;
-  if (in > 922337203685476LL || in < -922337203685476LL) return DISP_E_OVERFLOW;
-  return to_cy(of_int(in), out);
+// VariantChangeType's dispatch: target T from whatever `from` is.
+template <VARTYPE T>
+HRESULT change_to(const VARIANT& src, VARTYPE from, LCID lcid, ULONG flags, VARIANT& out) noexcept {
+  switch (from) {
+#define COMKIT_IMPL_FROM(Name, VT_, CType, member) \
+  case VT_: return convert<T, VT_>(scalar<VT_>::arg_of(src), scalar<T>::at(out));
+    COMKIT_IMPL_SCALAR_VARTYPES(COMKIT_IMPL_FROM)
+#undef COMKIT_IMPL_FROM
+    case VT_BSTR: return parse<T>(src.bstrVal, lcid, flags, scalar<T>::at(out));
+    default: return DISP_E_TYPEMISMATCH;
+  }
 }
-COMKIT_IMPL_FROM_R4(VarCyFromR4, CY, to_cy)
-COMKIT_IMPL_FROM_R8(VarCyFromR8, CY, to_cy)
-COMKIT_IMPL_FROM_R8(VarCyFromDate, CY, to_cy)
-COMKIT_IMPL_FROM_BOOL(VarCyFromBool, CY, to_cy)
-COMKIT_IMPL_FROM_DEC(VarCyFromDec, CY, to_cy)
-COMKIT_STDAPI VarCyFromStr(LPCOLESTR s, LCID lcid, ULONG, CY* out) { return str_to_cy(s, lcid, out); }
-COMKIT_STDAPI VarCyFromDisp(IDispatch* d, LCID lcid, CY* out) { return from_disp(d, lcid, VT_CY, out); }
 
-// BOOL --------------------------------------------------------------------------------------
-COMKIT_IMPL_FROM_INT(VarBoolFromUI1, BYTE, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromI2, SHORT, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromI4, LONG, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromI8, LONG64, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromI1, CHAR, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromUI2, USHORT, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromUI4, ULONG, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_INT(VarBoolFromUI8, ULONG64, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_R4(VarBoolFromR4, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_R8(VarBoolFromR8, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_R8(VarBoolFromDate, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_CY(VarBoolFromCy, VARIANT_BOOL, to_bool)
-COMKIT_IMPL_FROM_DEC(VarBoolFromDec, VARIANT_BOOL, to_bool)
-COMKIT_STDAPI VarBoolFromStr(LPCOLESTR s, LCID lcid, ULONG flags, VARIANT_BOOL* out) { return str_to_bool(s, lcid, flags, out); }
-COMKIT_STDAPI VarBoolFromDisp(IDispatch* d, LCID lcid, VARIANT_BOOL* out) { return from_disp(d, lcid, VT_BOOL, out); }
+}  // namespace
 
-// DECIMAL -------------------------------------------------------------------------------------
-COMKIT_IMPL_FROM_INT(VarDecFromUI1, BYTE, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromI2, SHORT, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromI4, LONG, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromI8, LONG64, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromI1, CHAR, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromUI2, USHORT, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromUI4, ULONG, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_INT(VarDecFromUI8, ULONG64, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_R4(VarDecFromR4, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_R8(VarDecFromR8, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_R8(VarDecFromDate, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_CY(VarDecFromCy, DECIMAL, to_dec)
-COMKIT_IMPL_FROM_BOOL(VarDecFromBool, DECIMAL, to_dec)
-COMKIT_STDAPI VarDecFromStr(LPCOLESTR s, LCID lcid, ULONG, DECIMAL* out) { return str_to_dec(s, lcid, out); }
-COMKIT_STDAPI VarDecFromDisp(IDispatch* d, LCID lcid, DECIMAL* out) { return from_disp(d, lcid, VT_DECIMAL, out); }
-
-// BSTR -----------------------------------------------------------------------------------------
-#define COMKIT_IMPL_BSTR_FROM(name, S, make) \
-  COMKIT_STDAPI name(S in, LCID lcid, ULONG flags, BSTR* out) { return to_bstr(make, lcid, flags, out); }
-COMKIT_IMPL_BSTR_FROM(VarBstrFromUI1, BYTE, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromI2, SHORT, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromI4, LONG, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromI8, LONG64, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromI1, CHAR, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromUI2, USHORT, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromUI4, ULONG, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromUI8, ULONG64, of_int(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromR4, FLOAT, of_real(in, true))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromR8, DOUBLE, of_real(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromCy, CY, of_cy(in))
-COMKIT_IMPL_BSTR_FROM(VarBstrFromBool, VARIANT_BOOL, of_bool(in))
-COMKIT_STDAPI VarBstrFromDate(DATE in, LCID lcid, ULONG flags, BSTR* out) {
-  return to_bstr(of_real(in), lcid, (flags | date_marker) & ~VAR_FOURDIGITYEARS, out);
+HRESULT comkit::rt::scalar_change(const VARIANT& src, VARTYPE from, VARTYPE to, LCID lcid, ULONG flags, VARIANT& out) noexcept {
+  switch (to) {
+#define COMKIT_IMPL_TO(Name, VT_, CType, member) \
+  case VT_: return change_to<VT_>(src, from, lcid, flags, out);
+    COMKIT_IMPL_SCALAR_VARTYPES(COMKIT_IMPL_TO)
+#undef COMKIT_IMPL_TO
+    case VT_BSTR:
+      switch (from) {
+#define COMKIT_IMPL_FROM(Name, VT_, CType, member) \
+  case VT_: return format<VT_>(scalar<VT_>::arg_of(src), lcid, flags, &out.bstrVal);
+        COMKIT_IMPL_SCALAR_VARTYPES(COMKIT_IMPL_FROM)
+#undef COMKIT_IMPL_FROM
+        default: return DISP_E_TYPEMISMATCH;
+      }
+    default:
+      return DISP_E_TYPEMISMATCH;
+  }
 }
-COMKIT_STDAPI VarBstrFromDec(const DECIMAL* in, LCID lcid, ULONG flags, BSTR* out) {
-  value v;
-  HRESULT hr = of_dec(in, v);
-  return FAILED(hr) ? hr : to_bstr(v, lcid, flags, out);
-}
+
+// ---- The exported functions -------------------------------------------------------------
+
+#define COMKIT_IMPL_VAR_FROM(T, S)                                                               \
+  COMKIT_STDAPI Var##T##From##S(arg_t<vt_name::S> in, type_t<vt_name::T>* out) {                 \
+    return convert<vt_name::T, vt_name::S>(in, out);                                             \
+  }
+COMKIT_IMPL_VAR_FROM_PAIRS(COMKIT_IMPL_VAR_FROM)
+#undef COMKIT_IMPL_VAR_FROM
+
+#define COMKIT_IMPL_VAR_TEXT(Name, VT_, CType, member)                                               \
+  COMKIT_STDAPI Var##Name##FromStr(LPCOLESTR s, LCID lcid, ULONG flags, CType* out) {              \
+    return parse<VT_>(s, lcid, flags, out);                                                         \
+  }                                                                                                 \
+  COMKIT_STDAPI Var##Name##FromDisp(IDispatch* d, LCID lcid, CType* out) { return from_disp(d, lcid, VT_, out); } \
+  COMKIT_STDAPI VarBstrFrom##Name(arg_t<VT_> in, LCID lcid, ULONG flags, BSTR* out) {              \
+    return format<VT_>(in, lcid, flags, out);                                                       \
+  }
+COMKIT_IMPL_SCALAR_VARTYPES(COMKIT_IMPL_VAR_TEXT)
+#undef COMKIT_IMPL_VAR_TEXT
+
 COMKIT_STDAPI VarBstrFromDisp(IDispatch* d, LCID lcid, ULONG, BSTR* out) { return from_disp(d, lcid, VT_BSTR, out); }

@@ -72,6 +72,13 @@ HRESULT invoke_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
 /// DISP_E_BADVARTYPE for no object.
 HRESULT dispatch_value(IDispatch* disp, LCID lcid, VARIANT& result) noexcept;
 
+/// The value of `src`, read as the scalar or BSTR type `from` (VT_INT
+/// already VT_I4), converted to `to` into the matching member of `out`
+/// through the same code as VarXxxFromYyy (convert.cpp, expanded from
+/// vartype_table.h); `flags` are the VarXxxFromStr flags. `out.vt` is not
+/// written. DISP_E_TYPEMISMATCH for a pair outside the table.
+HRESULT scalar_change(const VARIANT& src, VARTYPE from, VARTYPE to, LCID lcid, ULONG flags, VARIANT& out) noexcept;
+
 }  // namespace comkit::rt
 
 #endif  // COMKIT_RUNTIME_VARIANT_INTERNAL_H
