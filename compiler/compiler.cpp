@@ -11,7 +11,7 @@
 
 #include "common/atomic_file.h"
 #include "compilation.h"
-#include "emit.h"
+#include "emit/emit.h"
 
 namespace comkit::idl {
 namespace {
@@ -59,6 +59,9 @@ compile_result compile(compile_session& session, const compile_options& o, file_
     c.diags.error({}, "cannot read '" + o.input + "'");
   }
   if (c.diags.error_count() == 0 || true) check(c);
+  // The resolved model, for the emitters that read it; it may add warnings.
+  std::unique_ptr<model::model> m;
+  if (c.diags.error_count() == 0) m = model::build_model(c);
   r.errors = c.diags.error_count();
   r.warnings = c.diags.warning_count();
   r.diagnostics = c.diags.render_all(o.caret);
@@ -76,7 +79,7 @@ compile_result compile(compile_session& session, const compile_options& o, file_
   eo.iid_api = o.iid_api;
   if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(c, eo);
   if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(c, eo);
-  if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(c, eo);
+  if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(c, *m, eo);
   r.ok = true;
   return r;
 }

@@ -28,6 +28,16 @@ inline constexpr take_ownership_t take_ownership{};
 template <typename T>
 class com_ptr;
 
+/// The projected methods of interface I, as members of D (a com_ptr<I> or
+/// a com_ptr to an interface derived from I). Empty unless a generated
+/// projection header (`comkit idl`, <base>_projection.h) specializes it;
+/// each specialization derives from its base interface's, and reaches the
+/// object through `static_cast<const D*>(this)->get()`. It holds no data,
+/// so com_ptr stays one pointer wide. Include the projection header in
+/// every file that uses an interface's projected methods.
+template <typename D, typename I>
+struct consume {};
+
 namespace detail {
 template <typename T>
 struct is_com_ptr : std::false_type {};
@@ -47,7 +57,7 @@ IUnknown* identity_of(T* p) noexcept {
 }  // namespace detail
 
 template <typename T>
-class com_ptr {
+class com_ptr : public consume<com_ptr<T>, T> {
  public:
   using type = T;
 

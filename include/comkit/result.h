@@ -89,6 +89,7 @@ class [[nodiscard]] result {
   result(failure_tag, HRESULT code) noexcept : m_code(code), m_has_value(false) {}
 
   union {
+    char m_empty = 0;  // a failure: keeps GCC from seeing an uninitialized union
     T m_value;
   };
   HRESULT m_code;

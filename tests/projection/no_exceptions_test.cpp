@@ -4,6 +4,8 @@
 
 #include "test_interfaces.h"
 
+#include "shop_projection.h"
+
 static_assert(COMKIT_HAS_EXCEPTIONS == 0, "this file must be built without exceptions");
 
 namespace {
@@ -82,6 +84,33 @@ TEST(NoExceptions, VariantArithmeticReturnsResults) {
   comkit::result<comkit::variant> bad = comkit::variant(1) / comkit::variant(0);
   EXPECT_FALSE(bad.ok());
   EXPECT_EQ(bad.code(), DISP_E_DIVBYZERO);
+}
+
+// The generated projection, same header: result<T> instead of throwing.
+struct item : comkit::implements<item, IItem> {
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) noexcept override {
+    *out = SysAllocString(reinterpret_cast<const OLECHAR*>(u"plum"));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR in) noexcept override { return SysStringLen(in) ? S_OK : E_INVALIDARG; }
+  HRESULT STDMETHODCALLTYPE get_Price(double*) noexcept override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) noexcept override { return *out = VARIANT_FALSE, S_OK; }
+};
+
+TEST(NoExceptions, GeneratedProjectionReturnsResults) {
+  com_ptr<IItem> it = comkit::make<item>().value();
+  comkit::result<comkit::bstr> name = it.Name();
+  ASSERT_TRUE(name.ok());
+  EXPECT_EQ(name.value(), u"plum");
+  comkit::result<void> put = it.Name("");
+  EXPECT_EQ(put.code(), E_INVALIDARG);
+  comkit::result<void> put_ok = it.Name("x");
+  EXPECT_TRUE(put_ok.ok());
+  comkit::result<double> price = it.Price();
+  EXPECT_EQ(price.code(), E_NOTIMPL);
+  comkit::result<bool> stock = it.InStock();
+  ASSERT_TRUE(stock.ok());
+  EXPECT_FALSE(stock.value());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// compiler/emit.h - the back-ends: each turns a checked compilation into the
+// compiler/emit/emit.h - the back-ends: each turns a checked compilation into the
 // text of one output file. One emitter per output kind (STYLE.md); they
 // share the C declarator printer in c_types.
 #ifndef COMKIT_COMPILER_EMIT_H
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compilation.h"
+#include "model/model.h"
 
 namespace comkit::idl {
 
@@ -24,7 +25,7 @@ std::string emit_c_header(compilation& c, const emit_options& o);
 /// The IID/CLSID definitions (<base>_i.c).
 std::string emit_iid_source(compilation& c, const emit_options& o);
 /// The C++ projection header (<base>_projection.h).
-std::string emit_cpp_projection(compilation& c, const emit_options& o);
+std::string emit_cpp_projection(compilation& c, const model::model& m, const emit_options& o);
 
 /// C spelling of a declaration of `name` with type `t` (name may be empty).
 /// `in_record`: conformant arrays print as [1], as in the SDK's structs.

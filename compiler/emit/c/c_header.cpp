@@ -1,4 +1,4 @@
-// compiler/emit_c.cpp - the C/C++ header and the _i.c IID definitions.
+// compiler/emit/c/c_header.cpp - the C/C++ header and the _i.c IID definitions.
 //
 // The header follows the layout the Windows SDK's MIDL-generated headers
 // (and widl's) use, so code written against those compiles unchanged:
@@ -19,7 +19,7 @@
 #include <cstdio>
 #include <unordered_set>
 
-#include "emit.h"
+#include "emit/emit.h"
 #include "guid_text.h"
 
 namespace comkit::idl {
