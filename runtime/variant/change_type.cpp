@@ -14,16 +14,19 @@
 #include <cstring>
 
 #include "variant/variant_internal.h"
+#include "variant/vartype_table.h"
 
 using namespace comkit::rt;
 
 namespace {
 
+// The scalars of vartype_table.h, VT_INT/VT_UINT (as I4/UI4) and BSTR.
 bool value_type(VARTYPE vt) noexcept {
   switch (vt) {
-    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_I8: case VT_UI8:
-    case VT_INT: case VT_UINT: case VT_R4: case VT_R8: case VT_CY: case VT_DATE: case VT_BSTR: case VT_BOOL:
-    case VT_DECIMAL:
+#define COMKIT_IMPL_CASE(Name, VT_, CType, member) case VT_:
+    COMKIT_IMPL_SCALAR_VARTYPES(COMKIT_IMPL_CASE)
+#undef COMKIT_IMPL_CASE
+    case VT_INT: case VT_UINT: case VT_BSTR:
       return true;
     default:
       return false;
