@@ -247,16 +247,12 @@ class builder {
     i.base = m_model->find_interface(name);
   }
 
+  // A base outside the model (the checker reported it) counts as no slots.
   int number_slots(interface_info& i, int depth) {
     if (i.slot_count || depth > 256) return i.slot_count;
     int first = 0;
-    if (i.dispinterface) {
-      first = 7;  // IDispatch's vtable; the methods are reached by DISPID
-    } else if (i.base) {
-      first = number_slots(const_cast<interface_info&>(*i.base), depth + 1);
-    } else if (!i.base_name.empty()) {
-      first = 0;  // a base outside the model: the checker has reported it
-    }
+    if (i.dispinterface) first = 7;  // IDispatch's vtable; the methods are reached by DISPID
+    else if (i.base) first = number_slots(*m_model->interface_by_name.at(i.base->name), depth + 1);
     i.first_slot = first;
     int slot = first;
     for (method& m : i.methods) {

@@ -8,6 +8,7 @@
 
 #include "compilation.h"
 #include "compiler.h"
+#include "model/model.h"
 
 namespace {
 
@@ -310,6 +311,104 @@ TEST(IdlDriver, MissingInputIsAnError) {
   auto r = compile(o, [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.diagnostics.find("cannot read '/nope.idl'"), std::string::npos) << r.diagnostics;
+}
+
+// The resolved model of a file, built the way compile() builds it.
+struct model_fixture {
+  std::map<std::string, std::string> files;
+  comkit::idl::compile_session session;
+  std::unique_ptr<comkit::idl::compilation> c;
+  std::unique_ptr<comkit::idl::model::model> m;
+  void build(const std::string& text) {
+    files["/src/main.idl"] = text;
+    c = std::make_unique<comkit::idl::compilation>(session, comkit::idl::pp_options{}, memory_reader(files));
+    comkit::idl::parse_main_file(*c, "/src/main.idl");
+    comkit::idl::check(*c);
+    ASSERT_EQ(c->diags.error_count(), 0u) << c->diags.render_all(false);
+    m = comkit::idl::model::build_model(*c);
+  }
+};
+
+TEST(IdlModel, SlotsBasesAndParameterRoles) {
+  model_fixture f;
+  f.build(std::string(prelude) +
+          "[object, uuid(11111111-0000-0000-0000-000000000001)] interface IBase : IUnknown {\n"
+          "  HRESULT One([in] ULONG n, [in, size_is(n)] const LONG *v);\n"
+          "  [local] HRESULT Two([out] ULONG *n, [out, size_is(, *n)] LONG **v);\n"
+          "  [call_as(Two)] HRESULT RemoteTwo([out] ULONG *n, [out, size_is(, *n)] LONG **v); }\n"
+          "[object, uuid(11111111-0000-0000-0000-000000000002), version(2.3), helpstring(\"derived\")]\n"
+          "interface IDerived : IBase {\n"
+          "  [propget, id(7)] HRESULT Name([out, retval] BSTR *s);\n"
+          "  [propput] HRESULT Name([in] BSTR s);\n"
+          "  HRESULT Get([in] REFIID riid, [out, iid_is(riid)] void **ppv, [in, defaultvalue(3)] LONG x); }\n");
+  const auto* base = f.m->find_interface("IBase");
+  const auto* derived = f.m->find_interface("IDerived");
+  ASSERT_TRUE(base && derived);
+  ASSERT_TRUE(f.m->find_interface("IUnknown"));
+  EXPECT_EQ(derived->base, base);
+  EXPECT_EQ(derived->chain().size(), 3u);
+  EXPECT_EQ(base->first_slot, 3);
+  EXPECT_EQ(base->methods[0].slot, 3);
+  EXPECT_EQ(base->methods[1].slot, 4);
+  EXPECT_EQ(base->methods[2].slot, -1) << "[call_as] is not a vtable slot";
+  EXPECT_EQ(base->methods[2].call_as_target, "Two");
+  EXPECT_EQ(base->slot_count, 5);
+  EXPECT_EQ(derived->first_slot, 5);
+  EXPECT_EQ(derived->slot_count, 8);
+
+  const auto& one = base->methods[0];
+  EXPECT_EQ(one.params[1].size_is.size(), 1u);
+  EXPECT_EQ(one.params[1].size_is[0].index, 0);
+  EXPECT_FALSE(one.params[1].size_is[0].dereferenced);
+  EXPECT_EQ(one.params[0].counts_for, std::vector<int>{1});
+  const auto& two = base->methods[1];
+  ASSERT_EQ(two.params[1].size_is.size(), 2u);
+  EXPECT_FALSE(two.params[1].size_is[0].present());
+  EXPECT_EQ(two.params[1].size_is[1].index, 0);
+  EXPECT_TRUE(two.params[1].size_is[1].dereferenced);
+  EXPECT_EQ(two.params[0].dir, comkit::idl::model::direction::out);
+
+  const auto& get_name = derived->methods[0];
+  EXPECT_EQ(get_name.abi_name, "get_Name");
+  EXPECT_EQ(get_name.property, comkit::idl::model::property_kind::get);
+  EXPECT_EQ(get_name.dispid, 7);
+  EXPECT_EQ(get_name.retval, 0);
+  EXPECT_EQ(derived->methods[1].abi_name, "put_Name");
+  const auto& get = derived->methods[2];
+  EXPECT_EQ(get.params[1].iid_is.index, 0);
+  EXPECT_EQ(get.params[0].iid_for, std::vector<int>{1});
+  EXPECT_EQ(get.retval, -1) << "no [retval]";
+  ASSERT_TRUE(get.params[2].default_value);
+  EXPECT_EQ(derived->attrs.version, (std::pair<std::uint16_t, std::uint16_t>{2, 3}));
+  EXPECT_EQ(derived->attrs.helpstring, "derived");
+  EXPECT_EQ(derived->attrs.uuid, "11111111-0000-0000-0000-000000000002");
+}
+
+TEST(IdlModel, CoclassesEnumsAndMisplacedAttributes) {
+  model_fixture f;
+  f.build(std::string(prelude) +
+          "[object, uuid(22222222-0000-0000-0000-000000000001)] interface IIn : IUnknown {\n"
+          "  HRESULT M([out, defaultvalue(1)] LONG *x, [out, retval] LONG *r); }\n"
+          "[object, uuid(22222222-0000-0000-0000-000000000002)] interface IEvents : IUnknown { HRESULT E(); }\n"
+          "[uuid(22222222-0000-0000-0000-000000000010), progid(\"A.B.1\"), threading(apartment)]\n"
+          "coclass K { interface IEvents; [source] interface IEvents; [default] interface IIn; }\n"
+          "typedef enum Flags { FNone = 0, FA = 1, FB = 2, FC = 4, FAll = 7 } Flags;\n"
+          "typedef enum Count { C0, C1, C2, C3, C4, C5 } Count;\n");
+  ASSERT_EQ(f.m->coclasses.size(), 1u);
+  const auto& k = *f.m->coclasses[0];
+  ASSERT_TRUE(k.default_interface());
+  EXPECT_EQ(k.default_interface()->name, "IIn") << "[default] wins over the first";
+  ASSERT_TRUE(k.default_source());
+  EXPECT_TRUE(k.default_source()->source);
+  EXPECT_EQ(k.progid, "A.B.1");
+  EXPECT_EQ(k.threading, "apartment");
+  ASSERT_TRUE(f.m->find_enum("Flags") && f.m->find_enum("Count"));
+  EXPECT_TRUE(f.m->find_enum("Flags")->flags);
+  EXPECT_FALSE(f.m->find_enum("Count")->flags) << "counting 0..5 is not a flag set";
+  EXPECT_EQ(f.m->find_enum("Count")->values.back().value, 5);
+  const auto& m = f.m->find_interface("IIn")->methods[0];
+  EXPECT_EQ(m.params[0].default_value, nullptr) << "[defaultvalue] on an [out] is dropped";
+  EXPECT_EQ(f.c->diags.warning_count(), 1u);
 }
 
 }  // namespace
