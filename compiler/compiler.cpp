@@ -79,7 +79,7 @@ compile_result compile(compile_session& session, const compile_options& o, file_
   eo.iid_api = o.iid_api;
   if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(c, eo);
   if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(c, eo);
-  if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(c, *m, eo);
+  if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(*m, eo);
   r.ok = true;
   return r;
 }

@@ -25,7 +25,7 @@ std::string emit_c_header(compilation& c, const emit_options& o);
 /// The IID/CLSID definitions (<base>_i.c).
 std::string emit_iid_source(compilation& c, const emit_options& o);
 /// The C++ projection header (<base>_projection.h).
-std::string emit_cpp_projection(compilation& c, const model::model& m, const emit_options& o);
+std::string emit_cpp_projection(const model::model& m, const emit_options& o);
 
 /// C spelling of a declaration of `name` with type `t` (name may be empty).
 /// `in_record`: conformant arrays print as [1], as in the SDK's structs.

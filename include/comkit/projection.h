@@ -66,13 +66,12 @@ class olestr_in {
   olestr_in(const S& s) : m_copy(std::u16string_view(s)), m_abi(m_copy.c_str()) {}
   template <typename S>
     requires std::is_convertible_v<const S&, std::string_view>
-  olestr_in(const S& s) : m_utf16(bstr::from_utf8(std::string_view(s))), m_abi(m_utf16.c_str()) {}
+  olestr_in(const S& s) : m_copy(detail::utf16_of(std::string_view(s))), m_abi(m_copy.c_str()) {}
 
   const OLECHAR* abi() const noexcept { return reinterpret_cast<const OLECHAR*>(m_abi); }  // ABI: OLECHAR is char16_t
 
  private:
   std::u16string m_copy;
-  bstr m_utf16;
   const char16_t* m_abi = nullptr;
 };
 

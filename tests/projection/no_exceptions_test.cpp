@@ -93,7 +93,7 @@ struct item : comkit::implements<item, IItem> {
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE put_Name(BSTR in) noexcept override { return SysStringLen(in) ? S_OK : E_INVALIDARG; }
-  HRESULT STDMETHODCALLTYPE get_Price(double*) noexcept override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Price(double*) noexcept override { return E_NOTIMPL; }  // the failure under test
   HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) noexcept override { return *out = VARIANT_FALSE, S_OK; }
 };
 

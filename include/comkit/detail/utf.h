@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace comkit::detail {
 
@@ -120,6 +121,15 @@ inline std::string utf8_of(const char16_t* s, std::size_t len) {
 /// UTF-8 of a NUL-terminated UTF-16 string.
 inline std::string utf8_of(const char16_t* s) {
   return s ? utf8_of(s, std::char_traits<char16_t>::length(s)) : std::string();
+}
+
+/// UTF-16 of UTF-8 text; ill-formed text gives u"".
+inline std::u16string utf16_of(std::string_view s) {
+  const utf_result need = utf8_to_utf16(s.data(), s.size(), nullptr, 0);
+  if (need.status == utf_status::ill_formed) return {};
+  std::u16string out(need.needed, u'\0');
+  utf8_to_utf16(s.data(), s.size(), out.data(), out.size());
+  return out;
 }
 
 }  // namespace comkit::detail
