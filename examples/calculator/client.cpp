@@ -1,5 +1,7 @@
 // examples/calculator/client.cpp - a C++ client: finds the calculator by
-// ProgID through the registry, calls it, and handles its error.
+// ProgID through the registry and calls it through the generated
+// projection (methods are members of com_ptr; a failure is an exception
+// carrying the server's error description).
 #include <comkit/comkit.h>
 
 #include <cstdio>
@@ -10,19 +12,15 @@ int main() {
   if (FAILED(CoInitializeEx(nullptr, COINIT_MULTITHREADED))) return 1;
   int rc = 0;
   try {
-    auto calc = comkit::create_instance<ICalculator>(u"" CALCULATOR_PROGID);
-    double sum = 0, quotient = 0;
-    comkit::check_hresult(calc->Add(19, 23, &sum));
-    comkit::check_hresult(calc->Divide(1, 8, &quotient));
+    // By ProgID, as a script would; comkit::create_instance<Calculator>() uses the IDL's CLSID.
+    auto calc = comkit::create_instance<ICalculator>(u"Example.Calculator");
+    const double sum = calc.Add(19, 23);
+    const double quotient = calc.Divide(1, 8);
     std::printf("c++ client: 19 + 23 = %g, 1 / 8 = %g\n", sum, quotient);
-    BSTR text = nullptr;
-    comkit::check_hresult(calc->Describe(&text));
-    std::printf("c++ client: %s\n", comkit::detail::utf8_of(text).c_str());
-    SysFreeString(text);
+    std::printf("c++ client: %s\n", calc.Describe().to_utf8().c_str());
     if (sum != 42 || quotient != 0.125) rc = 1;
     try {
-      double never = 0;
-      comkit::check_hresult(calc->Divide(7, 0, &never));
+      calc.Divide(7, 0);
       std::printf("c++ client: dividing by zero did not fail\n");
       rc = 1;
     } catch (const comkit::hresult_error& e) {

@@ -1,5 +1,9 @@
 // examples/calculator/server.cpp - an in-process COM server written with the
-// C++ projection: the whole server is this file.
+// generated C++ projection: the whole server is this file. Each method is
+// plain C++ (values in, a value out, an exception to fail); the generated
+// produce shim writes the ABI methods, turns the exception into an HRESULT
+// with IErrorInfo, and answers ISupportErrorInfo. The CLSID, ProgIDs,
+// threading model and description come from the coclass in calculator.idl.
 #include <comkit/comkit.h>
 
 #include <cstdio>
@@ -9,40 +13,23 @@
 
 namespace {
 
-struct calculator : comkit::implements<calculator, ICalculator, comkit::support_error_info> {
-  static constexpr GUID clsid = comkit::make_guid(CALCULATOR_CLSID_TEXT);
-  static constexpr const char* progid = CALCULATOR_PROGID ".1";
-  static constexpr const char* version_independent_progid = CALCULATOR_PROGID;
-  static constexpr const char* threading_model = "Both";
-  static constexpr const char* description = "comkit example calculator";
+struct calculator : comkit::implements<calculator, ICalculator> {
+  using coclass = Calculator;
 
-  HRESULT STDMETHODCALLTYPE Add(double a, double b, double* result) noexcept override { return put(a + b, result); }
-  HRESULT STDMETHODCALLTYPE Subtract(double a, double b, double* result) noexcept override { return put(a - b, result); }
-  HRESULT STDMETHODCALLTYPE Multiply(double a, double b, double* result) noexcept override { return put(a * b, result); }
-
-  HRESULT STDMETHODCALLTYPE Divide(double a, double b, double* result) noexcept override try {
+  double Add(double a, double b) const { return a + b; }
+  double Subtract(double a, double b) const { return a - b; }
+  double Multiply(double a, double b) const { return a * b; }
+  double Divide(double a, double b) const {
     if (b == 0) {
       char text[96];
       std::snprintf(text, sizeof text, "Cannot divide %g by zero", a);
-      throw comkit::hresult_error(DISP_E_DIVBYZERO, text);  // becomes the HRESULT and the caller's IErrorInfo
+      throw comkit::hresult_error(DISP_E_DIVBYZERO, text);  // the caller gets the code and this description
     }
-    return put(a / b, result);
-  } catch (...) {
-    return comkit::detail::to_hresult();
+    return a / b;
   }
-
-  HRESULT STDMETHODCALLTYPE Describe(BSTR* text) noexcept override {
-    if (!text) return E_POINTER;
-    const std::string s = "calculator with " + std::to_string(++m_calls) + " description(s) so far";
-    return ComkitBstrFromUtf8(s.data(), s.size(), text);
-  }
+  std::string Describe() { return "calculator with " + std::to_string(++m_calls) + " description(s) so far"; }
 
  private:
-  static HRESULT put(double value, double* result) noexcept {
-    if (!result) return E_POINTER;
-    *result = value;
-    return S_OK;
-  }
   int m_calls = 0;
 };
 

@@ -25,6 +25,7 @@
 #include <comkit/hresult.h>
 #include <comkit/result.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -269,9 +270,80 @@ inline HRESULT check_hresult(HRESULT hr, I* object, comkit::source_location wher
 
 namespace detail {
 
+/// One map_exception registration. The registrations of a module (program
+/// or shared library: the head is hidden, like module_lock_count) form a
+/// singly linked list that only grows: map_exception publishes a fully built
+/// node with a release CAS on the head; to_hresult walks from an acquire load
+/// of the head. Nodes are never changed or freed after publication, so a
+/// reader sees either the list before a push or after it, never a torn node;
+/// concurrent pushes retry the CAS and all land (tests/projection:
+/// ExceptionMapping.ConcurrentRegistrationAndTranslation, under TSan).
+struct exception_mapping {
+  const exception_mapping* next = nullptr;
+  /// Inside a catch: the mapped HRESULT (error info set) when the exception
+  /// in flight is this node's type, else S_OK.
+  HRESULT (*translate)(const exception_mapping&) noexcept = nullptr;
+  HRESULT code = E_FAIL;
+  void (*describe)() = nullptr;  // std::string (*)(const E&), or null
+};
+COMKIT_IMPL_HIDDEN inline std::atomic<const exception_mapping*> exception_mappings{nullptr};
+
+template <typename E>
+HRESULT translate_exception(const exception_mapping& m) noexcept {
+  try {
+    throw;
+  } catch (const E& e) {
+    try {
+      if (m.describe)
+        set_error_info(reinterpret_cast<std::string (*)(const E&)>(m.describe)(e));  // ABI: stored by map_exception<E>
+      else if constexpr (std::is_base_of_v<std::exception, E>)
+        set_error_info(e.what());
+      else
+        set_error_info(hresult_message(m.code));
+    } catch (...) {
+      SetErrorInfo(0, nullptr);  // the description could not be built; the code still stands
+    }
+    return m.code;
+  } catch (...) {
+    return S_OK;
+  }
+}
+
+inline void push_exception_mapping(exception_mapping* m) noexcept {
+  const exception_mapping* head = exception_mappings.load(std::memory_order_relaxed);
+  do {
+    m->next = head;
+  } while (!exception_mappings.compare_exchange_weak(head, m, std::memory_order_release, std::memory_order_relaxed));
+}
+
+}  // namespace detail
+
+/// Maps exception type E, thrown by an implementation, to `code` (a failing
+/// HRESULT) when it crosses the ABI (produce shims, to_hresult), with E's
+/// what() as the IErrorInfo description when E is a std::exception, else the
+/// standard text of `code`. Register once per module, typically at startup;
+/// the newest registration for a type wins, and a registered type wins over
+/// the built-in mapping of its std:: bases. An hresult_error keeps its own
+/// code.
+template <typename E>
+void map_exception(HRESULT code) {
+  if (code >= 0) throw std::invalid_argument("comkit::map_exception: the code must be a failing HRESULT");
+  detail::push_exception_mapping(new detail::exception_mapping{nullptr, &detail::translate_exception<E>, code, nullptr});
+}
+/// The same, with the description made by `describe(e)` (UTF-8).
+template <typename E>
+void map_exception(HRESULT code, std::string (*describe)(const E&)) {
+  if (code >= 0) throw std::invalid_argument("comkit::map_exception: the code must be a failing HRESULT");
+  detail::push_exception_mapping(new detail::exception_mapping{
+      nullptr, &detail::translate_exception<E>, code, reinterpret_cast<void (*)()>(describe)});  // ABI: cast back in translate
+}
+
+namespace detail {
+
 /// Call only inside catch (...): maps the exception in flight to an HRESULT
 /// and leaves its message in the thread's IErrorInfo. hresult_error keeps its
-/// code; std::bad_alloc is E_OUTOFMEMORY; std::invalid_argument E_INVALIDARG;
+/// code; then the module's map_exception registrations, newest first; then
+/// std::bad_alloc is E_OUTOFMEMORY; std::invalid_argument E_INVALIDARG;
 /// std::out_of_range E_BOUNDS; any other exception E_FAIL.
 inline HRESULT to_hresult() noexcept {
   try {
@@ -279,6 +351,12 @@ inline HRESULT to_hresult() noexcept {
   } catch (const hresult_error& e) {
     e.set_error_info();
     return e.code();
+  } catch (...) {
+  }
+  for (const exception_mapping* m = exception_mappings.load(std::memory_order_acquire); m; m = m->next)
+    if (const HRESULT hr = m->translate(*m); hr != S_OK) return hr;
+  try {
+    throw;
   } catch (const std::bad_alloc&) {
     SetErrorInfo(0, nullptr);
     return E_OUTOFMEMORY;

@@ -75,6 +75,25 @@ class implements;
 template <typename D>
 HRESULT create_instance_of(IUnknown* outer, REFIID riid, void** ppv) noexcept;
 
+// ---- The produce hook (filled by generated projection headers) ----------------
+
+/// The ABI side of interface I for implementation D: a class derived from I
+/// whose virtual methods convert arguments, call D's idiomatic members
+/// (`double Add(double, double)`) and turn results and exceptions into
+/// HRESULTs. Declared here, specialized by each generated
+/// <base>_projection.h, which also sets is_produced<I>.
+template <typename D, typename I>
+struct produce;
+/// True for an interface whose generated projection header is included: an
+/// implements<> class then holds produce<D, I> for it instead of deriving
+/// from I, so D's members never override (or clash with) I's ABI methods.
+template <typename I>
+inline constexpr bool is_produced = false;
+/// What an IDL coclass says about itself; specialized by generated
+/// projection headers (projection.h has the members).
+template <typename C>
+struct coclass_traits;
+
 namespace detail {
 
 template <typename T>
@@ -270,6 +289,39 @@ struct inherit;
 template <typename... Bases>
 struct inherit<type_list<Bases...>> : Bases... {};
 
+/// What implements<D, ...> derives from for a produced interface I: one
+/// vtable pointer, like I itself, but as a member, so I's ABI methods are
+/// not members of D. C++/WinRT's producer, for classic COM.
+template <typename D, typename I>
+struct producer {
+  produce<D, I> m_abi;  // first and only member: its address is the interface pointer
+};
+
+/// The base of every generated produce<D, I>: IUnknown forwarded to the
+/// object, and shim(), the D the vtable belongs to.
+template <typename D, typename I>
+struct produce_base : I {
+  D& shim() noexcept {
+    // ABI: m_abi is the first member of producer<D, I>, at its address (like direct_pointer)
+    return *static_cast<D*>(reinterpret_cast<producer<D, I>*>(static_cast<produce<D, I>*>(this)));
+  }
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    return shim().QueryInterface(riid, ppv);
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override { return shim().AddRef(); }
+  ULONG STDMETHODCALLTYPE Release() noexcept override { return shim().Release(); }
+};
+
+/// The base standing for user interface I in implements<D, ...>.
+template <typename D, typename I>
+using interface_slot = std::conditional_t<is_produced<I>, producer<D, I>, I>;
+template <typename D, typename L>
+struct interface_slots;
+template <typename D, typename... I>
+struct interface_slots<D, type_list<I...>> {
+  using type = type_list<interface_slot<D, I>...>;
+};
+
 /// Everything implements<D, Ts...> derives from its argument list.
 template <typename D, typename... Ts>
 struct implements_traits {
@@ -279,7 +331,14 @@ struct implements_traits {
   static constexpr bool atomic = !contains_v<all, single_threaded>;
   static constexpr bool weak = !contains_v<all, no_weak_ref>;
   static constexpr bool aggregatable = contains_v<all, comkit::aggregatable>;
-  static constexpr bool error_info = contains_v<all, support_error_info>;
+  /// ISupportErrorInfo: on request, and always with a produced interface
+  /// (its shim turns exceptions into IErrorInfo, so callers should look).
+  static constexpr bool error_info_marker = contains_v<all, support_error_info>;
+  static constexpr bool any_produced = []<typename... I>(type_list<I...>) {
+    return (is_produced<I> || ... || false);
+  }(user_interfaces{});
+  /// (Not when the user lists ISupportErrorInfo: then D implements it.)
+  static constexpr bool error_info = (error_info_marker || any_produced) && !contains_v<user_interfaces, ISupportErrorInfo>;
   static constexpr std::size_t user_count = user_interfaces::size;
 
   template <typename L, bool Add, typename T>
@@ -379,10 +438,19 @@ COMKIT_IMPL_HIDDEN inline thread_local IUnknown* pending_outer = nullptr;
 /// hidden, so every module has its own. DllCanUnloadNow reads it.
 COMKIT_IMPL_HIDDEN inline std::atomic<long> module_lock_count{0};
 
-/// Component classes (those that declare a CLSID) count in the module lock.
+/// Component classes count in the module lock: those that declare a CLSID,
+/// or name their IDL coclass (`using coclass = Calculator;`).
 template <typename D>
 constexpr bool counts_in_module() {
-  return requires { D::clsid; };
+  return requires { D::clsid; } || requires { typename D::coclass; };
+}
+/// A component class's CLSID: its own `clsid`, else its coclass's.
+template <typename D>
+constexpr GUID class_id() noexcept {
+  if constexpr (requires { D::clsid; })
+    return D::clsid;
+  else
+    return coclass_traits<typename D::coclass>::clsid;
 }
 
 template <typename D>
@@ -449,11 +517,40 @@ namespace detail {
 /// The base classes of implements<D, Ts...>: the user's interfaces, then the
 /// mixins that implement IWeakReferenceSource and ISupportErrorInfo.
 template <typename D, typename... Ts>
-using implements_bases = inherit<typename implements_traits<D, Ts...>::template append_if<
-    typename implements_traits<D, Ts...>::template append_if<typename implements_traits<D, Ts...>::user_interfaces,
-                                                             implements_traits<D, Ts...>::weak,
-                                                             weak_source_mixin<implements<D, Ts...>>>,
-    implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>>;
+using implements_slots = typename implements_traits<D, Ts...>::template append_if<
+    typename implements_traits<D, Ts...>::template append_if<
+        typename interface_slots<D, typename implements_traits<D, Ts...>::user_interfaces>::type,
+        implements_traits<D, Ts...>::weak, weak_source_mixin<implements<D, Ts...>>>,
+    implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>;
+template <typename D, typename... Ts>
+using implements_bases = inherit<implements_slots<D, Ts...>>;
+
+/// Where each base of `inherit<L>` sits, in vtable pointers from its start.
+/// Every base is one pointer. A polymorphic base (an interface) holds its
+/// vtable pointer itself; a producer<D, I> holds it in its member, so the
+/// class is not polymorphic. The Itanium C++ ABI (2.4) puts the first
+/// polymorphic base, the primary, at offset 0 and the others in declaration
+/// order after it; with no polymorphic base, declaration order. MSVC's
+/// layout agrees for these classes. Checked for every combination in
+/// implements_test.cpp and generated_test.cpp (layout_matches).
+template <typename L>
+struct slot_positions;
+template <typename... S>
+struct slot_positions<type_list<S...>> {
+  static constexpr std::array<std::uint8_t, sizeof...(S)> value = [] {
+    constexpr std::array<bool, sizeof...(S)> dynamic{std::is_polymorphic_v<S>...};
+    std::size_t primary = sizeof...(S);
+    for (std::size_t k = 0; k < sizeof...(S); ++k)
+      if (dynamic[k]) {
+        primary = k;
+        break;
+      }
+    std::array<std::uint8_t, sizeof...(S)> pos{};
+    for (std::size_t k = 0; k < sizeof...(S); ++k)
+      pos[k] = static_cast<std::uint8_t>(primary == sizeof...(S) ? k : k == primary ? 0 : k < primary ? k + 1 : k);
+    return pos;
+  }();
+};
 }  // namespace detail
 
 template <typename D, typename... Ts>
@@ -543,7 +640,7 @@ class implements : public detail::implements_bases<D, Ts...> {
   using entries = detail::qi_entries<traits, D>;
 
   D* derived() noexcept { return static_cast<D*>(this); }
-  IUnknown* identity() noexcept { return static_cast<first_interface*>(derived()); }
+  IUnknown* identity() noexcept { return first_of(derived()); }
   typename layout::counts& counts() noexcept { return *layout::counts_of(derived()); }
 
   using bases = detail::implements_bases<D, Ts...>;
@@ -554,18 +651,36 @@ class implements : public detail::implements_bases<D, Ts...> {
                 "implements<>: interfaces must be pure vtables (no data members)");
 
   // The pointer for direct target k: the k-th interface in direct_interfaces.
+  static constexpr auto& positions = detail::slot_positions<detail::implements_slots<D, Ts...>>::value;
   void* direct_pointer(std::size_t k) noexcept {
-    // ABI: base k sits k vtable pointers after the first (checked in implements_test.cpp)
-    return reinterpret_cast<void**>(static_cast<bases*>(this)) + k;
+    // ABI: base k sits positions[k] vtable pointers into `bases` (checked in implements_test.cpp)
+    return reinterpret_cast<void**>(static_cast<bases*>(this)) + positions[k];
   }
 
  public:
+  /// The object's first interface: its identity (make<> hands it out).
+  static first_interface* first_of(D* d) noexcept {
+    return static_cast<first_interface*>(static_cast<implements*>(d)->direct_pointer(0));
+  }
+  /// The D an interface pointer of it points into: `p` is the pointer the
+  /// object hands out for iid (unchecked). For get_self.
+  static D* self_of(void* p, const GUID& iid) noexcept {
+    const std::uint8_t k = iid == guid_of<IUnknown>() ? 0 : entries::table.find(iid);
+    // ABI: the reverse of direct_pointer
+    return static_cast<D*>(reinterpret_cast<bases*>(static_cast<void**>(p) - positions[k]));
+  }
+
   /// The interface pointer the object hands out for its k-th direct interface;
   /// exposed for the layout test only.
   template <std::size_t K>
   static bool layout_matches(D* d) noexcept {
-    return d->direct_pointer(K) ==
-           static_cast<void*>(static_cast<typename detail::at<direct_interfaces, K>::type*>(d));
+    using slot = typename detail::at<detail::implements_slots<D, Ts...>, K>::type;
+    void* actual;
+    if constexpr (std::is_polymorphic_v<slot>)
+      actual = static_cast<typename detail::at<direct_interfaces, K>::type*>(d);
+    else
+      actual = &static_cast<slot*>(d)->m_abi;  // a producer: the vtable is its member
+    return d->direct_pointer(K) == actual;
   }
 
  private:
@@ -751,7 +866,7 @@ class implements : public detail::implements_bases<D, Ts...> {
 
   static void destroy_now(D* self) noexcept {
     auto* counts = layout::counts_of(self);
-    self->~D();
+    self->D::~D();  // exactly a D (make<> built it): no virtual call
     if (counts->release_weak()) layout::deallocate(counts);
     if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_sub(1, std::memory_order_release);
   }
@@ -767,7 +882,12 @@ class implements : public detail::implements_bases<D, Ts...> {
 
   HRESULT supports_error_info(REFIID riid) noexcept {
     if (riid == guid_of<IUnknown>()) return S_FALSE;
-    return entries::table.find(riid) < traits::user_count ? S_OK : S_FALSE;
+    // Which user interfaces say yes: all with the marker, else the produced.
+    static constexpr auto answers = []<typename... I>(detail::type_list<I...>) {
+      return std::array<bool, sizeof...(I)>{(traits::error_info_marker || is_produced<I>)...};
+    }(user_interfaces{});
+    const std::uint8_t t = entries::table.find(riid);
+    return t < traits::user_count && answers[t] ? S_OK : S_FALSE;
   }
 
   // The non-delegating IUnknown an aggregated object gives its outer.
@@ -857,8 +977,8 @@ auto adopt_created(I* p) -> error_policy::wrap<com_ptr<I>> {
 /// result, E_OUTOFMEMORY).
 template <typename D, typename... Args>
 auto make(Args&&... args) -> detail::error_policy::wrap<com_ptr<typename D::first_interface>> {
-  using I = typename D::first_interface;
-  return detail::adopt_created(static_cast<I*>(detail::create_object<D>(nullptr, std::forward<Args>(args)...)));
+  D* d = detail::create_object<D>(nullptr, std::forward<Args>(args)...);
+  return detail::adopt_created(d ? D::implements_type::first_of(d) : nullptr);
 }
 
 /// Creates a D and returns a com_ptr to the implementation itself.
@@ -871,8 +991,8 @@ auto make_self(Args&&... args) -> detail::error_policy::wrap<com_ptr<D>> {
 /// point into a D; for IUnknown, at its identity). Not AddRef'd.
 template <typename D, typename I>
 D* get_self(I* p) noexcept {
-  if constexpr (std::is_same_v<I, IUnknown>)
-    return static_cast<D*>(reinterpret_cast<typename D::first_interface*>(p));  // ABI: identity is the first interface
+  if constexpr (std::is_same_v<I, IUnknown> || !std::is_base_of_v<I, D>)  // identity, or a produced interface
+    return p ? D::implements_type::self_of(p, guid_of<I>()) : nullptr;
   else
     return static_cast<D*>(p);
 }

@@ -5,6 +5,8 @@
 // part of comkit::comkit. docs/activation.md has a complete example.
 //
 //   struct calculator : comkit::implements<calculator, ICalculator> {
+//     using coclass = Calculator;  // with a generated projection: all of the below from the IDL
+//     // or, by hand:
 //     static constexpr GUID clsid = comkit::make_guid("...");
 //     static constexpr const char* progid = "Example.Calculator.1";               // optional
 //     static constexpr const char* version_independent_progid = "Example.Calculator"; // optional
@@ -56,16 +58,23 @@ template <typename D>
 class_factory<D> class_factory<D>::instance;
 
 namespace detail {
+/// A registration string of component class D: its own static member when
+/// it has one, else what its IDL coclass says (which = 0 ProgID, 1
+/// version-independent ProgID, 2 threading model, 3 description).
 template <typename D>
 constexpr const char* class_string(int which) {
   if (which == 0) {
     if constexpr (requires { D::progid; }) return D::progid;
+    else if constexpr (requires { typename D::coclass; }) return coclass_traits<typename D::coclass>::progid;
   } else if (which == 1) {
     if constexpr (requires { D::version_independent_progid; }) return D::version_independent_progid;
+    else if constexpr (requires { typename D::coclass; }) return coclass_traits<typename D::coclass>::version_independent_progid;
   } else if (which == 2) {
     if constexpr (requires { D::threading_model; }) return D::threading_model;
+    else if constexpr (requires { typename D::coclass; }) return coclass_traits<typename D::coclass>::threading_model;
   } else {
     if constexpr (requires { D::description; }) return D::description;
+    else if constexpr (requires { typename D::coclass; }) return coclass_traits<typename D::coclass>::description;
   }
   return nullptr;
 }
@@ -75,7 +84,8 @@ constexpr const char* class_string(int which) {
 template <typename... Ds>
 struct server {
   static_assert(sizeof...(Ds) > 0, "a server needs at least one class");
-  static_assert((detail::counts_in_module<Ds>() && ...), "every server class declares `static constexpr GUID clsid`");
+  static_assert((detail::counts_in_module<Ds>() && ...),
+                "every server class declares `static constexpr GUID clsid` or names its coclass (`using coclass = C;`)");
 
   /// DllGetClassObject: the class object of clsid as riid, or
   /// CLASS_E_CLASSNOTAVAILABLE for a class this server does not have.
@@ -83,7 +93,7 @@ struct server {
     if (!ppv) return E_POINTER;
     *ppv = nullptr;
     HRESULT hr = CLASS_E_CLASSNOTAVAILABLE;
-    ((clsid == Ds::clsid ? (hr = class_factory<Ds>::instance.QueryInterface(riid, ppv), true) : false) || ...);
+    ((clsid == detail::class_id<Ds>() ? (hr = class_factory<Ds>::instance.QueryInterface(riid, ppv), true) : false) || ...);
     return hr;
   }
   /// DllCanUnloadNow: S_OK with no live component objects and no locks.
@@ -94,7 +104,7 @@ struct server {
   /// finds the module from its caller).
   [[gnu::noinline]] static HRESULT register_server() noexcept {
     const COMKIT_CLASS_REGISTRATION classes[] = {
-        {Ds::clsid, detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
+        {detail::class_id<Ds>(), detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
          detail::class_string<Ds>(3)}...};
     const HRESULT hr = ComkitRegisterServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
     __asm__ volatile("" ::: "memory");  // keeps the call above from becoming a tail call (see ComkitRegisterServer)

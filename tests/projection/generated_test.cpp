@@ -1,132 +1,209 @@
 // tests/projection/generated_test.cpp - the generated C++ projection
 // (comkit idl, shop_projection.h) used the way a client uses it: projected
-// members on com_ptr, through the dot only. The objects are implemented
-// against the raw ABI, so every conversion the projection makes is checked
-// at the boundary.
+// members on com_ptr, through the dot only. Every test runs against two
+// implementations of the same interfaces: raw_shop writes the raw ABI
+// methods (which the generated produce shim calls as they are), so every
+// conversion the consuming side makes is checked at the boundary;
+// idiomatic_shop writes plain C++ members (values in and out, exceptions to
+// fail), so the produce shim's conversions are checked by the same
+// expectations.
 #include <gtest/gtest.h>
 
 #include "shop_projection.h"
 
 #include <comkit/implements.h>
 
+#include <cctype>
+#include <span>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
 
-struct item : comkit::implements<item, IItem> {
+struct raw_item : comkit::implements<raw_item, IItem> {
   std::u16string name = u"apple";
-  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override {
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) {
     if (!out) return E_POINTER;
     *out = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(name.data()), static_cast<UINT>(name.size()));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE put_Name(BSTR in) override {
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR in) {
     name.assign(reinterpret_cast<const char16_t*>(in ? in : u""), SysStringLen(in));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE get_Price(double* out) override {
+  HRESULT STDMETHODCALLTYPE get_Price(double* out) {
     *out = 1.25;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) override {
+  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) {
     *out = VARIANT_TRUE;
     return S_OK;
   }
 };
 
-struct shop : comkit::implements<shop, IShop2, ISupportErrorInfo> {
+struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo> {
   bool vouch = true;  // ISupportErrorInfo's answer for IShop
-  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) {
     *sum = a + b;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE DivMod(LONG a, LONG b, LONG* q, LONG* r) override {
+  HRESULT STDMETHODCALLTYPE DivMod(LONG a, LONG b, LONG* q, LONG* r) {
     if (b == 0) return DISP_E_DIVBYZERO;
     *q = a / b;
     *r = a % b;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Greet(BSTR who, BSTR* text) override {
+  HRESULT STDMETHODCALLTYPE Greet(BSTR who, BSTR* text) {
     last_greet_arg = who;
     std::u16string s = u"hello, " + std::u16string(reinterpret_cast<const char16_t*>(who ? who : u""), SysStringLen(who));
     *text = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(s.data()), static_cast<UINT>(s.size()));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Length(const OLECHAR* text, ULONG* n) override {
+  HRESULT STDMETHODCALLTYPE Length(const OLECHAR* text, ULONG* n) {
     *n = static_cast<ULONG>(std::char_traits<char16_t>::length(reinterpret_cast<const char16_t*>(text)));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Sum(ULONG count, const LONG* values, LONGLONG* total) override {
+  HRESULT STDMETHODCALLTYPE Sum(ULONG count, const LONG* values, LONGLONG* total) {
     *total = 0;
     for (ULONG i = 0; i < count; ++i) *total += values[i];
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Range(LONG first, LONG n, ULONG* count, LONG** values) override {
+  HRESULT STDMETHODCALLTYPE Range(LONG first, LONG n, ULONG* count, LONG** values) {
     *values = static_cast<LONG*>(CoTaskMemAlloc(sizeof(LONG) * static_cast<std::size_t>(n)));
     for (LONG i = 0; i < n; ++i) (*values)[i] = first + i;
     *count = static_cast<ULONG>(n);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Find(BSTR name, IItem** out) override {
+  HRESULT STDMETHODCALLTYPE Find(BSTR name, IItem** out) {
     *out = nullptr;
     if (SysStringLen(name) == 0) return E_INVALIDARG;
-    comkit::com_ptr<IItem> it = comkit::make<item>();
+    comkit::com_ptr<IItem> it = comkit::make<raw_item>();
     it.copy_to(out);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Query(REFIID riid, void** out) override { return QueryInterface(riid, out); }
-  HRESULT STDMETHODCALLTYPE Reset() override {
+  HRESULT STDMETHODCALLTYPE Query(REFIID riid, void** out) { return QueryInterface(riid, out); }
+  HRESULT STDMETHODCALLTYPE Reset() {
     ++resets;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Scale(double x, double factor, double* r) override {
+  HRESULT STDMETHODCALLTYPE Scale(double x, double factor, double* r) {
     *r = x * factor;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Fail(HRESULT code) override {
+  HRESULT STDMETHODCALLTYPE Fail(HRESULT code) {
     comkit::detail::set_error_info("the shop is closed", "shop");
     return code;
   }
-  HRESULT STDMETHODCALLTYPE Swap(LONG* a, BSTR* s) override {
+  HRESULT STDMETHODCALLTYPE Swap(LONG* a, BSTR* s) {
     *a = -*a;
     SysFreeString(*s);
     *s = SysAllocString(reinterpret_cast<const OLECHAR*>(u"swapped"));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE get(LONG* v) override {
+  HRESULT STDMETHODCALLTYPE get(LONG* v) {
     *v = 7;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE IsEven(LONG v, VARIANT_BOOL* even) override {
+  HRESULT STDMETHODCALLTYPE IsEven(LONG v, VARIANT_BOOL* even) {
     *even = v % 2 == 0 ? VARIANT_TRUE : VARIANT_FALSE;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Echo(VARIANT v, VARIANT* r) override { return VariantCopy(r, &v); }
-  HRESULT STDMETHODCALLTYPE Accept(IItem* it, VARIANT_BOOL upper, BSTR* name) override {
+  HRESULT STDMETHODCALLTYPE Echo(VARIANT v, VARIANT* r) { return VariantCopy(r, &v); }
+  HRESULT STDMETHODCALLTYPE Accept(IItem* it, VARIANT_BOOL upper, BSTR* name) {
     if (!it) return E_POINTER;
     HRESULT hr = it->get_Name(name);
     if (SUCCEEDED(hr) && upper)
       for (UINT i = 0; i < SysStringLen(*name); ++i) (*name)[i] = static_cast<OLECHAR>(std::toupper((*name)[i]));
     return hr;
   }
-  HRESULT STDMETHODCALLTYPE Paint(Color color, Access access, LONG* code) override {
+  HRESULT STDMETHODCALLTYPE Paint(Color color, Access access, LONG* code) {
     *code = static_cast<LONG>(color) * 100 + static_cast<LONG>(access);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Version(LONG* v) override {
+  HRESULT STDMETHODCALLTYPE Version(LONG* v) {
     *v = 2;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE InterfaceSupportsErrorInfo(REFIID riid) override {
+  HRESULT STDMETHODCALLTYPE InterfaceSupportsErrorInfo(REFIID riid) noexcept override {
     return vouch && riid == IID_IShop ? S_OK : S_FALSE;
   }
   BSTR last_greet_arg = nullptr;
   int resets = 0;
 };
 
-TEST(GeneratedProjection, MethodsAreMembersOfComPtr) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
+// The same behaviour, written the idiomatic way.
+struct idiomatic_item : comkit::implements<idiomatic_item, IItem> {
+  std::u16string name = u"apple";
+  comkit::bstr Name() const { return comkit::bstr(name); }
+  void Name(std::u16string_view n) { name = n; }
+  double Price() const { return 1.25; }
+  bool InStock() const { return true; }
+};
+
+struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2> {
+  LONG Add(LONG a, LONG b) const { return a + b; }
+  IShop2Ptr::DivMod_result DivMod(LONG a, LONG b) const {
+    if (b == 0) throw comkit::hresult_error(DISP_E_DIVBYZERO);
+    return {a / b, a % b};
+  }
+  std::u16string Greet(std::u16string_view who) {
+    last_greet_arg = reinterpret_cast<BSTR>(const_cast<char16_t*>(who.data()));  // ABI: the caller's BSTR, seen through the view
+    return u"hello, " + std::u16string(who);
+  }
+  ULONG Length(std::string_view text) const {  // UTF-8 on request; the shim converts
+    return static_cast<ULONG>(comkit::detail::utf16_of(text).size());
+  }
+  LONGLONG Sum(std::span<const LONG> values) const {
+    LONGLONG total = 0;
+    for (LONG v : values) total += v;
+    return total;
+  }
+  std::vector<LONG> Range(LONG first, LONG n) const {
+    std::vector<LONG> v;
+    for (LONG i = 0; i < n; ++i) v.push_back(first + i);
+    return v;
+  }
+  comkit::com_ptr<IItem> Find(const std::string& name) const {
+    if (name.empty()) throw std::invalid_argument("no name");  // E_INVALIDARG
+    return comkit::make<idiomatic_item>();
+  }
+  comkit::com_ptr<IUnknown> Query(REFIID) { return comkit::com_ptr<IUnknown>(comkit::make_self<idiomatic_shop>().as<IUnknown>()); }
+  void Reset() { ++resets; }  // the ABI's HRESULT Reset() has the same parameters: no clash
+  double Scale(double x, double factor) const { return x * factor; }
+  comkit::result<void> Fail(HRESULT code) const {  // failing without throwing, with its own error object
+    comkit::detail::set_error_info("the shop is closed", "shop");
+    return code;
+  }
+  void Swap(LONG& a, comkit::bstr& s) const {
+    a = -a;
+    s = comkit::bstr(u"swapped");
+  }
+  LONG get_() const { return 7; }  // `get` is renamed on both sides
+  bool IsEven(LONG v) const { return v % 2 == 0; }
+  comkit::variant Echo(const comkit::variant& v) const { return v; }
+  std::string Accept(const comkit::com_ptr<IItem>& it, bool upper) const {
+    if (!it) throw comkit::hresult_error(E_POINTER);
+    std::string n = it.Name().to_utf8();
+    if (upper)
+      for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return n;
+  }
+  LONG Paint(Color color, Access access) const { return static_cast<LONG>(color) * 100 + static_cast<LONG>(access); }
+  LONG Version() const { return 2; }
+
+  BSTR last_greet_arg = nullptr;
+  int resets = 0;
+};
+
+template <typename Shop>
+class GeneratedProjection : public ::testing::Test {};
+using shops = ::testing::Types<raw_shop, idiomatic_shop>;
+TYPED_TEST_SUITE(GeneratedProjection, shops);
+
+TYPED_TEST(GeneratedProjection, MethodsAreMembersOfComPtr) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
   EXPECT_EQ(s.Add(19, 23), 42);
   auto [q, r] = s.DivMod(17, 5);
   EXPECT_EQ(q, 3);
@@ -141,15 +218,15 @@ TEST(GeneratedProjection, MethodsAreMembersOfComPtr) {
   static_assert(sizeof(comkit::com_ptr<IShop2>) == sizeof(void*), "the consume base holds no data");
 }
 
-TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {
-  comkit::com_ptr<IShop2> s = comkit::make<shop>();
+TYPED_TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
   EXPECT_EQ(s.Version(), 2);
   EXPECT_EQ(s.Add(1, 2), 3);
 }
 
-TEST(GeneratedProjection, StringsInEveryForm) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
-  shop* impl = comkit::get_self<shop>(s);
+TYPED_TEST(GeneratedProjection, StringsInEveryForm) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
+  TypeParam* impl = comkit::get_self<TypeParam>(s);
   EXPECT_EQ(s.Greet(u"world"), u"hello, world");
   EXPECT_EQ(s.Greet("wörld").to_utf8(), "hello, wörld");
   EXPECT_EQ(s.Greet(std::u16string(u"x")), u"hello, x");
@@ -164,8 +241,8 @@ TEST(GeneratedProjection, StringsInEveryForm) {
   EXPECT_EQ(s.Length(mine), 4u);
 }
 
-TEST(GeneratedProjection, ArraysBothWays) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
+TYPED_TEST(GeneratedProjection, ArraysBothWays) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
   const std::vector<LONG> v = {1, 2, 3, 4};
   EXPECT_EQ(s.Sum(v), 10);
   EXPECT_EQ(s.Sum({}), 0);
@@ -174,8 +251,8 @@ TEST(GeneratedProjection, ArraysBothWays) {
   EXPECT_TRUE(s.Range(0, 0).empty());
 }
 
-TEST(GeneratedProjection, InterfacesPropertiesAndIidIs) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
+TYPED_TEST(GeneratedProjection, InterfacesPropertiesAndIidIs) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
   comkit::com_ptr<IItem> it = s.Find("apple");
   ASSERT_TRUE(it);
   EXPECT_EQ(it.Name(), u"apple");
@@ -190,8 +267,8 @@ TEST(GeneratedProjection, InterfacesPropertiesAndIidIs) {
   EXPECT_THROW(s.Query<IItem>(), comkit::hresult_error);
 }
 
-TEST(GeneratedProjection, InOutAndVariant) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
+TYPED_TEST(GeneratedProjection, InOutAndVariant) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
   LONG a = 5;
   comkit::bstr text(u"before");
   s.Swap(a, text);
@@ -203,9 +280,9 @@ TEST(GeneratedProjection, InOutAndVariant) {
   EXPECT_EQ(back.get()->lVal, 42);
 }
 
-TEST(GeneratedProjection, FailureThrowsWithTheObjectsErrorInfo) {
-  comkit::com_ptr<IShop> s = comkit::make<shop>();
-  shop* impl = comkit::get_self<shop>(s);
+TYPED_TEST(GeneratedProjection, FailureThrowsWithTheObjectsErrorInfo) {
+  comkit::com_ptr<IShop> s = comkit::make<TypeParam>();
+  TypeParam* impl = comkit::get_self<TypeParam>(s);
   try {
     s.Fail(E_ACCESSDENIED);
     FAIL() << "no exception";
@@ -214,25 +291,50 @@ TEST(GeneratedProjection, FailureThrowsWithTheObjectsErrorInfo) {
     EXPECT_EQ(e.message(), "the shop is closed");
     EXPECT_EQ(e.source(), "shop");
   }
-  // An object that does not vouch for its error object: the description is
-  // not trusted (it could be stale), only the code comes through.
-  impl->vouch = false;
+  if constexpr (requires { impl->vouch; }) {
+    // An object that does not vouch for its error object: the description
+    // is not trusted (it could be stale), only the code comes through.
+    impl->vouch = false;
+    try {
+      s.Fail(E_ACCESSDENIED);
+      FAIL() << "no exception";
+    } catch (const comkit::hresult_error& e) {
+      EXPECT_EQ(e.code(), E_ACCESSDENIED);
+      EXPECT_NE(e.message(), "the shop is closed");
+    }
+  } else {
+    // The produce shim answers ISupportErrorInfo for what it implements.
+    comkit::com_ptr<ISupportErrorInfo> sei = s.as<ISupportErrorInfo>();
+    EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IShop), S_OK);
+    EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IShop2), S_OK);
+    EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IItem), S_FALSE);
+    EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IUnknown), S_FALSE);
+  }
   try {
-    s.Fail(E_ACCESSDENIED);
+    s.DivMod(1, 0);
     FAIL() << "no exception";
   } catch (const comkit::hresult_error& e) {
-    EXPECT_EQ(e.code(), E_ACCESSDENIED);
-    EXPECT_NE(e.message(), "the shop is closed");
+    EXPECT_EQ(e.code(), DISP_E_DIVBYZERO);
   }
-  EXPECT_THROW(s.DivMod(1, 0), comkit::hresult_error);
-  EXPECT_THROW(s.Find(""), comkit::hresult_error);
+  try {
+    s.Find("");
+    FAIL() << "no exception";
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), E_INVALIDARG);
+    if (std::is_same_v<TypeParam, idiomatic_shop>) {
+      EXPECT_EQ(e.message(), "no name") << "what() reaches the caller";
+    }
+  }
 }
 
-TEST(GeneratedProjection, CoclassTraitsComeFromTheIdl) {
+TEST(GeneratedProjectionCoclass, CoclassTraitsComeFromTheIdl) {
   static_assert(comkit::clsid_of<Shop>() == comkit::make_guid("8d1e2a40-1c2b-4e5f-9a01-000000000010"));
   static_assert(std::is_same_v<comkit::coclass_traits<Shop>::default_interface, IShop2>);
-  EXPECT_EQ(std::u16string_view(comkit::coclass_traits<Shop>::progid), u"Test.Shop.1");
+  EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::progid), "Test.Shop.1");
+  EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::version_independent_progid), "Test.Shop");
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::threading), "both");
+  EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::threading_model), "Both");
+  EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::description), "A shop for the projection tests");
   EXPECT_EQ(comkit::clsid_of<Shop>(), CLSID_Shop);
   // Not registered: CoCreateInstance's error comes back as an exception.
   EXPECT_THROW(comkit::create_instance<Shop>(), comkit::hresult_error);

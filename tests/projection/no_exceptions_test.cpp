@@ -87,14 +87,13 @@ TEST(NoExceptions, VariantArithmeticReturnsResults) {
 }
 
 // The generated projection, same header: result<T> instead of throwing.
+// Implemented idiomatically through the generated produce shim, failing
+// with comkit::result as a build without exceptions must.
 struct item : comkit::implements<item, IItem> {
-  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) noexcept override {
-    *out = SysAllocString(reinterpret_cast<const OLECHAR*>(u"plum"));
-    return S_OK;
-  }
-  HRESULT STDMETHODCALLTYPE put_Name(BSTR in) noexcept override { return SysStringLen(in) ? S_OK : E_INVALIDARG; }
-  HRESULT STDMETHODCALLTYPE get_Price(double*) noexcept override { return E_NOTIMPL; }  // the failure under test
-  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) noexcept override { return *out = VARIANT_FALSE, S_OK; }
+  comkit::result<comkit::bstr> Name() const { return comkit::bstr(u"plum"); }
+  comkit::result<void> Name(std::u16string_view in) { return in.empty() ? E_INVALIDARG : S_OK; }
+  comkit::result<double> Price() const { return comkit::result<double>::failure(E_NOTIMPL); }  // the failure under test
+  bool InStock() const { return false; }
 };
 
 TEST(NoExceptions, GeneratedProjectionReturnsResults) {
@@ -111,6 +110,11 @@ TEST(NoExceptions, GeneratedProjectionReturnsResults) {
   comkit::result<bool> stock = it.InStock();
   ASSERT_TRUE(stock.ok());
   EXPECT_FALSE(stock.value());
+  // The raw ABI sees what the shim made of it.
+  double raw = 9;
+  EXPECT_EQ(it->get_Price(&raw), E_NOTIMPL);
+  EXPECT_EQ(raw, 0) << "an [out] is cleared before the implementation runs";
+  EXPECT_EQ(it->get_Price(nullptr), E_POINTER);
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 
 #include "input.h"
 
+#include <concepts>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 #include <comkit/com_ptr.h>
+#include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
 
@@ -76,6 +78,88 @@ struct consume<Derived_, ::IShape> : consume<Derived_, ::IUnknown> {
 };
 }  // namespace comkit
 
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IShape> = true;
+template <typename D_>
+struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
+  HRESULT STDMETHODCALLTYPE get_Area(double *value_) noexcept override {
+    if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Area(value_);
+    } else if constexpr (requires { this->shim().Area(); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR *name_) noexcept override {
+    if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Name(name_);
+    } else if constexpr (requires { this->shim().Name(); }) {
+      if (!name_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
+                                          [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR name) noexcept override {
+    if constexpr (requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; }) {
+      return this->shim().put_Name(name);
+    } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Scale(double factor) noexcept override {
+    if constexpr (requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Scale(factor);
+    } else if constexpr (requires { this->shim().Scale(factor); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Clone(REFIID riid, void **ppv_) noexcept override {
+    if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Clone(riid, ppv_);
+    } else if constexpr (requires { this->shim().Clone(riid); }) {
+      if (!ppv_) return E_POINTER;
+      ::comkit::detail::init_out(ppv_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
+                                          [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Next(ULONG count, IShape **items, ULONG *fetched_) noexcept override {
+    if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Next(count, items, fetched_);
+    } else if constexpr (requires { this->shim().Next(count, items); }) {
+      if (!fetched_) return E_POINTER;
+      ::comkit::detail::init_out(fetched_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
+                                          [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+};
+}  // namespace comkit
+
 // ---- ICircle ----
 static_assert(::comkit::guid_of<ICircle>() == ::comkit::make_guid("6d5140c2-7436-11ce-8034-00aa006009fa"), "ICircle: IID association differs from the IDL");
 static_assert(std::is_same_v<::comkit::base_interface_t<ICircle>, IShape>, "ICircle: base interface");
@@ -97,6 +181,112 @@ struct consume<Derived_, ::ICircle> : consume<Derived_, ::IShape> {
     if (hr_ < 0) [[unlikely]]
       return ::comkit::detail::fail_call<void>(hr_, self_, ::comkit::guid_of<::ICircle>());
     return ::comkit::detail::succeed();
+  }
+};
+}  // namespace comkit
+
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::ICircle> = true;
+template <typename D_>
+struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
+  HRESULT STDMETHODCALLTYPE get_Area(double *value_) noexcept override {
+    if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Area(value_);
+    } else if constexpr (requires { this->shim().Area(); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR *name_) noexcept override {
+    if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Name(name_);
+    } else if constexpr (requires { this->shim().Name(); }) {
+      if (!name_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
+                                          [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR name) noexcept override {
+    if constexpr (requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; }) {
+      return this->shim().put_Name(name);
+    } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Scale(double factor) noexcept override {
+    if constexpr (requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Scale(factor);
+    } else if constexpr (requires { this->shim().Scale(factor); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Clone(REFIID riid, void **ppv_) noexcept override {
+    if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Clone(riid, ppv_);
+    } else if constexpr (requires { this->shim().Clone(riid); }) {
+      if (!ppv_) return E_POINTER;
+      ::comkit::detail::init_out(ppv_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
+                                          [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Next(ULONG count, IShape **items, ULONG *fetched_) noexcept override {
+    if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Next(count, items, fetched_);
+    } else if constexpr (requires { this->shim().Next(count, items); }) {
+      if (!fetched_) return E_POINTER;
+      ::comkit::detail::init_out(fetched_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
+                                          [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE get_Radius(double *r_) noexcept override {
+    if constexpr (requires { { this->shim().get_Radius(r_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Radius(r_);
+    } else if constexpr (requires { this->shim().Radius(); }) {
+      if (!r_) return E_POINTER;
+      ::comkit::detail::init_out(r_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*r_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "ICircle::get_Radius: the implementation needs Radius() or the ABI method HRESULT get_Radius(double *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE put_Radius(double r) noexcept override {
+    if constexpr (requires { { this->shim().put_Radius(r) } -> std::same_as<HRESULT>; }) {
+      return this->shim().put_Radius(r);
+    } else if constexpr (requires { this->shim().Radius(r); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(r); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "ICircle::put_Radius: the implementation needs Radius(double) or the ABI method HRESULT put_Radius(double) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
   }
 };
 }  // namespace comkit

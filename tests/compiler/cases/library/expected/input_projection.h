@@ -4,11 +4,13 @@
 
 #include "input.h"
 
+#include <concepts>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 #include <comkit/com_ptr.h>
+#include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
 
@@ -33,6 +35,27 @@ struct consume<Derived_, ::IDispatchLite> : consume<Derived_, ::IUnknown> {
     if (hr_ < 0) [[unlikely]]
       return ::comkit::detail::fail_call<UINT>(hr_, self_, ::comkit::guid_of<::IDispatchLite>());
     return count_;
+  }
+};
+}  // namespace comkit
+
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IDispatchLite> = true;
+template <typename D_>
+struct produce<D_, ::IDispatchLite> : ::comkit::detail::produce_base<D_, ::IDispatchLite> {
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT *count_) noexcept override {
+    if constexpr (requires { { this->shim().GetTypeInfoCount(count_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().GetTypeInfoCount(count_);
+    } else if constexpr (requires { this->shim().GetTypeInfoCount(); }) {
+      if (!count_) return E_POINTER;
+      ::comkit::detail::init_out(count_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().GetTypeInfoCount(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IDispatchLite::GetTypeInfoCount: the implementation needs GetTypeInfoCount() or the ABI method HRESULT GetTypeInfoCount(UINT *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
   }
 };
 }  // namespace comkit
@@ -70,6 +93,51 @@ struct consume<Derived_, ::IGreeter> : consume<Derived_, ::IUnknown> {
 };
 }  // namespace comkit
 
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IGreeter> = true;
+template <typename D_>
+struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> {
+  HRESULT STDMETHODCALLTYPE Greet(BSTR who, BSTR *greeting_) noexcept override {
+    if constexpr (requires { { this->shim().Greet(who, greeting_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Greet(who, greeting_);
+    } else if constexpr (requires { this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); }) {
+      if (!greeting_) return E_POINTER;
+      ::comkit::detail::init_out(greeting_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); },
+                                          [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(greeting_, std::forward<decltype(produced_)>(produced_)); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Greet: the implementation needs Greet(a string view) or the ABI method HRESULT Greet(BSTR, BSTR *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE get_Count(LONG *count_) noexcept override {
+    if constexpr (requires { { this->shim().get_Count(count_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().get_Count(count_);
+    } else if constexpr (requires { this->shim().Count(); }) {
+      if (!count_) return E_POINTER;
+      ::comkit::detail::init_out(count_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Count(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::get_Count: the implementation needs Count() or the ABI method HRESULT get_Count(LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Options(LONG tries, LCID lcid) noexcept override {
+    if constexpr (requires { { this->shim().Options(tries, lcid) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Options(tries, lcid);
+    } else if constexpr (requires { this->shim().Options(tries, lcid); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Options(tries, lcid); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Options: the implementation needs Options(LONG, LCID) or the ABI method HRESULT Options(LONG, LCID) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+};
+}  // namespace comkit
+
 // ---- coclass Greeter ----
 namespace comkit {
 template <>
@@ -77,9 +145,10 @@ struct coclass_traits<::Greeter> {
   static constexpr GUID clsid = ::comkit::make_guid("8a2f5f40-3b6e-4c64-9c8d-0a1b2c3d4e03");
   using default_interface = ::IGreeter;
   using default_source = ::IDispatchLite;
-  static constexpr const char16_t* progid = nullptr;
-  static constexpr const char16_t* version_independent_progid = nullptr;
+  static constexpr const char* progid = nullptr;
+  static constexpr const char* version_independent_progid = nullptr;
   static constexpr const char* threading = nullptr;
+  static constexpr const char* threading_model = nullptr;
   static constexpr const char* description = nullptr;
 };
 }  // namespace comkit

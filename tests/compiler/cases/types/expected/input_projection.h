@@ -4,11 +4,13 @@
 
 #include "input.h"
 
+#include <concepts>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 #include <comkit/com_ptr.h>
+#include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
 

@@ -4,11 +4,13 @@
 
 #include "input.h"
 
+#include <concepts>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 #include <comkit/com_ptr.h>
+#include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
 
@@ -53,6 +55,49 @@ struct consume<Derived_, ::ILenient> : consume<Derived_, ::IUnknown> {
 };
 }  // namespace comkit
 
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::ILenient> = true;
+template <typename D_>
+struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> {
+  HRESULT STDMETHODCALLTYPE TwoRetvals(BSTR *name_, IUnknown **obj_) noexcept override {
+    if constexpr (requires { { this->shim().TwoRetvals(name_, obj_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().TwoRetvals(name_, obj_);
+    } else if constexpr (requires { this->shim().TwoRetvals(); }) {
+      if (!name_) return E_POINTER;
+      if (!obj_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      ::comkit::detail::init_out(obj_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().TwoRetvals(); },
+                                          [&](auto&& produced_) -> HRESULT {
+        HRESULT hr_ = S_OK;
+        if (hr_ >= 0) hr_ = ::comkit::detail::store_bstr(name_, std::move(produced_.name));
+        if (hr_ >= 0) hr_ = ::comkit::detail::store_interface(obj_, std::move(produced_.obj));
+        if (hr_ < 0) {
+          ::comkit::detail::clear_out(name_);
+          ::comkit::detail::clear_out(obj_);
+        }
+        return hr_;
+      });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "ILenient::TwoRetvals: the implementation needs TwoRetvals() or the ABI method HRESULT TwoRetvals(BSTR *, IUnknown **) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE SizedByMacro(LPWSTR name) noexcept override {
+    if constexpr (requires { { this->shim().SizedByMacro(name) } -> std::same_as<HRESULT>; }) {
+      return this->shim().SizedByMacro(name);
+    } else if constexpr (requires { this->shim().SizedByMacro(name); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().SizedByMacro(name); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "ILenient::SizedByMacro: the implementation needs SizedByMacro(LPWSTR) or the ABI method HRESULT SizedByMacro(LPWSTR) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+};
+}  // namespace comkit
+
 // ---- IVersion1 ----
 static_assert(::comkit::guid_of<IVersion1>() == ::comkit::make_guid("bbbbbbbb-0000-0000-0000-000000000002"), "IVersion1: IID association differs from the IDL");
 static_assert(std::is_same_v<::comkit::base_interface_t<IVersion1>, IUnknown>, "IVersion1: base interface");
@@ -67,6 +112,27 @@ struct consume<Derived_, ::IVersion1> : consume<Derived_, ::IUnknown> {
     if (hr_ < 0) [[unlikely]]
       return ::comkit::detail::fail_call<LONG>(hr_, self_, ::comkit::guid_of<::IVersion1>());
     return value_;
+  }
+};
+}  // namespace comkit
+
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IVersion1> = true;
+template <typename D_>
+struct produce<D_, ::IVersion1> : ::comkit::detail::produce_base<D_, ::IVersion1> {
+  HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Get(value_);
+    } else if constexpr (requires { this->shim().Get(); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
   }
 };
 }  // namespace comkit
@@ -103,6 +169,62 @@ struct consume<Derived_, ::IVersion2> : consume<Derived_, ::IVersion1> {
 };
 }  // namespace comkit
 
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IVersion2> = true;
+template <typename D_>
+struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2> {
+  HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Get(value_);
+    } else if constexpr (requires { this->shim().Get(); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Get(LONG index, LONG *value_) noexcept override {
+    if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Get(index, value_);
+    } else if constexpr (requires { this->shim().Get(index); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Put(LONG value) noexcept override {
+    if constexpr (requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Put(value);
+    } else if constexpr (requires { this->shim().Put(value); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Keywords(LONG protected_, LONG typeid_) noexcept override {
+    if constexpr (requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Keywords(protected_, typeid_);
+    } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+};
+}  // namespace comkit
+
 // ---- IVersion3 ----
 static_assert(::comkit::guid_of<IVersion3>() == ::comkit::make_guid("bbbbbbbb-0000-0000-0000-000000000003"), "IVersion3: IID association differs from the IDL");
 static_assert(std::is_same_v<::comkit::base_interface_t<IVersion3>, IVersion2>, "IVersion3: base interface");
@@ -116,6 +238,73 @@ struct consume<Derived_, ::IVersion3> : consume<Derived_, ::IVersion2> {
     if (hr_ < 0) [[unlikely]]
       return ::comkit::detail::fail_call<void>(hr_, self_, ::comkit::guid_of<::IVersion3>());
     return ::comkit::detail::succeed();
+  }
+};
+}  // namespace comkit
+
+namespace comkit {
+template <>
+inline constexpr bool is_produced<::IVersion3> = true;
+template <typename D_>
+struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3> {
+  HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Get(value_);
+    } else if constexpr (requires { this->shim().Get(); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Get(LONG index, LONG *value_) noexcept override {
+    if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Get(index, value_);
+    } else if constexpr (requires { this->shim().Get(index); }) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
+                                          [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Put(LONG value) noexcept override {
+    if constexpr (requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Put(value);
+    } else if constexpr (requires { this->shim().Put(value); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Keywords(LONG protected_, LONG typeid_) noexcept override {
+    if constexpr (requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Keywords(protected_, typeid_);
+    } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
+  }
+  HRESULT STDMETHODCALLTYPE Put(LONG index, LONG value) noexcept override {
+    if constexpr (requires { { this->shim().Put(index, value) } -> std::same_as<HRESULT>; }) {
+      return this->shim().Put(index, value);
+    } else if constexpr (requires { this->shim().Put(index, value); }) {
+      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(index, value); },
+                                          ::comkit::detail::no_store{});
+    } else {
+      static_assert(::comkit::detail::dependent_false<D_>, "IVersion3::Put: the implementation needs Put(LONG, LONG) or the ABI method HRESULT Put(LONG, LONG) (docs/projection.md)");
+      return E_NOTIMPL;
+    }
   }
 };
 }  // namespace comkit

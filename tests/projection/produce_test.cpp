@@ -1,0 +1,255 @@
+// tests/projection/produce_test.cpp - the producing half of the generated
+// projection seen from the raw ABI, where a C or foreign caller sees it:
+// out-pointer checks, cleared outs, exceptions turned into HRESULTs with
+// IErrorInfo, ISupportErrorInfo without an opt-in, user exception mapping,
+// raw methods winning method by method, and the object's layout.
+#include <gtest/gtest.h>
+
+#include "shop_projection.h"
+#include "test_interfaces.h"
+
+#include <atomic>
+#include <cstdint>
+#include <new>
+#include <utility>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct out_of_stock : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Thrown only by ExceptionMapping.*: registrations last for the process.
+struct mapped_not_found {  // not a std::exception: the mapping supplies the text
+  int id;
+};
+struct mapped_out_of_stock : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Idiomatic members, except Price, which is written against the raw ABI:
+// the shim calls whichever form is there, method by method.
+struct mixed_item : comkit::implements<mixed_item, IItem> {
+  int fail = 0;  // which failure Name() raises
+  comkit::bstr Name() const {
+    switch (fail) {
+      case 1: throw mapped_not_found{42};
+      case 2: throw out_of_stock("no pears left");
+      case 3: throw std::bad_alloc();
+      case 4: throw 7;  // not even an exception class
+      case 5: throw mapped_out_of_stock("no plums left");
+      default: return comkit::bstr(u"pear");
+    }
+  }
+  void Name(std::string_view n) {
+    if (n.empty()) throw std::invalid_argument("an item needs a name");
+    name = n;
+  }
+  HRESULT STDMETHODCALLTYPE get_Price(double* price) {  // raw: no `override`, D does not derive from IItem
+    if (!price) return E_POINTER;
+    *price = 2.5;
+    ++raw_calls;
+    return S_OK;
+  }
+  bool InStock() const { return true; }
+
+  std::string name;
+  int raw_calls = 0;
+};
+
+// A produced interface beside a hand-written one (D derives from IDelta and
+// overrides it as usual): two layouts in one object.
+struct hybrid : comkit::implements<hybrid, IItem, test::IDelta> {
+  comkit::bstr Name() const { return comkit::bstr(u"hybrid"); }
+  void Name(std::u16string_view) {}
+  double Price() const { return 1; }
+  bool InStock() const { return false; }
+  HRESULT STDMETHODCALLTYPE Delta(int* out) noexcept override { return *out = 4, S_OK; }
+};
+
+// The failure of `call` as the raw ABI reports it: the HRESULT and the
+// IErrorInfo description (or "<none>").
+template <typename F>
+std::pair<HRESULT, std::string> failure_of(F call) {
+  SetErrorInfo(0, nullptr);
+  const HRESULT hr = call();
+  comkit::com_ptr<IErrorInfo> info;
+  if (GetErrorInfo(0, info.put()) != S_OK || !info) return {hr, "<none>"};
+  BSTR text = nullptr;
+  info->GetDescription(&text);
+  std::string s = comkit::detail::utf8_of(text);
+  SysFreeString(text);
+  return {hr, s};
+}
+
+TEST(Produce, OutPointersAreCheckedAndCleared) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  EXPECT_EQ(it->get_Name(nullptr), E_POINTER);
+  EXPECT_EQ(it->get_InStock(nullptr), E_POINTER);
+  VARIANT_BOOL stock = 3;
+  EXPECT_EQ(it->get_InStock(&stock), S_OK);
+  EXPECT_EQ(stock, VARIANT_TRUE) << "bool becomes VARIANT_TRUE (-1), not 1";
+  comkit::get_self<mixed_item>(it)->fail = 3;
+  BSTR name = reinterpret_cast<BSTR>(std::uintptr_t{0x1234});  // garbage the callee must neither read nor free
+  EXPECT_EQ(it->get_Name(&name), E_OUTOFMEMORY);
+  EXPECT_EQ(name, nullptr) << "an [out] is NULL after a failure";
+}
+
+TEST(Produce, ExceptionsBecomeHresultsWithErrorInfo) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  mixed_item* self = comkit::get_self<mixed_item>(it);
+  BSTR name = nullptr;
+  self->fail = 2;
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }), std::make_pair(E_FAIL, std::string("no pears left")));
+  self->fail = 4;
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }), std::make_pair(E_FAIL, std::string("unknown exception")));
+  comkit::bstr empty(u"");
+  EXPECT_EQ(failure_of([&] { return it->put_Name(empty.get()); }),
+            std::make_pair(E_INVALIDARG, std::string("an item needs a name")));
+  EXPECT_EQ(failure_of([&] { return it->put_Name(nullptr); }),
+            std::make_pair(E_INVALIDARG, std::string("an item needs a name")))
+      << "a NULL BSTR is the empty string";
+  comkit::bstr pear(u"p\u00e9ar");
+  EXPECT_EQ(it->put_Name(pear.get()), S_OK);
+  EXPECT_EQ(self->name, "p\xc3\xa9" "ar") << "UTF-8 on request";
+  EXPECT_EQ(name, nullptr);
+
+  // ISupportErrorInfo comes with the produced interface, no marker needed.
+  comkit::com_ptr<ISupportErrorInfo> sei = it.as<ISupportErrorInfo>();
+  EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IItem), S_OK);
+  EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IShop), S_FALSE);
+  // And the consumer's exception carries the description.
+  self->fail = 2;
+  try {
+    (void)it.Name();
+    FAIL() << "no exception";
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), E_FAIL);
+    EXPECT_EQ(e.message(), "no pears left");
+  }
+}
+
+TEST(Produce, RawMethodWinsMethodByMethod) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  EXPECT_EQ(it.Price(), 2.5);
+  EXPECT_EQ(it.Name(), u"pear");
+  EXPECT_EQ(comkit::get_self<mixed_item>(it)->raw_calls, 1);
+  EXPECT_EQ(it->get_Price(nullptr), E_POINTER) << "the raw method's own answer";
+}
+
+TEST(Produce, LayoutAndIdentity) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  mixed_item* self = comkit::get_self<mixed_item>(it);
+  using impl = mixed_item::implements_type;
+  EXPECT_TRUE(impl::layout_matches<0>(self));  // IItem (a producer: not polymorphic)
+  EXPECT_TRUE(impl::layout_matches<1>(self));  // IWeakReferenceSource
+  EXPECT_TRUE(impl::layout_matches<2>(self));  // ISupportErrorInfo
+  EXPECT_EQ(comkit::try_get_self<mixed_item>(it), self);
+  comkit::com_ptr<IUnknown> unk = it.as<IUnknown>();
+  EXPECT_EQ(static_cast<void*>(unk.get()), static_cast<void*>(it.get())) << "identity is the first interface";
+  EXPECT_EQ(comkit::get_self<mixed_item>(unk.get()), self);
+
+  comkit::com_ptr<IItem> h = comkit::make<hybrid>();
+  hybrid* hs = comkit::get_self<hybrid>(h);
+  using himpl = hybrid::implements_type;
+  EXPECT_TRUE(himpl::layout_matches<0>(hs));  // IItem, laid out after the polymorphic IDelta
+  EXPECT_TRUE(himpl::layout_matches<1>(hs));  // IDelta, the primary base
+  EXPECT_TRUE(himpl::layout_matches<2>(hs));
+  EXPECT_TRUE(himpl::layout_matches<3>(hs));
+  EXPECT_EQ(h.Name(), u"hybrid");
+  comkit::com_ptr<test::IDelta> d = h.as<test::IDelta>();
+  int four = 0;
+  EXPECT_EQ(d->Delta(&four), S_OK);
+  EXPECT_EQ(four, 4);
+  EXPECT_EQ(d.as<IItem>().get(), h.get());
+  EXPECT_EQ(static_cast<void*>(d.as<IUnknown>().get()), static_cast<void*>(h.get()));
+  EXPECT_EQ(comkit::get_self<hybrid>(d.get()), hs);
+  EXPECT_EQ(comkit::get_self<hybrid>(h.get()), hs);
+}
+
+std::string describe_not_found(const mapped_not_found& e) { return "item " + std::to_string(e.id) + " not found"; }
+
+TEST(ExceptionMapping, UserTypesMapToTheirCodes) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  mixed_item* self = comkit::get_self<mixed_item>(it);
+  BSTR name = nullptr;
+  self->fail = 1;
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }).first, E_FAIL) << "not registered yet";
+  comkit::map_exception<mapped_not_found>(E_BOUNDS, &describe_not_found);
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }), std::make_pair(E_BOUNDS, std::string("item 42 not found")));
+  // A registered std::exception keeps its what() and beats the std:: mapping.
+  self->fail = 5;
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }).first, E_FAIL);
+  comkit::map_exception<mapped_out_of_stock>(E_ABORT);
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }), std::make_pair(E_ABORT, std::string("no plums left")));
+  // The newest registration for a type wins.
+  comkit::map_exception<mapped_out_of_stock>(E_ACCESSDENIED);
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }).first, E_ACCESSDENIED);
+  // Types nobody registered are untouched.
+  self->fail = 2;
+  EXPECT_EQ(failure_of([&] { return it->get_Name(&name); }).first, E_FAIL);
+  EXPECT_THROW(comkit::map_exception<mapped_not_found>(S_OK), std::invalid_argument);
+}
+
+template <int N>
+struct tagged {};
+
+template <int... N>
+void register_all(std::integer_sequence<int, N...>) {
+  (comkit::map_exception<tagged<N>>(MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 + N)), ...);
+}
+template <int... N>
+HRESULT throw_and_map(int k, std::integer_sequence<int, N...>) {
+  HRESULT hr = S_OK;
+  try {
+    ((k == N ? throw tagged<N>{} : void()), ...);
+  } catch (...) {
+    hr = comkit::detail::to_hresult();
+  }
+  return hr;
+}
+
+// Registration publishes a node with a release CAS on the list head while
+// other threads walk the list from an acquire load. What could go wrong: a
+// walker sees a node whose fields are not yet written (TSan reports the
+// race; a torn `translate` pointer crashes), or two racing pushes lose one
+// (a type ends up unmapped: the final check fails).
+TEST(ExceptionMapping, ConcurrentRegistrationAndTranslation) {
+  constexpr int kinds = 48;
+  using seq = std::make_integer_sequence<int, kinds>;
+  std::atomic<bool> go{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    while (!go.load()) {
+    }
+    register_all(std::make_integer_sequence<int, kinds / 2>());
+  });
+  threads.emplace_back([&] {
+    while (!go.load()) {
+    }
+    [&]<int... N>(std::integer_sequence<int, N...>) {
+      (comkit::map_exception<tagged<kinds / 2 + N>>(MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 + kinds / 2 + N)), ...);
+    }(std::make_integer_sequence<int, kinds - kinds / 2>());
+  });
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&, t] {
+      while (!go.load()) {
+      }
+      for (int round = 0; round < 200; ++round) {
+        const int k = (round * 7 + t) % kinds;
+        const HRESULT hr = throw_and_map(k, seq());
+        if (hr != E_FAIL && hr != MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 + k)) wrong.fetch_add(1);
+      }
+    });
+  go.store(true);
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0) << "a translation gave another type's code";
+  for (int k = 0; k < kinds; ++k)
+    EXPECT_EQ(throw_and_map(k, seq()), MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 + k)) << "registration " << k << " lost";
+}
+
+}  // namespace
