@@ -190,7 +190,9 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2> {
       for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return n;
   }
-  LONG Paint(Color color, Access access) const { return static_cast<LONG>(color) * 100 + static_cast<LONG>(access); }
+  LONG Paint(shop::Color color, shop::Access access) const {
+    return static_cast<LONG>(color) * 100 + static_cast<LONG>(access);
+  }
   LONG Version() const { return 2; }
 
   BSTR last_greet_arg = nullptr;
@@ -214,8 +216,30 @@ TYPED_TEST(GeneratedProjection, MethodsAreMembersOfComPtr) {
   EXPECT_EQ(s.Scale(3, 5), 15);
   EXPECT_TRUE(s.IsEven(4));
   EXPECT_FALSE(s.IsEven(5));
-  EXPECT_EQ(s.Paint(Blue, AccessRead), 201);
+  EXPECT_EQ(s.Paint(shop::Color::Blue, shop::Access::AccessRead), 201);  // enums are enum classes in namespace shop
+  EXPECT_EQ(s.Paint(shop::Color::Green, shop::Access::AccessRead | shop::Access::AccessExec), 105);  // a flag set
   static_assert(sizeof(comkit::com_ptr<IShop2>) == sizeof(void*), "the consume base holds no data");
+}
+
+template <typename E>
+concept has_bit_or = requires(E e) { e | e; };
+
+TEST(GeneratedProjectionEnums, EnumClassesMirrorTheCEnums) {
+  static_assert(sizeof(shop::Color) == sizeof(::Color) && sizeof(shop::Access) == sizeof(::Access));
+  static_assert(static_cast<int>(shop::Color::Blue) == Blue);
+  static_assert(!std::is_convertible_v<shop::Color, int>, "scoped");
+  // Access is a flag set (MIDL has no [flags]: powers of two and their
+  // unions), so it has the bitmask operators; Color has none.
+  constexpr shop::Access rw = shop::Access::AccessRead | shop::Access::AccessWrite;
+  static_assert(static_cast<int>(rw) == 3);
+  static_assert((rw & shop::Access::AccessWrite) == shop::Access::AccessWrite);
+  static_assert(shop::any_of(rw, shop::Access::AccessRead) && !shop::any_of(rw, shop::Access::AccessExec));
+  static_assert((~shop::Access::AccessNone & shop::Access::AccessAll) == shop::Access::AccessAll);
+  shop::Access a = shop::Access::AccessRead;
+  a |= shop::Access::AccessExec;
+  a ^= shop::Access::AccessRead;
+  EXPECT_EQ(a, shop::Access::AccessExec);
+  static_assert(!has_bit_or<shop::Color> && has_bit_or<shop::Access>, "only the flag set has the operators");
 }
 
 TYPED_TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {

@@ -15,6 +15,7 @@
 // Every method is projected: a parameter with no idiomatic form passes
 // through with its C type. The mapping table is docs/projection.md.
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -84,6 +85,7 @@ enum class shape {
   span,         // [in, size_is(n)] T*
   vector,       // [out, size_is(, *n)] T**
   iid_template, // [out, iid_is(riid)] void**
+  enumeration,  // an enum of this file: its enum class
   raw_out       // an [out] array the caller allocates: the C pointer, visible
 };
 
@@ -122,6 +124,7 @@ class projection_writer {
       if (!i->imported && i->attrs.uuid && !i->dispinterface)
         fwd += "template <typename Derived_>\nstruct consume<Derived_, ::" + std::string(i->name) + ">;\n";
     if (!fwd.empty()) m_out += "namespace comkit {\n" + fwd + "}  // namespace comkit\n\n";
+    enums_block();
     for (const auto& i : m_model.interfaces) {
       if (i->imported || !i->attrs.uuid) continue;
       interface_block(*i);
@@ -210,6 +213,7 @@ class projection_writer {
     switch (q.kind) {
       case shape::boolean:
         return say("bool"), "(" + q.name + (q.bool_is_variant ? " != VARIANT_FALSE)" : " != FALSE)");
+      case shape::enumeration: return say(q.value_type.substr(2)), "static_cast<" + q.value_type + ">(" + q.name + ")";
       case shape::bstr: return say("a string view"), "::comkit::detail::string_arg::of_bstr(" + q.name + ")";
       case shape::olestr: return say("a string view"), "::comkit::detail::string_arg::of_terminated(" + q.name + ")";
       case shape::iface: {
@@ -232,6 +236,7 @@ class projection_writer {
     switch (q.kind) {
       case shape::boolean:
         return "(*" + q.name + " = (" + value + ") ? " + (q.bool_is_variant ? "VARIANT_TRUE : VARIANT_FALSE" : "TRUE : FALSE") + ", S_OK)";
+      case shape::enumeration: return "(*" + q.name + " = static_cast<" + q.abi_type + ">(" + value + "), S_OK)";
       case shape::bstr: return "::comkit::detail::store_bstr(" + q.name + ", " + value + ")";
       case shape::variant: return "::comkit::detail::store_variant(" + q.name + ", " + value + ")";
       case shape::iface: return "::comkit::detail::store_interface(" + q.name + ", " + value + ")";
@@ -380,6 +385,10 @@ class projection_writer {
       q.kind = shape::variant;
     } else if (named(t, "LPCOLESTR") || named(t, "LPCWSTR") || (p.string && pointee(t) && is_wide_char(pointee(t)) && pointee(t)->is_const)) {
       q.kind = shape::olestr;
+    } else if (const enum_info* en = projected_enum(t)) {
+      q.kind = shape::enumeration;
+      q.value_type = enum_class_name(*en);
+      q.abi_type = spelling_unconst(t);
     } else if (const decl* d = interface_of_pointer(t); d && d->kind == decl_kind::interface && !d->forward) {
       q.kind = shape::iface;
       q.iface = d;
@@ -422,6 +431,10 @@ class projection_writer {
     } else if (named(e, "VARIANT")) {
       q.kind = shape::variant;
       q.value_type = "::comkit::variant";
+    } else if (const enum_info* en = projected_enum(e)) {
+      q.kind = shape::enumeration;
+      q.value_type = enum_class_name(*en);
+      q.abi_type = spelling_unconst(e);
     } else if (const decl* d = interface_of_pointer(e); d && d->kind == decl_kind::interface && !d->forward) {
       q.kind = shape::iface;
       q.iface = d;
@@ -466,6 +479,59 @@ class projection_writer {
   }
 
   static bool returns_hresult(const method& m) { return named(m.result, "HRESULT"); }
+
+  // ---- Enums: enum classes in the file's namespace ----
+
+  // The namespace of this file's projected enums: the IDL file's base name
+  // made an identifier (shop.idl -> shop).
+  std::string enum_namespace() const {
+    std::string n;
+    for (char c : m_o.base_name) n += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+    if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) n = "_" + n;
+    // A type of the same name (an interface, coclass or enum) would clash
+    // with the namespace: then the namespace is NAME_idl.
+    if (m_model.find_interface(n) || m_model.find_enum(n) || cpp_keywords.count(n) ||
+        std::any_of(m_model.coclasses.begin(), m_model.coclasses.end(), [&](const auto& k) { return k->name == n; }))
+      n += "_idl";
+    return n;
+  }
+  std::string enum_class_name(const enum_info& e) const { return "::" + enum_namespace() + "::" + std::string(e.name); }
+
+  // The enum of this file that t names (through one typedef name), if any.
+  const enum_info* projected_enum(const type* t) const {
+    if (!t || t->kind != type_kind::named || t->is_const) return nullptr;
+    const enum_info* e = m_model.find_enum(t->name);
+    return e && !e->imported && !e->name.empty() ? e : nullptr;
+  }
+
+  // enum class E : <the C enum's underlying type> { each enumerator = the C
+  // one }, so values and size are the C enum's by construction; a flag set
+  // gets the bitmask operators.
+  void enums_block() {
+    std::string body;
+    for (const auto& e : m_model.enums) {
+      if (e->imported || e->name.empty()) continue;
+      const std::string n(e->name);
+      body += "enum class " + n + " : std::underlying_type_t<::" + n + "> {";
+      for (std::size_t k = 0; k < e->values.size(); ++k)
+        body += std::string(k ? ", " : " ") + std::string(e->values[k].name) + " = ::" + std::string(e->values[k].name);
+      body += " };\n";
+      if (e->flags) {
+        const std::string u = "std::underlying_type_t<" + n + ">";
+        for (const char* op : {"|", "&", "^"}) {
+          body += "constexpr " + n + " operator" + op + "(" + n + " a, " + n + " b) noexcept { return static_cast<" + n +
+                  ">(static_cast<" + u + ">(a) " + op + " static_cast<" + u + ">(b)); }\n";
+          body += "constexpr " + n + "& operator" + op + "=(" + n + "& a, " + n + " b) noexcept { return a = a " + op + " b; }\n";
+        }
+        body += "constexpr " + n + " operator~(" + n + " a) noexcept { return static_cast<" + n + ">(~static_cast<" + u + ">(a)); }\n";
+        body += "/// True when any of `bits` is set in `value`.\nconstexpr bool any_of(" + n + " value, " + n +
+                " bits) noexcept { return (value & bits) != " + n + "{}; }\n";
+      }
+    }
+    if (body.empty()) return;
+    m_out += "// ---- enums (enum classes; docs/projection.md) ----\nnamespace " + enum_namespace() + " {\n" + body + "}  // namespace " +
+             enum_namespace() + "\n\n";
+  }
 
   // A method that does not return HRESULT ([local] ones may return
   // anything): projected as it is, a plain forwarding member.
@@ -583,6 +649,7 @@ class projection_writer {
       case shape::bstr: return "::comkit::bstr_in " + q.name;
       case shape::olestr: return "::comkit::olestr_in " + q.name;
       case shape::boolean: return "bool " + q.name;
+      case shape::enumeration: return q.value_type + " " + q.name;
       case shape::variant: return "const ::comkit::variant& " + q.name;
       case shape::iface: return "::comkit::interface_in<::" + std::string(q.iface->name) + "> " + q.name;
       case shape::span: return "std::span<const " + q.value_type + "> " + q.name;
@@ -625,6 +692,7 @@ class projection_writer {
       case shape::olestr:
       case shape::iface: return q.name + ".abi()";
       case shape::boolean: return q.bool_is_variant ? "(" + q.name + " ? VARIANT_TRUE : VARIANT_FALSE)" : "(" + q.name + " ? TRUE : FALSE)";
+      case shape::enumeration: return "static_cast<" + q.abi_type + ">(" + q.name + ")";
       case shape::variant: return "*" + q.name + ".get()";
       case shape::span: return q.name + ".data()";
       default: return q.name;
@@ -634,6 +702,7 @@ class projection_writer {
   std::string out_value(const std::vector<projected_param>& v, const projected_param& q) {
     switch (q.kind) {
       case shape::boolean: return q.bool_is_variant ? q.name + " != VARIANT_FALSE" : q.name + " != FALSE";
+      case shape::enumeration: return "static_cast<" + q.value_type + ">(" + q.name + ")";
       case shape::vector: {
         const projected_param& n = v[static_cast<std::size_t>(q.count)];
         return "::comkit::detail::take_array(" + q.name + ", static_cast<std::size_t>(" + n.name + "))";

@@ -14,3 +14,8 @@
 #include <comkit/projection.h>
 #include <comkit/variant.h>
 
+// ---- enums (enum classes; docs/projection.md) ----
+namespace input {
+enum class COLOR : std::underlying_type_t<::COLOR> { COLOR_RED = ::COLOR_RED, COLOR_GREEN = ::COLOR_GREEN, COLOR_BLUE = ::COLOR_BLUE, COLOR_ALL = ::COLOR_ALL };
+}  // namespace input
+
