@@ -14,6 +14,7 @@
 #include <comkit/implements.h>
 
 #include <cctype>
+#include <iterator>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -126,6 +127,18 @@ struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo> {
     *v = 2;
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Items(ULONG count, IEnumItem** out) {
+    std::vector<comkit::com_ptr<IItem>> v;
+    for (ULONG k = 0; k < count; ++k) v.push_back(comkit::make<raw_item>());
+    *out = comkit::make_enumerator<IEnumItem>(v).detach();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Names(ULONG count, IEnumString** out) {
+    std::vector<std::u16string> v;
+    for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
+    *out = comkit::make_enumerator<IEnumString>(v).detach();
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE InterfaceSupportsErrorInfo(REFIID riid) noexcept override {
     return vouch && riid == IID_IShop ? S_OK : S_FALSE;
   }
@@ -194,6 +207,16 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2> {
     return static_cast<LONG>(color) * 100 + static_cast<LONG>(access);
   }
   LONG Version() const { return 2; }
+  comkit::com_ptr<IEnumItem> Items(ULONG count) const {
+    std::vector<comkit::com_ptr<IItem>> v;
+    for (ULONG k = 0; k < count; ++k) v.push_back(comkit::make<idiomatic_item>());
+    return comkit::make_enumerator<IEnumItem>(v);
+  }
+  comkit::com_ptr<IEnumString> Names(ULONG count) const {
+    std::vector<std::u16string> v;
+    for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
+    return comkit::make_enumerator<IEnumString>(v);
+  }
 
   BSTR last_greet_arg = nullptr;
   int resets = 0;
@@ -240,6 +263,31 @@ TEST(GeneratedProjectionEnums, EnumClassesMirrorTheCEnums) {
   a ^= shop::Access::AccessRead;
   EXPECT_EQ(a, shop::Access::AccessExec);
   static_assert(!has_bit_or<shop::Color> && has_bit_or<shop::Access>, "only the flag set has the operators");
+}
+
+TYPED_TEST(GeneratedProjection, EnumeratorsAreRanges) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
+  int n = 0;
+  for (comkit::com_ptr<IItem>& it : s.Items(40)) {  // three batches of Next
+    EXPECT_EQ(it.Name(), u"apple");
+    ++n;
+  }
+  EXPECT_EQ(n, 40);
+  std::vector<std::u16string> names;
+  for (const std::u16string& name : s.Names(17)) names.push_back(name);  // IEnumString: CoTaskMem strings, freed
+  ASSERT_EQ(names.size(), 17u);
+  EXPECT_EQ(names[0], u"name 0");
+  EXPECT_EQ(names[16], u"name 16");
+  n = 0;
+  for (auto&& it : s.Items(0)) n += it ? 1 : 1;
+  EXPECT_EQ(n, 0);
+  // The range goes on from where the enumerator stands.
+  comkit::com_ptr<IEnumString> e = s.Names(5);
+  ASSERT_EQ(e->Skip(3), S_OK);  // IEnumString is not from this IDL: the raw ABI
+  names.clear();
+  for (const std::u16string& name : e) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::u16string>{u"name 3", u"name 4"}));
+  static_assert(std::input_iterator<decltype(begin(e))>);
 }
 
 TYPED_TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {

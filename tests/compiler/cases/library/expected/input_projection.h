@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <comkit/com_ptr.h>
+#include <comkit/enumerator.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
