@@ -41,6 +41,13 @@ enum class enum_kind {
   bstr,       // BSTR: SysFreeString
   olestr,     // LPOLESTR: CoTaskMemFree (IEnumString)
   variant,    // VARIANT: VariantClear
+  connection, // CONNECTDATA: its pUnk is one reference (IEnumConnections)
+};
+
+/// An element of IEnumConnections, owned.
+struct connection {
+  com_ptr<IUnknown> sink;
+  DWORD cookie = 0;
 };
 
 /// What enumerator interface I enumerates: `element`, the type Next fills,
@@ -63,6 +70,11 @@ template <>
 struct enumerator_traits<IEnumVARIANT> {
   using element = VARIANT;
   static constexpr enum_kind kind = enum_kind::variant;
+};
+template <>
+struct enumerator_traits<IEnumConnections> {
+  using element = CONNECTDATA;
+  static constexpr enum_kind kind = enum_kind::connection;
 };
 template <>
 struct enumerator_traits<IEnumConnectionPoints> {
@@ -136,6 +148,18 @@ struct enum_element<T, enum_kind::variant> {
   static HRESULT give(const owned& v, T* out) noexcept {
     VariantInit(out);
     return VariantCopy(out, v.get());
+  }
+};
+
+template <typename T>
+struct enum_element<T, enum_kind::connection> {
+  using owned = connection;
+  static owned take(T& t) noexcept { return {com_ptr<IUnknown>(std::exchange(t.pUnk, nullptr), take_ownership), t.dwCookie}; }
+  static HRESULT give(const owned& v, T* out) noexcept {
+    out->pUnk = v.sink.get();
+    if (out->pUnk) out->pUnk->AddRef();
+    out->dwCookie = v.cookie;
+    return S_OK;
   }
 };
 

@@ -93,7 +93,7 @@ struct server {
     if (!ppv) return E_POINTER;
     *ppv = nullptr;
     HRESULT hr = CLASS_E_CLASSNOTAVAILABLE;
-    ((clsid == detail::class_id<Ds>() ? (hr = class_factory<Ds>::instance.QueryInterface(riid, ppv), true) : false) || ...);
+    (void)((clsid == detail::class_id<Ds>() ? (hr = class_factory<Ds>::instance.QueryInterface(riid, ppv), true) : false) || ...);
     return hr;
   }
   /// DllCanUnloadNow: S_OK with no live component objects and no locks.

@@ -44,7 +44,8 @@ struct raw_item : comkit::implements<raw_item, IItem> {
   }
 };
 
-struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo> {
+struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo, IConnectionPointContainer>,
+                  comkit::event_source<raw_shop, IShopEvents> {
   bool vouch = true;  // ISupportErrorInfo's answer for IShop
   HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) {
     *sum = a + b;
@@ -133,6 +134,13 @@ struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo> {
     *out = comkit::make_enumerator<IEnumItem>(v).detach();
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Sell(BSTR item, LONG count) {
+    for (const comkit::com_ptr<IShopEvents>& sink : sinks<IShopEvents>()) {  // raw calls on each sink
+      (void)sink->Sold(item, count);
+      if (count == 0) (void)sink->Closed();
+    }
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Names(ULONG count, IEnumString** out) {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -155,7 +163,8 @@ struct idiomatic_item : comkit::implements<idiomatic_item, IItem> {
   bool InStock() const { return true; }
 };
 
-struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2> {
+struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2, IConnectionPointContainer>,
+                        comkit::event_source<idiomatic_shop, IShopEvents> {
   LONG Add(LONG a, LONG b) const { return a + b; }
   IShop2Ptr::DivMod_result DivMod(LONG a, LONG b) const {
     if (b == 0) throw comkit::hresult_error(DISP_E_DIVBYZERO);
@@ -211,6 +220,12 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2> {
     std::vector<comkit::com_ptr<IItem>> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(comkit::make<idiomatic_item>());
     return comkit::make_enumerator<IEnumItem>(v);
+  }
+  void Sell(std::u16string_view item, LONG count) {
+    raise<IShopEvents>([&](comkit::com_ptr<IShopEvents>& sink) {  // the projection's members on each sink
+      sink.Sold(item, count);
+      if (count == 0) sink.Closed();
+    });
   }
   comkit::com_ptr<IEnumString> Names(ULONG count) const {
     std::vector<std::u16string> v;
@@ -288,6 +303,33 @@ TYPED_TEST(GeneratedProjection, EnumeratorsAreRanges) {
   for (const std::u16string& name : e) names.push_back(name);
   EXPECT_EQ(names, (std::vector<std::u16string>{u"name 3", u"name 4"}));
   static_assert(std::input_iterator<decltype(begin(e))>);
+}
+
+// A sink object with idiomatic members, handling both events.
+struct shop_watcher {
+  std::vector<std::string>* log;
+  void Sold(std::string_view item, LONG count) { log->push_back(std::string(item) + " x" + std::to_string(count)); }
+  void Closed() { log->push_back("closed"); }
+};
+
+TYPED_TEST(GeneratedProjection, EventsReachEverySinkUntilTheTokenGoes) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
+  std::vector<std::string> log;
+  std::vector<LONG> counts;
+  {
+    comkit::event_token watcher = comkit::advise<IShopEvents>(s, shop_watcher{&log});
+    // A callable gets the events whose arguments it takes (Sold), and
+    // Closed, which it cannot take, is ignored.
+    comkit::event_token lambda = comkit::advise<IShopEvents>(s, [&](std::u16string_view, LONG n) { counts.push_back(n); });
+    EXPECT_NE(watcher.cookie(), lambda.cookie());
+    s.Sell(u"pear", 3);
+    s.Sell(u"fig", 0);
+    lambda.revoke();
+    s.Sell(u"plum", 1);
+  }
+  s.Sell(u"kiwi", 2);  // both tokens gone: nobody listens
+  EXPECT_EQ(log, (std::vector<std::string>{"pear x3", "fig x0", "closed", "plum x1"}));
+  EXPECT_EQ(counts, (std::vector<LONG>{3, 0}));
 }
 
 TYPED_TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {

@@ -11,6 +11,7 @@
 
 #include <comkit/com_ptr.h>
 #include <comkit/enumerator.h>
+#include <comkit/events.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
@@ -92,6 +93,10 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -105,6 +110,10 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!name_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -116,6 +125,8 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
       return E_NOTIMPL;
@@ -127,6 +138,8 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     } else if constexpr (requires { this->shim().Scale(factor); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), factor);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
       return E_NOTIMPL;
@@ -140,6 +153,10 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!ppv_) return E_POINTER;
+      ::comkit::detail::init_out(ppv_);
+      return ::comkit::detail::produce_event(this->shim(), riid);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
       return E_NOTIMPL;
@@ -153,6 +170,10 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!fetched_) return E_POINTER;
+      ::comkit::detail::init_out(fetched_);
+      return ::comkit::detail::produce_event(this->shim(), count, items);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -199,6 +220,10 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -212,6 +237,10 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!name_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -223,6 +252,8 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
       return E_NOTIMPL;
@@ -234,6 +265,8 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     } else if constexpr (requires { this->shim().Scale(factor); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), factor);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
       return E_NOTIMPL;
@@ -247,6 +280,10 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!ppv_) return E_POINTER;
+      ::comkit::detail::init_out(ppv_);
+      return ::comkit::detail::produce_event(this->shim(), riid);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
       return E_NOTIMPL;
@@ -260,6 +297,10 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!fetched_) return E_POINTER;
+      ::comkit::detail::init_out(fetched_);
+      return ::comkit::detail::produce_event(this->shim(), count, items);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -273,6 +314,10 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(r_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(); },
                                           [&](auto&& produced_) -> HRESULT { return (*r_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!r_) return E_POINTER;
+      ::comkit::detail::init_out(r_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "ICircle::get_Radius: the implementation needs Radius() or the ABI method HRESULT get_Radius(double *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -284,6 +329,8 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     } else if constexpr (requires { this->shim().Radius(r); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(r); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), r);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "ICircle::put_Radius: the implementation needs Radius(double) or the ABI method HRESULT put_Radius(double) (docs/projection.md)");
       return E_NOTIMPL;

@@ -11,6 +11,7 @@
 
 #include <comkit/com_ptr.h>
 #include <comkit/enumerator.h>
+#include <comkit/events.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
@@ -53,6 +54,10 @@ struct produce<D_, ::IDispatchLite> : ::comkit::detail::produce_base<D_, ::IDisp
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().GetTypeInfoCount(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!count_) return E_POINTER;
+      ::comkit::detail::init_out(count_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IDispatchLite::GetTypeInfoCount: the implementation needs GetTypeInfoCount() or the ABI method HRESULT GetTypeInfoCount(UINT *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -107,6 +112,10 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
       ::comkit::detail::init_out(greeting_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(greeting_, std::forward<decltype(produced_)>(produced_)); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!greeting_) return E_POINTER;
+      ::comkit::detail::init_out(greeting_);
+      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(who));
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Greet: the implementation needs Greet(a string view) or the ABI method HRESULT Greet(BSTR, BSTR *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -120,6 +129,10 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Count(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!count_) return E_POINTER;
+      ::comkit::detail::init_out(count_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::get_Count: the implementation needs Count() or the ABI method HRESULT get_Count(LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -131,6 +144,8 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
     } else if constexpr (requires { this->shim().Options(tries, lcid); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Options(tries, lcid); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), tries, lcid);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Options: the implementation needs Options(LONG, LCID) or the ABI method HRESULT Options(LONG, LCID) (docs/projection.md)");
       return E_NOTIMPL;

@@ -11,6 +11,7 @@
 
 #include <comkit/com_ptr.h>
 #include <comkit/enumerator.h>
+#include <comkit/events.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>

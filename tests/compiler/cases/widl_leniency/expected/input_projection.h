@@ -11,6 +11,7 @@
 
 #include <comkit/com_ptr.h>
 #include <comkit/enumerator.h>
+#include <comkit/events.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
@@ -80,6 +81,12 @@ struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> 
         }
         return hr_;
       });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!name_) return E_POINTER;
+      if (!obj_) return E_POINTER;
+      ::comkit::detail::init_out(name_);
+      ::comkit::detail::init_out(obj_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "ILenient::TwoRetvals: the implementation needs TwoRetvals() or the ABI method HRESULT TwoRetvals(BSTR *, IUnknown **) (docs/projection.md)");
       return E_NOTIMPL;
@@ -91,6 +98,8 @@ struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> 
     } else if constexpr (requires { this->shim().SizedByMacro(name); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().SizedByMacro(name); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), name);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "ILenient::SizedByMacro: the implementation needs SizedByMacro(LPWSTR) or the ABI method HRESULT SizedByMacro(LPWSTR) (docs/projection.md)");
       return E_NOTIMPL;
@@ -130,6 +139,10 @@ struct produce<D_, ::IVersion1> : ::comkit::detail::produce_base<D_, ::IVersion1
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -183,6 +196,10 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -196,6 +213,10 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim(), index);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -207,6 +228,8 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
     } else if constexpr (requires { this->shim().Put(value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), value);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
       return E_NOTIMPL;
@@ -218,6 +241,8 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
     } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
       return E_NOTIMPL;
@@ -256,6 +281,10 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim());
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -269,6 +298,10 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      if (!value_) return E_POINTER;
+      ::comkit::detail::init_out(value_);
+      return ::comkit::detail::produce_event(this->shim(), index);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
       return E_NOTIMPL;
@@ -280,6 +313,8 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
     } else if constexpr (requires { this->shim().Put(value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), value);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
       return E_NOTIMPL;
@@ -291,6 +326,8 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
     } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
       return E_NOTIMPL;
@@ -302,6 +339,8 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
     } else if constexpr (requires { this->shim().Put(index, value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(index, value); },
                                           ::comkit::detail::no_store{});
+    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+      return ::comkit::detail::produce_event(this->shim(), index, value);
     } else {
       static_assert(::comkit::detail::dependent_false<D_>, "IVersion3::Put: the implementation needs Put(LONG, LONG) or the ABI method HRESULT Put(LONG, LONG) (docs/projection.md)");
       return E_NOTIMPL;

@@ -1,0 +1,360 @@
+// comkit/events.h - COM events (connection points) on both sides.
+// Header-only; included by generated projection headers.
+//
+// Raising: an implementation lists IConnectionPointContainer among its
+// interfaces and derives from event_source<D, IEvents...>; it raises an
+// event on every connected sink with the projection's typed members:
+//
+//   struct shop : comkit::implements<shop, IShop, IConnectionPointContainer>,
+//                 comkit::event_source<shop, IShopEvents> {
+//     void Sell() { raise<IShopEvents>([&](auto& sink) { sink.Sold(42); }); }
+//   };
+//
+// Receiving: advise connects a sink and returns a token that disconnects it
+// when it goes. The sink is a com_ptr, or any C++ object: one with members
+// named like the event methods (idiomatic, as an implementation writes
+// them), or a callable, which receives every event whose arguments it
+// accepts. Events a sink object does not handle are ignored (S_OK).
+//
+//   comkit::event_token t = comkit::advise<IShopEvents>(shop, [&](LONG n) { ... });
+//
+// Dispinterface events (sinks called through IDispatch::Invoke) need type
+// information and are not covered here.
+#ifndef COMKIT_EVENTS_H
+#define COMKIT_EVENTS_H
+
+#include <comkit/abi/ocidl.h>
+#include <comkit/com_ptr.h>
+#include <comkit/enumerator.h>
+#include <comkit/error.h>
+#include <comkit/implements.h>
+#include <comkit/produce.h>
+
+#include <atomic>
+#include <mutex>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace comkit {
+
+/// The connection point of outgoing interface I in an event_source. It is
+/// part of its container object: AddRef and Release count on the container,
+/// so a client holding the point keeps the object alive, and the point
+/// never outlives it.
+///
+/// The sinks are one list under one mutex. Advise and Unadvise change it;
+/// raising takes a snapshot under the lock and calls the sinks after
+/// releasing it, so a sink may Advise or Unadvise (itself or others) from
+/// inside an event without deadlock, and a sink unadvised during a raise may
+/// still receive that one event (as on Windows). The states of one
+/// connection: (not connected) -Advise-> (connected, cookie c) -Unadvise(c)->
+/// (gone; c is never reused until the 32-bit counter wraps, and never 0).
+template <typename I>
+class connection_point final : public IConnectionPoint {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+    if (!ppv) return E_POINTER;
+    if (riid == guid_of<IUnknown>() || riid == guid_of<IConnectionPoint>()) {
+      *ppv = static_cast<IConnectionPoint*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() noexcept override { return container()->AddRef(); }
+  ULONG STDMETHODCALLTYPE Release() noexcept override { return container()->Release(); }
+
+  HRESULT STDMETHODCALLTYPE GetConnectionInterface(IID* iid) noexcept override {
+    if (!iid) return E_POINTER;
+    *iid = guid_of<I>();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetConnectionPointContainer(IConnectionPointContainer** out) noexcept override {
+    if (!out) return E_POINTER;
+    *out = container();
+    (*out)->AddRef();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Advise(IUnknown* sink, DWORD* cookie) noexcept override {
+    if (!cookie) return E_POINTER;
+    *cookie = 0;
+    if (!sink) return E_POINTER;
+    com_ptr<I> typed;
+    if (FAILED(sink->QueryInterface(guid_of<I>(), typed.put_void())) || !typed) return CONNECT_E_CANNOTCONNECT;
+#if COMKIT_HAS_EXCEPTIONS
+    try {
+#endif
+      std::lock_guard<std::mutex> lock(m_lock);
+      if (++m_next == 0) ++m_next;  // 0 is never a cookie
+      m_sinks.push_back({std::move(typed), m_next});
+      *cookie = m_next;
+#if COMKIT_HAS_EXCEPTIONS
+    } catch (...) {
+      return E_OUTOFMEMORY;
+    }
+#endif
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Unadvise(DWORD cookie) noexcept override {
+    com_ptr<I> gone;  // released after the lock: its Release may call back in
+    {
+      std::lock_guard<std::mutex> lock(m_lock);
+      for (auto it = m_sinks.begin(); it != m_sinks.end(); ++it)
+        if (it->cookie == cookie) {
+          gone = std::move(it->sink);
+          m_sinks.erase(it);
+          break;
+        }
+    }
+    return gone ? S_OK : CONNECT_E_NOCONNECTION;
+  }
+  HRESULT STDMETHODCALLTYPE EnumConnections(IEnumConnections** out) noexcept override {
+    if (!out) return E_POINTER;
+    *out = nullptr;
+#if COMKIT_HAS_EXCEPTIONS
+    try {
+#endif
+      std::vector<connection> all;
+      {
+        std::lock_guard<std::mutex> lock(m_lock);
+        for (const entry& e : m_sinks) all.push_back({com_ptr<IUnknown>(e.sink.get()), e.cookie});
+      }
+#if COMKIT_HAS_EXCEPTIONS
+      *out = make_enumerator<IEnumConnections>(all).detach();
+    } catch (...) {
+      return detail::to_hresult();
+    }
+#else
+      auto made = make_enumerator<IEnumConnections>(all);
+      if (!made.ok()) return made.code();
+      *out = std::move(made).value().detach();
+#endif
+    return S_OK;
+  }
+
+  /// The connected sinks now, each held for the caller.
+  std::vector<com_ptr<I>> sinks() const {
+    std::lock_guard<std::mutex> lock(m_lock);
+    std::vector<com_ptr<I>> v;
+    v.reserve(m_sinks.size());
+    for (const entry& e : m_sinks) v.push_back(e.sink);
+    return v;
+  }
+
+  /// Set by event_source before the point is first handed out.
+  void bind(IConnectionPointContainer* c) noexcept { m_container.store(c, std::memory_order_release); }
+
+ private:
+  struct entry {
+    com_ptr<I> sink;
+    DWORD cookie;
+  };
+  IConnectionPointContainer* container() const noexcept { return m_container.load(std::memory_order_acquire); }
+
+  std::atomic<IConnectionPointContainer*> m_container{nullptr};  // the owner's; not a reference
+  mutable std::mutex m_lock;
+  std::vector<entry> m_sinks;
+  DWORD m_next = 0;
+};
+
+/// Connection points for the outgoing interfaces Es of implementation D
+/// (which lists IConnectionPointContainer): FindConnectionPoint and
+/// EnumConnectionPoints for the container, sinks<E>() and raise<E>() for D.
+template <typename D, typename... Es>
+class event_source {
+  static_assert(sizeof...(Es) > 0, "event_source needs at least one outgoing interface");
+
+ public:
+  HRESULT FindConnectionPoint(REFIID riid, IConnectionPoint** out) noexcept {
+    if (!out) return E_POINTER;
+    *out = nullptr;
+    bind();
+    IConnectionPoint* found = nullptr;
+    (void)((riid == guid_of<Es>() ? (found = &std::get<connection_point<Es>>(m_points), true) : false) || ...);
+    if (!found) return CONNECT_E_NOCONNECTION;
+    found->AddRef();
+    *out = found;
+    return S_OK;
+  }
+  HRESULT EnumConnectionPoints(IEnumConnectionPoints** out) noexcept {
+    if (!out) return E_POINTER;
+    *out = nullptr;
+    bind();
+#if COMKIT_HAS_EXCEPTIONS
+    try {
+      std::vector<com_ptr<IConnectionPoint>> all{com_ptr<IConnectionPoint>(&std::get<connection_point<Es>>(m_points))...};
+      *out = make_enumerator<IEnumConnectionPoints>(all).detach();
+    } catch (...) {
+      return detail::to_hresult();
+    }
+#else
+    std::vector<com_ptr<IConnectionPoint>> all{com_ptr<IConnectionPoint>(&std::get<connection_point<Es>>(m_points))...};
+    auto made = make_enumerator<IEnumConnectionPoints>(all);
+    if (!made.ok()) return made.code();
+    *out = std::move(made).value().detach();
+#endif
+    return S_OK;
+  }
+
+ protected:
+  /// The sinks connected for E now.
+  template <typename E>
+  std::vector<com_ptr<E>> sinks() const {
+    return std::get<connection_point<E>>(m_points).sinks();
+  }
+  /// Calls f(com_ptr<E>&) for each sink connected for E. A sink that fails
+  /// (throws hresult_error, or returns a failed result) does not stop the
+  /// others.
+  template <typename E, typename F>
+  void raise(F&& f) const {
+    for (com_ptr<E>& sink : sinks<E>()) {
+#if COMKIT_HAS_EXCEPTIONS
+      try {
+        f(sink);
+      } catch (const hresult_error&) {
+      }
+#else
+      f(sink);
+#endif
+    }
+  }
+
+ private:
+  // The container pointer the points answer with and count on: D's own
+  // IConnectionPointContainer (queried once; the reference is dropped at
+  // once, the object lives as long as any point is in use).
+  void bind() noexcept {
+    IConnectionPointContainer* c = nullptr;
+    static_cast<D*>(this)->QueryInterface(guid_of<IConnectionPointContainer>(), reinterpret_cast<void**>(&c));  // ABI: [out, iid_is]
+    if (!c) return;
+    (std::get<connection_point<Es>>(m_points).bind(c), ...);
+    c->Release();
+  }
+
+  std::tuple<connection_point<Es>...> m_points;
+};
+
+/// IConnectionPointContainer, produced for an implementation: its methods
+/// are D's (event_source's, or D's own raw ones).
+template <>
+inline constexpr bool is_produced<IConnectionPointContainer> = true;
+template <typename D>
+struct produce<D, IConnectionPointContainer> : detail::produce_base<D, IConnectionPointContainer> {
+  HRESULT STDMETHODCALLTYPE EnumConnectionPoints(IEnumConnectionPoints** out) noexcept override {
+    return this->shim().EnumConnectionPoints(out);
+  }
+  HRESULT STDMETHODCALLTYPE FindConnectionPoint(REFIID riid, IConnectionPoint** out) noexcept override {
+    return this->shim().FindConnectionPoint(riid, out);
+  }
+};
+
+/// A connection made by advise: disconnects (Unadvise) when it is
+/// destroyed or revoked. Move-only.
+class event_token {
+ public:
+  event_token() noexcept = default;
+  event_token(com_ptr<IConnectionPoint> point, DWORD cookie) noexcept : m_point(std::move(point)), m_cookie(cookie) {}
+  event_token(event_token&& o) noexcept : m_point(std::move(o.m_point)), m_cookie(std::exchange(o.m_cookie, 0)) {}
+  event_token& operator=(event_token&& o) noexcept {
+    if (this != &o) {
+      revoke();
+      m_point = std::move(o.m_point);
+      m_cookie = std::exchange(o.m_cookie, 0);
+    }
+    return *this;
+  }
+  ~event_token() { revoke(); }
+
+  /// Disconnects now; the Unadvise result (a source that is gone already
+  /// answers with an error, which is dropped).
+  HRESULT revoke() noexcept {
+    if (!m_point) return S_FALSE;
+    const HRESULT hr = m_point->Unadvise(m_cookie);
+    m_point.reset();
+    m_cookie = 0;
+    return hr;
+  }
+  explicit operator bool() const noexcept { return static_cast<bool>(m_point); }
+  DWORD cookie() const noexcept { return m_cookie; }
+
+ private:
+  com_ptr<IConnectionPoint> m_point;
+  DWORD m_cookie = 0;
+};
+
+namespace detail {
+
+/// An advise sink made from a C++ object H: H's members (or its call
+/// operator) receive E's events through E's produce shim.
+template <typename E, typename H>
+struct event_sink final : implements<event_sink<E, H>, E, no_weak_ref>, H {
+  static constexpr bool comkit_event_sink = true;
+  explicit event_sink(H h) : H(std::move(h)) {}
+};
+
+template <typename D>
+concept is_event_sink = requires { D::comkit_event_sink; };
+
+/// An event method of a sink without a member of that name: the sink's
+/// call operator when it accepts the arguments, else ignored.
+template <typename D, typename... A>
+HRESULT produce_event(D& d, A&&... args) noexcept {
+  if constexpr (std::is_invocable_v<D&, A...>)
+    return produce_call([&]() -> decltype(auto) { return d(std::forward<A>(args)...); }, no_store{});
+  else
+    return S_OK;
+}
+
+template <typename E, typename S>
+auto connect(IUnknown* source, IUnknown* sink) -> error_policy::wrap<event_token> {
+  com_ptr<IConnectionPointContainer> container;
+  HRESULT hr = source ? source->QueryInterface(guid_of<IConnectionPointContainer>(), container.put_void()) : E_POINTER;
+  com_ptr<IConnectionPoint> point;
+  if (SUCCEEDED(hr)) hr = container->FindConnectionPoint(guid_of<E>(), point.put());
+  DWORD cookie = 0;
+  if (SUCCEEDED(hr)) hr = point->Advise(sink, &cookie);
+  if (FAILED(hr)) return error_policy::fail<event_token>(hr);
+  return error_policy::wrap<event_token>(event_token(std::move(point), cookie));
+}
+
+}  // namespace detail
+
+/// Connects `sink` to the E events of `source` (a com_ptr or interface
+/// pointer to any interface of the object). The sink is a com_ptr or
+/// interface pointer (asked for E by the source), or a C++ object (members
+/// named like E's methods, or a callable), which becomes a small COM object
+/// kept alive by the connection. Fails with what the source answers
+/// (E_NOINTERFACE without IConnectionPointContainer, CONNECT_E_NOCONNECTION
+/// for an interface it does not source ...).
+template <typename E, typename S, typename H>
+auto advise(const S& source, H&& sink) -> detail::error_policy::wrap<event_token> {
+  IUnknown* src;
+  if constexpr (requires { source.get(); })
+    src = source.get();
+  else
+    src = source;
+  using Hd = std::decay_t<H>;
+  if constexpr (std::is_convertible_v<Hd, IUnknown*>) {
+    return detail::connect<E, S>(src, sink);
+  } else if constexpr (requires { static_cast<IUnknown*>(sink.get()); }) {
+    return detail::connect<E, S>(src, sink.get());
+  } else {
+    static_assert(is_produced<E>, "advise with a C++ handler needs E's generated projection header");
+    static_assert(!std::is_final_v<Hd>, "advise: the handler type must not be final");
+#if COMKIT_HAS_EXCEPTIONS
+    com_ptr<E> object = make<detail::event_sink<E, Hd>>(std::forward<H>(sink));
+#else
+    auto made = make<detail::event_sink<E, Hd>>(std::forward<H>(sink));
+    if (!made.ok()) return result<event_token>::failure(made.code());
+    com_ptr<E> object = std::move(made).value();
+#endif
+    return detail::connect<E, S>(src, object.get());
+  }
+}
+
+}  // namespace comkit
+
+#endif  // COMKIT_EVENTS_H
