@@ -141,6 +141,10 @@ struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo, IConne
     }
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Identity(Color color, IUnknown** self, LONG* hr) {
+    *hr = static_cast<LONG>(color);
+    return QueryInterface(IID_IUnknown, reinterpret_cast<void**>(self));
+  }
   HRESULT STDMETHODCALLTYPE Names(ULONG count, IEnumString** out) {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -226,6 +230,14 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2, IConnectionPo
       sink.Sold(item, count);
       if (count == 0) sink.Closed();
     });
+  }
+  IShop2Ptr::Identity_result Identity(shop::Color color) {
+    return {this_unknown(), static_cast<LONG>(color)};
+  }
+  comkit::com_ptr<IUnknown> this_unknown() {
+    comkit::com_ptr<IUnknown> u;
+    QueryInterface(IID_IUnknown, u.put_void());
+    return u;
   }
   comkit::com_ptr<IEnumString> Names(ULONG count) const {
     std::vector<std::u16string> v;
@@ -330,6 +342,14 @@ TYPED_TEST(GeneratedProjection, EventsReachEverySinkUntilTheTokenGoes) {
   s.Sell(u"kiwi", 2);  // both tokens gone: nobody listens
   EXPECT_EQ(log, (std::vector<std::string>{"pear x3", "fig x0", "closed", "plum x1"}));
   EXPECT_EQ(counts, (std::vector<LONG>{3, 0}));
+}
+
+TYPED_TEST(GeneratedProjection, ParameterNamesDoNotMeetGeneratedLocals) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
+  auto [self, hr] = s.Identity();  // color defaults to Blue (2)
+  EXPECT_EQ(hr, 2);
+  EXPECT_EQ(static_cast<void*>(self.get()), static_cast<void*>(s.get()));
+  EXPECT_EQ(s.Identity(shop::Color::Green).hr, 1);
 }
 
 TYPED_TEST(GeneratedProjection, DerivedInterfaceReachesBaseMethods) {

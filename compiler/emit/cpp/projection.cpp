@@ -34,6 +34,10 @@ const std::set<std::string_view> reserved_names = {"as",       "attach", "copy_f
                                                    "put",      "put_void", "reset",   "swap",    "try_as", "type",
                                                    "add_ref",  "release", "m_ptr",   "consume"};
 
+// Names the generated members use for their own locals and template
+// parameters: a parameter spelled the same is renamed (another `_`).
+const std::set<std::string_view> generated_names = {"self_", "hr_", "produced_", "Derived_", "D_", "J_"};
+
 // C++ keywords that are not C's: legal parameter names in IDL.
 const std::set<std::string_view> cpp_keywords = {
     "alignas", "alignof", "and", "and_eq", "asm", "bitand", "bitor", "bool", "catch", "char8_t", "char16_t", "char32_t", "class",
@@ -361,6 +365,7 @@ class projection_writer {
       if (p.dir == direction::in) classify_in(m, p, q);
       else if (p.dir == direction::out) classify_out(m, p, q);
       else if (named(pointee(p.ty), "BSTR")) q.kind = shape::bstr;  // [in, out] BSTR*: through a local
+      while (generated_names.count(q.name)) q.name += "_";  // `[out] IUnknown **self` must not meet the local self_
     }
     // A count is hidden only when everything that names it was projected
     // as a span or vector, and an IID only for an iid_is template.
@@ -607,7 +612,10 @@ class projection_writer {
       const projected_param& q = v[k];
       if ((q.p->dir == direction::out && q.kind != shape::raw_out) || q.kind == shape::hidden) continue;
       std::string s = param_decl(q);
-      if (k >= defaults_from) s += " = " + c_expression(q.p->default_value);
+      if (k >= defaults_from) {
+        const std::string value = c_expression(q.p->default_value);
+        s += " = " + (q.kind == shape::enumeration ? "static_cast<" + q.value_type + ">(" + value + ")" : value);
+      }
       params.push_back(s);
     }
     if (iid_out) m_out += "  template <typename J_>\n";
