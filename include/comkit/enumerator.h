@@ -210,9 +210,9 @@ class enum_iterator {
       s.done = true;
       return;
     }
-    element raw[batch] = {};
+    element items[batch] = {};
     ULONG got = 0;
-    const HRESULT hr = m_enum->Next(batch, raw, &got);
+    const HRESULT hr = m_enum->Next(batch, items, &got);
     if (hr < 0) {
       s.done = true;
 #if COMKIT_HAS_EXCEPTIONS
@@ -227,10 +227,10 @@ class enum_iterator {
 #if COMKIT_HAS_EXCEPTIONS
     try {
 #endif
-      for (; k < got; ++k) s.values.push_back(element_of<I>::take(raw[k]));
+      for (; k < got; ++k) s.values.push_back(element_of<I>::take(items[k]));
 #if COMKIT_HAS_EXCEPTIONS
     } catch (...) {
-      for (; k < got; ++k) (void)element_of<I>::take(raw[k]);  // the rest is ours to free
+      for (; k < got; ++k) (void)element_of<I>::take(items[k]);  // the rest is ours to free
       throw;
     }
 #endif

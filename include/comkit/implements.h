@@ -93,6 +93,13 @@ inline constexpr bool is_produced = false;
 /// projection headers (projection.h has the members).
 template <typename C>
 struct coclass_traits;
+/// In an implements<> list: implement I the classic way (D derives from I
+/// and overrides its ABI methods) even where a generated projection header
+/// produces I; for code written before the header was included.
+template <typename I>
+struct raw {
+  using type = I;
+};
 
 namespace detail {
 
@@ -312,21 +319,43 @@ struct produce_base : I {
   ULONG STDMETHODCALLTYPE Release() noexcept override { return shim().Release(); }
 };
 
-/// The base standing for user interface I in implements<D, ...>.
+/// An interface as listed: I, or raw<I>.
+template <typename I>
+struct listed {
+  using type = I;
+  static constexpr bool produced = is_produced<I>;
+};
+template <typename I>
+struct listed<raw<I>> {
+  using type = I;
+  static constexpr bool produced = false;
+};
+
+/// The base standing for listed interface I in implements<D, ...>.
 template <typename D, typename I>
-using interface_slot = std::conditional_t<is_produced<I>, producer<D, I>, I>;
+using interface_slot = std::conditional_t<listed<I>::produced, producer<D, typename listed<I>::type>, typename listed<I>::type>;
 template <typename D, typename L>
 struct interface_slots;
 template <typename D, typename... I>
 struct interface_slots<D, type_list<I...>> {
   using type = type_list<interface_slot<D, I>...>;
 };
+template <typename L>
+struct unwrap_listed;
+template <typename... I>
+struct unwrap_listed<type_list<I...>> {
+  using type = type_list<typename listed<I>::type...>;
+  static constexpr std::array<bool, sizeof...(I)> produced{listed<I>::produced...};
+};
 
 /// Everything implements<D, Ts...> derives from its argument list.
 template <typename D, typename... Ts>
 struct implements_traits {
   using all = type_list<Ts...>;
-  using user_interfaces = filter_t<is_interface_arg, Ts...>;
+  using listed_interfaces = filter_t<is_interface_arg, Ts...>;  // as written: I or raw<I>
+  using user_interfaces = typename unwrap_listed<listed_interfaces>::type;
+  /// Which user interfaces a generated produce shim implements.
+  static constexpr auto produced = unwrap_listed<listed_interfaces>::produced;
   using tear_off_markers = filter_t<is_tear_off_marker, Ts...>;
   static constexpr bool atomic = !contains_v<all, single_threaded>;
   static constexpr bool weak = !contains_v<all, no_weak_ref>;
@@ -334,9 +363,11 @@ struct implements_traits {
   /// ISupportErrorInfo: on request, and always with a produced interface
   /// (its shim turns exceptions into IErrorInfo, so callers should look).
   static constexpr bool error_info_marker = contains_v<all, support_error_info>;
-  static constexpr bool any_produced = []<typename... I>(type_list<I...>) {
-    return (is_produced<I> || ... || false);
-  }(user_interfaces{});
+  static constexpr bool any_produced = [] {
+    for (bool p : produced)
+      if (p) return true;
+    return false;
+  }();
   /// (Not when the user lists ISupportErrorInfo: then D implements it.)
   static constexpr bool error_info = (error_info_marker || any_produced) && !contains_v<user_interfaces, ISupportErrorInfo>;
   static constexpr std::size_t user_count = user_interfaces::size;
@@ -519,7 +550,7 @@ namespace detail {
 template <typename D, typename... Ts>
 using implements_slots = typename implements_traits<D, Ts...>::template append_if<
     typename implements_traits<D, Ts...>::template append_if<
-        typename interface_slots<D, typename implements_traits<D, Ts...>::user_interfaces>::type,
+        typename interface_slots<D, typename implements_traits<D, Ts...>::listed_interfaces>::type,
         implements_traits<D, Ts...>::weak, weak_source_mixin<implements<D, Ts...>>>,
     implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>;
 template <typename D, typename... Ts>
@@ -883,11 +914,8 @@ class implements : public detail::implements_bases<D, Ts...> {
   HRESULT supports_error_info(REFIID riid) noexcept {
     if (riid == guid_of<IUnknown>()) return S_FALSE;
     // Which user interfaces say yes: all with the marker, else the produced.
-    static constexpr auto answers = []<typename... I>(detail::type_list<I...>) {
-      return std::array<bool, sizeof...(I)>{(traits::error_info_marker || is_produced<I>)...};
-    }(user_interfaces{});
     const std::uint8_t t = entries::table.find(riid);
-    return t < traits::user_count && answers[t] ? S_OK : S_FALSE;
+    return t < traits::user_count && (traits::error_info_marker || traits::produced[t]) ? S_OK : S_FALSE;
   }
 
   // The non-delegating IUnknown an aggregated object gives its outer.

@@ -141,6 +141,27 @@ TEST(Produce, RawMethodWinsMethodByMethod) {
   EXPECT_EQ(it->get_Price(nullptr), E_POINTER) << "the raw method's own answer";
 }
 
+// comkit::raw<I>: the classic form (D derives from I and overrides its ABI
+// methods) although the generated header produces I.
+struct classic_item : comkit::implements<classic_item, comkit::raw<IItem>> {
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) noexcept override {
+    *out = SysAllocString(reinterpret_cast<const OLECHAR*>(u"classic"));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR) noexcept override { return S_OK; }
+  HRESULT STDMETHODCALLTYPE get_Price(double* out) noexcept override { return *out = 3, S_OK; }
+  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* out) noexcept override { return *out = VARIANT_FALSE, S_OK; }
+};
+
+TEST(Produce, RawMarkerKeepsTheClassicForm) {
+  comkit::com_ptr<IItem> it = comkit::make<classic_item>();
+  static_assert(std::is_base_of_v<IItem, classic_item>);
+  EXPECT_EQ(it.Name(), u"classic");  // consumed through the projection as usual
+  EXPECT_EQ(it.Price(), 3);
+  EXPECT_FALSE(it.try_as<ISupportErrorInfo>()) << "no produced interface: no automatic ISupportErrorInfo";
+  EXPECT_EQ(comkit::get_self<classic_item>(it.get()), comkit::try_get_self<classic_item>(it));
+}
+
 TEST(Produce, LayoutAndIdentity) {
   comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
   mixed_item* self = comkit::get_self<mixed_item>(it);
