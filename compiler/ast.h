@@ -112,8 +112,10 @@ struct record {
   // An encapsulated union `union U switch (T name) arm { ... }`.
   field* switch_field = nullptr;
   std::string_view union_name;
-  bool emitted = false;  // back-end state: body already printed
-  std::string_view first_typedef;  // back-end state: names an anonymous record
+  /// An anonymous record's name: the first typedef whose type it is the
+  /// bottom of (`typedef struct { ... } POINT;`). Resolved by build_model,
+  /// the same for every output; empty for a tagged record.
+  std::string_view typedef_name;
 };
 
 struct param {
@@ -210,13 +212,6 @@ class ast_arena {
   std::string_view intern(std::string s) {
     m_strings.push_back(std::move(s));
     return m_strings.back();
-  }
-  /// Clears the back-ends' per-output marks on records.
-  void reset_emit_state() {
-    for (record& r : m_records) {
-      r.emitted = false;
-      r.first_typedef = {};
-    }
   }
 
  private:

@@ -78,7 +78,16 @@ struct compilation {
 };
 
 /// Parses `path` (and what it imports) into `c`. Errors go to c.diags.
+/// (imports.cpp: the driver side of parsing.)
 void parse_main_file(compilation& c, const std::string& path);
+/// `import "file";` at `loc`, in a file imported `depth` levels deep:
+/// finds the file (through pp's search path), and parses it into
+/// c.imported_items unless this compilation has it already. Returns the
+/// resolved path, or nullopt (reported) when the file cannot be found.
+std::optional<std::string> import_file(compilation& c, preprocessor& pp, const std::string& file, location loc, std::size_t depth);
+/// Parses the tokens of one file (parser.cpp) into `out`, handing each
+/// import to import_file; returns the resolved paths it imported, in order.
+std::vector<std::string> parse_tokens(compilation& c, preprocessor& pp, bool imported, std::size_t depth, std::vector<decl*>& out);
 /// Resolves names and checks the semantic rules; errors go to c.diags.
 void check(compilation& c);
 /// Evaluates an integer constant expression; nullopt if it is not one.

@@ -77,8 +77,8 @@ compile_result compile(compile_session& session, const compile_options& o, file_
   eo.input_name = o.input;
   eo.base_name = base_name_of(o.input);
   eo.iid_api = o.iid_api;
-  if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(c, eo);
-  if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(c, eo);
+  if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(*m, eo);
+  if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(*m, eo);
   if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(*m, eo);
   r.ok = true;
   return r;

@@ -6,11 +6,10 @@
 // so one run reports every independent error. Recursion (nested types,
 // parenthesised declarators, expressions) is capped by limits.nesting.
 //
-// Imports: `import "x.idl";` parses x.idl with a fresh preprocessor (MIDL
-// preprocesses each imported file on its own), marks its declarations as
-// imported (visible, not emitted) and records the import for the header's
-// #include. A file is imported once; an import cycle is cut silently, as
-// MIDL does, since each file is only ever parsed once.
+// Imports: `import "x.idl";` is handed to the driver (import_file in
+// imports.cpp), which finds, parses and caches x.idl before the parse of
+// this file goes on (its type names decide how the rest parses); the
+// parser records the resolved path for the header's #include.
 #include <cstring>
 
 #include "compilation.h"
@@ -1371,79 +1370,19 @@ class parser {
   std::vector<std::string> direct_imports;  // resolved, in order
 };
 
-// The type names a cached import's declarations add to parsed_type_names.
-void note_type_names(compilation& c, const std::vector<decl*>& items) {
-  for (const decl* d : items) {
-    switch (d->kind) {
-      case decl_kind::typedef_:
-      case decl_kind::coclass:
-        c.parsed_type_names.insert(d->name);
-        break;
-      case decl_kind::interface:
-      case decl_kind::dispinterface:
-        c.parsed_type_names.insert(d->name);
-        note_type_names(c, d->members);
-        break;
-      case decl_kind::library:
-      case decl_kind::module:
-        note_type_names(c, d->members);
-        break;
-      default:
-        break;
-    }
-  }
-}
-
-void parse_into(compilation& c, const std::string& path, location from, std::vector<decl*>& out, bool imported, std::size_t depth);
-
 void parser::do_import(const std::string& file, location loc) {
-  std::optional<std::string> path = m_pp.resolve(file, true, loc.file);
-  if (!path) {
-    error(loc, "cannot find imported file '" + file + "'");
-    return;
-  }
-  direct_imports.push_back(*path);
-  if (m_c.imports_done.count(*path)) return;
-  if (import_depth + 1 > m_c.limits.import_depth) {
-    error(loc, "imports nested too deeply (limit " + std::to_string(m_c.limits.import_depth) + ")");
-    return;
-  }
-  parse_into(m_c, *path, loc, m_c.imported_items, true, import_depth + 1);
-}
-
-void parse_into(compilation& c, const std::string& path, location from, std::vector<decl*>& out, bool imported, std::size_t depth) {
-  c.imports_done[path] = false;
-  if (imported) {
-    auto it = c.session.imports.find(path);
-    if (it != c.session.imports.end()) {
-      // Parsed before in this session: its imports first, then its own
-      // declarations, as a fresh parse would have added them.
-      for (const std::string& nested : it->second.imports)
-        if (!c.imports_done.count(nested)) parse_into(c, nested, from, out, true, depth + 1);
-      out.insert(out.end(), it->second.items.begin(), it->second.items.end());
-      note_type_names(c, it->second.items);
-      c.imports_done[path] = true;
-      return;
-    }
-  }
-  const std::size_t diags_before = c.diags.all().size();
-  preprocessor pp(c.sources, c.diags, c.pp_opts, c.reader, c.token_text, c.limits.preprocessor);
-  if (!pp.push_file(path, from)) return;
-  parser p(c, pp, imported);
-  p.import_depth = depth;
-  std::vector<decl*> items;
-  p.parse_file(items);
-  out.insert(out.end(), items.begin(), items.end());
-  c.imports_done[path] = true;
-  if (imported && c.diags.all().size() == diags_before && c.diags.error_count() == 0)
-    c.session.imports.emplace(path, compile_session::cached_import{std::move(items), std::move(p.direct_imports)});
+  // Finding, parsing and caching the file is the driver's (imports.cpp);
+  // the parser only records what this file imports, for the #include.
+  if (std::optional<std::string> path = import_file(m_c, m_pp, file, loc, import_depth)) direct_imports.push_back(std::move(*path));
 }
 
 }  // namespace
 
-void parse_main_file(compilation& c, const std::string& path) {
-  c.main_path = path;
-  parse_into(c, path, location{}, c.items, false, 0);
+std::vector<std::string> parse_tokens(compilation& c, preprocessor& pp, bool imported, std::size_t depth, std::vector<decl*>& out) {
+  parser p(c, pp, imported);
+  p.import_depth = depth;
+  p.parse_file(out);
+  return std::move(p.direct_imports);
 }
 
 }  // namespace comkit::idl

@@ -1,12 +1,13 @@
-// compiler/emit/emit.h - the back-ends: each turns a checked compilation into the
-// text of one output file. One emitter per output kind (STYLE.md); they
-// share the C declarator printer in c_types.
+// compiler/emit/emit.h - the back-ends: each turns the model of a checked
+// compilation into the text of one output file. One emitter per output
+// kind (STYLE.md); they share the C declarator printer. They see the model
+// only (not the compilation), and keep their own state: nothing emitted is
+// written back to the syntax tree.
 #ifndef COMKIT_COMPILER_EMIT_H
 #define COMKIT_COMPILER_EMIT_H
 
 #include <string>
 
-#include "compilation.h"
 #include "model/model.h"
 
 namespace comkit::idl {
@@ -21,9 +22,9 @@ struct emit_options {
 
 /// The C/C++ header (<base>.h): Windows SDK conventions, C vtables under
 /// COBJMACROS, C++ abstract structs registered with the projection.
-std::string emit_c_header(compilation& c, const emit_options& o);
+std::string emit_c_header(const model::model& m, const emit_options& o);
 /// The IID/CLSID definitions (<base>_i.c).
-std::string emit_iid_source(compilation& c, const emit_options& o);
+std::string emit_iid_source(const model::model& m, const emit_options& o);
 /// The C++ projection header (<base>_projection.h).
 std::string emit_cpp_projection(const model::model& m, const emit_options& o);
 

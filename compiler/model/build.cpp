@@ -105,6 +105,9 @@ class builder {
   std::unique_ptr<model> run() {
     for (decl* d : m_c.imported_items) collect(d, true, nullptr);
     for (decl* d : m_c.items) collect(d, false, nullptr);
+    for (decl* d : m_c.imported_items) name_records(d);
+    for (decl* d : m_c.items) name_records(d);
+    m_model->items.assign(m_c.items.begin(), m_c.items.end());
     for (auto& i : m_model->interfaces) link_base(*i);
     for (auto& i : m_model->interfaces) number_slots(*i, 0);
     for (auto& k : m_model->coclasses) link_members(*k);
@@ -112,6 +115,25 @@ class builder {
   }
 
  private:
+  // ---- anonymous records: the typedef that names them --------------------------------
+  // The first typedef, in declaration order, whose type bottoms out in an
+  // anonymous defined record names it in every output (`typedef struct
+  // {...} POINT, *PPOINT;` -> POINT). Idempotent, so a cached import
+  // shared by the inputs of a session gets the same names each time.
+  void name_records(decl* d) {
+    if (d->kind == decl_kind::typedef_) {
+      const type* t = d->ty;
+      while (t && t->inner && (t->kind == type_kind::pointer || t->kind == type_kind::array || t->kind == type_kind::function))
+        t = t->inner;
+      if (t && t->kind == type_kind::record && t->rec && t->rec->defined && t->rec->tag.empty() && t->rec->typedef_name.empty())
+        t->rec->typedef_name = d->name;
+      return;
+    }
+    if (d->kind == decl_kind::interface || d->kind == decl_kind::dispinterface || d->kind == decl_kind::library ||
+        d->kind == decl_kind::module)
+      for (decl* m : d->members) name_records(m);
+  }
+
   // ---- pass 1: collect ----------------------------------------------------------------
   void collect(decl* d, bool imported, library_info* lib) {
     switch (d->kind) {

@@ -173,6 +173,9 @@ struct library_info {
 /// The model of one compilation: everything declared in the main file and
 /// in its imports (flagged `imported`), in declaration order.
 struct model {
+  /// The main file's top-level declarations, in order: what the C header
+  /// prints, declarator by declarator (types and expressions stay syntax).
+  std::vector<const decl*> items;
   std::vector<std::unique_ptr<interface_info>> interfaces;
   std::vector<std::unique_ptr<coclass_info>> coclasses;
   std::vector<std::unique_ptr<enum_info>> enums;
