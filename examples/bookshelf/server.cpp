@@ -37,7 +37,8 @@ struct book : comkit::implements<book, IBook> {
   bookshelf::BookFlags m_flags = bookshelf::BookFlags::BookNone;
 };
 
-struct shelf : comkit::implements<shelf, IShelf, IConnectionPointContainer>, comkit::event_source<shelf, IShelfEvents> {
+// The coclass's [source] interfaces (IShelfEvents) give the connection points.
+struct shelf : comkit::implements<shelf, IShelf, IConnectionPointContainer>, comkit::coclass_event_source<shelf, Bookshelf> {
   using coclass = Bookshelf;
 
   shelf() {

@@ -237,6 +237,22 @@ class event_source {
   std::tuple<connection_point<Es>...> m_points;
 };
 
+namespace detail {
+template <typename D, typename L>
+struct event_source_of;
+template <typename D, typename... Es>
+struct event_source_of<D, type_list<Es...>> {
+  using type = event_source<D, Es...>;
+};
+}  // namespace detail
+
+/// event_source for the outgoing interfaces of coclass C, as its IDL lists
+/// them ([source] members; dispinterfaces excluded): `struct shelf :
+/// implements<shelf, IShelf, IConnectionPointContainer>,
+/// coclass_event_source<shelf, Bookshelf>`.
+template <typename D, typename C>
+using coclass_event_source = typename detail::event_source_of<D, typename coclass_traits<C>::source_interfaces>::type;
+
 /// IConnectionPointContainer, produced for an implementation: its methods
 /// are D's (event_source's, or D's own raw ones).
 template <>

@@ -70,6 +70,16 @@ class variant {
     v.m_v.vt = VT_NULL;
     return v;
   }
+  /// An omitted [optional] argument: VT_ERROR with DISP_E_PARAMNOTFOUND,
+  /// what COM passes for an optional VARIANT the caller left out.
+  static variant missing() noexcept {
+    variant v;
+    v.m_v.vt = VT_ERROR;
+    v.m_v.scode = DISP_E_PARAMNOTFOUND;
+    return v;
+  }
+  /// True for an omitted [optional] argument (see missing()).
+  bool is_missing() const noexcept { return m_v.vt == VT_ERROR && m_v.scode == DISP_E_PARAMNOTFOUND; }
   /// A deep copy of `v`.
   explicit variant(const VARIANT& v) : variant() { detail::check_or_die(VariantCopy(&m_v, &v)); }
 

@@ -145,6 +145,10 @@ struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo, IConne
     *hr = static_cast<LONG>(color);
     return QueryInterface(IID_IUnknown, reinterpret_cast<void**>(self));
   }
+  HRESULT STDMETHODCALLTYPE IsOmitted(VARIANT extra, VARIANT_BOOL* omitted) {
+    *omitted = extra.vt == VT_ERROR && extra.scode == DISP_E_PARAMNOTFOUND ? VARIANT_TRUE : VARIANT_FALSE;
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Names(ULONG count, IEnumString** out) {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -168,7 +172,7 @@ struct idiomatic_item : comkit::implements<idiomatic_item, IItem> {
 };
 
 struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2, IConnectionPointContainer>,
-                        comkit::event_source<idiomatic_shop, IShopEvents> {
+                        comkit::coclass_event_source<idiomatic_shop, Shop> {  // the coclass's [source] interfaces
   LONG Add(LONG a, LONG b) const { return a + b; }
   IShop2Ptr::DivMod_result DivMod(LONG a, LONG b) const {
     if (b == 0) throw comkit::hresult_error(DISP_E_DIVBYZERO);
@@ -239,6 +243,7 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2, IConnectionPo
     QueryInterface(IID_IUnknown, u.put_void());
     return u;
   }
+  bool IsOmitted(const comkit::variant& extra) const { return extra.is_missing(); }
   comkit::com_ptr<IEnumString> Names(ULONG count) const {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -342,6 +347,14 @@ TYPED_TEST(GeneratedProjection, EventsReachEverySinkUntilTheTokenGoes) {
   s.Sell(u"kiwi", 2);  // both tokens gone: nobody listens
   EXPECT_EQ(log, (std::vector<std::string>{"pear x3", "fig x0", "closed", "plum x1"}));
   EXPECT_EQ(counts, (std::vector<LONG>{3, 0}));
+}
+
+TYPED_TEST(GeneratedProjection, OptionalVariantsDefaultToMissing) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
+  EXPECT_TRUE(s.IsOmitted());
+  EXPECT_FALSE(s.IsOmitted(comkit::variant(3)));
+  EXPECT_FALSE(s.IsOmitted(comkit::variant()));  // VT_EMPTY is a value, not an omission
+  EXPECT_TRUE(s.IsOmitted(comkit::variant::missing()));
 }
 
 TYPED_TEST(GeneratedProjection, ParameterNamesDoNotMeetGeneratedLocals) {
@@ -464,6 +477,8 @@ TYPED_TEST(GeneratedProjection, FailureThrowsWithTheObjectsErrorInfo) {
 TEST(GeneratedProjectionCoclass, CoclassTraitsComeFromTheIdl) {
   static_assert(comkit::clsid_of<Shop>() == comkit::make_guid("8d1e2a40-1c2b-4e5f-9a01-000000000010"));
   static_assert(std::is_same_v<comkit::coclass_traits<Shop>::default_interface, IShop2>);
+  static_assert(std::is_same_v<comkit::coclass_traits<Shop>::default_source, IShopEvents>);
+  static_assert(std::is_same_v<comkit::coclass_traits<Shop>::source_interfaces, comkit::detail::type_list<IShopEvents>>);
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::progid), "Test.Shop.1");
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::version_independent_progid), "Test.Shop");
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::threading), "both");

@@ -599,20 +599,27 @@ class projection_writer {
     }
 
     // The signature: visible [in] and [in, out] parameters, with default
-    // arguments for a trailing run of [defaultvalue]s.
+    // arguments for a trailing run of [defaultvalue]s and [optional]
+    // VARIANTs (which default to the "missing" VARIANT COM passes for an
+    // omitted argument).
+    auto optional_variant = [](const projected_param& q) {
+      return q.p->optional && !q.p->default_value && q.p->dir == direction::in && q.kind == shape::variant;
+    };
     std::vector<std::string> params;
     std::size_t defaults_from = v.size();
     for (std::size_t k = v.size(); k-- > 0;) {
       const projected_param& q = v[k];
       if ((q.p->dir == direction::out && q.kind != shape::raw_out) || q.kind == shape::hidden) continue;
-      if (!q.p->default_value) break;
+      if (!q.p->default_value && !optional_variant(q)) break;
       defaults_from = k;
     }
     for (std::size_t k = 0; k < v.size(); ++k) {
       const projected_param& q = v[k];
       if ((q.p->dir == direction::out && q.kind != shape::raw_out) || q.kind == shape::hidden) continue;
       std::string s = param_decl(q);
-      if (k >= defaults_from) {
+      if (k >= defaults_from && optional_variant(q)) {
+        s += " = ::comkit::variant::missing()";
+      } else if (k >= defaults_from) {
         const std::string value = c_expression(q.p->default_value);
         s += " = " + (q.kind == shape::enumeration ? "static_cast<" + q.value_type + ">(" + value + ")" : value);
       }
@@ -750,6 +757,12 @@ class projection_writer {
     if (d && d->iface && !d->iface->dispinterface) m_out += "  using default_interface = ::" + std::string(d->iface->name) + ";\n";
     const idl::model::coclass_member* s = k.default_source();
     if (s && s->iface) m_out += "  using default_source = ::" + std::string(s->iface->name) + ";\n";
+    // The outgoing vtable interfaces, for comkit::coclass_event_source.
+    std::string sources;
+    for (const idl::model::coclass_member& mem : k.members)
+      if (mem.source && mem.iface && !mem.iface->dispinterface)
+        sources += (sources.empty() ? "::" : ", ::") + std::string(mem.iface->name);
+    m_out += "  using source_interfaces = ::comkit::detail::type_list<" + sources + ">;\n";
     auto text = [](const std::optional<std::string>& t) { return t ? "\"" + *t + "\"" : std::string("nullptr"); };
     m_out += "  static constexpr const char* progid = " + text(k.progid) + ";\n";
     m_out += "  static constexpr const char* version_independent_progid = " + text(k.version_independent_progid) + ";\n";
