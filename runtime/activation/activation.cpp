@@ -111,7 +111,7 @@ struct cached_factory {
 
 /// The class factories of loaded servers by CLSID. Immutable once
 /// published: a change publishes a new map (read-copy-update).
-using factory_map = std::unordered_map<GUID, cached_factory>;
+using factory_map = std::unordered_map<GUID, cached_factory, comkit::detail::guid_hash>;
 
 // ---- Readers without locks -------------------------------------------------------------
 //
@@ -200,7 +200,7 @@ HRESULT publish_factory(const GUID& clsid, const registered_class& reg, std::uin
   const HRESULT hr = server->get_class_object(clsid, IID_IClassFactory, reinterpret_cast<void**>(&factory));
   if (FAILED(hr) || !factory) {
     COMKIT_WARN("activation", "DllGetClassObject of %s failed for %s: 0x%08x", reg.server_path.c_str(),
-                comkit::to_string(clsid).c_str(), static_cast<unsigned>(hr));
+                comkit::detail::guid_to_string(clsid).c_str(), static_cast<unsigned>(hr));
     return FAILED(hr) ? hr : E_UNEXPECTED;
   }
   server->idle_since_ns = -1;
@@ -250,7 +250,7 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
     if (!(contexts & inproc_contexts)) {
       if (reg.find(clsid))
         COMKIT_FIXME("activation", "%s: local and remote servers are not supported yet",
-                     comkit::to_string(clsid).c_str());
+                     comkit::detail::guid_to_string(clsid).c_str());
       return REGDB_E_CLASSNOTREG;
     }
     if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);

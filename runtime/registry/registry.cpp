@@ -135,7 +135,7 @@ bool parse_manifest(const std::string& path, std::string_view text, std::vector<
         sec = section::server;
       } else if (name.substr(0, 6) == "class ") {
         const std::string_view id = trim(name.substr(6));
-        const auto g = comkit::parse_guid(id);
+        const auto g = comkit::detail::guid_from_string(id);
         if (!g || id.front() != '{') return fail("class section needs a braced CLSID, not '" + std::string(id) + "'");
         if (!seen.insert(*g).second) return fail("class " + std::string(id) + " listed twice");
         registered_class c;
@@ -477,7 +477,7 @@ std::string manifest_text(const std::string& server_path, const std::vector<regi
   t += server_path;
   t += "\n";
   for (const registered_class& c : classes) {
-    t += "\n[class " + comkit::to_string(c.clsid) + "]\n";
+    t += "\n[class " + comkit::detail::guid_to_string(c.clsid) + "]\n";
     if (!c.progid.empty()) t += "progid = " + c.progid + "\n";
     if (!c.vi_progid.empty()) t += "version-independent-progid = " + c.vi_progid + "\n";
     if (!c.threading_model.empty()) t += "threading-model = " + c.threading_model + "\n";

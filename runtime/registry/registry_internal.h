@@ -10,7 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include <comkit/guid.h>
+#include <comkit/abi/guid.h>
+#include <comkit/detail/guid_hash.h>
+#include <comkit/detail/guid_string.h>
 
 #include "sync/sync_internal.h"
 
@@ -41,7 +43,7 @@ class registry_snapshot {
  private:
   friend struct registry_loader;
   std::vector<registered_class> m_classes;
-  std::unordered_map<GUID, std::size_t> m_by_clsid;
+  std::unordered_map<GUID, std::size_t, comkit::detail::guid_hash> m_by_clsid;
   std::unordered_map<std::string, std::size_t> m_by_progid;
   std::uint64_t m_generation = 0;
   std::uint64_t m_built_after = 0;

@@ -46,7 +46,7 @@ for f in $actual_files; do
 done
 
 # The generated code must compile.
-inc=(-I "$work/out" -I "$case_dir" -I "$root/include" -I "$root/include/comkit/win")
+inc=(-I "$work/out" -I "$case_dir" -I "$root/projection/include" -I "$root/include" -I "$root/include/comkit/win")
 for h in "$work/out/"*.h; do
   [ -e "$h" ] || continue
   base=$(basename "$h")

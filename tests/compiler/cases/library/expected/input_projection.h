@@ -161,6 +161,7 @@ struct coclass_traits<::Greeter> {
   static constexpr GUID clsid = ::comkit::make_guid("8a2f5f40-3b6e-4c64-9c8d-0a1b2c3d4e03");
   using default_interface = ::IGreeter;
   using default_source = ::IDispatchLite;
+  using source_interfaces = ::comkit::detail::type_list<::IDispatchLite>;
   static constexpr const char* progid = nullptr;
   static constexpr const char* version_independent_progid = nullptr;
   static constexpr const char* threading = nullptr;

@@ -5,6 +5,8 @@
 #define COMKIT_GUID_H
 
 #include <comkit/abi/guid.h>
+#include <comkit/detail/guid_hash.h>
+#include <comkit/detail/guid_string.h>
 #include <comkit/detail/guid_text.h>
 
 #include <cstring>
@@ -36,39 +38,15 @@ consteval GUID operator""_guid() {
 }  // namespace literals
 
 /// The braced upper-case text form, "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}".
-inline std::string to_string(const GUID& g) {
-  detail::guid_fields f{g.Data1, g.Data2, g.Data3, {}};
-  std::memcpy(f.data4, g.Data4, 8);
-  std::string s(detail::guid_braced_len, '\0');
-  detail::format_guid_braced(f, s.data());
-  return s;
-}
+inline std::string to_string(const GUID& g) { return detail::guid_to_string(g); }
 
 /// Parses the text form with or without braces (any case); empty on anything
 /// else. Never throws.
-inline std::optional<GUID> parse_guid(std::string_view s) noexcept {
-  if (s.size() == detail::guid_braced_len) {
-    if (s.front() != '{' || s.back() != '}') return std::nullopt;
-    s = s.substr(1, detail::guid_text_len);
-  }
-  if (s.size() != detail::guid_text_len) return std::nullopt;
-  detail::guid_fields f;
-  if (!detail::parse_guid_fields(s.data(), f).ok) return std::nullopt;
-  GUID g{f.data1, f.data2, f.data3, {}};
-  std::memcpy(g.Data4, f.data4, 8);
-  return g;
-}
+inline std::optional<GUID> parse_guid(std::string_view s) noexcept { return detail::guid_from_string(s); }
 
 }  // namespace comkit
 
 template <>
-struct std::hash<GUID> {
-  std::size_t operator()(const GUID& g) const noexcept {
-    std::uint64_t a, b;
-    std::memcpy(&a, &g, 8);
-    std::memcpy(&b, reinterpret_cast<const char*>(&g) + 8, 8);  // ABI: GUID is 16 plain bytes
-    return std::hash<std::uint64_t>{}(a ^ (b * 0x9E3779B97F4A7C15ull));
-  }
-};
+struct std::hash<GUID> : comkit::detail::guid_hash {};
 
 #endif  // COMKIT_GUID_H
