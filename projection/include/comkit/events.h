@@ -55,14 +55,7 @@ template <typename I>
 class connection_point final : public IConnectionPoint {
  public:
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (riid == guid_of<IUnknown>() || riid == guid_of<IConnectionPoint>()) {
-      *ppv = static_cast<IConnectionPoint*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
+    return detail::query_single<IConnectionPoint>(this, riid, ppv);
   }
   ULONG STDMETHODCALLTYPE AddRef() noexcept override { return container()->AddRef(); }
   ULONG STDMETHODCALLTYPE Release() noexcept override { return container()->Release(); }

@@ -229,6 +229,21 @@ struct block_layout {
   }
 };
 
+/// QueryInterface of a small object that is one interface I and nothing
+/// else (a weak reference, a connection point, a class factory): itself for
+/// IUnknown and I, E_NOINTERFACE otherwise.
+template <typename I>
+HRESULT query_single(I* self, REFIID riid, void** ppv) noexcept {
+  if (!ppv) return E_POINTER;
+  if (riid == guid_of<IUnknown>() || riid == guid_of<I>()) {
+    *ppv = self;
+    self->AddRef();
+    return S_OK;
+  }
+  *ppv = nullptr;
+  return E_NOINTERFACE;
+}
+
 // ---- Weak references ----------------------------------------------------------
 
 /// The IWeakReference handed out by GetWeakReference: it keeps the owner's
@@ -241,14 +256,7 @@ class weak_reference final : public IWeakReference {
       : m_counts(counts), m_identity(identity), m_free_block(free_block) {}
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (riid == guid_of<IUnknown>() || riid == guid_of<IWeakReference>()) {
-      *ppv = static_cast<IWeakReference*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
+    return query_single<IWeakReference>(this, riid, ppv);
   }
   ULONG STDMETHODCALLTYPE AddRef() noexcept override { return m_refs.fetch_add(1, std::memory_order_relaxed) + 1; }
   ULONG STDMETHODCALLTYPE Release() noexcept override {

@@ -31,13 +31,7 @@ template <typename D>
 class COMKIT_IMPL_HIDDEN class_factory final : public IClassFactory {
  public:
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (riid == guid_of<IUnknown>() || riid == guid_of<IClassFactory>()) {
-      *ppv = static_cast<IClassFactory*>(this);
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
+    return detail::query_single<IClassFactory>(this, riid, ppv);  // its AddRef counts nothing
   }
   ULONG STDMETHODCALLTYPE AddRef() noexcept override { return 2; }
   ULONG STDMETHODCALLTYPE Release() noexcept override { return 1; }
