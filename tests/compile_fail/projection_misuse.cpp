@@ -16,6 +16,8 @@ struct ok_class : comkit::implements<ok_class, IOne> {
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
 void use(comkit::com_ptr<IOne> p) { (void)p.as<IUnknown>(); }
+constexpr comkit::clsid some_class(comkit::make_guid("0F0E0D0C-0B0A-4908-8706-050403020101"));
+void create() { (void)comkit::create_instance<IOne>(some_class); }  // a clsid (or a GUID) is fine
 #elif COMKIT_FAIL == 1  // expect: static assertion failed: implements<>: an interface is listed twice
 struct twice : comkit::implements<twice, IOne, IOne> {  // duplicate interface
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
@@ -35,5 +37,7 @@ struct with_unknown : comkit::implements<with_unknown, IUnknown, IOne> {  // IUn
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
 void use() { (void)comkit::make<with_unknown>(); }
+#elif COMKIT_FAIL == 6  // expect: use of deleted function
+void use() { (void)comkit::create_instance<IOne>(comkit::iid_of<IOne>()); }  // an IID where a CLSID belongs
 #endif
 int main() { return 0; }

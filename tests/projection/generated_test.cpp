@@ -478,6 +478,8 @@ TEST(GeneratedProjectionCoclass, CoclassTraitsComeFromTheIdl) {
   static_assert(comkit::clsid_of<Shop>() == comkit::make_guid("8d1e2a40-1c2b-4e5f-9a01-000000000010"));
   static_assert(std::is_same_v<comkit::coclass_traits<Shop>::default_interface, IShop2>);
   static_assert(std::is_same_v<comkit::coclass_traits<Shop>::default_source, IShopEvents>);
+  static_assert(std::is_same_v<decltype(comkit::clsid_of<Shop>()), comkit::clsid>, "a CLSID is its own type");
+  EXPECT_EQ(comkit::iid_of<IShop>(), IID_IShop);
   static_assert(std::is_same_v<comkit::coclass_traits<Shop>::source_interfaces, comkit::detail::type_list<IShopEvents>>);
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::progid), "Test.Shop.1");
   EXPECT_EQ(std::string_view(comkit::coclass_traits<Shop>::version_independent_progid), "Test.Shop");

@@ -6,6 +6,7 @@
 
 #include <comkit/abi/activation.h>
 #include <comkit/com_ptr.h>
+#include <comkit/guid.h>
 
 #include <utility>
 
@@ -21,6 +22,10 @@ auto create_instance(const GUID& clsid, DWORD context = CLSCTX_ALL, IUnknown* ou
   if (hr < 0) return detail::error_policy::fail<com_ptr<I>>(hr);
   return p;
 }
+
+/// An IID where a CLSID belongs: does not compile.
+template <typename I>
+auto create_instance(const iid&, DWORD = CLSCTX_ALL, IUnknown* = nullptr) = delete;
 
 /// The same by ProgID (or version-independent ProgID).
 template <typename I>

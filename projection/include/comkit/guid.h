@@ -10,10 +10,9 @@
 #include <comkit/detail/guid_text.h>
 
 #include <cstring>
-#include <string_view>  // std::hash (declared by every string header; <functional> would add ~0.1 s to each TU)
 #include <optional>
 #include <string>
-#include <string_view>
+#include <string_view>  // also std::hash (every string header declares it; <functional> would add ~0.1 s per TU)
 
 namespace comkit {
 
@@ -27,6 +26,26 @@ struct guid_literal_text {
   }
 };
 }  // namespace detail
+
+/// A CLSID as a type of its own: what clsid_of<C>() returns and what
+/// create_instance takes, so an IID cannot be passed where a class is
+/// meant. It is a GUID (C APIs take it unchanged); a plain GUID still
+/// converts where a CLSID is expected, for code that has only the C
+/// constants.
+struct clsid : GUID {
+  constexpr clsid() noexcept : GUID{} {}
+  constexpr explicit clsid(const GUID& g) noexcept : GUID(g) {}
+};
+/// An IID as a type of its own (iid_of<I>()); create_instance refuses it.
+struct iid : GUID {
+  constexpr iid() noexcept : GUID{} {}
+  constexpr explicit iid(const GUID& g) noexcept : GUID(g) {}
+};
+/// The IID of interface I as a comkit::iid.
+template <typename I>
+constexpr iid iid_of() noexcept {
+  return iid(guid_of<I>());
+}
 
 namespace literals {
 /// `"6ba7b810-9dad-11d1-80b4-00c04fd430c8"_guid`, braces optional; a

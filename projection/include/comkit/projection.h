@@ -16,6 +16,7 @@
 #include <comkit/bstr.h>
 #include <comkit/com_ptr.h>
 #include <comkit/error.h>
+#include <comkit/guid.h>
 #include <comkit/result.h>
 
 #include <cstddef>
@@ -101,8 +102,8 @@ struct coclass_traits;
 
 /// The CLSID of coclass C, from its IDL.
 template <typename C>
-constexpr GUID clsid_of() noexcept {
-  return coclass_traits<C>::clsid;
+constexpr clsid clsid_of() noexcept {
+  return clsid(coclass_traits<C>::clsid);
 }
 
 /// A new C object (CoCreateInstance), as its default interface.
