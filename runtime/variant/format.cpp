@@ -250,8 +250,11 @@ void format_number_section(u16v s, double x, bool minus, const locale_info& li, 
   int int_seen = 0, frac_seen = 0;
   bool quoted = false, after_point = false, in_exp = false, exp_written = false;
   std::size_t digit_index = 0;
+  // A format can hold more integer placeholders than layout_of counted
+  // (placeholders after an exponent's digits, in a later part of the
+  // section): those have no digit left to write.
   auto emit_digit = [&](std::size_t upto) {
-    while (digit_index < upto) {
+    while (digit_index < upto && digit_index < digits.size()) {
       out.push_back(static_cast<char16_t>(digits[digit_index]));
       const std::size_t left = digits.size() - 1 - digit_index;
       if (l.group && left && left % 3 == 0) out.push_back(li.thousands);

@@ -6,6 +6,11 @@
 
 #include "shop_projection.h"
 
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
 static_assert(COMKIT_HAS_EXCEPTIONS == 0, "this file must be built without exceptions");
 
 namespace {
@@ -117,4 +122,189 @@ TEST(NoExceptions, GeneratedProjectionReturnsResults) {
   EXPECT_EQ(it->get_Price(nullptr), E_POINTER);
 }
 
+// ---- The shop IDL through the projection only, without exceptions ----------
+// The same interfaces as generated_test.cpp, implemented idiomatically (a
+// failure is a returned comkit::result, since nothing can throw) and
+// consumed through results.
+
+struct nx_item : comkit::implements<nx_item, IItem> {
+  std::u16string name = u"apple";
+  comkit::bstr Name() const { return comkit::bstr(name); }
+  void Name(std::u16string_view n) { name = n; }
+  double Price() const { return 1.25; }
+  bool InStock() const { return true; }
+};
+
+struct nx_shop : comkit::implements<nx_shop, IShop2, IConnectionPointContainer>,
+                 comkit::coclass_event_source<nx_shop, Shop> {
+  LONG Add(LONG a, LONG b) const { return a + b; }
+  comkit::result<IShop2Ptr::DivMod_result> DivMod(LONG a, LONG b) const {
+    if (b == 0) return comkit::result<IShop2Ptr::DivMod_result>::failure(DISP_E_DIVBYZERO);
+    return IShop2Ptr::DivMod_result{a / b, a % b};
+  }
+  std::u16string Greet(std::u16string_view who) const { return u"hello, " + std::u16string(who); }
+  ULONG Length(std::string_view text) const { return static_cast<ULONG>(comkit::detail::utf16_of(text).size()); }
+  LONGLONG Sum(std::span<const LONG> values) const {
+    LONGLONG t = 0;
+    for (LONG v : values) t += v;
+    return t;
+  }
+  std::vector<LONG> Range(LONG first, LONG n) const {
+    std::vector<LONG> v;
+    for (LONG i = 0; i < n; ++i) v.push_back(first + i);
+    return v;
+  }
+  comkit::result<com_ptr<IItem>> Find(std::u16string_view name) const {
+    if (name.empty()) return comkit::result<com_ptr<IItem>>::failure(E_INVALIDARG);
+    comkit::result<com_ptr<IItem>> made = comkit::make<nx_item>();
+    if (!made.ok()) return comkit::result<com_ptr<IItem>>::failure(made.code());
+    return std::move(made).value();
+  }
+  com_ptr<IUnknown> Query(REFIID) {
+    com_ptr<IUnknown> u;
+    QueryInterface(IID_IUnknown, u.put_void());
+    return u;
+  }
+  void Reset() { ++resets; }
+  double Scale(double x, double factor) const { return x * factor; }
+  comkit::result<void> Fail(HRESULT code) const {
+    comkit::detail::set_error_info("the shop is closed", "shop");
+    return code;
+  }
+  void Swap(LONG& a, comkit::bstr& s) const {
+    a = -a;
+    s = comkit::bstr(u"swapped");
+  }
+  LONG get_() const { return 7; }
+  bool IsEven(LONG v) const { return v % 2 == 0; }
+  comkit::variant Echo(const comkit::variant& v) const { return v; }
+  comkit::result<comkit::bstr> Accept(const com_ptr<IItem>& it, bool upper) const {
+    if (!it) return comkit::result<comkit::bstr>::failure(E_POINTER);
+    comkit::result<comkit::bstr> n = it.Name();
+    if (!n.ok() || !upper) return n;
+    std::u16string s(n.value().view());
+    for (char16_t& c : s)
+      if (c >= u'a' && c <= u'z') c = static_cast<char16_t>(c - u'a' + u'A');
+    return comkit::bstr(s);
+  }
+  LONG Paint(shop::Color color, shop::Access access) const { return static_cast<LONG>(color) * 100 + static_cast<LONG>(access); }
+  LONG Version() const { return 2; }
+  comkit::result<com_ptr<IEnumItem>> Items(ULONG count) const {
+    std::vector<com_ptr<IItem>> v;
+    for (ULONG k = 0; k < count; ++k) {
+      comkit::result<com_ptr<IItem>> made = comkit::make<nx_item>();
+      if (!made.ok()) return comkit::result<com_ptr<IEnumItem>>::failure(made.code());
+      v.push_back(std::move(made).value());
+    }
+    return comkit::make_enumerator<IEnumItem>(v);
+  }
+  comkit::result<com_ptr<IEnumString>> Names(ULONG count) const {
+    std::vector<std::u16string> v;
+    for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
+    return comkit::make_enumerator<IEnumString>(v);
+  }
+  void Sell(std::u16string_view item, LONG count) {
+    raise<IShopEvents>([&](com_ptr<IShopEvents>& sink) {
+      (void)sink.Sold(item, count).ok();
+      if (count == 0) (void)sink.Closed().ok();
+    });
+  }
+  IShop2Ptr::Identity_result Identity(shop::Color color) {
+    com_ptr<IUnknown> u;
+    QueryInterface(IID_IUnknown, u.put_void());
+    return {std::move(u), static_cast<LONG>(color)};
+  }
+  bool IsOmitted(const comkit::variant& extra) const { return extra.is_missing(); }
+  int resets = 0;
+};
+
+com_ptr<IShop2> new_shop() { return comkit::make<nx_shop>().value(); }
+
+TEST(NoExceptionsShop, ValuesOutFailuresAsResults) {
+  com_ptr<IShop2> s = new_shop();
+  EXPECT_EQ(s.Add(19, 23).value(), 42);
+  comkit::result<IShop2Ptr::DivMod_result> dm = s.DivMod(17, 5);
+  ASSERT_TRUE(dm.ok());
+  EXPECT_EQ(dm.value().quotient, 3);
+  EXPECT_EQ(dm.value().remainder, 2);
+  EXPECT_EQ(s.DivMod(1, 0).code(), DISP_E_DIVBYZERO);
+  EXPECT_EQ(s.get_().value(), 7);
+  EXPECT_TRUE(s.Reset().ok());
+  EXPECT_EQ(comkit::get_self<nx_shop>(s)->resets, 1);
+  EXPECT_EQ(s.Scale(3).value(), 6);
+  EXPECT_EQ(s.Scale(3, 5).value(), 15);
+  EXPECT_TRUE(s.IsEven(4).value());
+  EXPECT_EQ(s.Paint(shop::Color::Green, shop::Access::AccessRead | shop::Access::AccessExec).value(), 105);
+  EXPECT_EQ(s.Version().value(), 2);
+  EXPECT_TRUE(s.IsOmitted().value());
+  EXPECT_FALSE(s.IsOmitted(comkit::variant(3)).value());
+  comkit::result<IShop2Ptr::Identity_result> id = s.Identity();
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(id.value().hr, 2);
+}
+
+TEST(NoExceptionsShop, StringsArraysInterfaces) {
+  com_ptr<IShop2> s = new_shop();
+  EXPECT_EQ(s.Greet(u"world").value(), u"hello, world");
+  EXPECT_EQ(s.Greet("w\xc3\xb6rld").value().to_utf8(), "hello, w\xc3\xb6rld");
+  EXPECT_EQ(s.Length("three").value(), 5u);
+  const std::vector<LONG> v = {1, 2, 3, 4};
+  EXPECT_EQ(s.Sum(v).value(), 10);
+  EXPECT_EQ(s.Range(5, 3).value(), (std::vector<LONG>{5, 6, 7}));
+  comkit::result<com_ptr<IItem>> it = s.Find("apple");
+  ASSERT_TRUE(it.ok());
+  EXPECT_TRUE(it.value().Name("pear").ok());
+  EXPECT_EQ(it.value().Name().value(), u"pear");
+  EXPECT_EQ(s.Accept(it.value(), true).value(), u"PEAR");
+  EXPECT_EQ(s.Find(u"").code(), E_INVALIDARG);
+  comkit::result<com_ptr<IShop2>> two = s.Query<IShop2>();
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two.value().Version().value(), 2);
+  EXPECT_EQ(s.Query<IItem>().code(), E_NOINTERFACE);
+  LONG a = 5;
+  comkit::bstr text(u"before");
+  EXPECT_TRUE(s.Swap(a, text).ok());
+  EXPECT_EQ(a, -5);
+  EXPECT_EQ(text, u"swapped");
+  comkit::result<comkit::variant> back = s.Echo(comkit::variant(42));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value().get()->lVal, 42);
+}
+
+TEST(NoExceptionsShop, FailuresKeepTheErrorObjectForTheCaller) {
+  com_ptr<IShop2> s = new_shop();
+  EXPECT_EQ(s.Fail(E_ACCESSDENIED).code(), E_ACCESSDENIED);
+  // Without exceptions the error object stays in the thread's slot.
+  com_ptr<IErrorInfo> info;
+  ASSERT_EQ(GetErrorInfo(0, info.put()), S_OK);
+  BSTR d = nullptr;
+  info->GetDescription(&d);
+  EXPECT_EQ(comkit::detail::utf8_of(d), "the shop is closed");
+  SysFreeString(d);
+  com_ptr<ISupportErrorInfo> sei = s.as<ISupportErrorInfo>().value();
+  EXPECT_EQ(sei->InterfaceSupportsErrorInfo(IID_IShop), S_OK);
+}
+
+TEST(NoExceptionsShop, EnumeratorsAndEvents) {
+  com_ptr<IShop2> s = new_shop();
+  comkit::result<com_ptr<IEnumItem>> items = s.Items(20);
+  ASSERT_TRUE(items.ok());
+  int n = 0;
+  for (com_ptr<IItem>& it : items.value()) n += it.Name().value() == u"apple";
+  EXPECT_EQ(n, 20);
+  std::vector<std::u16string> names;
+  com_ptr<IEnumString> three = s.Names(3).value();  // not `: s.Names(3).value()`: the result would die first
+  for (const std::u16string& name : three) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::u16string>{u"name 0", u"name 1", u"name 2"}));
+
+  std::vector<LONG> counts;
+  comkit::result<comkit::event_token> token = comkit::advise<IShopEvents>(s, [&](std::u16string_view, LONG c) { counts.push_back(c); });
+  ASSERT_TRUE(token.ok());
+  EXPECT_TRUE(s.Sell(u"pear", 3).ok());
+  EXPECT_EQ(token.value().revoke(), S_OK);
+  EXPECT_TRUE(s.Sell(u"fig", 1).ok());
+  EXPECT_EQ(counts, (std::vector<LONG>{3}));
+  comkit::result<com_ptr<IItem>> plain_item = comkit::make<nx_item>();
+  EXPECT_EQ(comkit::advise<IShopEvents>(plain_item.value(), [](LONG) {}).code(), E_NOINTERFACE);
+}
 }  // namespace
