@@ -149,6 +149,22 @@ struct raw_shop : comkit::implements<raw_shop, IShop2, ISupportErrorInfo, IConne
     *omitted = extra.vt == VT_ERROR && extra.scode == DISP_E_PARAMNOTFOUND ? VARIANT_TRUE : VARIANT_FALSE;
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Mirror(Point p, Point* out) {
+    *out = Point{-p.x, -p.y};
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Centroid(ULONG count, const Point* points, Point* c) {
+    if (count == 0) return E_INVALIDARG;
+    LONG x = 0, y = 0;
+    for (ULONG k = 0; k < count; ++k) x += points[k].x, y += points[k].y;
+    *c = Point{x / static_cast<LONG>(count), y / static_cast<LONG>(count)};
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Bump(VARIANT* v) {
+    if (v->vt != VT_I4) return DISP_E_TYPEMISMATCH;
+    ++v->lVal;
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Names(ULONG count, IEnumString** out) {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -244,6 +260,17 @@ struct idiomatic_shop : comkit::implements<idiomatic_shop, IShop2, IConnectionPo
     return u;
   }
   bool IsOmitted(const comkit::variant& extra) const { return extra.is_missing(); }
+  Point Mirror(Point p) const { return {-p.x, -p.y}; }
+  Point Centroid(std::span<const Point> points) const {
+    if (points.empty()) throw std::invalid_argument("no points");
+    LONG x = 0, y = 0;
+    for (const Point& p : points) x += p.x, y += p.y;
+    return {x / static_cast<LONG>(points.size()), y / static_cast<LONG>(points.size())};
+  }
+  void Bump(comkit::variant& v) const {
+    if (v.vt() != VT_I4) throw comkit::hresult_error(DISP_E_TYPEMISMATCH);
+    v = comkit::variant(v.get()->lVal + 1);
+  }
   comkit::com_ptr<IEnumString> Names(ULONG count) const {
     std::vector<std::u16string> v;
     for (ULONG k = 0; k < count; ++k) v.push_back(u"name " + comkit::detail::utf16_of(std::to_string(k)));
@@ -355,6 +382,29 @@ TYPED_TEST(GeneratedProjection, OptionalVariantsDefaultToMissing) {
   EXPECT_FALSE(s.IsOmitted(comkit::variant(3)));
   EXPECT_FALSE(s.IsOmitted(comkit::variant()));  // VT_EMPTY is a value, not an omission
   EXPECT_TRUE(s.IsOmitted(comkit::variant::missing()));
+}
+
+TYPED_TEST(GeneratedProjection, StructsAndInOutVariants) {
+  comkit::com_ptr<IShop2> s = comkit::make<TypeParam>();
+  const Point m = s.Mirror(Point{3, -4});
+  EXPECT_EQ(m.x, -3);
+  EXPECT_EQ(m.y, 4);
+  const std::vector<Point> pts = {{0, 0}, {4, 2}, {8, 4}};
+  const Point c = s.Centroid(pts);
+  EXPECT_EQ(c.x, 4);
+  EXPECT_EQ(c.y, 2);
+  try {
+    s.Centroid({});
+    FAIL() << "no exception";
+  } catch (const comkit::hresult_error& e) {
+    EXPECT_EQ(e.code(), E_INVALIDARG);
+  }
+  comkit::variant v(41);
+  s.Bump(v);
+  EXPECT_EQ(v.get()->lVal, 42);
+  comkit::variant text(u"x");
+  EXPECT_THROW(s.Bump(text), comkit::hresult_error);
+  EXPECT_EQ(text.vt(), VT_BSTR) << "a failed call leaves the [in, out] value in place";
 }
 
 TYPED_TEST(GeneratedProjection, ParameterNamesDoNotMeetGeneratedLocals) {

@@ -215,6 +215,18 @@ struct nx_shop : comkit::implements<nx_shop, IShop2, IConnectionPointContainer>,
     return {std::move(u), static_cast<LONG>(color)};
   }
   bool IsOmitted(const comkit::variant& extra) const { return extra.is_missing(); }
+  Point Mirror(Point p) const { return {-p.x, -p.y}; }
+  comkit::result<Point> Centroid(std::span<const Point> points) const {
+    if (points.empty()) return comkit::result<Point>::failure(E_INVALIDARG);
+    LONG x = 0, y = 0;
+    for (const Point& p : points) x += p.x, y += p.y;
+    return Point{x / static_cast<LONG>(points.size()), y / static_cast<LONG>(points.size())};
+  }
+  comkit::result<void> Bump(comkit::variant& v) const {
+    if (v.vt() != VT_I4) return DISP_E_TYPEMISMATCH;
+    v = comkit::variant(v.get()->lVal + 1);
+    return S_OK;
+  }
   int resets = 0;
 };
 
@@ -266,6 +278,13 @@ TEST(NoExceptionsShop, StringsArraysInterfaces) {
   EXPECT_TRUE(s.Swap(a, text).ok());
   EXPECT_EQ(a, -5);
   EXPECT_EQ(text, u"swapped");
+  const std::vector<Point> pts = {{0, 0}, {4, 2}};
+  EXPECT_EQ(s.Centroid(pts).value().x, 2);
+  EXPECT_EQ(s.Centroid({}).code(), E_INVALIDARG);
+  EXPECT_EQ(s.Mirror(Point{1, 2}).value().y, -2);
+  comkit::variant bumped(1);
+  EXPECT_TRUE(s.Bump(bumped).ok());
+  EXPECT_EQ(bumped.get()->lVal, 2);
   comkit::result<comkit::variant> back = s.Echo(comkit::variant(42));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back.value().get()->lVal, 42);

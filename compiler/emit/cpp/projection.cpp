@@ -230,6 +230,7 @@ class projection_writer {
       const type* e = pointee(p.ty);
       if (!e) return say(spelling(p.ty)), q.name;
       if (q.kind == shape::bstr) return say("comkit::bstr&"), check ? "std::declval<::comkit::bstr&>()" : q.name + "_inout_.value()";
+      if (named(e, "VARIANT")) return say("comkit::variant&"), check ? "std::declval<::comkit::variant&>()" : q.name + "_inout_.value()";
       return say(spelling_unconst(e) + "&"), "*" + q.name;
     }
     switch (q.kind) {
@@ -315,6 +316,8 @@ class projection_writer {
     for (const projected_param& q : pl.v)
       if (q.p->dir == direction::in_out && q.kind == shape::bstr && pointee(q.p->ty))
         m_out += "      ::comkit::detail::inout_bstr " + q.name + "_inout_(" + q.name + ");\n";
+      else if (q.p->dir == direction::in_out && named(pointee(q.p->ty), "VARIANT"))
+        m_out += "      ::comkit::detail::inout_variant " + q.name + "_inout_(" + q.name + ");\n";
     std::string store;
     const std::vector<projected_param*> outs = pl.iid_out ? std::vector<projected_param*>{pl.iid_out} : pl.outs;
     if (outs.empty()) {

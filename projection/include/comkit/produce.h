@@ -125,6 +125,23 @@ class inout_bstr {
   bstr m_value;
 };
 
+/// The same for an [in, out] VARIANT, held as a comkit::variant.
+class inout_variant {
+ public:
+  explicit inout_variant(VARIANT* p) noexcept : m_p(p) {
+    std::memcpy(m_value.put(), p, sizeof *p);  // ABI: a VARIANT moves by its bytes
+    VariantInit(p);
+  }
+  ~inout_variant() { *m_p = m_value.detach(); }
+  inout_variant(const inout_variant&) = delete;
+  inout_variant& operator=(const inout_variant&) = delete;
+  variant& value() noexcept { return m_value; }
+
+ private:
+  VARIANT* m_p;
+  variant m_value;
+};
+
 // ---- [out] values ------------------------------------------------------------------
 
 /// An [out] pointer cleared on entry, so a failure returns NULLs and zeros.
