@@ -42,6 +42,7 @@ struct mixed_item : comkit::implements<mixed_item, IItem> {
       case 3: throw std::bad_alloc();
       case 4: throw 7;  // not even an exception class
       case 5: throw mapped_out_of_stock("no plums left");
+      case 6: throw comkit::hresult_error(S_FALSE);  // a success code thrown: a misuse
       default: return comkit::bstr(u"pear");
     }
   }
@@ -131,6 +132,21 @@ TEST(Produce, ExceptionsBecomeHresultsWithErrorInfo) {
     EXPECT_EQ(e.code(), E_FAIL);
     EXPECT_EQ(e.message(), "no pears left");
   }
+}
+
+TEST(Produce, ShimFailuresNeverPassForSuccessOrLeaveStaleErrors) {
+  comkit::com_ptr<IItem> it = comkit::make<mixed_item>();
+  comkit::get_self<mixed_item>(it)->fail = 6;
+  BSTR name = nullptr;
+  EXPECT_EQ(it->get_Name(&name), E_UNEXPECTED) << "a thrown success code is not success";
+  EXPECT_EQ(name, nullptr);
+  // An error object left on the thread by somebody else is cleared when
+  // the shim itself fails, since ISupportErrorInfo tells the caller to look.
+  comkit::detail::set_error_info("stale", "elsewhere");
+  EXPECT_EQ(it->get_Name(nullptr), E_POINTER);
+  comkit::com_ptr<IErrorInfo> info;
+  EXPECT_EQ(GetErrorInfo(0, info.put()), S_FALSE);
+  EXPECT_EQ(info.get(), nullptr);
 }
 
 TEST(Produce, RawMethodWinsMethodByMethod) {

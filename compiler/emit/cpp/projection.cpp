@@ -36,7 +36,7 @@ const std::set<std::string_view> reserved_names = {"as",       "attach", "copy_f
 
 // Names the generated members use for their own locals and template
 // parameters: a parameter spelled the same is renamed (another `_`).
-const std::set<std::string_view> generated_names = {"self_", "hr_", "produced_", "Derived_", "D_", "J_"};
+const std::set<std::string_view> generated_names = {"self_", "hr_", "produced_", "rollback_", "Derived_", "D_", "J_"};
 
 // C++ keywords that are not C's: legal parameter names in IDL.
 const std::set<std::string_view> cpp_keywords = {
@@ -254,6 +254,20 @@ class projection_writer {
     }
   }
 
+  // What undoes out q's store: free what it owns, or reset it.
+  static std::string clear_statement(const method_plan& pl, const projected_param& q) {
+    switch (q.kind) {
+      case shape::bstr:
+      case shape::variant:
+      case shape::iface: return "::comkit::detail::clear_out(" + q.name + ")";
+      case shape::vector:
+        return "::comkit::detail::clear_out_array(" + q.name + "), ::comkit::detail::reset_out(" +
+               pl.v[static_cast<std::size_t>(q.count)].name + ")";
+      case shape::iid_template: return "::comkit::detail::clear_out_queried(" + q.name + ")";
+      default: return "::comkit::detail::reset_out(" + q.name + ")";
+    }
+  }
+
   // The statement that stores value V for out q; an HRESULT expression.
   std::string produced_store(const method_plan& pl, const projected_param& q, const std::string& value) {
     switch (q.kind) {
@@ -304,11 +318,12 @@ class projection_writer {
     for (const projected_param& q : pl.v) {
       const bool pointer = pointee(q.p->ty) != nullptr;
       if (q.p->dir == direction::out && pointer && q.kind != shape::raw_out)
-        m_out += "      if (!" + q.name + ") return E_POINTER;\n";
+        m_out += "      if (!" + q.name + ") return ::comkit::detail::shim_failure(E_POINTER);\n";
       else if (q.p->dir == direction::in_out && pointer)
-        m_out += "      if (!" + q.name + ") return E_POINTER;\n";
+        m_out += "      if (!" + q.name + ") return ::comkit::detail::shim_failure(E_POINTER);\n";
       else if (q.kind == shape::span)
-        m_out += "      if (!" + q.name + " && " + pl.v[static_cast<std::size_t>(q.count)].name + " != 0) return E_POINTER;\n";
+        m_out += "      if (!" + q.name + " && " + pl.v[static_cast<std::size_t>(q.count)].name +
+                 " != 0) return ::comkit::detail::shim_failure(E_POINTER);\n";
     }
     for (const projected_param& q : pl.v)
       if (q.p->dir == direction::out && pointee(q.p->ty) && q.kind != shape::raw_out)
@@ -326,13 +341,14 @@ class projection_writer {
       store = "[&](auto&& produced_) -> HRESULT { return " +
               produced_store(pl, *outs[0], "std::forward<decltype(produced_)>(produced_)") + "; }";
     } else {
-      // Every out or none: a later store that fails frees the earlier ones.
-      store = "[&](auto&& produced_) -> HRESULT {\n        HRESULT hr_ = S_OK;\n";
+      // Every out or none: a later store that fails, or a conversion that
+      // throws, frees the earlier ones (the rollback runs unless dismissed).
+      store = "[&](auto&& produced_) -> HRESULT {\n        auto rollback_ = ::comkit::detail::on_failure([&]() noexcept {\n";
+      for (const projected_param* q : outs) store += "          " + clear_statement(pl, *q) + ";\n";
+      store += "        });\n        HRESULT hr_ = S_OK;\n";
       for (const projected_param* q : outs)
         store += "        if (hr_ >= 0) hr_ = " + produced_store(pl, *q, "std::move(produced_." + std::string(q->p->name) + ")") + ";\n";
-      store += "        if (hr_ < 0) {\n";
-      for (const projected_param* q : outs) store += "          ::comkit::detail::clear_out(" + q->name + ");\n";
-      store += "        }\n        return hr_;\n      }";
+      store += "        if (hr_ >= 0) rollback_.dismiss();\n        return hr_;\n      }";
     }
     const std::string prologue = m_out.substr(prologue_at);
     m_out += "      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return " + shim + pl.name + "(" + args + "); },\n";

@@ -93,6 +93,7 @@ template <typename T, enum_kind K>
 struct enum_element {
   using owned = T;
   static owned take(T& t) noexcept { return t; }
+  static void discard(T&) noexcept {}
   static HRESULT give(const owned& v, T* out) noexcept {
     *out = v;
     return S_OK;
@@ -103,6 +104,10 @@ struct enum_element<T, enum_kind::object> {
   using J = std::remove_pointer_t<T>;
   using owned = com_ptr<J>;
   static owned take(T& t) noexcept { return owned(std::exchange(t, nullptr), take_ownership); }
+  static void discard(T& t) noexcept {
+    if (t) t->Release();
+    t = nullptr;
+  }
   static HRESULT give(const owned& v, T* out) noexcept {
     *out = v.get();
     if (*out) (*out)->AddRef();
@@ -113,6 +118,7 @@ template <typename T>
 struct enum_element<T, enum_kind::bstr> {
   using owned = bstr;
   static owned take(T& t) noexcept { return owned(std::exchange(t, nullptr), take_ownership); }
+  static void discard(T& t) noexcept { SysFreeString(std::exchange(t, nullptr)); }
   static HRESULT give(const owned& v, T* out) noexcept {
     *out = v.get() ? SysAllocStringLen(v.get(), static_cast<UINT>(v.size())) : nullptr;
     return !v.get() || *out ? S_OK : E_OUTOFMEMORY;
@@ -128,6 +134,7 @@ struct enum_element<T, enum_kind::olestr> {
     } f{std::exchange(t, nullptr)};
     return f.p ? owned(reinterpret_cast<const char16_t*>(f.p)) : owned();  // ABI: OLECHAR is UTF-16
   }
+  static void discard(T& t) noexcept { CoTaskMemFree(std::exchange(t, nullptr)); }
   static HRESULT give(const owned& v, T* out) noexcept {
     auto* p = static_cast<OLECHAR*>(CoTaskMemAlloc((v.size() + 1) * sizeof(OLECHAR)));
     if (!p) return *out = nullptr, E_OUTOFMEMORY;
@@ -145,6 +152,7 @@ struct enum_element<T, enum_kind::variant> {
     VariantInit(&t);
     return v;
   }
+  static void discard(T& t) noexcept { VariantClear(&t); }
   static HRESULT give(const owned& v, T* out) noexcept {
     VariantInit(out);
     return VariantCopy(out, v.get());
@@ -155,6 +163,10 @@ template <typename T>
 struct enum_element<T, enum_kind::connection> {
   using owned = connection;
   static owned take(T& t) noexcept { return {com_ptr<IUnknown>(std::exchange(t.pUnk, nullptr), take_ownership), t.dwCookie}; }
+  static void discard(T& t) noexcept {
+    if (t.pUnk) t.pUnk->Release();
+    t.pUnk = nullptr;
+  }
   static HRESULT give(const owned& v, T* out) noexcept {
     out->pUnk = v.sink.get();
     if (out->pUnk) out->pUnk->AddRef();
@@ -230,7 +242,7 @@ class enum_iterator {
       for (; k < got; ++k) s.values.push_back(element_of<I>::take(items[k]));
 #if COMKIT_HAS_EXCEPTIONS
     } catch (...) {
-      for (; k < got; ++k) (void)element_of<I>::take(items[k]);  // the rest is ours to free
+      for (; k < got; ++k) element_of<I>::discard(items[k]);  // the rest is ours to free, without allocating
       throw;
     }
 #endif
@@ -273,11 +285,13 @@ struct enumerator_object : implements<enumerator_object<I>, I> {
     if (!out) return E_POINTER;
     if (!fetched && celt != 1) return E_INVALIDARG;
     std::lock_guard<std::mutex> lock(m_lock);
+    const std::size_t start = m_pos;
     ULONG n = 0;
     while (n < celt && m_pos < m_values->size()) {
       const HRESULT hr = element_of<I>::give((*m_values)[m_pos], out + n);
       if (hr < 0) {
-        while (n > 0) (void)element_of<I>::take(out[--n]);  // nothing handed out on failure
+        while (n > 0) element_of<I>::discard(out[--n]);  // nothing handed out on failure,
+        m_pos = start;                                   // and nothing skipped
         return hr;
       }
       ++n;

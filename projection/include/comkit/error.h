@@ -350,7 +350,7 @@ inline HRESULT to_hresult() noexcept {
     throw;
   } catch (const hresult_error& e) {
     e.set_error_info();
-    return e.code();
+    return e.code() < 0 ? e.code() : E_UNEXPECTED;  // a thrown success code must not pass for success
   } catch (...) {
   }
   for (const exception_mapping* m = exception_mappings.load(std::memory_order_acquire); m; m = m->next)

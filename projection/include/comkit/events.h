@@ -30,6 +30,7 @@
 #include <comkit/implements.h>
 #include <comkit/produce.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <tuple>
@@ -81,7 +82,11 @@ class connection_point final : public IConnectionPoint {
     try {
 #endif
       std::lock_guard<std::mutex> lock(m_lock);
-      if (++m_next == 0) ++m_next;  // 0 is never a cookie
+      // 0 is never a cookie, and after the counter wraps a cookie still in
+      // use is skipped.
+      do {
+        if (++m_next == 0) ++m_next;
+      } while (std::any_of(m_sinks.begin(), m_sinks.end(), [&](const entry& e) { return e.cookie == m_next; }));
       m_sinks.push_back({std::move(typed), m_next});
       *cookie = m_next;
 #if COMKIT_HAS_EXCEPTIONS
@@ -139,6 +144,7 @@ class connection_point final : public IConnectionPoint {
 
   /// Set by event_source before the point is first handed out.
   void bind(IConnectionPointContainer* c) noexcept { m_container.store(c, std::memory_order_release); }
+  bool has_container() const noexcept { return container() != nullptr; }
 
  private:
   struct entry {
@@ -168,6 +174,7 @@ class event_source {
     IConnectionPoint* found = nullptr;
     (void)((riid == guid_of<Es>() ? (found = &std::get<connection_point<Es>>(m_points), true) : false) || ...);
     if (!found) return CONNECT_E_NOCONNECTION;
+    if (!bound()) return E_UNEXPECTED;  // D does not answer for IConnectionPointContainer
     found->AddRef();
     *out = found;
     return S_OK;
@@ -176,6 +183,7 @@ class event_source {
     if (!out) return E_POINTER;
     *out = nullptr;
     bind();
+    if (!bound()) return E_UNEXPECTED;
 #if COMKIT_HAS_EXCEPTIONS
     try {
       std::vector<com_ptr<IConnectionPoint>> all{com_ptr<IConnectionPoint>(&std::get<connection_point<Es>>(m_points))...};
@@ -216,6 +224,8 @@ class event_source {
   }
 
  private:
+  bool bound() const noexcept { return std::get<0>(m_points).has_container(); }
+
   // The container pointer the points answer with and count on: D's own
   // IConnectionPointContainer (queried once; the reference is dropped at
   // once, the object lives as long as any point is in use).
@@ -338,6 +348,12 @@ auto connect(IUnknown* source, IUnknown* sink) -> error_policy::wrap<event_token
 /// kept alive by the connection. Fails with what the source answers
 /// (E_NOINTERFACE without IConnectionPointContainer, CONNECT_E_NOCONNECTION
 /// for an interface it does not source ...).
+///
+/// Revoking (or destroying the token) stops later events, but an event
+/// another thread is raising at that moment may still reach the sink once
+/// (raise works on a snapshot, as COM sources do): what a handler captures
+/// by reference must outlive the source's in-flight raises, not only the
+/// token.
 template <typename E, typename S, typename H>
 auto advise(const S& source, H&& sink) -> detail::error_policy::wrap<event_token> {
   IUnknown* src;

@@ -561,35 +561,46 @@ using implements_slots = typename implements_traits<D, Ts...>::template append_i
         typename interface_slots<D, typename implements_traits<D, Ts...>::listed_interfaces>::type,
         implements_traits<D, Ts...>::weak, weak_source_mixin<implements<D, Ts...>>>,
     implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>;
-template <typename D, typename... Ts>
-using implements_bases = inherit<implements_slots<D, Ts...>>;
 
-/// Where each base of `inherit<L>` sits, in vtable pointers from its start.
-/// Every base is one pointer. A polymorphic base (an interface) holds its
-/// vtable pointer itself; a producer<D, I> holds it in its member, so the
-/// class is not polymorphic. The Itanium C++ ABI (2.4) puts the first
-/// polymorphic base, the primary, at offset 0 and the others in declaration
-/// order after it; with no polymorphic base, declaration order. MSVC's
-/// layout agrees for these classes. Checked for every combination in
-/// implements_test.cpp and generated_test.cpp (layout_matches).
+/// The bases in the order they are declared: the polymorphic ones (the
+/// interfaces D derives from, the mixins) first, then the producers. A
+/// producer<D, I> holds its vtable pointer in its member, so the class is
+/// not polymorphic; C++ ABIs lay polymorphic bases out ahead of others (the
+/// Itanium ABI 2.4 puts its primary base, the first polymorphic one, at
+/// offset 0; MSVC puts every base with a vfptr before those without). With
+/// the polymorphic bases declared first, both lay every base out in
+/// declaration order, one pointer each.
 template <typename L>
-struct slot_positions;
+struct polymorphic_first;
 template <typename... S>
-struct slot_positions<type_list<S...>> {
-  static constexpr std::array<std::uint8_t, sizeof...(S)> value = [] {
+struct polymorphic_first<type_list<S...>> {
+  template <typename T>
+  struct is_dynamic : std::bool_constant<std::is_polymorphic_v<T>> {};
+  template <typename T>
+  struct is_static : std::bool_constant<!std::is_polymorphic_v<T>> {};
+  template <typename A, typename B>
+  struct concat;
+  template <typename... A, typename... B>
+  struct concat<type_list<A...>, type_list<B...>> {
+    using type = type_list<A..., B...>;
+  };
+  using type = typename concat<filter_t<is_dynamic, S...>, filter_t<is_static, S...>>::type;
+
+  /// Where slot k (in direct_interfaces order) sits, in pointers from the
+  /// start of the bases.
+  static constexpr std::array<std::uint8_t, sizeof...(S)> positions = [] {
     constexpr std::array<bool, sizeof...(S)> dynamic{std::is_polymorphic_v<S>...};
-    std::size_t primary = sizeof...(S);
-    for (std::size_t k = 0; k < sizeof...(S); ++k)
-      if (dynamic[k]) {
-        primary = k;
-        break;
-      }
+    std::size_t dynamic_count = 0;
+    for (bool d : dynamic) dynamic_count += d;
     std::array<std::uint8_t, sizeof...(S)> pos{};
+    std::size_t seen_dynamic = 0, seen_static = 0;
     for (std::size_t k = 0; k < sizeof...(S); ++k)
-      pos[k] = static_cast<std::uint8_t>(primary == sizeof...(S) ? k : k == primary ? 0 : k < primary ? k + 1 : k);
+      pos[k] = static_cast<std::uint8_t>(dynamic[k] ? seen_dynamic++ : dynamic_count + seen_static++);
     return pos;
   }();
 };
+template <typename D, typename... Ts>
+using implements_bases = inherit<typename polymorphic_first<implements_slots<D, Ts...>>::type>;
 }  // namespace detail
 
 template <typename D, typename... Ts>
@@ -690,7 +701,7 @@ class implements : public detail::implements_bases<D, Ts...> {
                 "implements<>: interfaces must be pure vtables (no data members)");
 
   // The pointer for direct target k: the k-th interface in direct_interfaces.
-  static constexpr auto& positions = detail::slot_positions<detail::implements_slots<D, Ts...>>::value;
+  static constexpr auto& positions = detail::polymorphic_first<detail::implements_slots<D, Ts...>>::positions;
   void* direct_pointer(std::size_t k) noexcept {
     // ABI: base k sits positions[k] vtable pointers into `bases` (checked in implements_test.cpp)
     return reinterpret_cast<void**>(static_cast<bases*>(this)) + positions[k];
@@ -705,6 +716,7 @@ class implements : public detail::implements_bases<D, Ts...> {
   /// object hands out for iid (unchecked). For get_self.
   static D* self_of(void* p, const GUID& iid) noexcept {
     const std::uint8_t k = iid == guid_of<IUnknown>() ? 0 : entries::table.find(iid);
+    if (k >= traits::direct_count) return nullptr;  // not an interface D hands out directly
     // ABI: the reverse of direct_pointer
     return static_cast<D*>(reinterpret_cast<bases*>(static_cast<void**>(p) - positions[k]));
   }

@@ -151,21 +151,67 @@ void init_out(T* p) noexcept {
   *p = T{};
 }
 
-/// Frees what an [out] pointer received, when a later store failed: the
-/// caller frees nothing after a failed call.
+/// Frees what an [out] received, when a later store failed or threw: the
+/// caller frees nothing after a failed call. One per shape; the generator
+/// picks it (a plain pointer of unknown ownership is only reset).
 inline void clear_out(BSTR* p) noexcept {
   SysFreeString(*p);
   *p = nullptr;
 }
 inline void clear_out(VARIANT* p) noexcept { VariantClear(p); }
+template <typename I>
+  requires std::is_base_of_v<IUnknown, I>
+void clear_out(I** p) noexcept {
+  if (*p) (*p)->Release();
+  *p = nullptr;
+}
+/// An [out, iid_is] void**: an interface pointer of the IID asked for.
+inline void clear_out_queried(void** p) noexcept {
+  if (*p) static_cast<IUnknown*>(*p)->Release();  // ABI: every interface starts with IUnknown
+  *p = nullptr;
+}
+/// An [out, size_is(, *n)] T**: the CoTaskMem block store_array made (its
+/// elements are plain copies).
 template <typename T>
-void clear_out(T* p) noexcept {
-  if constexpr (std::is_pointer_v<T> && std::is_base_of_v<IUnknown, std::remove_pointer_t<T>>) {
-    if (*p) (*p)->Release();
-  } else if constexpr (std::is_pointer_v<T>) {
-    CoTaskMemFree(*p);  // an [out, size_is(, *n)] array
-  }
+void clear_out_array(T** p) noexcept {
+  CoTaskMemFree(*p);
+  *p = nullptr;
+}
+/// Any other [out]: reset to zero, nothing freed.
+template <typename T>
+void reset_out(T* p) noexcept {
   *p = T{};
+}
+
+/// Runs `undo` when it goes out of scope, unless dismissed: a multi-[out]
+/// store uses it so that a store that fails, or a conversion that throws
+/// after earlier outs were stored, leaves every out cleared.
+template <typename F>
+class [[nodiscard]] out_rollback {
+ public:
+  explicit out_rollback(F undo) noexcept : m_undo(std::move(undo)) {}
+  ~out_rollback() {
+    if (!m_dismissed) m_undo();
+  }
+  out_rollback(const out_rollback&) = delete;
+  out_rollback& operator=(const out_rollback&) = delete;
+  void dismiss() noexcept { m_dismissed = true; }
+
+ private:
+  F m_undo;
+  bool m_dismissed = false;
+};
+template <typename F>
+out_rollback<F> on_failure(F undo) noexcept {
+  return out_rollback<F>(std::move(undo));
+}
+
+/// A failure the shim itself detects (a NULL out-pointer, an array without
+/// its elements): the thread's error object is cleared first, so the
+/// caller, whom ISupportErrorInfo tells to look, does not read a stale one.
+inline HRESULT shim_failure(HRESULT hr) noexcept {
+  SetErrorInfo(0, nullptr);
+  return hr;
 }
 
 /// An [out] BSTR from what D returned: a comkit::bstr (moved), any UTF-16

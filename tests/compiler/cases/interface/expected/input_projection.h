@@ -89,12 +89,12 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Area(value_);
     } else if constexpr (requires { this->shim().Area(); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -106,12 +106,12 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Name(name_);
     } else if constexpr (requires { this->shim().Name(); }) {
-      if (!name_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!name_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -149,12 +149,12 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Clone(riid, ppv_);
     } else if constexpr (requires { this->shim().Clone(riid); }) {
-      if (!ppv_) return E_POINTER;
+      if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!ppv_) return E_POINTER;
+      if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_event(this->shim(), riid);
     } else {
@@ -166,12 +166,12 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
     if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Next(count, items, fetched_);
     } else if constexpr (requires { this->shim().Next(count, items); }) {
-      if (!fetched_) return E_POINTER;
+      if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!fetched_) return E_POINTER;
+      if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_event(this->shim(), count, items);
     } else {
@@ -216,12 +216,12 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Area(value_);
     } else if constexpr (requires { this->shim().Area(); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -233,12 +233,12 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Name(name_);
     } else if constexpr (requires { this->shim().Name(); }) {
-      if (!name_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!name_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -276,12 +276,12 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Clone(riid, ppv_);
     } else if constexpr (requires { this->shim().Clone(riid); }) {
-      if (!ppv_) return E_POINTER;
+      if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!ppv_) return E_POINTER;
+      if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_event(this->shim(), riid);
     } else {
@@ -293,12 +293,12 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Next(count, items, fetched_);
     } else if constexpr (requires { this->shim().Next(count, items); }) {
-      if (!fetched_) return E_POINTER;
+      if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!fetched_) return E_POINTER;
+      if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_event(this->shim(), count, items);
     } else {
@@ -310,12 +310,12 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
     if constexpr (requires { { this->shim().get_Radius(r_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Radius(r_);
     } else if constexpr (requires { this->shim().Radius(); }) {
-      if (!r_) return E_POINTER;
+      if (!r_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(r_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(); },
                                           [&](auto&& produced_) -> HRESULT { return (*r_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!r_) return E_POINTER;
+      if (!r_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(r_);
       return ::comkit::detail::produce_event(this->shim());
     } else {

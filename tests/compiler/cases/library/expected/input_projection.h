@@ -50,12 +50,12 @@ struct produce<D_, ::IDispatchLite> : ::comkit::detail::produce_base<D_, ::IDisp
     if constexpr (requires { { this->shim().GetTypeInfoCount(count_) } -> std::same_as<HRESULT>; }) {
       return this->shim().GetTypeInfoCount(count_);
     } else if constexpr (requires { this->shim().GetTypeInfoCount(); }) {
-      if (!count_) return E_POINTER;
+      if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().GetTypeInfoCount(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!count_) return E_POINTER;
+      if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -108,12 +108,12 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
     if constexpr (requires { { this->shim().Greet(who, greeting_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Greet(who, greeting_);
     } else if constexpr (requires { this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); }) {
-      if (!greeting_) return E_POINTER;
+      if (!greeting_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(greeting_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(greeting_, std::forward<decltype(produced_)>(produced_)); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!greeting_) return E_POINTER;
+      if (!greeting_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(greeting_);
       return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(who));
     } else {
@@ -125,12 +125,12 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
     if constexpr (requires { { this->shim().get_Count(count_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Count(count_);
     } else if constexpr (requires { this->shim().Count(); }) {
-      if (!count_) return E_POINTER;
+      if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Count(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!count_) return E_POINTER;
+      if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_event(this->shim());
     } else {

@@ -66,24 +66,25 @@ struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> 
     if constexpr (requires { { this->shim().TwoRetvals(name_, obj_) } -> std::same_as<HRESULT>; }) {
       return this->shim().TwoRetvals(name_, obj_);
     } else if constexpr (requires { this->shim().TwoRetvals(); }) {
-      if (!name_) return E_POINTER;
-      if (!obj_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
+      if (!obj_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       ::comkit::detail::init_out(obj_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().TwoRetvals(); },
                                           [&](auto&& produced_) -> HRESULT {
+        auto rollback_ = ::comkit::detail::on_failure([&]() noexcept {
+          ::comkit::detail::clear_out(name_);
+          ::comkit::detail::clear_out(obj_);
+        });
         HRESULT hr_ = S_OK;
         if (hr_ >= 0) hr_ = ::comkit::detail::store_bstr(name_, std::move(produced_.name));
         if (hr_ >= 0) hr_ = ::comkit::detail::store_interface(obj_, std::move(produced_.obj));
-        if (hr_ < 0) {
-          ::comkit::detail::clear_out(name_);
-          ::comkit::detail::clear_out(obj_);
-        }
+        if (hr_ >= 0) rollback_.dismiss();
         return hr_;
       });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!name_) return E_POINTER;
-      if (!obj_) return E_POINTER;
+      if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
+      if (!obj_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       ::comkit::detail::init_out(obj_);
       return ::comkit::detail::produce_event(this->shim());
@@ -135,12 +136,12 @@ struct produce<D_, ::IVersion1> : ::comkit::detail::produce_base<D_, ::IVersion1
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -192,12 +193,12 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -209,12 +210,12 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
     if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(index, value_);
     } else if constexpr (requires { this->shim().Get(index); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim(), index);
     } else {
@@ -277,12 +278,12 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
     } else {
@@ -294,12 +295,12 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
     if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(index, value_);
     } else if constexpr (requires { this->shim().Get(index); }) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
     } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      if (!value_) return E_POINTER;
+      if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim(), index);
     } else {
