@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -607,10 +608,21 @@ TEST_F(Activation, ConcurrentActivationAndUnloading) {
   ASSERT_EQ(call_export(COMKIT_TEST_C_SERVER, "DllRegisterServer"), S_OK);
   std::atomic<bool> stop{false};
   std::atomic<int> unloads{0};
+  // Every 1000 activations thread 0 pauses both threads for 2 ms, so that
+  // idle moments (no live object, no activation in flight) really occur
+  // even when everything runs slowly (TSan); between the pauses the two
+  // threads race the unloader freely.
+  std::atomic<bool> quiet{false};
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200000 && (i < 2000 || unloads.load() < 5); ++i) {
+        if (t == 0 && i % 1000 == 999) {
+          quiet = true;
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          quiet = false;
+        }
+        while (t == 1 && quiet.load()) std::this_thread::yield();
         void* out = nullptr;
         const CLSID& which = (i + t) % 2 ? cpp_object : c_object;
         ASSERT_EQ(CoCreateInstance(which, nullptr, CLSCTX_INPROC_SERVER, comkit::guid_of<ITestValue>(), &out), S_OK);
@@ -621,13 +633,19 @@ TEST_F(Activation, ConcurrentActivationAndUnloading) {
         if (i % 8 == 0) std::this_thread::yield();  // leaves moments with no live object
       }
     });
+  // Each server is watched on its own: an unload of either one counts. (Both
+  // unloaded at the same instant is rare when every activation reloads one,
+  // and under TSan's slowdown it may never be seen.)
   std::thread unloader([&] {
-    bool was_loaded = false;
+    bool was_loaded[2] = {false, false};
+    const char* servers[2] = {COMKIT_TEST_CPP_SERVER, COMKIT_TEST_C_SERVER};
     while (!stop) {
       CoFreeUnusedLibrariesEx(0, 0);  // no delay: unload whatever is idle now
-      const bool loaded = is_loaded(COMKIT_TEST_CPP_SERVER) || is_loaded(COMKIT_TEST_C_SERVER);
-      if (was_loaded && !loaded) ++unloads;
-      was_loaded = loaded;
+      for (int s = 0; s < 2; ++s) {
+        const bool loaded = is_loaded(servers[s]);
+        if (was_loaded[s] && !loaded) ++unloads;
+        was_loaded[s] = loaded;
+      }
       std::this_thread::yield();
     }
   });
