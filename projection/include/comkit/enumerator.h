@@ -319,18 +319,7 @@ struct enumerator_object : implements<enumerator_object<I>, I> {
       std::lock_guard<std::mutex> lock(m_lock);
       pos = m_pos;
     }
-#if COMKIT_HAS_EXCEPTIONS
-    try {
-      *out = make<enumerator_object>(m_values, pos).detach();
-    } catch (...) {
-      return to_hresult();
-    }
-#else
-    auto made = make<enumerator_object>(m_values, pos);
-    if (!made.ok()) return made.code();
-    *out = std::move(made).value().detach();
-#endif
-    return S_OK;
+    return hand_out(out, [&] { return make<enumerator_object>(m_values, pos); });
   }
 
  private:

@@ -112,25 +112,14 @@ class connection_point final : public IConnectionPoint {
   HRESULT STDMETHODCALLTYPE EnumConnections(IEnumConnections** out) noexcept override {
     if (!out) return E_POINTER;
     *out = nullptr;
-#if COMKIT_HAS_EXCEPTIONS
-    try {
-#endif
+    return detail::hand_out(out, [&] {
       std::vector<connection> all;
       {
         std::lock_guard<std::mutex> lock(m_lock);
         for (const entry& e : m_sinks) all.push_back({com_ptr<IUnknown>(e.sink.get()), e.cookie});
       }
-#if COMKIT_HAS_EXCEPTIONS
-      *out = make_enumerator<IEnumConnections>(all).detach();
-    } catch (...) {
-      return detail::to_hresult();
-    }
-#else
-      auto made = make_enumerator<IEnumConnections>(all);
-      if (!made.ok()) return made.code();
-      *out = std::move(made).value().detach();
-#endif
-    return S_OK;
+      return make_enumerator<IEnumConnections>(all);
+    });
   }
 
   /// The connected sinks now, each held for the caller.
@@ -184,20 +173,10 @@ class event_source {
     *out = nullptr;
     bind();
     if (!bound()) return E_UNEXPECTED;
-#if COMKIT_HAS_EXCEPTIONS
-    try {
+    return detail::hand_out(out, [&] {
       std::vector<com_ptr<IConnectionPoint>> all{com_ptr<IConnectionPoint>(&std::get<connection_point<Es>>(m_points))...};
-      *out = make_enumerator<IEnumConnectionPoints>(all).detach();
-    } catch (...) {
-      return detail::to_hresult();
-    }
-#else
-    std::vector<com_ptr<IConnectionPoint>> all{com_ptr<IConnectionPoint>(&std::get<connection_point<Es>>(m_points))...};
-    auto made = make_enumerator<IEnumConnectionPoints>(all);
-    if (!made.ok()) return made.code();
-    *out = std::move(made).value().detach();
-#endif
-    return S_OK;
+      return make_enumerator<IEnumConnectionPoints>(all);
+    });
   }
 
  protected:

@@ -1020,6 +1020,28 @@ auto adopt_created(I* p) -> error_policy::wrap<com_ptr<I>> {
 }
 }  // namespace detail
 
+namespace detail {
+/// Hands out through `out` the object `build()` makes: a com_ptr, or with
+/// exceptions off a result<com_ptr>. Its failure (an exception, through
+/// to_hresult, or the failed result) is the HRESULT. For ABI methods that
+/// return a new object (Clone, EnumConnections ...).
+template <typename I, typename F>
+HRESULT hand_out(I** out, F&& build) noexcept {
+#if COMKIT_HAS_EXCEPTIONS
+  try {
+    *out = com_ptr<I>(build()).detach();
+  } catch (...) {
+    return to_hresult();
+  }
+#else
+  auto made = build();
+  if (!made.ok()) return made.code();
+  *out = com_ptr<I>(std::move(made).value()).detach();
+#endif
+  return S_OK;
+}
+}  // namespace detail
+
 /// Creates a D and returns its first interface. Throws std::bad_alloc when
 /// memory runs out, or what D's constructor throws (without exceptions: a
 /// result, E_OUTOFMEMORY).
