@@ -5,7 +5,8 @@
 # baselines compiled in the same run: the standard headers the projection
 # itself includes, and <comkit/comkit.h>. Medians of 5 runs of
 # `c++ -std=c++20 -O0 -c`, in CPU seconds (user + system: less noisy than
-# wall-clock time on a shared machine).
+# wall-clock time on a shared machine). KEEP=DIR keeps the generated IDL,
+# headers and translation units in DIR, to look at or compile by hand.
 set -euo pipefail
 build=${1:-build/ci}
 root=$(cd "$(dirname "$0")/.." && pwd)

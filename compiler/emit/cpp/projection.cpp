@@ -47,6 +47,14 @@ const std::set<std::string_view> cpp_keywords = {
     "static_assert", "static_cast", "template", "this", "thread_local", "throw", "true", "try", "typeid", "typename", "using",
     "virtual", "wchar_t", "xor", "xor_eq"};
 
+// Parameter k's name in C++: as declared, `a<k>_` when unnamed, with `_`
+// appended to a C++ keyword (IDL allows `protected` as a name).
+std::string cpp_name(const parameter& p, std::size_t k) {
+  std::string n = p.name.empty() ? "a" + std::to_string(k) + "_" : std::string(p.name);
+  if (cpp_keywords.count(n)) n += "_";
+  return n;
+}
+
 // True when t, through its typedefs, is spelled `name` at some level.
 bool named(const type* t, std::string_view name) {
   for (int guard = 0; t && guard < 64; ++guard) {
@@ -309,9 +317,17 @@ class projection_writer {
       check_args += (check_args.empty() ? "" : ", ") + produced_argument(pl, q, true, nullptr);
       described += (described.empty() ? "" : ", ") + what;
     }
-    m_out += "    if constexpr (requires { { " + shim + m.abi_name + "(" + names + ") } -> std::same_as<HRESULT>; }) {\n";
+    // D needs one of the forms (an advise sink needs none): said first, so a
+    // missing member is one clear error and every branch below returns.
+    const std::string raw = "requires { { " + shim + m.abi_name + "(" + names + ") } -> std::same_as<HRESULT>; }";
+    const std::string idiomatic = "requires { " + shim + pl.name + "(" + check_args + "); }";
+    m_out += "    static_assert(" + raw + " ||\n                  " + idiomatic +
+             " ||\n                  ::comkit::detail::is_event_sink<D_>,\n                  \"" + std::string(owner.name) + "::" +
+             m.abi_name + ": the implementation needs " + pl.name + "(" + described + ") or the ABI method HRESULT " + m.abi_name +
+             "(" + types + ") (docs/projection.md)\");\n";
+    m_out += "    if constexpr (" + raw + ") {\n";
     m_out += "      return " + shim + m.abi_name + "(" + names + ");\n";
-    m_out += "    } else if constexpr (requires { " + shim + pl.name + "(" + check_args + "); }) {\n";
+    m_out += "    } else if constexpr (" + idiomatic + ") {\n";
     const std::size_t prologue_at = m_out.size();
     // Out-pointers checked and cleared, [in, out] pointers checked, arrays
     // checked against their counts.
@@ -354,11 +370,9 @@ class projection_writer {
     m_out += "      return ::comkit::detail::produce_call([&]() -> decltype(auto) { return " + shim + pl.name + "(" + args + "); },\n";
     m_out += "                                          " + store + ");\n";
     // An advise sink without this member: its call operator, or nothing.
-    m_out += "    } else if constexpr (::comkit::detail::is_event_sink<D_>) {\n" + prologue;
+    m_out += "    } else {\n" + prologue;
     m_out += "      return ::comkit::detail::produce_event(this->shim()" + (args.empty() ? "" : ", " + args) + ");\n";
-    m_out += "    } else {\n      static_assert(::comkit::detail::dependent_false<D_>, \"" + std::string(owner.name) + "::" + m.abi_name +
-             ": the implementation needs " + pl.name + "(" + described + ") or the ABI method HRESULT " + m.abi_name + "(" + types +
-             ") (docs/projection.md)\");\n      return E_NOTIMPL;\n    }\n  }\n";
+    m_out += "    }\n  }\n";
   }
 
   std::string projected_name(const interface_info& i, const method& m) {
@@ -379,8 +393,7 @@ class projection_writer {
       const parameter& p = m.params[k];
       projected_param& q = v[k];
       q.p = &p;
-      q.name = p.name.empty() ? "a" + std::to_string(k) + "_" : std::string(p.name);
-      if (cpp_keywords.count(q.name)) q.name += "_";  // IDL allows `protected` as a name
+      q.name = cpp_name(p, k);
       if (p.dir == direction::in) classify_in(m, p, q);
       else if (p.dir == direction::out) classify_out(m, p, q);
       else if (named(pointee(p.ty), "BSTR")) q.kind = shape::bstr;  // [in, out] BSTR*: through a local
@@ -585,8 +598,7 @@ class projection_writer {
   void plain_member(const method& m) {
     std::string params, args;
     for (std::size_t k = 0; k < m.params.size(); ++k) {
-      std::string n = m.params[k].name.empty() ? "a" + std::to_string(k) + "_" : std::string(m.params[k].name);
-      if (cpp_keywords.count(n)) n += "_";
+      const std::string n = cpp_name(m.params[k], k);
       params += (k ? ", " : "") + c_declaration(m.params[k].ty, n);
       args += (k ? ", " : "") + n;
     }

@@ -329,9 +329,6 @@ struct no_store {
   }
 };
 
-template <typename>
-inline constexpr bool dependent_false = false;
-
 // ---- IDispatch, until type information implements it -----------------------------
 
 /// The IDispatch part of a produced dual interface: D's raw IDispatch

@@ -86,6 +86,10 @@ inline constexpr bool is_produced<::IShape> = true;
 template <typename D_>
 struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
   HRESULT STDMETHODCALLTYPE get_Area(double *value_) noexcept override {
+    static_assert(requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Area(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Area(value_);
     } else if constexpr (requires { this->shim().Area(); }) {
@@ -93,16 +97,17 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE get_Name(BSTR *name_) noexcept override {
+    static_assert(requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Name(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Name(name_);
     } else if constexpr (requires { this->shim().Name(); }) {
@@ -110,42 +115,45 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE put_Name(BSTR name) noexcept override {
+    static_assert(requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
     if constexpr (requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; }) {
       return this->shim().put_Name(name);
     } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     }
   }
   HRESULT STDMETHODCALLTYPE Scale(double factor) noexcept override {
+    static_assert(requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Scale(factor); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
     if constexpr (requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; }) {
       return this->shim().Scale(factor);
     } else if constexpr (requires { this->shim().Scale(factor); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), factor);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), factor);
     }
   }
   HRESULT STDMETHODCALLTYPE Clone(REFIID riid, void **ppv_) noexcept override {
+    static_assert(requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Clone(riid); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
     if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Clone(riid, ppv_);
     } else if constexpr (requires { this->shim().Clone(riid); }) {
@@ -153,16 +161,17 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_event(this->shim(), riid);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Next(ULONG count, IShape **items, ULONG *fetched_) noexcept override {
+    static_assert(requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Next(count, items); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Next(count, items, fetched_);
     } else if constexpr (requires { this->shim().Next(count, items); }) {
@@ -170,13 +179,10 @@ struct produce<D_, ::IShape> : ::comkit::detail::produce_base<D_, ::IShape> {
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_event(this->shim(), count, items);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
 };
@@ -213,6 +219,10 @@ inline constexpr bool is_produced<::ICircle> = true;
 template <typename D_>
 struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
   HRESULT STDMETHODCALLTYPE get_Area(double *value_) noexcept override {
+    static_assert(requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Area(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Area(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Area(value_);
     } else if constexpr (requires { this->shim().Area(); }) {
@@ -220,16 +230,17 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Area(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Area: the implementation needs Area() or the ABI method HRESULT get_Area(double *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE get_Name(BSTR *name_) noexcept override {
+    static_assert(requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Name(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Name(name_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Name(name_);
     } else if constexpr (requires { this->shim().Name(); }) {
@@ -237,42 +248,45 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(name_, std::forward<decltype(produced_)>(produced_)); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::get_Name: the implementation needs Name() or the ABI method HRESULT get_Name(BSTR *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE put_Name(BSTR name) noexcept override {
+    static_assert(requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
     if constexpr (requires { { this->shim().put_Name(name) } -> std::same_as<HRESULT>; }) {
       return this->shim().put_Name(name);
     } else if constexpr (requires { this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Name(::comkit::detail::string_arg::of_bstr(name)); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::put_Name: the implementation needs Name(a string view) or the ABI method HRESULT put_Name(BSTR) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(name));
     }
   }
   HRESULT STDMETHODCALLTYPE Scale(double factor) noexcept override {
+    static_assert(requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Scale(factor); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
     if constexpr (requires { { this->shim().Scale(factor) } -> std::same_as<HRESULT>; }) {
       return this->shim().Scale(factor);
     } else if constexpr (requires { this->shim().Scale(factor); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Scale(factor); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), factor);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Scale: the implementation needs Scale(double) or the ABI method HRESULT Scale(double) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), factor);
     }
   }
   HRESULT STDMETHODCALLTYPE Clone(REFIID riid, void **ppv_) noexcept override {
+    static_assert(requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Clone(riid); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
     if constexpr (requires { { this->shim().Clone(riid, ppv_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Clone(riid, ppv_);
     } else if constexpr (requires { this->shim().Clone(riid); }) {
@@ -280,16 +294,17 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Clone(riid); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_queried(riid, ppv_, std::forward<decltype(produced_)>(produced_)); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!ppv_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(ppv_);
       return ::comkit::detail::produce_event(this->shim(), riid);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Clone: the implementation needs Clone(REFIID) or the ABI method HRESULT Clone(REFIID, void **) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Next(ULONG count, IShape **items, ULONG *fetched_) noexcept override {
+    static_assert(requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Next(count, items); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Next(count, items, fetched_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Next(count, items, fetched_);
     } else if constexpr (requires { this->shim().Next(count, items); }) {
@@ -297,16 +312,17 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Next(count, items); },
                                           [&](auto&& produced_) -> HRESULT { return (*fetched_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!fetched_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(fetched_);
       return ::comkit::detail::produce_event(this->shim(), count, items);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IShape::Next: the implementation needs Next(ULONG, IShape **) or the ABI method HRESULT Next(ULONG, IShape **, ULONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE get_Radius(double *r_) noexcept override {
+    static_assert(requires { { this->shim().get_Radius(r_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Radius(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "ICircle::get_Radius: the implementation needs Radius() or the ABI method HRESULT get_Radius(double *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Radius(r_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Radius(r_);
     } else if constexpr (requires { this->shim().Radius(); }) {
@@ -314,26 +330,24 @@ struct produce<D_, ::ICircle> : ::comkit::detail::produce_base<D_, ::ICircle> {
       ::comkit::detail::init_out(r_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(); },
                                           [&](auto&& produced_) -> HRESULT { return (*r_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!r_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(r_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "ICircle::get_Radius: the implementation needs Radius() or the ABI method HRESULT get_Radius(double *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE put_Radius(double r) noexcept override {
+    static_assert(requires { { this->shim().put_Radius(r) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Radius(r); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "ICircle::put_Radius: the implementation needs Radius(double) or the ABI method HRESULT put_Radius(double) (docs/projection.md)");
     if constexpr (requires { { this->shim().put_Radius(r) } -> std::same_as<HRESULT>; }) {
       return this->shim().put_Radius(r);
     } else if constexpr (requires { this->shim().Radius(r); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Radius(r); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), r);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "ICircle::put_Radius: the implementation needs Radius(double) or the ABI method HRESULT put_Radius(double) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), r);
     }
   }
 };

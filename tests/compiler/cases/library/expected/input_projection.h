@@ -47,6 +47,10 @@ inline constexpr bool is_produced<::IDispatchLite> = true;
 template <typename D_>
 struct produce<D_, ::IDispatchLite> : ::comkit::detail::produce_base<D_, ::IDispatchLite> {
   HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT *count_) noexcept override {
+    static_assert(requires { { this->shim().GetTypeInfoCount(count_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().GetTypeInfoCount(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IDispatchLite::GetTypeInfoCount: the implementation needs GetTypeInfoCount() or the ABI method HRESULT GetTypeInfoCount(UINT *) (docs/projection.md)");
     if constexpr (requires { { this->shim().GetTypeInfoCount(count_) } -> std::same_as<HRESULT>; }) {
       return this->shim().GetTypeInfoCount(count_);
     } else if constexpr (requires { this->shim().GetTypeInfoCount(); }) {
@@ -54,13 +58,10 @@ struct produce<D_, ::IDispatchLite> : ::comkit::detail::produce_base<D_, ::IDisp
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().GetTypeInfoCount(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IDispatchLite::GetTypeInfoCount: the implementation needs GetTypeInfoCount() or the ABI method HRESULT GetTypeInfoCount(UINT *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
 };
@@ -105,6 +106,10 @@ inline constexpr bool is_produced<::IGreeter> = true;
 template <typename D_>
 struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> {
   HRESULT STDMETHODCALLTYPE Greet(BSTR who, BSTR *greeting_) noexcept override {
+    static_assert(requires { { this->shim().Greet(who, greeting_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IGreeter::Greet: the implementation needs Greet(a string view) or the ABI method HRESULT Greet(BSTR, BSTR *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Greet(who, greeting_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Greet(who, greeting_);
     } else if constexpr (requires { this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); }) {
@@ -112,16 +117,17 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
       ::comkit::detail::init_out(greeting_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Greet(::comkit::detail::string_arg::of_bstr(who)); },
                                           [&](auto&& produced_) -> HRESULT { return ::comkit::detail::store_bstr(greeting_, std::forward<decltype(produced_)>(produced_)); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!greeting_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(greeting_);
       return ::comkit::detail::produce_event(this->shim(), ::comkit::detail::string_arg::of_bstr(who));
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Greet: the implementation needs Greet(a string view) or the ABI method HRESULT Greet(BSTR, BSTR *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE get_Count(LONG *count_) noexcept override {
+    static_assert(requires { { this->shim().get_Count(count_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Count(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IGreeter::get_Count: the implementation needs Count() or the ABI method HRESULT get_Count(LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().get_Count(count_) } -> std::same_as<HRESULT>; }) {
       return this->shim().get_Count(count_);
     } else if constexpr (requires { this->shim().Count(); }) {
@@ -129,26 +135,24 @@ struct produce<D_, ::IGreeter> : ::comkit::detail::produce_base<D_, ::IGreeter> 
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Count(); },
                                           [&](auto&& produced_) -> HRESULT { return (*count_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!count_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(count_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::get_Count: the implementation needs Count() or the ABI method HRESULT get_Count(LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Options(LONG tries, LCID lcid) noexcept override {
+    static_assert(requires { { this->shim().Options(tries, lcid) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Options(tries, lcid); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IGreeter::Options: the implementation needs Options(LONG, LCID) or the ABI method HRESULT Options(LONG, LCID) (docs/projection.md)");
     if constexpr (requires { { this->shim().Options(tries, lcid) } -> std::same_as<HRESULT>; }) {
       return this->shim().Options(tries, lcid);
     } else if constexpr (requires { this->shim().Options(tries, lcid); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Options(tries, lcid); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), tries, lcid);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IGreeter::Options: the implementation needs Options(LONG, LCID) or the ABI method HRESULT Options(LONG, LCID) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), tries, lcid);
     }
   }
 };

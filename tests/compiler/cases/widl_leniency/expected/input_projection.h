@@ -63,6 +63,10 @@ inline constexpr bool is_produced<::ILenient> = true;
 template <typename D_>
 struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> {
   HRESULT STDMETHODCALLTYPE TwoRetvals(BSTR *name_, IUnknown **obj_) noexcept override {
+    static_assert(requires { { this->shim().TwoRetvals(name_, obj_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().TwoRetvals(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "ILenient::TwoRetvals: the implementation needs TwoRetvals() or the ABI method HRESULT TwoRetvals(BSTR *, IUnknown **) (docs/projection.md)");
     if constexpr (requires { { this->shim().TwoRetvals(name_, obj_) } -> std::same_as<HRESULT>; }) {
       return this->shim().TwoRetvals(name_, obj_);
     } else if constexpr (requires { this->shim().TwoRetvals(); }) {
@@ -82,28 +86,26 @@ struct produce<D_, ::ILenient> : ::comkit::detail::produce_base<D_, ::ILenient> 
         if (hr_ >= 0) rollback_.dismiss();
         return hr_;
       });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!name_) return ::comkit::detail::shim_failure(E_POINTER);
       if (!obj_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(name_);
       ::comkit::detail::init_out(obj_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "ILenient::TwoRetvals: the implementation needs TwoRetvals() or the ABI method HRESULT TwoRetvals(BSTR *, IUnknown **) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE SizedByMacro(LPWSTR name) noexcept override {
+    static_assert(requires { { this->shim().SizedByMacro(name) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().SizedByMacro(name); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "ILenient::SizedByMacro: the implementation needs SizedByMacro(LPWSTR) or the ABI method HRESULT SizedByMacro(LPWSTR) (docs/projection.md)");
     if constexpr (requires { { this->shim().SizedByMacro(name) } -> std::same_as<HRESULT>; }) {
       return this->shim().SizedByMacro(name);
     } else if constexpr (requires { this->shim().SizedByMacro(name); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().SizedByMacro(name); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), name);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "ILenient::SizedByMacro: the implementation needs SizedByMacro(LPWSTR) or the ABI method HRESULT SizedByMacro(LPWSTR) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), name);
     }
   }
 };
@@ -133,6 +135,10 @@ inline constexpr bool is_produced<::IVersion1> = true;
 template <typename D_>
 struct produce<D_, ::IVersion1> : ::comkit::detail::produce_base<D_, ::IVersion1> {
   HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    static_assert(requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Get(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
@@ -140,13 +146,10 @@ struct produce<D_, ::IVersion1> : ::comkit::detail::produce_base<D_, ::IVersion1
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
 };
@@ -190,6 +193,10 @@ inline constexpr bool is_produced<::IVersion2> = true;
 template <typename D_>
 struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2> {
   HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    static_assert(requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Get(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
@@ -197,16 +204,17 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Get(LONG index, LONG *value_) noexcept override {
+    static_assert(requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Get(index); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(index, value_);
     } else if constexpr (requires { this->shim().Get(index); }) {
@@ -214,39 +222,38 @@ struct produce<D_, ::IVersion2> : ::comkit::detail::produce_base<D_, ::IVersion2
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim(), index);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Put(LONG value) noexcept override {
+    static_assert(requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Put(value); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
     if constexpr (requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; }) {
       return this->shim().Put(value);
     } else if constexpr (requires { this->shim().Put(value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), value);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), value);
     }
   }
   HRESULT STDMETHODCALLTYPE Keywords(LONG protected_, LONG typeid_) noexcept override {
+    static_assert(requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Keywords(protected_, typeid_); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
     if constexpr (requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Keywords(protected_, typeid_);
     } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     }
   }
 };
@@ -275,6 +282,10 @@ inline constexpr bool is_produced<::IVersion3> = true;
 template <typename D_>
 struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3> {
   HRESULT STDMETHODCALLTYPE Get(LONG *value_) noexcept override {
+    static_assert(requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Get(); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Get(value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(value_);
     } else if constexpr (requires { this->shim().Get(); }) {
@@ -282,16 +293,17 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim());
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion1::Get: the implementation needs Get() or the ABI method HRESULT Get(LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Get(LONG index, LONG *value_) noexcept override {
+    static_assert(requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Get(index); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
     if constexpr (requires { { this->shim().Get(index, value_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Get(index, value_);
     } else if constexpr (requires { this->shim().Get(index); }) {
@@ -299,52 +311,52 @@ struct produce<D_, ::IVersion3> : ::comkit::detail::produce_base<D_, ::IVersion3
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Get(index); },
                                           [&](auto&& produced_) -> HRESULT { return (*value_ = std::forward<decltype(produced_)>(produced_), S_OK); });
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
+    } else {
       if (!value_) return ::comkit::detail::shim_failure(E_POINTER);
       ::comkit::detail::init_out(value_);
       return ::comkit::detail::produce_event(this->shim(), index);
-    } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Get: the implementation needs Get(LONG) or the ABI method HRESULT Get(LONG, LONG *) (docs/projection.md)");
-      return E_NOTIMPL;
     }
   }
   HRESULT STDMETHODCALLTYPE Put(LONG value) noexcept override {
+    static_assert(requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Put(value); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
     if constexpr (requires { { this->shim().Put(value) } -> std::same_as<HRESULT>; }) {
       return this->shim().Put(value);
     } else if constexpr (requires { this->shim().Put(value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(value); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), value);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Put: the implementation needs Put(LONG) or the ABI method HRESULT Put(LONG) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), value);
     }
   }
   HRESULT STDMETHODCALLTYPE Keywords(LONG protected_, LONG typeid_) noexcept override {
+    static_assert(requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Keywords(protected_, typeid_); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
     if constexpr (requires { { this->shim().Keywords(protected_, typeid_) } -> std::same_as<HRESULT>; }) {
       return this->shim().Keywords(protected_, typeid_);
     } else if constexpr (requires { this->shim().Keywords(protected_, typeid_); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Keywords(protected_, typeid_); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion2::Keywords: the implementation needs Keywords(LONG, LONG) or the ABI method HRESULT Keywords(LONG, LONG) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), protected_, typeid_);
     }
   }
   HRESULT STDMETHODCALLTYPE Put(LONG index, LONG value) noexcept override {
+    static_assert(requires { { this->shim().Put(index, value) } -> std::same_as<HRESULT>; } ||
+                  requires { this->shim().Put(index, value); } ||
+                  ::comkit::detail::is_event_sink<D_>,
+                  "IVersion3::Put: the implementation needs Put(LONG, LONG) or the ABI method HRESULT Put(LONG, LONG) (docs/projection.md)");
     if constexpr (requires { { this->shim().Put(index, value) } -> std::same_as<HRESULT>; }) {
       return this->shim().Put(index, value);
     } else if constexpr (requires { this->shim().Put(index, value); }) {
       return ::comkit::detail::produce_call([&]() -> decltype(auto) { return this->shim().Put(index, value); },
                                           ::comkit::detail::no_store{});
-    } else if constexpr (::comkit::detail::is_event_sink<D_>) {
-      return ::comkit::detail::produce_event(this->shim(), index, value);
     } else {
-      static_assert(::comkit::detail::dependent_false<D_>, "IVersion3::Put: the implementation needs Put(LONG, LONG) or the ABI method HRESULT Put(LONG, LONG) (docs/projection.md)");
-      return E_NOTIMPL;
+      return ::comkit::detail::produce_event(this->shim(), index, value);
     }
   }
 };
