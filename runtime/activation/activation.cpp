@@ -265,8 +265,7 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
 }
 
 
-}  // namespace
-
+// An apartment that ends takes its class objects with it.
 void activation_apartment_gone(apartment_id apartment) noexcept {
   std::vector<IUnknown*> revoked;
   try {
@@ -282,6 +281,10 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
   }
   release_all(revoked);
 }
+
+[[maybe_unused]] const bool listening = (apartment_add_listener(&activation_apartment_gone), true);
+
+}  // namespace
 
 /// CLSIDFromString's ProgID form (guid.cpp).
 HRESULT activation_clsid_from_progid(LPCOLESTR progid, CLSID* out) noexcept {

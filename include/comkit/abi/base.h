@@ -94,6 +94,7 @@ typedef UINT *PUINT;
 typedef void *HANDLE;
 typedef HANDLE *PHANDLE, *LPHANDLE;
 typedef void *HMODULE, *HINSTANCE;
+typedef void *HTASK; /* IMessageFilter passes thread ids in it */
 
 #ifdef __cplusplus
 typedef char16_t WCHAR;

@@ -7,4 +7,5 @@
 #include <objidl.h>
 #include <oleauto.h>
 #include <comkit/abi/activation.h>
+#include <comkit/abi/apartment.h>
 #endif

@@ -133,6 +133,22 @@ struct IAgileObject;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __IComThreadingInfo_FWD_DEFINED__
+#define __IComThreadingInfo_FWD_DEFINED__
+typedef struct IComThreadingInfo IComThreadingInfo;
+#ifdef __cplusplus
+struct IComThreadingInfo;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __IMessageFilter_FWD_DEFINED__
+#define __IMessageFilter_FWD_DEFINED__
+typedef struct IMessageFilter IMessageFilter;
+#ifdef __cplusplus
+struct IMessageFilter;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IWeakReference_FWD_DEFINED__
 #define __IWeakReference_FWD_DEFINED__
 typedef struct IWeakReference IWeakReference;
@@ -1726,6 +1742,238 @@ struct IAgileObject {
 #endif
 
 #endif  /* __IAgileObject_INTERFACE_DEFINED__ */
+
+typedef enum _APTTYPEQUALIFIER {
+    APTTYPEQUALIFIER_NONE = 0,
+    APTTYPEQUALIFIER_IMPLICIT_MTA = 1,
+    APTTYPEQUALIFIER_NA_ON_MTA = 2,
+    APTTYPEQUALIFIER_NA_ON_STA = 3,
+    APTTYPEQUALIFIER_NA_ON_IMPLICIT_MTA = 4,
+    APTTYPEQUALIFIER_NA_ON_MAINSTA = 5,
+    APTTYPEQUALIFIER_APPLICATION_STA = 6,
+    APTTYPEQUALIFIER_RESERVED_1 = 7
+} APTTYPEQUALIFIER;
+typedef enum _APTTYPE {
+    APTTYPE_CURRENT = -1,
+    APTTYPE_STA = 0,
+    APTTYPE_MTA = 1,
+    APTTYPE_NA = 2,
+    APTTYPE_MAINSTA = 3
+} APTTYPE;
+typedef enum _THDTYPE {
+    THDTYPE_BLOCKMESSAGES = 0,
+    THDTYPE_PROCESSMESSAGES = 1
+} THDTYPE;
+typedef DWORD APARTMENTID;
+/*****************************************************************************
+ * IComThreadingInfo interface
+ */
+#ifndef __IComThreadingInfo_INTERFACE_DEFINED__
+#define __IComThreadingInfo_INTERFACE_DEFINED__
+
+EXTERN_C COMKIT_API const IID IID_IComThreadingInfo;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IComThreadingInfo : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE GetCurrentApartmentType(
+        APTTYPE *pAptType) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE GetCurrentThreadType(
+        THDTYPE *pThreadType) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE GetCurrentLogicalThreadId(
+        GUID *pguidLogicalThreadId) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetCurrentLogicalThreadId(
+        REFGUID rguid) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IComThreadingInfo, "000001ce-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IComThreadingInfo, 0x000001ce, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct IComThreadingInfoVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IComThreadingInfo *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IComThreadingInfo *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IComThreadingInfo *This);
+
+    /*** IComThreadingInfo methods ***/
+    HRESULT (STDMETHODCALLTYPE *GetCurrentApartmentType)(
+        IComThreadingInfo *This,
+        APTTYPE *pAptType);
+
+    HRESULT (STDMETHODCALLTYPE *GetCurrentThreadType)(
+        IComThreadingInfo *This,
+        THDTYPE *pThreadType);
+
+    HRESULT (STDMETHODCALLTYPE *GetCurrentLogicalThreadId)(
+        IComThreadingInfo *This,
+        GUID *pguidLogicalThreadId);
+
+    HRESULT (STDMETHODCALLTYPE *SetCurrentLogicalThreadId)(
+        IComThreadingInfo *This,
+        REFGUID rguid);
+
+    END_INTERFACE
+} IComThreadingInfoVtbl;
+
+struct IComThreadingInfo {
+    CONST_VTBL IComThreadingInfoVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IComThreadingInfo_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IComThreadingInfo_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IComThreadingInfo_Release(This) (This)->lpVtbl->Release(This)
+/*** IComThreadingInfo methods ***/
+#define IComThreadingInfo_GetCurrentApartmentType(This,pAptType) (This)->lpVtbl->GetCurrentApartmentType(This,pAptType)
+#define IComThreadingInfo_GetCurrentThreadType(This,pThreadType) (This)->lpVtbl->GetCurrentThreadType(This,pThreadType)
+#define IComThreadingInfo_GetCurrentLogicalThreadId(This,pguidLogicalThreadId) (This)->lpVtbl->GetCurrentLogicalThreadId(This,pguidLogicalThreadId)
+#define IComThreadingInfo_SetCurrentLogicalThreadId(This,rguid) (This)->lpVtbl->SetCurrentLogicalThreadId(This,rguid)
+#endif
+
+#endif
+
+#endif  /* __IComThreadingInfo_INTERFACE_DEFINED__ */
+
+typedef struct tagINTERFACEINFO {
+    IUnknown *pUnk;
+    IID iid;
+    WORD wMethod;
+} INTERFACEINFO;
+typedef struct tagINTERFACEINFO *LPINTERFACEINFO;
+typedef enum tagCALLTYPE {
+    CALLTYPE_TOPLEVEL = 1,
+    CALLTYPE_NESTED = 2,
+    CALLTYPE_ASYNC = 3,
+    CALLTYPE_TOPLEVEL_CALLPENDING = 4,
+    CALLTYPE_ASYNC_CALLPENDING = 5
+} CALLTYPE;
+typedef enum tagSERVERCALL {
+    SERVERCALL_ISHANDLED = 0,
+    SERVERCALL_REJECTED = 1,
+    SERVERCALL_RETRYLATER = 2
+} SERVERCALL;
+typedef enum tagPENDINGTYPE {
+    PENDINGTYPE_TOPLEVEL = 1,
+    PENDINGTYPE_NESTED = 2
+} PENDINGTYPE;
+typedef enum tagPENDINGMSG {
+    PENDINGMSG_CANCELCALL = 0,
+    PENDINGMSG_WAITNOPROCESS = 1,
+    PENDINGMSG_WAITDEFPROCESS = 2
+} PENDINGMSG;
+/*****************************************************************************
+ * IMessageFilter interface
+ */
+#ifndef __IMessageFilter_INTERFACE_DEFINED__
+#define __IMessageFilter_INTERFACE_DEFINED__
+
+typedef IMessageFilter *LPMESSAGEFILTER;
+EXTERN_C COMKIT_API const IID IID_IMessageFilter;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IMessageFilter : public IUnknown
+{
+    virtual DWORD STDMETHODCALLTYPE HandleInComingCall(
+        DWORD dwCallType,
+        HTASK htaskCaller,
+        DWORD dwTickCount,
+        LPINTERFACEINFO lpInterfaceInfo) = 0;
+
+    virtual DWORD STDMETHODCALLTYPE RetryRejectedCall(
+        HTASK htaskCallee,
+        DWORD dwTickCount,
+        DWORD dwRejectType) = 0;
+
+    virtual DWORD STDMETHODCALLTYPE MessagePending(
+        HTASK htaskCallee,
+        DWORD dwTickCount,
+        DWORD dwPendingType) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IMessageFilter, "00000016-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IMessageFilter, 0x00000016, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct IMessageFilterVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IMessageFilter *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IMessageFilter *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IMessageFilter *This);
+
+    /*** IMessageFilter methods ***/
+    DWORD (STDMETHODCALLTYPE *HandleInComingCall)(
+        IMessageFilter *This,
+        DWORD dwCallType,
+        HTASK htaskCaller,
+        DWORD dwTickCount,
+        LPINTERFACEINFO lpInterfaceInfo);
+
+    DWORD (STDMETHODCALLTYPE *RetryRejectedCall)(
+        IMessageFilter *This,
+        HTASK htaskCallee,
+        DWORD dwTickCount,
+        DWORD dwRejectType);
+
+    DWORD (STDMETHODCALLTYPE *MessagePending)(
+        IMessageFilter *This,
+        HTASK htaskCallee,
+        DWORD dwTickCount,
+        DWORD dwPendingType);
+
+    END_INTERFACE
+} IMessageFilterVtbl;
+
+struct IMessageFilter {
+    CONST_VTBL IMessageFilterVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IMessageFilter_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IMessageFilter_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IMessageFilter_Release(This) (This)->lpVtbl->Release(This)
+/*** IMessageFilter methods ***/
+#define IMessageFilter_HandleInComingCall(This,dwCallType,htaskCaller,dwTickCount,lpInterfaceInfo) (This)->lpVtbl->HandleInComingCall(This,dwCallType,htaskCaller,dwTickCount,lpInterfaceInfo)
+#define IMessageFilter_RetryRejectedCall(This,htaskCallee,dwTickCount,dwRejectType) (This)->lpVtbl->RetryRejectedCall(This,htaskCallee,dwTickCount,dwRejectType)
+#define IMessageFilter_MessagePending(This,htaskCallee,dwTickCount,dwPendingType) (This)->lpVtbl->MessagePending(This,htaskCallee,dwTickCount,dwPendingType)
+#endif
+
+#endif
+
+#endif  /* __IMessageFilter_INTERFACE_DEFINED__ */
 
 /*****************************************************************************
  * IWeakReference interface
