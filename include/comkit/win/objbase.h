@@ -8,4 +8,5 @@
 #include <oleauto.h>
 #include <comkit/abi/activation.h>
 #include <comkit/abi/apartment.h>
+#include <comkit/abi/marshal.h>
 #endif

@@ -1,0 +1,63 @@
+/* comkit/abi/marshal.h - memory streams and the global memory functions
+ * they rest on (GlobalAlloc ..., CreateStreamOnHGlobal), with Windows'
+ * names and semantics. Part of the C-compatible ABI layer;
+ * docs/marshalling.md has the rules. */
+#ifndef COMKIT_ABI_MARSHAL_H
+#define COMKIT_ABI_MARSHAL_H
+
+#include <comkit/abi/objidl.h>
+#include <comkit/abi/threadmsg.h>
+
+/* ---- Global memory ----------------------------------------------------------- */
+/* A fixed block's handle is its address; a moveable block's handle is
+ * not, and GlobalLock gives the address (counting locks). GlobalSize is
+ * exactly the size asked for. A handle that is not a live block gives the
+ * documented failure with ERROR_INVALID_HANDLE, never a crash. */
+typedef HANDLE HGLOBAL;
+typedef HANDLE HLOCAL;
+
+#define GMEM_FIXED 0x0000
+#define GMEM_MOVEABLE 0x0002
+#define GMEM_NOCOMPACT 0x0010
+#define GMEM_NODISCARD 0x0020
+#define GMEM_ZEROINIT 0x0040
+#define GMEM_MODIFY 0x0080
+#define GMEM_DISCARDABLE 0x0100
+#define GMEM_SHARE 0x2000
+#define GMEM_DDESHARE 0x2000
+#define GMEM_DISCARDED 0x4000
+#define GMEM_LOCKCOUNT 0x00FF
+#define GMEM_INVALID_HANDLE 0x8000
+#define GHND (GMEM_MOVEABLE | GMEM_ZEROINIT)
+#define GPTR (GMEM_FIXED | GMEM_ZEROINIT)
+#define ERROR_NOT_LOCKED 158L
+
+COMKIT_STDAPI_(HGLOBAL) GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+COMKIT_STDAPI_(HGLOBAL) GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags);
+COMKIT_STDAPI_(LPVOID) GlobalLock(HGLOBAL hMem);
+COMKIT_STDAPI_(BOOL) GlobalUnlock(HGLOBAL hMem);
+COMKIT_STDAPI_(SIZE_T) GlobalSize(HGLOBAL hMem);
+COMKIT_STDAPI_(UINT) GlobalFlags(HGLOBAL hMem);
+COMKIT_STDAPI_(HGLOBAL) GlobalHandle(LPCVOID pMem);
+/* NULL on success; the handle back on failure. */
+COMKIT_STDAPI_(HGLOBAL) GlobalFree(HGLOBAL hMem);
+
+/* ---- Streams on global memory ------------------------------------------------- */
+#define STATFLAG_DEFAULT 0
+#define STATFLAG_NONAME 1
+#define STATFLAG_NOOPEN 2
+#define STGM_READ 0x00000000L
+#define STGM_WRITE 0x00000001L
+#define STGM_READWRITE 0x00000002L
+#define STGC_DEFAULT 0
+
+/* A stream over hGlobal (a new, empty moveable block when NULL) whose size
+ * starts as GlobalSize(hGlobal) and which keeps the block exactly the
+ * stream's size. fDeleteOnRelease frees the block with the last stream
+ * (clones share it). */
+COMKIT_STDAPI CreateStreamOnHGlobal(HGLOBAL hGlobal, BOOL fDeleteOnRelease, LPSTREAM *ppstm);
+/* The block under a stream CreateStreamOnHGlobal made; E_INVALIDARG for
+ * any other stream. */
+COMKIT_STDAPI GetHGlobalFromStream(LPSTREAM pstm, HGLOBAL *phglobal);
+
+#endif /* COMKIT_ABI_MARSHAL_H */
