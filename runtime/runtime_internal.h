@@ -19,6 +19,11 @@ inline const T* nullable(const T* p) noexcept {
   return p;
 }
 
+/// The class factory of one of comkit's own classes (the global interface
+/// table, the standard and free-threaded marshalers), which need no
+/// registration; nullptr for any other CLSID. The factories are static.
+IClassFactory* builtin_class_factory(const GUID& clsid) noexcept;
+
 }  // namespace comkit::rt
 
 #endif  // COMKIT_RUNTIME_INTERNAL_H

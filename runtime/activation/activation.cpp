@@ -242,6 +242,8 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
       registered->Release();
       return hr;
     }
+    if (contexts & inproc_contexts)
+      if (IClassFactory* builtin = builtin_class_factory(clsid)) return use(builtin, builtin);
     // One read section for the whole lookup, load included: the snapshot
     // stays valid, and once this thread has a factory from a published map,
     // no unload can release it before `use` returns.
@@ -531,13 +533,3 @@ void STDAPICALLTYPE CoFreeUnusedLibrariesEx(DWORD dwUnloadDelay, DWORD dwReserve
 }
 
 void STDAPICALLTYPE CoFreeUnusedLibraries() { CoFreeUnusedLibrariesEx(0xFFFFFFFF, 0); }
-
-HRESULT STDAPICALLTYPE CoLockObjectExternal(LPUNKNOWN pUnk, BOOL fLock, BOOL fLastUnlockReleases) {
-  (void)fLastUnlockReleases;  // in-process there is no stub whose references it could drop
-  if (!pUnk) return E_INVALIDARG;
-  if (fLock)
-    pUnk->AddRef();
-  else
-    pUnk->Release();
-  return S_OK;
-}

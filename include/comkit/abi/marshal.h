@@ -60,4 +60,49 @@ COMKIT_STDAPI CreateStreamOnHGlobal(HGLOBAL hGlobal, BOOL fDeleteOnRelease, LPST
  * any other stream. */
 COMKIT_STDAPI GetHGlobalFromStream(LPSTREAM pstm, HGLOBAL *phglobal);
 
+/* ---- Marshalling interfaces ------------------------------------------------------ */
+typedef enum tagMSHLFLAGS {
+  MSHLFLAGS_NORMAL = 0,
+  MSHLFLAGS_TABLESTRONG = 1,
+  MSHLFLAGS_TABLEWEAK = 2,
+  MSHLFLAGS_NOPING = 4
+} MSHLFLAGS;
+
+typedef enum tagMSHCTX {
+  MSHCTX_LOCAL = 0,
+  MSHCTX_NOSHAREDMEM = 1,
+  MSHCTX_DIFFERENTMACHINE = 2,
+  MSHCTX_INPROC = 3,
+  MSHCTX_CROSSCTX = 4,
+  MSHCTX_CONTAINER = 5
+} MSHCTX;
+
+/* comkit's own classes, creatable with no registration. */
+EXTERN_C COMKIT_API const CLSID CLSID_StdGlobalInterfaceTable; /* 00000323-0000-0000-C000-000000000046 */
+EXTERN_C COMKIT_API const CLSID CLSID_InProcFreeMarshaler;     /* 0000033A-0000-0000-C000-000000000046 */
+EXTERN_C COMKIT_API const CLSID CLSID_StdMarshal;              /* 00000017-0000-0000-C000-000000000046 */
+
+/* The OBJREF written is Windows' (docs/marshalling.md): the standard form
+ * (flags 1) for objects without IMarshal, the custom form (flags 4) for
+ * objects with one. E_INVALIDARG for NULL or unknown flags, E_NOINTERFACE
+ * when the object lacks riid, CO_E_NOTINITIALIZED outside any apartment. */
+COMKIT_STDAPI CoMarshalInterface(LPSTREAM pStm, REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext,
+                                 LPVOID pvDestContext, DWORD mshlflags);
+COMKIT_STDAPI CoGetMarshalSizeMax(ULONG *pulSize, REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext,
+                                  LPVOID pvDestContext, DWORD mshlflags);
+/* In the object's own apartment, the original pointer; STG_E_READFAULT for
+ * a short stream, RPC_E_INVALID_OBJREF for bytes that are not an OBJREF,
+ * CO_E_OBJNOTCONNECTED for an object no longer exported. */
+COMKIT_STDAPI CoUnmarshalInterface(LPSTREAM pStm, REFIID riid, LPVOID *ppv);
+COMKIT_STDAPI CoReleaseMarshalData(LPSTREAM pStm);
+COMKIT_STDAPI CoDisconnectObject(LPUNKNOWN pUnk, DWORD dwReserved);
+COMKIT_STDAPI CoGetStandardMarshal(REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext, LPVOID pvDestContext,
+                                   DWORD mshlflags, LPMARSHAL *ppMarshal);
+COMKIT_STDAPI CoMarshalInterThreadInterfaceInStream(REFIID riid, LPUNKNOWN pUnk, LPSTREAM *ppStm);
+COMKIT_STDAPI CoGetInterfaceAndReleaseStream(LPSTREAM pStm, REFIID iid, LPVOID *ppv);
+/* The free-threaded marshaler, aggregated into punkOuter: its marshal data
+ * in-process is the object's address (custom OBJREF naming
+ * CLSID_InProcFreeMarshaler); other destinations get the standard form. */
+COMKIT_STDAPI CoCreateFreeThreadedMarshaler(LPUNKNOWN punkOuter, LPUNKNOWN *ppunkMarshal);
+
 #endif /* COMKIT_ABI_MARSHAL_H */

@@ -1,0 +1,1098 @@
+// runtime/marshal/marshal.cpp - CoMarshalInterface and its family: the
+// object exporter (which objects each apartment has handed out, under which
+// OID and IPIDs, with how many references), the standard and custom OBJREF
+// paths, the free-threaded marshaler, the global interface table, and
+// CoLockObjectExternal with IExternalConnection.
+//
+// The exporter's state machine, per exported object (all under g_export_lock):
+//
+//   (not exported) --marshal/lock--> exported: holds one reference on the
+//       object's identity and one per exported interface, and counts what
+//       keeps it exported: `normal` (normal marshals not yet unmarshalled or
+//       released, with `public_refs` between them), `strong`/`weak` table
+//       marshals per interface, and `locks` (CoLockObjectExternal).
+//   exported --unmarshal (normal), CoReleaseMarshalData, unlock--> exported
+//       while any count is non-zero; at zero --> (not exported): the
+//       references are released, outside the lock.
+//   exported --CoDisconnectObject, the apartment ends--> (not exported) at
+//       once; marshal data still around then fails with CO_E_OBJNOTCONNECTED.
+//
+// References go back outside the lock (Release runs the object's code, which
+// may marshal again); IExternalConnection is called outside it too, after
+// the count it reflects changed.
+//
+// Calls across apartments need proxies; until the proxy/stub layer lands,
+// unmarshalling a standard OBJREF in another apartment fails with
+// E_NOINTERFACE (no proxy for the interface), as Windows does for an
+// interface without a registered proxy. Agile objects (the free-threaded
+// marshaler) cross apartments already.
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <random>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+#include <comkit/detail/guid_hash.h>
+
+#include "apartment/apartment_internal.h"
+#include "marshal/objref.h"
+#include "runtime_internal.h"
+
+extern "C" {
+const CLSID CLSID_StdGlobalInterfaceTable = {0x00000323, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+const CLSID CLSID_InProcFreeMarshaler = {0x0000033A, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+const CLSID CLSID_StdMarshal = {0x00000017, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+}
+
+namespace comkit::rt {
+namespace {
+
+constexpr DWORD known_mshlflags = MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK | MSHLFLAGS_NOPING;
+
+bool valid_flags(DWORD mshlflags, DWORD dest) noexcept {
+  if (mshlflags & ~known_mshlflags) return false;
+  if ((mshlflags & MSHLFLAGS_TABLESTRONG) && (mshlflags & MSHLFLAGS_TABLEWEAK)) return false;
+  return dest <= MSHCTX_CONTAINER;
+}
+
+// ---- Streams ------------------------------------------------------------------
+
+HRESULT write_all(IStream* s, const std::vector<std::byte>& bytes) noexcept {
+  ULONG written = 0;
+  const HRESULT hr = s->Write(bytes.data(), static_cast<ULONG>(bytes.size()), &written);
+  if (FAILED(hr)) return hr;
+  return written == bytes.size() ? S_OK : STG_E_MEDIUMFULL;
+}
+
+HRESULT read_exact(IStream* s, void* to, std::size_t n) noexcept {
+  ULONG got = 0;
+  const HRESULT hr = s->Read(to, static_cast<ULONG>(n), &got);
+  if (FAILED(hr)) return hr;
+  return got == n ? S_OK : STG_E_READFAULT;
+}
+
+// Reads an OBJREF's header, and for the standard form the rest of it (the
+// custom form's data is the unmarshaler's to read).
+struct read_objref {
+  objref_header header;
+  std_objref standard;  // the standard form
+  CLSID clsid{};        // the custom form
+  DWORD custom_size = 0;
+};
+
+HRESULT read_from(IStream* s, read_objref* out) noexcept {
+  std::byte buffer[objref_header_size + std_objref_size + 4];
+  if (HRESULT hr = read_exact(s, buffer, objref_header_size); FAILED(hr)) return hr;
+  std::span<const std::byte> in(buffer, objref_header_size);
+  if (HRESULT hr = objref_get_header(in, &out->header); FAILED(hr)) return hr;
+  if (out->header.flags == objref_custom) {
+    if (HRESULT hr = read_exact(s, buffer, custom_fields_size); FAILED(hr)) return hr;
+    DWORD extension;
+    std::memcpy(&extension, buffer + 16, 4);
+    if (extension > max_custom_extension) return RPC_E_INVALID_OBJREF;
+    for (DWORD left = extension; left > 0;) {  // skipped: comkit knows no extensions
+      const DWORD n = left < sizeof buffer ? left : static_cast<DWORD>(sizeof buffer);
+      std::byte skip[sizeof buffer];
+      if (HRESULT hr = read_exact(s, skip, n); FAILED(hr)) return hr;
+      left -= n;
+    }
+    std::memset(buffer + 16, 0, 4);  // decoded as having none: it was read above
+    std::span<const std::byte> fixed(buffer, custom_fields_size);
+    return objref_get_custom(fixed, &out->clsid, &out->custom_size);
+  }
+  if (HRESULT hr = read_exact(s, buffer, std_objref_size + 4); FAILED(hr)) return hr;
+  USHORT entries;
+  std::memcpy(&entries, buffer + std_objref_size, 2);
+  std::vector<std::byte> whole;
+  try {
+    whole.assign(buffer, buffer + std_objref_size + 4);
+    if (entries <= max_string_array) {
+      whole.resize(whole.size() + std::size_t{entries} * 2);
+      if (entries)
+        if (HRESULT hr = read_exact(s, whole.data() + std_objref_size + 4, std::size_t{entries} * 2); FAILED(hr))
+          return hr;
+    }
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  std::span<const std::byte> rest(whole);
+  return objref_get_standard(rest, &out->standard);
+}
+
+// ---- The exporter ---------------------------------------------------------------
+
+struct exported_interface {
+  IID iid;
+  DWORD ipid_serial;  // the IPID's Data1
+  IUnknown* pointer;  // one reference
+  long table_strong = 0;
+  long table_weak = 0;
+};
+
+struct exported_object {
+  std::uint64_t oid;
+  apartment_id apartment;
+  IUnknown* identity;                   // one reference
+  IExternalConnection* external;        // one reference, or nullptr
+  std::vector<exported_interface> interfaces;
+  long normal = 0;       // normal marshals outstanding
+  long public_refs = 0;  // their public references
+  long locks = 0;        // CoLockObjectExternal
+
+  bool held() const noexcept {
+    if (normal || locks) return true;
+    for (const auto& i : interfaces)
+      if (i.table_strong || i.table_weak) return true;
+    return false;
+  }
+};
+
+struct identity_key {
+  apartment_id apartment;
+  IUnknown* identity;
+  bool operator==(const identity_key&) const = default;
+};
+struct identity_hash {
+  std::size_t operator()(const identity_key& k) const noexcept {
+    return std::hash<const void*>()(k.identity) ^ (k.apartment * 0x9E3779B97F4A7C15ull);
+  }
+};
+
+std::mutex g_export_lock;
+std::unordered_map<std::uint64_t, exported_object*> g_by_oid;                   // guarded
+std::unordered_map<identity_key, exported_object*, identity_hash> g_by_identity;  // guarded
+std::unordered_map<DWORD, exported_object*> g_by_ipid;                           // IPID Data1 -> object, guarded
+std::uint64_t g_next_oid = 1;                                                    // guarded
+DWORD g_next_ipid = 1;                                                           // guarded
+
+// What identifies this process in OXIDs and IPIDs.
+struct process_tag {
+  std::uint32_t pid = static_cast<std::uint32_t>(::getpid());
+  unsigned char nonce[8]{};
+  process_tag() {
+    std::random_device rd;
+    for (auto& b : nonce) b = static_cast<unsigned char>(rd());
+  }
+};
+const process_tag& tag() {
+  static const process_tag t;
+  return t;
+}
+
+std::uint64_t oxid_of(apartment_id a) noexcept { return (std::uint64_t{tag().pid} << 32) | (a & 0xFFFFFFFFu); }
+
+GUID ipid_of(DWORD serial, apartment_id a) noexcept {
+  GUID g{};
+  g.Data1 = serial;
+  g.Data2 = static_cast<WORD>(tag().pid);
+  g.Data3 = static_cast<WORD>(a);
+  std::memcpy(g.Data4, tag().nonce, 8);
+  return g;
+}
+
+bool ours(const GUID& ipid) noexcept {
+  return ipid.Data2 == static_cast<WORD>(tag().pid) && std::memcmp(ipid.Data4, tag().nonce, 8) == 0;
+}
+
+// References to give back once the lock is released.
+struct releases {
+  std::vector<IUnknown*> refs;
+  IExternalConnection* external = nullptr;
+  DWORD connections_released = 0;
+  bool last_closes = true;
+  ~releases() {
+    for (DWORD i = 0; i < connections_released && external; ++i)
+      external->ReleaseConnection(EXTCONN_STRONG, 0, last_closes);
+    if (external) external->Release();
+    for (IUnknown* p : refs) p->Release();
+  }
+  void take(exported_object* o) {  // g_export_lock held; o leaves every table
+    g_by_oid.erase(o->oid);
+    g_by_identity.erase({o->apartment, o->identity});
+    for (auto& i : o->interfaces) {
+      g_by_ipid.erase(i.ipid_serial);
+      refs.push_back(i.pointer);
+    }
+    refs.push_back(o->identity);
+    if (external) external->Release();  // one object per batch (see callers)
+    external = o->external;
+    delete o;
+  }
+};
+
+void release_if_unheld(exported_object* o, releases& r) {
+  if (!o->held()) r.take(o);
+}
+
+// The object behind an IPID of this process, checked against the OID.
+exported_object* find(const std_objref& s) noexcept {
+  if (!ours(s.ipid)) return nullptr;
+  auto it = g_by_ipid.find(s.ipid.Data1);
+  if (it == g_by_ipid.end() || it->second->oid != s.oid) return nullptr;
+  return it->second;
+}
+
+exported_interface* interface_of(exported_object* o, DWORD serial) noexcept {
+  for (auto& i : o->interfaces)
+    if (i.ipid_serial == serial) return &i;
+  return nullptr;
+}
+
+// Exports (or finds) `object`'s interface `iid` in the calling apartment and
+// accounts for one marshal of it; fills the STDOBJREF.
+HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
+  IUnknown* identity = nullptr;
+  if (FAILED(object->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&identity))) || !identity)
+    return E_NOINTERFACE;
+  IUnknown* pointer = nullptr;
+  if (FAILED(object->QueryInterface(iid, reinterpret_cast<void**>(&pointer))) || !pointer) {
+    identity->Release();
+    return E_NOINTERFACE;
+  }
+  IExternalConnection* external = nullptr;
+  const apartment_id here = apartment_current();
+  const bool strong = !(mshlflags & MSHLFLAGS_TABLEWEAK);
+  releases r;
+  bool add_connection = false;
+  try {
+    std::lock_guard g(g_export_lock);
+    exported_object* o;
+    if (auto it = g_by_identity.find({here, identity}); it != g_by_identity.end()) {
+      o = it->second;
+      r.refs.push_back(identity);  // the table already holds one
+    } else {
+      if (FAILED(identity->QueryInterface(IID_IExternalConnection, reinterpret_cast<void**>(&external))))
+        external = nullptr;
+      o = new exported_object{g_next_oid++, here, identity, external, {}};
+      try {
+        g_by_oid.emplace(o->oid, o);
+        g_by_identity.emplace(identity_key{here, identity}, o);
+      } catch (...) {
+        g_by_oid.erase(o->oid);
+        if (external) external->Release();
+        delete o;
+        identity->Release();
+        pointer->Release();
+        return E_OUTOFMEMORY;
+      }
+    }
+    exported_interface* entry = nullptr;
+    for (auto& i : o->interfaces)
+      if (IsEqualIID(i.iid, iid)) entry = &i;
+    if (entry) {
+      r.refs.push_back(pointer);
+    } else {
+      o->interfaces.push_back({iid, g_next_ipid++, pointer});
+      entry = &o->interfaces.back();
+      g_by_ipid.emplace(entry->ipid_serial, o);
+    }
+    if (mshlflags & MSHLFLAGS_TABLESTRONG)
+      ++entry->table_strong;
+    else if (mshlflags & MSHLFLAGS_TABLEWEAK)
+      ++entry->table_weak;
+    else {
+      ++o->normal;
+      o->public_refs += normal_public_refs;
+    }
+    if (strong && o->external) {
+      o->external->AddRef();
+      external = o->external;
+      add_connection = true;
+    } else {
+      external = nullptr;
+    }
+    out->flags = (mshlflags & MSHLFLAGS_NOPING) ? sorf_noping : 0;
+    out->public_refs = (mshlflags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK)) ? 0 : normal_public_refs;
+    out->oxid = oxid_of(here);
+    out->oid = o->oid;
+    out->ipid = ipid_of(entry->ipid_serial, here);
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  if (add_connection) {
+    external->AddConnection(EXTCONN_STRONG, 0);
+    external->Release();
+  }
+  return S_OK;
+}
+
+// Gives back what one marshal of `s` accounted for (a normal marshal's
+// public references, or one table marshal, the strong one first).
+void release_marshal(const std_objref& s, releases& r) noexcept {
+  exported_object* o = find(s);
+  if (!o) return;
+  exported_interface* i = interface_of(o, s.ipid.Data1);
+  if (!i) return;
+  bool strong = false;
+  if (s.public_refs > 0) {
+    if (o->normal > 0) {
+      --o->normal;
+      o->public_refs -= std::min<long>(o->public_refs, s.public_refs);
+      strong = true;
+    }
+  } else if (i->table_strong > 0) {
+    --i->table_strong;
+    strong = true;
+  } else if (i->table_weak > 0) {
+    --i->table_weak;
+  }
+  if (strong && o->external) {
+    o->external->AddRef();
+    if (r.external) r.external->Release();
+    r.external = o->external;
+    r.connections_released = 1;
+  }
+  release_if_unheld(o, r);
+}
+
+HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const IID& riid, void** ppv) noexcept {
+  const apartment_id here = apartment_current();
+  IUnknown* pointer = nullptr;
+  HRESULT hr;
+  {
+    releases r;
+    std::lock_guard g(g_export_lock);
+    exported_object* o = find(s);
+    exported_interface* i = o ? interface_of(o, s.ipid.Data1) : nullptr;
+    if (!i) {
+      hr = ours(s.ipid) ? CO_E_OBJNOTCONNECTED : CO_E_OBJNOTREG;
+    } else if (o->apartment != here) {
+      hr = E_NOINTERFACE;  // no proxy yet (see the top of this file)
+    } else {
+      pointer = i->pointer;
+      pointer->AddRef();
+      hr = S_OK;
+    }
+    // A normal marshal is used up by its unmarshal, succeeded or not.
+    if (s.public_refs > 0) release_marshal(s, r);
+    // (r releases when this block ends, after the lock guard: declared first)
+  }
+  if (FAILED(hr)) return hr;
+  const IID& want = IsEqualIID(riid, GUID_NULL) ? h.iid : riid;
+  hr = pointer->QueryInterface(want, ppv);
+  pointer->Release();
+  return hr;
+}
+
+void apartment_gone(apartment_id a) noexcept {
+  std::vector<releases> all;
+  try {
+    std::lock_guard g(g_export_lock);
+    std::vector<exported_object*> mine;
+    for (auto& [key, o] : g_by_identity)
+      if (key.apartment == a) mine.push_back(o);
+    all.resize(mine.size());
+    for (std::size_t k = 0; k < mine.size(); ++k) all[k].take(mine[k]);
+  } catch (...) {
+  }
+  // `all` gives the references back here, outside the lock.
+}
+
+[[maybe_unused]] const bool listening = (apartment_add_listener(&apartment_gone), true);
+
+// ---- Custom marshalling ----------------------------------------------------------
+
+HRESULT custom_marshaler_of(IUnknown* object, IMarshal** out) noexcept {
+  *out = nullptr;
+  if (FAILED(object->QueryInterface(IID_IMarshal, reinterpret_cast<void**>(out))) || !*out) {
+    *out = nullptr;
+    return S_FALSE;
+  }
+  return S_OK;
+}
+
+HRESULT new_free_threaded_marshaler(IUnknown* outer, IUnknown** out) noexcept;
+
+HRESULT unmarshaler_for(const CLSID& clsid, IMarshal** out) noexcept {
+  *out = nullptr;
+  if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) {
+    IUnknown* ftm = nullptr;
+    if (HRESULT hr = new_free_threaded_marshaler(nullptr, &ftm); FAILED(hr)) return hr;
+    const HRESULT hr = ftm->QueryInterface(IID_IMarshal, reinterpret_cast<void**>(out));
+    ftm->Release();
+    return hr;
+  }
+  return CoCreateInstance(clsid, nullptr, CLSCTX_INPROC_SERVER, IID_IMarshal, reinterpret_cast<void**>(out));
+}
+
+HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD mshlflags) noexcept {
+  std_objref s;
+  if (HRESULT hr = export_interface(object, iid, mshlflags, &s); FAILED(hr)) return hr;
+  try {
+    std::vector<std::byte> bytes;
+    bytes.reserve(objref_standard_size());
+    objref_put_standard(bytes, iid, s);
+    if (HRESULT hr = write_all(stm, bytes); FAILED(hr)) {
+      releases r;
+      std::lock_guard g(g_export_lock);
+      release_marshal(s, r);
+      return hr;
+    }
+  } catch (...) {
+    releases r;
+    std::lock_guard g(g_export_lock);
+    release_marshal(s, r);
+    return E_OUTOFMEMORY;
+  }
+  return S_OK;
+}
+
+// ---- The free-threaded marshaler ---------------------------------------------------
+// Its in-process data: DWORD mshlflags, the interface pointer, 16 reserved
+// bytes (28 bytes). A normal or table-strong marshal carries a reference.
+
+constexpr DWORD ftm_data_size = 4 + sizeof(void*) + 16;
+
+class free_threaded_marshaler final : public IMarshal {
+ public:
+  explicit free_threaded_marshaler(IUnknown* outer) noexcept : inner_(*this), outer_(outer ? outer : &inner_) {}
+
+  // The non-delegating IUnknown the aggregator holds.
+  struct inner final : IUnknown {
+    explicit inner(free_threaded_marshaler& owner) noexcept : owner_(owner) {}
+    free_threaded_marshaler& owner_;
+    free_threaded_marshaler& self() noexcept { return owner_; }
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+      if (!ppv) return E_POINTER;
+      if (IsEqualIID(riid, IID_IUnknown)) {
+        *ppv = static_cast<IUnknown*>(this);
+      } else if (IsEqualIID(riid, IID_IMarshal)) {
+        *ppv = static_cast<IMarshal*>(&self());
+      } else {
+        *ppv = nullptr;
+        return E_NOINTERFACE;
+      }
+      static_cast<IUnknown*>(*ppv)->AddRef();
+      return S_OK;
+    }
+    ULONG STDMETHODCALLTYPE AddRef() override { return ++self().refs_; }
+    ULONG STDMETHODCALLTYPE Release() override {
+      free_threaded_marshaler& s = self();
+      const ULONG left = --s.refs_;
+      if (left == 0) delete &s;
+      return left;
+    }
+  };
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return outer_->QueryInterface(riid, ppv); }
+  ULONG STDMETHODCALLTYPE AddRef() override { return outer_->AddRef(); }
+  ULONG STDMETHODCALLTYPE Release() override { return outer_->Release(); }
+
+  HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD dest, void*, DWORD, CLSID* pCid) override {
+    if (!pCid) return E_POINTER;
+    *pCid = in_process(dest) ? CLSID_InProcFreeMarshaler : CLSID_StdMarshal;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID, void*, DWORD dest, void*, DWORD, DWORD* pSize) override {
+    if (!pSize) return E_POINTER;
+    *pSize = in_process(dest) ? ftm_data_size : static_cast<DWORD>(objref_standard_size());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* pStm, REFIID riid, void* pv, DWORD dest, void*,
+                                             DWORD mshlflags) override {
+    if (!pStm || !pv) return E_INVALIDARG;
+    IUnknown* object = static_cast<IUnknown*>(pv);
+    if (!in_process(dest)) return marshal_standard(pStm, riid, object, mshlflags);
+    IUnknown* pointer = nullptr;
+    if (FAILED(object->QueryInterface(riid, reinterpret_cast<void**>(&pointer))) || !pointer) return E_NOINTERFACE;
+    std::byte data[ftm_data_size] = {};
+    std::memcpy(data, &mshlflags, 4);
+    std::memcpy(data + 4, &pointer, sizeof pointer);
+    ULONG written = 0;
+    const HRESULT hr = pStm->Write(data, sizeof data, &written);
+    // A table-weak marshal holds no reference; the others keep the QI's.
+    if (FAILED(hr) || written != sizeof data || (mshlflags & MSHLFLAGS_TABLEWEAK)) pointer->Release();
+    if (FAILED(hr)) return hr;
+    return written == sizeof data ? S_OK : STG_E_MEDIUMFULL;
+  }
+  HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    DWORD flags;
+    IUnknown* pointer;
+    if (HRESULT hr = read_data(pStm, &flags, &pointer); FAILED(hr)) return hr;
+    const HRESULT hr = pointer->QueryInterface(riid, ppv);
+    if (!(flags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK))) pointer->Release();  // used up
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override {
+    DWORD flags;
+    IUnknown* pointer;
+    if (HRESULT hr = read_data(pStm, &flags, &pointer); FAILED(hr)) return hr;
+    if (!(flags & MSHLFLAGS_TABLEWEAK)) pointer->Release();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
+
+  inner inner_;
+
+ private:
+  static bool in_process(DWORD dest) noexcept { return dest == MSHCTX_INPROC || dest == MSHCTX_CROSSCTX; }
+  static HRESULT read_data(IStream* s, DWORD* flags, IUnknown** pointer) noexcept {
+    if (!s) return E_INVALIDARG;
+    std::byte data[ftm_data_size];
+    if (HRESULT hr = read_exact(s, data, sizeof data); FAILED(hr)) return hr;
+    std::memcpy(flags, data, 4);
+    std::memcpy(pointer, data + 4, sizeof *pointer);
+    if (!*pointer) return RPC_E_INVALID_OBJREF;
+    return S_OK;
+  }
+
+  std::atomic<ULONG> refs_{1};
+  IUnknown* outer_;
+};
+
+HRESULT new_free_threaded_marshaler(IUnknown* outer, IUnknown** out) noexcept {
+  auto* m = new (std::nothrow) free_threaded_marshaler(outer);
+  if (!m) return E_OUTOFMEMORY;
+  *out = &m->inner_;
+  return S_OK;
+}
+
+}  // namespace
+}  // namespace comkit::rt
+
+namespace comkit::rt {
+namespace {
+
+// ---- The standard marshaler object (CoGetStandardMarshal, CLSID_StdMarshal) ----------
+// Writes and reads the whole standard OBJREF.
+
+class standard_marshaler final : public IMarshal {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IMarshal)) {
+      *ppv = static_cast<IMarshal*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = --refs_;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID* pCid) override {
+    if (!pCid) return E_POINTER;
+    *pCid = CLSID_StdMarshal;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID, void*, DWORD, void*, DWORD, DWORD* pSize) override {
+    if (!pSize) return E_POINTER;
+    *pSize = static_cast<DWORD>(objref_standard_size());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* pStm, REFIID riid, void* pv, DWORD dest, void*,
+                                             DWORD mshlflags) override {
+    if (!pStm || !pv || !valid_flags(mshlflags, dest)) return E_INVALIDARG;
+    return marshal_standard(pStm, riid, static_cast<IUnknown*>(pv), mshlflags);
+  }
+  HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    if (!pStm) return E_INVALIDARG;
+    read_objref o;
+    if (HRESULT hr = read_from(pStm, &o); FAILED(hr)) return hr;
+    if (o.header.flags != objref_standard) return RPC_E_INVALID_OBJREF;
+    return unmarshal_standard(o.header, o.standard, riid, ppv);
+  }
+  HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override {
+    if (!pStm) return E_INVALIDARG;
+    read_objref o;
+    if (HRESULT hr = read_from(pStm, &o); FAILED(hr)) return hr;
+    if (o.header.flags != objref_standard) return RPC_E_INVALID_OBJREF;
+    releases r;
+    std::lock_guard g(g_export_lock);
+    if (!find(o.standard)) return CO_E_OBJNOTCONNECTED;
+    release_marshal(o.standard, r);
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
+
+ private:
+  std::atomic<ULONG> refs_{1};
+};
+
+HRESULT marshal_any(IStream* stm, const IID& iid, IUnknown* object, DWORD dest, void* dest_context,
+                    DWORD mshlflags) noexcept {
+  IMarshal* custom = nullptr;
+  custom_marshaler_of(object, &custom);
+  if (!custom) return marshal_standard(stm, iid, object, mshlflags);
+  CLSID clsid{};
+  DWORD size = 0;
+  HRESULT hr = custom->GetUnmarshalClass(iid, object, dest, dest_context, mshlflags, &clsid);
+  if (SUCCEEDED(hr) && IsEqualGUID(clsid, CLSID_StdMarshal)) {
+    custom->Release();
+    return marshal_standard(stm, iid, object, mshlflags);
+  }
+  if (SUCCEEDED(hr)) hr = custom->GetMarshalSizeMax(iid, object, dest, dest_context, mshlflags, &size);
+  if (SUCCEEDED(hr)) {
+    try {
+      std::vector<std::byte> bytes;
+      objref_put_header(bytes, {objref_custom, iid});
+      const std::size_t at = bytes.size();
+      bytes.resize(at + custom_fields_size);
+      std::memcpy(bytes.data() + at, &clsid, sizeof clsid);  // GUID's in-memory layout is its wire layout (LE)
+      std::memset(bytes.data() + at + 16, 0, 4);
+      std::memcpy(bytes.data() + at + 20, &size, 4);
+      hr = write_all(stm, bytes);
+    } catch (...) {
+      hr = E_OUTOFMEMORY;
+    }
+  }
+  if (SUCCEEDED(hr)) hr = custom->MarshalInterface(stm, iid, object, dest, dest_context, mshlflags);
+  custom->Release();
+  return hr;
+}
+
+HRESULT unmarshal_any(IStream* stm, const IID& riid, void** ppv, bool release_only) noexcept {
+  read_objref o;
+  if (HRESULT hr = read_from(stm, &o); FAILED(hr)) return hr;
+  if (o.header.flags == objref_standard) {
+    if (!release_only) return unmarshal_standard(o.header, o.standard, riid, ppv);
+    releases r;
+    std::lock_guard g(g_export_lock);
+    if (!find(o.standard)) return CO_E_OBJNOTCONNECTED;
+    release_marshal(o.standard, r);
+    return S_OK;
+  }
+  IMarshal* unmarshaler = nullptr;
+  if (HRESULT hr = unmarshaler_for(o.clsid, &unmarshaler); FAILED(hr)) return hr;
+  const IID& want = IsEqualIID(riid, GUID_NULL) ? o.header.iid : riid;
+  const HRESULT hr = release_only ? unmarshaler->ReleaseMarshalData(stm) : unmarshaler->UnmarshalInterface(stm, want, ppv);
+  unmarshaler->Release();
+  return hr;
+}
+
+}  // namespace
+}  // namespace comkit::rt
+
+using namespace comkit::rt;
+
+HRESULT STDAPICALLTYPE CoMarshalInterface(LPSTREAM pStm, REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext,
+                                          LPVOID pvDestContext, DWORD mshlflags) {
+  const IID* iid = nullable(&riid);
+  if (!pStm || !pUnk || !iid || !valid_flags(mshlflags, dwDestContext)) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  return marshal_any(pStm, *iid, pUnk, dwDestContext, pvDestContext, mshlflags);
+}
+
+HRESULT STDAPICALLTYPE CoGetMarshalSizeMax(ULONG* pulSize, REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext,
+                                           LPVOID pvDestContext, DWORD mshlflags) {
+  const IID* iid = nullable(&riid);
+  if (!pulSize) return E_INVALIDARG;
+  *pulSize = 0;
+  if (!pUnk || !iid || !valid_flags(mshlflags, dwDestContext)) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  IMarshal* custom = nullptr;
+  custom_marshaler_of(pUnk, &custom);
+  if (!custom) {
+    *pulSize = static_cast<ULONG>(objref_standard_size());
+    return S_OK;
+  }
+  DWORD size = 0;
+  const HRESULT hr = custom->GetMarshalSizeMax(*iid, pUnk, dwDestContext, pvDestContext, mshlflags, &size);
+  custom->Release();
+  if (FAILED(hr)) return hr;
+  *pulSize = static_cast<ULONG>(objref_header_size + custom_fields_size + size);
+  return S_OK;
+}
+
+HRESULT STDAPICALLTYPE CoUnmarshalInterface(LPSTREAM pStm, REFIID riid, LPVOID* ppv) {
+  const IID* iid = nullable(&riid);
+  if (!ppv) return E_INVALIDARG;
+  *ppv = nullptr;
+  if (!pStm || !iid) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  const HRESULT hr = unmarshal_any(pStm, *iid, ppv, false);
+  if (FAILED(hr)) *ppv = nullptr;
+  return hr;
+}
+
+HRESULT STDAPICALLTYPE CoReleaseMarshalData(LPSTREAM pStm) {
+  if (!pStm) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  return unmarshal_any(pStm, GUID_NULL, nullptr, true);
+}
+
+HRESULT STDAPICALLTYPE CoDisconnectObject(LPUNKNOWN pUnk, DWORD dwReserved) {
+  (void)dwReserved;
+  if (!pUnk) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  IMarshal* custom = nullptr;
+  custom_marshaler_of(pUnk, &custom);
+  if (custom) {
+    const HRESULT hr = custom->DisconnectObject(0);
+    custom->Release();
+    return hr;
+  }
+  IUnknown* identity = nullptr;
+  if (FAILED(pUnk->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&identity))) || !identity) return S_OK;
+  {
+    releases r;
+    std::lock_guard g(g_export_lock);
+    if (auto it = g_by_identity.find({apartment_current(), identity}); it != g_by_identity.end()) r.take(it->second);
+  }
+  identity->Release();
+  return S_OK;
+}
+
+HRESULT STDAPICALLTYPE CoGetStandardMarshal(REFIID riid, LPUNKNOWN pUnk, DWORD dwDestContext, LPVOID pvDestContext,
+                                            DWORD mshlflags, LPMARSHAL* ppMarshal) {
+  (void)riid;
+  (void)pUnk;
+  (void)pvDestContext;
+  if (!ppMarshal) return E_INVALIDARG;
+  *ppMarshal = nullptr;
+  if (!valid_flags(mshlflags, dwDestContext)) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  auto* m = new (std::nothrow) standard_marshaler;
+  if (!m) return E_OUTOFMEMORY;
+  *ppMarshal = m;
+  return S_OK;
+}
+
+HRESULT STDAPICALLTYPE CoMarshalInterThreadInterfaceInStream(REFIID riid, LPUNKNOWN pUnk, LPSTREAM* ppStm) {
+  if (!ppStm) return E_INVALIDARG;
+  *ppStm = nullptr;
+  if (!pUnk) return E_INVALIDARG;
+  IStream* s = nullptr;
+  if (HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &s); FAILED(hr)) return hr;
+  HRESULT hr = CoMarshalInterface(s, riid, pUnk, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL);
+  if (SUCCEEDED(hr)) {
+    LARGE_INTEGER zero{};
+    hr = s->Seek(zero, STREAM_SEEK_SET, nullptr);
+  }
+  if (FAILED(hr)) {
+    s->Release();
+    return hr;
+  }
+  *ppStm = s;
+  return S_OK;
+}
+
+HRESULT STDAPICALLTYPE CoGetInterfaceAndReleaseStream(LPSTREAM pStm, REFIID iid, LPVOID* ppv) {
+  if (!pStm) {
+    if (ppv) *ppv = nullptr;
+    return E_INVALIDARG;
+  }
+  const HRESULT hr = CoUnmarshalInterface(pStm, iid, ppv);
+  pStm->Release();  // whatever the outcome, as documented
+  return hr;
+}
+
+HRESULT STDAPICALLTYPE CoCreateFreeThreadedMarshaler(LPUNKNOWN punkOuter, LPUNKNOWN* ppunkMarshal) {
+  if (!ppunkMarshal) return E_INVALIDARG;
+  *ppunkMarshal = nullptr;
+  return new_free_threaded_marshaler(punkOuter, ppunkMarshal);
+}
+
+HRESULT STDAPICALLTYPE CoLockObjectExternal(LPUNKNOWN pUnk, BOOL fLock, BOOL fLastUnlockReleases) {
+  if (!pUnk) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  IUnknown* identity = nullptr;
+  if (FAILED(pUnk->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&identity))) || !identity)
+    return E_NOINTERFACE;
+  const apartment_id here = apartment_current();
+  if (fLock) {
+    // Exported like a table-weak marshal of IUnknown, then held by the lock.
+    std_objref s;
+    HRESULT hr = export_interface(identity, IID_IUnknown, MSHLFLAGS_TABLEWEAK, &s);
+    IExternalConnection* external = nullptr;
+    if (SUCCEEDED(hr)) {
+      releases r;
+      std::lock_guard g(g_export_lock);
+      exported_object* o = find(s);
+      if (o) {
+        ++o->locks;
+        if ((external = o->external)) external->AddRef();
+      }
+      release_marshal(s, r);  // the weak table marshal: the lock holds it now
+    }
+    identity->Release();
+    if (external) {
+      external->AddConnection(EXTCONN_STRONG, 0);
+      external->Release();
+    }
+    return hr;
+  }
+  {
+    releases r;
+    std::lock_guard g(g_export_lock);
+    if (auto it = g_by_identity.find({here, identity}); it != g_by_identity.end() && it->second->locks > 0) {
+      exported_object* o = it->second;
+      --o->locks;
+      if (o->external) {
+        o->external->AddRef();
+        r.external = o->external;
+        r.connections_released = 1;
+        r.last_closes = fLastUnlockReleases != FALSE;
+      }
+      release_if_unheld(o, r);
+    }
+  }
+  identity->Release();
+  return S_OK;
+}
+
+// ---- The global interface table -----------------------------------------------------
+// Each entry is a table-strong marshal of the interface, made in the
+// registering apartment; any apartment unmarshals from it and any may revoke
+// it. An agile object (IAgileObject) is kept as a plain reference and handed
+// out as is.
+
+namespace comkit::rt {
+namespace {
+
+struct git_entry {
+  std::uint32_t generation = 0;
+  bool used = false;
+  IUnknown* agile = nullptr;      // an agile object's interface (one reference)
+  std::vector<std::byte> marshal;  // or the table-strong OBJREF
+};
+
+// Cookies: (generation << 20) | (slot + 1), never 0; a revoked cookie
+// stays invalid until its slot has been reused 4095 times.
+constexpr std::uint32_t git_slot_bits = 20;
+
+class global_interface_table final : public IGlobalInterfaceTable {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IGlobalInterfaceTable) ||
+        IsEqualIID(riid, IID_IAgileObject)) {
+      *ppv = static_cast<IGlobalInterfaceTable*>(this);
+      return S_OK;  // a process-wide singleton: not counted
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+
+  HRESULT STDMETHODCALLTYPE RegisterInterfaceInGlobal(IUnknown* pUnk, REFIID riid, DWORD* pdwCookie) override {
+    if (!pdwCookie) return E_INVALIDARG;
+    *pdwCookie = 0;
+    const IID* iid = nullable(&riid);
+    if (!pUnk || !iid) return E_INVALIDARG;
+    if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+    git_entry e;
+    IAgileObject* agile = nullptr;
+    if (SUCCEEDED(pUnk->QueryInterface(IID_IAgileObject, reinterpret_cast<void**>(&agile))) && agile) {
+      agile->Release();
+      if (FAILED(pUnk->QueryInterface(*iid, reinterpret_cast<void**>(&e.agile))) || !e.agile) return E_NOINTERFACE;
+    } else {
+      IStream* s = nullptr;
+      if (HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &s); FAILED(hr)) return hr;
+      HRESULT hr = CoMarshalInterface(s, *iid, pUnk, MSHCTX_INPROC, nullptr, MSHLFLAGS_TABLESTRONG);
+      HGLOBAL h = nullptr;
+      if (SUCCEEDED(hr)) hr = GetHGlobalFromStream(s, &h);
+      if (SUCCEEDED(hr)) {
+        try {
+          const auto* p = static_cast<const std::byte*>(GlobalLock(h));
+          e.marshal.assign(p, p + GlobalSize(h));
+          GlobalUnlock(h);
+        } catch (...) {
+          GlobalUnlock(h);
+          LARGE_INTEGER zero{};
+          s->Seek(zero, STREAM_SEEK_SET, nullptr);
+          CoReleaseMarshalData(s);
+          hr = E_OUTOFMEMORY;
+        }
+      }
+      s->Release();
+      if (FAILED(hr)) return hr;
+    }
+    std::lock_guard g(lock_);
+    try {
+      std::uint32_t slot;
+      if (!free_.empty()) {
+        slot = free_.back();
+        free_.pop_back();
+      } else {
+        if (entries_.size() + 1 >= (1u << git_slot_bits)) throw std::bad_alloc();
+        slot = static_cast<std::uint32_t>(entries_.size());
+        entries_.emplace_back();
+        free_.reserve(entries_.size());  // Revoke never allocates
+      }
+      git_entry& to = entries_[slot];
+      e.generation = to.generation;
+      e.used = true;
+      to = std::move(e);
+      *pdwCookie = (to.generation << git_slot_bits) | (slot + 1);
+      return S_OK;
+    } catch (...) {
+      discard(e);
+      return E_OUTOFMEMORY;
+    }
+  }
+
+  HRESULT STDMETHODCALLTYPE RevokeInterfaceFromGlobal(DWORD dwCookie) override {
+    if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+    git_entry e;
+    {
+      std::lock_guard g(lock_);
+      git_entry* at = lookup(dwCookie);
+      if (!at) return E_INVALIDARG;
+      e = std::move(*at);
+      *at = git_entry{};
+      at->generation = (e.generation + 1) & ((1u << (32 - git_slot_bits)) - 1);
+      free_.push_back((dwCookie & ((1u << git_slot_bits) - 1)) - 1);
+    }
+    discard(e);
+    return S_OK;
+  }
+
+  HRESULT STDMETHODCALLTYPE GetInterfaceFromGlobal(DWORD dwCookie, REFIID riid, void** ppv) override {
+    if (!ppv) return E_INVALIDARG;
+    *ppv = nullptr;
+    const IID* iid = nullable(&riid);
+    if (!iid) return E_INVALIDARG;
+    if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+    IUnknown* agile = nullptr;
+    std::vector<std::byte> marshal;
+    {
+      std::lock_guard g(lock_);
+      git_entry* at = lookup(dwCookie);
+      if (!at) return E_INVALIDARG;
+      if ((agile = at->agile)) {
+        agile->AddRef();
+      } else {
+        try {
+          marshal = at->marshal;
+        } catch (...) {
+          return E_OUTOFMEMORY;
+        }
+      }
+    }
+    if (agile) {
+      const HRESULT hr = agile->QueryInterface(*iid, ppv);
+      agile->Release();
+      return hr;
+    }
+    return unmarshal_bytes(marshal, *iid, ppv);
+  }
+
+ private:
+  git_entry* lookup(DWORD cookie) noexcept {
+    const std::uint32_t slot = cookie & ((1u << git_slot_bits) - 1);
+    if (slot == 0 || slot > entries_.size()) return nullptr;
+    git_entry& e = entries_[slot - 1];
+    if (!e.used || e.generation != cookie >> git_slot_bits) return nullptr;
+    return &e;
+  }
+  static HRESULT unmarshal_bytes(const std::vector<std::byte>& bytes, const IID& iid, void** ppv) noexcept {
+    HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE, bytes.size());
+    if (!h) return E_OUTOFMEMORY;
+    std::memcpy(GlobalLock(h), bytes.data(), bytes.size());
+    GlobalUnlock(h);
+    IStream* s = nullptr;
+    if (FAILED(CreateStreamOnHGlobal(h, TRUE, &s))) {
+      GlobalFree(h);
+      return E_OUTOFMEMORY;
+    }
+    const HRESULT hr = CoUnmarshalInterface(s, iid, ppv);
+    s->Release();
+    return hr;
+  }
+  static void discard(git_entry& e) noexcept {
+    if (e.agile) e.agile->Release();
+    if (!e.marshal.empty()) {
+      IStream* s = nullptr;
+      HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE, e.marshal.size());
+      if (h) {
+        std::memcpy(GlobalLock(h), e.marshal.data(), e.marshal.size());
+        GlobalUnlock(h);
+        if (SUCCEEDED(CreateStreamOnHGlobal(h, TRUE, &s))) {
+          unmarshal_any(s, GUID_NULL, nullptr, true);
+          s->Release();
+        } else {
+          GlobalFree(h);
+        }
+      }
+    }
+    e = git_entry{};
+  }
+
+  std::mutex lock_;
+  std::vector<git_entry> entries_;   // guarded by lock_
+  std::vector<std::uint32_t> free_;  // guarded by lock_
+};
+
+// ---- comkit's own class objects ---------------------------------------------------------
+
+template <typename Make>
+class builtin_factory final : public IClassFactory {
+ public:
+  explicit constexpr builtin_factory(Make make) noexcept : make_(make) {}
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
+      *ppv = static_cast<IClassFactory*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    return make_(outer, riid, ppv);
+  }
+  HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
+
+ private:
+  Make make_;
+};
+
+HRESULT make_git(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+  if (outer) return CLASS_E_NOAGGREGATION;
+  static global_interface_table git;
+  return git.QueryInterface(riid, ppv);
+}
+
+HRESULT make_ftm(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+  if (outer && !IsEqualIID(riid, IID_IUnknown)) return CLASS_E_NOAGGREGATION;
+  IUnknown* inner = nullptr;
+  if (HRESULT hr = new_free_threaded_marshaler(outer, &inner); FAILED(hr)) return hr;
+  const HRESULT hr = inner->QueryInterface(riid, ppv);
+  inner->Release();
+  return hr;
+}
+
+HRESULT make_std_marshal(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+  if (outer) return CLASS_E_NOAGGREGATION;
+  auto* m = new (std::nothrow) standard_marshaler;
+  if (!m) return E_OUTOFMEMORY;
+  const HRESULT hr = m->QueryInterface(riid, ppv);
+  m->Release();
+  return hr;
+}
+
+using make_fn = HRESULT (*)(IUnknown*, REFIID, void**) noexcept;
+builtin_factory<make_fn> git_factory{&make_git};
+builtin_factory<make_fn> ftm_factory{&make_ftm};
+builtin_factory<make_fn> std_marshal_factory{&make_std_marshal};
+
+}  // namespace
+
+IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
+  if (clsid.Data2 != 0 || clsid.Data3 != 0 || clsid.Data4[0] != 0xC0 || clsid.Data4[7] != 0x46) return nullptr;
+  if (IsEqualGUID(clsid, CLSID_StdGlobalInterfaceTable)) return &git_factory;
+  if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;
+  if (IsEqualGUID(clsid, CLSID_StdMarshal)) return &std_marshal_factory;
+  return nullptr;
+}
+
+}  // namespace comkit::rt
