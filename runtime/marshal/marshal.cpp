@@ -174,9 +174,11 @@ DWORD g_next_ipid = 1;                                                          
 struct process_tag {
   std::uint32_t pid = static_cast<std::uint32_t>(::getpid());
   unsigned char nonce[8]{};
+  unsigned char secret[16]{};  // proves free-threaded marshal data came from this process
   process_tag() {
     std::random_device rd;
     for (auto& b : nonce) b = static_cast<unsigned char>(rd());
+    for (auto& b : secret) b = static_cast<unsigned char>(rd());
   }
 };
 const process_tag& tag() {
@@ -443,8 +445,10 @@ HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD m
 }
 
 // ---- The free-threaded marshaler ---------------------------------------------------
-// Its in-process data: DWORD mshlflags, the interface pointer, 16 reserved
-// bytes (28 bytes). A normal or table-strong marshal carries a reference.
+// Its in-process data: DWORD mshlflags, the interface pointer, and 16
+// bytes of this process's secret (28 bytes), so that bytes from anywhere
+// else never become a pointer. A normal or table-strong marshal carries a
+// reference.
 
 constexpr DWORD ftm_data_size = 4 + sizeof(void*) + 16;
 
@@ -503,6 +507,7 @@ class free_threaded_marshaler final : public IMarshal {
     std::byte data[ftm_data_size] = {};
     std::memcpy(data, &mshlflags, 4);
     std::memcpy(data + 4, &pointer, sizeof pointer);
+    std::memcpy(data + 4 + sizeof pointer, tag().secret, 16);
     ULONG written = 0;
     const HRESULT hr = pStm->Write(data, sizeof data, &written);
     // A table-weak marshal holds no reference; the others keep the QI's.
@@ -539,7 +544,7 @@ class free_threaded_marshaler final : public IMarshal {
     if (HRESULT hr = read_exact(s, data, sizeof data); FAILED(hr)) return hr;
     std::memcpy(flags, data, 4);
     std::memcpy(pointer, data + 4, sizeof *pointer);
-    if (!*pointer) return RPC_E_INVALID_OBJREF;
+    if (!*pointer || std::memcmp(data + 4 + sizeof *pointer, tag().secret, 16) != 0) return RPC_E_INVALID_OBJREF;
     return S_OK;
   }
 
