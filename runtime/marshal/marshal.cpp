@@ -862,7 +862,10 @@ struct git_entry {
   std::uint32_t generation = 0;
   bool used = false;
   IUnknown* agile = nullptr;      // an agile object's interface (one reference)
-  std::vector<std::byte> marshal;  // or the table-strong OBJREF
+  bool standard = false;          // or a table-strong standard marshal, kept decoded
+  IID iid{};
+  std_objref objref;
+  std::vector<std::byte> marshal;  // or a table-strong custom OBJREF
 };
 
 // Cookies: (generation << 20) | (slot + 1), never 0; a revoked cookie
@@ -895,7 +898,13 @@ class global_interface_table final : public IGlobalInterfaceTable {
     if (SUCCEEDED(pUnk->QueryInterface(IID_IAgileObject, reinterpret_cast<void**>(&agile))) && agile) {
       agile->Release();
       if (FAILED(pUnk->QueryInterface(*iid, reinterpret_cast<void**>(&e.agile))) || !e.agile) return E_NOINTERFACE;
+    } else if (IMarshal* custom = nullptr; custom_marshaler_of(pUnk, &custom) == S_FALSE) {
+      // The standard form needs no bytes: the exporter's ids are kept as they are.
+      if (HRESULT hr = export_interface(pUnk, *iid, MSHLFLAGS_TABLESTRONG, &e.objref); FAILED(hr)) return hr;
+      e.standard = true;
+      e.iid = *iid;
     } else {
+      custom->Release();
       IStream* s = nullptr;
       if (HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &s); FAILED(hr)) return hr;
       HRESULT hr = CoMarshalInterface(s, *iid, pUnk, MSHCTX_INPROC, nullptr, MSHLFLAGS_TABLESTRONG);
@@ -965,12 +974,18 @@ class global_interface_table final : public IGlobalInterfaceTable {
     if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
     IUnknown* agile = nullptr;
     std::vector<std::byte> marshal;
+    objref_header header{objref_standard, {}};
+    std_objref standard;
+    bool is_standard = false;
     {
       std::lock_guard g(lock_);
       git_entry* at = lookup(dwCookie);
       if (!at) return E_INVALIDARG;
       if ((agile = at->agile)) {
         agile->AddRef();
+      } else if ((is_standard = at->standard)) {
+        header.iid = at->iid;
+        standard = at->objref;
       } else {
         try {
           marshal = at->marshal;
@@ -984,6 +999,7 @@ class global_interface_table final : public IGlobalInterfaceTable {
       agile->Release();
       return hr;
     }
+    if (is_standard) return unmarshal_standard(header, standard, *iid, ppv);
     return unmarshal_bytes(marshal, *iid, ppv);
   }
 
@@ -1011,6 +1027,11 @@ class global_interface_table final : public IGlobalInterfaceTable {
   }
   static void discard(git_entry& e) noexcept {
     if (e.agile) e.agile->Release();
+    if (e.standard) {
+      releases r;
+      std::lock_guard g(g_export_lock);
+      release_marshal(e.objref, r);
+    }
     if (!e.marshal.empty()) {
       IStream* s = nullptr;
       HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE, e.marshal.size());

@@ -1,0 +1,151 @@
+// bench/marshal_bench.cpp - the global interface table (register + get +
+// revoke) and a same-apartment CoMarshalInterface + CoUnmarshalInterface,
+// each against an AddRef/Release pair and a malloc/free pair as baselines
+// (what a minimal table must at least do), and the event wake-up round trip
+// between two threads that cross-apartment calls will ride on.
+#include <benchmark/benchmark.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <thread>
+
+#include <comkit/com_ptr.h>
+#include <windows.h>
+
+#include "ratio_main.h"
+
+namespace {
+
+struct object final : IPersist {
+  std::atomic<ULONG> refs{1};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPersist)) {
+      *ppv = this;
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  HRESULT STDMETHODCALLTYPE GetClassID(CLSID* id) override {
+    *id = GUID_NULL;
+    return S_OK;
+  }
+};
+
+struct mta {
+  mta() { CoInitializeEx(nullptr, COINIT_MULTITHREADED); }
+};
+
+void BM_GitRegisterGetRevoke(benchmark::State& s) {
+  static mta m;
+  comkit::com_ptr<IGlobalInterfaceTable> git;
+  CoCreateInstance(CLSID_StdGlobalInterfaceTable, nullptr, CLSCTX_INPROC_SERVER, IID_IGlobalInterfaceTable,
+                   git.put_void());
+  object o;
+  for (auto _ : s) {
+    DWORD cookie = 0;
+    git->RegisterInterfaceInGlobal(&o, IID_IPersist, &cookie);
+    IPersist* p = nullptr;
+    git->GetInterfaceFromGlobal(cookie, IID_IPersist, reinterpret_cast<void**>(&p));
+    p->Release();
+    git->RevokeInterfaceFromGlobal(cookie);
+  }
+  if (o.refs != 1) std::abort();
+}
+BENCHMARK(BM_GitRegisterGetRevoke);
+
+void BM_MarshalUnmarshalSameApartment(benchmark::State& s) {
+  static mta m;
+  object o;
+  comkit::com_ptr<IStream> stream;
+  CreateStreamOnHGlobal(nullptr, TRUE, stream.put());
+  for (auto _ : s) {
+    LARGE_INTEGER zero{};
+    stream->Seek(zero, STREAM_SEEK_SET, nullptr);
+    CoMarshalInterface(stream.get(), IID_IPersist, &o, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL);
+    stream->Seek(zero, STREAM_SEEK_SET, nullptr);
+    IPersist* p = nullptr;
+    CoUnmarshalInterface(stream.get(), IID_IPersist, reinterpret_cast<void**>(&p));
+    p->Release();
+  }
+  if (o.refs != 1) std::abort();
+}
+BENCHMARK(BM_MarshalUnmarshalSameApartment);
+
+void BM_Baseline_MallocFree(benchmark::State& s) {
+  for (auto _ : s) {
+    void* p = std::malloc(64);
+    benchmark::DoNotOptimize(p);
+    std::free(p);
+  }
+}
+BENCHMARK(BM_Baseline_MallocFree);
+
+// Two threads bouncing two auto-reset events: the wake-up an STA call will
+// use, measured through the public wait functions.
+void BM_EventPingPong(benchmark::State& s) {
+  HANDLE ping = CreateEventW(nullptr, FALSE, FALSE, nullptr), pong = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  std::atomic<bool> stop{false};
+  std::thread peer([&] {
+    while (WaitForSingleObject(ping, INFINITE) == WAIT_OBJECT_0 && !stop) SetEvent(pong);
+  });
+  for (auto _ : s) {
+    SetEvent(ping);
+    WaitForSingleObject(pong, INFINITE);
+  }
+  stop = true;
+  SetEvent(ping);
+  peer.join();
+  CloseHandle(ping);
+  CloseHandle(pong);
+}
+BENCHMARK(BM_EventPingPong)->UseRealTime();
+
+// The same round trip over two bare eventfds (write, poll, read): the
+// mechanism the events and thread queues are built on.
+void BM_Baseline_EventfdPingPong(benchmark::State& s) {
+  const int ping = eventfd(0, EFD_CLOEXEC), pong = eventfd(0, EFD_CLOEXEC);
+  std::atomic<bool> stop{false};
+  auto signal = [](int fd) {
+    const std::uint64_t one = 1;
+    if (write(fd, &one, sizeof one) < 0) std::abort();
+  };
+  auto wait = [](int fd) {
+    pollfd p{fd, POLLIN, 0};
+    poll(&p, 1, -1);
+    std::uint64_t v;
+    if (read(fd, &v, sizeof v) < 0) std::abort();
+  };
+  std::thread peer([&] {
+    for (;;) {
+      wait(ping);
+      if (stop) break;
+      signal(pong);
+    }
+  });
+  for (auto _ : s) {
+    signal(ping);
+    wait(pong);
+  }
+  stop = true;
+  signal(ping);
+  peer.join();
+  close(ping);
+  close(pong);
+}
+BENCHMARK(BM_Baseline_EventfdPingPong)->UseRealTime();
+
+}  // namespace
+
+COMKIT_BENCH_PAIR("BM_EventPingPong/real_time", "BM_Baseline_EventfdPingPong/real_time", 0, 0);
+COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "", 0, 200);
+COMKIT_BENCH_PAIR("BM_MarshalUnmarshalSameApartment", "", 0, 300);
+COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "BM_Baseline_MallocFree", 0, 0);
+COMKIT_BENCH_PAIR("BM_MarshalUnmarshalSameApartment", "BM_Baseline_MallocFree", 0, 0);
