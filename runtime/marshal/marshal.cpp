@@ -452,6 +452,17 @@ HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD m
 
 constexpr DWORD ftm_data_size = 4 + sizeof(void*) + 16;
 
+// Every free-threaded marshal not yet used up, by pointer and kind (normal,
+// table-strong, table-weak), so that data naming anything else is refused
+// before the pointer in it is touched: the secret alone can be learnt by a
+// fuzzer watching memcmp, and a copy of used-up data must not release twice.
+std::mutex g_ftm_lock;
+std::unordered_map<std::uint64_t, long> g_ftm_outstanding;  // guarded by g_ftm_lock
+std::uint64_t ftm_key(const void* pointer, DWORD mshlflags) noexcept {
+  const DWORD kind = mshlflags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK);
+  return (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(pointer)) << 2) ^ kind;
+}
+
 class free_threaded_marshaler final : public IMarshal {
  public:
   explicit free_threaded_marshaler(IUnknown* outer) noexcept : inner_(*this), outer_(outer ? outer : &inner_) {}
@@ -508,12 +519,20 @@ class free_threaded_marshaler final : public IMarshal {
     std::memcpy(data, &mshlflags, 4);
     std::memcpy(data + 4, &pointer, sizeof pointer);
     std::memcpy(data + 4 + sizeof pointer, tag().secret, 16);
+    try {
+      std::lock_guard g(g_ftm_lock);
+      ++g_ftm_outstanding[ftm_key(pointer, mshlflags)];
+    } catch (...) {
+      pointer->Release();
+      return E_OUTOFMEMORY;
+    }
     ULONG written = 0;
-    const HRESULT hr = pStm->Write(data, sizeof data, &written);
+    HRESULT hr = pStm->Write(data, sizeof data, &written);
+    if (SUCCEEDED(hr) && written != sizeof data) hr = STG_E_MEDIUMFULL;
+    if (FAILED(hr)) forget(pointer, mshlflags);
     // A table-weak marshal holds no reference; the others keep the QI's.
-    if (FAILED(hr) || written != sizeof data || (mshlflags & MSHLFLAGS_TABLEWEAK)) pointer->Release();
-    if (FAILED(hr)) return hr;
-    return written == sizeof data ? S_OK : STG_E_MEDIUMFULL;
+    if (FAILED(hr) || (mshlflags & MSHLFLAGS_TABLEWEAK)) pointer->Release();
+    return hr;
   }
   HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
     if (!ppv) return E_POINTER;
@@ -521,14 +540,17 @@ class free_threaded_marshaler final : public IMarshal {
     DWORD flags;
     IUnknown* pointer;
     if (HRESULT hr = read_data(pStm, &flags, &pointer); FAILED(hr)) return hr;
+    const bool normal = !(flags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK));
+    if (!(normal ? forget(pointer, flags) : known(pointer, flags))) return RPC_E_INVALID_OBJREF;
     const HRESULT hr = pointer->QueryInterface(riid, ppv);
-    if (!(flags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK))) pointer->Release();  // used up
+    if (normal) pointer->Release();  // used up
     return hr;
   }
   HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override {
     DWORD flags;
     IUnknown* pointer;
     if (HRESULT hr = read_data(pStm, &flags, &pointer); FAILED(hr)) return hr;
+    if (!forget(pointer, flags)) return RPC_E_INVALID_OBJREF;
     if (!(flags & MSHLFLAGS_TABLEWEAK)) pointer->Release();
     return S_OK;
   }
@@ -538,6 +560,19 @@ class free_threaded_marshaler final : public IMarshal {
 
  private:
   static bool in_process(DWORD dest) noexcept { return dest == MSHCTX_INPROC || dest == MSHCTX_CROSSCTX; }
+  // Whether a marshal of `pointer` of this kind is outstanding.
+  static bool known(IUnknown* pointer, DWORD flags) noexcept {
+    std::lock_guard g(g_ftm_lock);
+    return g_ftm_outstanding.count(ftm_key(pointer, flags)) != 0;
+  }
+  // Uses one up: false if there was none.
+  static bool forget(IUnknown* pointer, DWORD flags) noexcept {
+    std::lock_guard g(g_ftm_lock);
+    auto it = g_ftm_outstanding.find(ftm_key(pointer, flags));
+    if (it == g_ftm_outstanding.end()) return false;
+    if (--it->second == 0) g_ftm_outstanding.erase(it);
+    return true;
+  }
   static HRESULT read_data(IStream* s, DWORD* flags, IUnknown** pointer) noexcept {
     if (!s) return E_INVALIDARG;
     std::byte data[ftm_data_size];
