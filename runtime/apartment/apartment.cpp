@@ -6,7 +6,8 @@
 // not yet undone. The MTA: one object while it has members (threads that
 // joined it) or usage counts (CoIncrementMTAUsage); g_mta_lock guards its
 // creation and end, so a thread joining while the last one leaves gets a
-// new MTA object only after the old one's listeners ran.
+// new MTA object only after the old one's listeners ran (and those never see
+// the new MTA's state).
 #include <atomic>
 #include <mutex>
 #include <new>
@@ -69,7 +70,10 @@ thread_local thread_state t_state;
 std::atomic<apartment_id> g_next_sta{1};
 std::atomic<apartment_id> g_main_sta{0};  // the main STA's id while it lives, else 0
 
-std::mutex g_mta_lock;          // guards g_mta's creation and end
+// Guards g_mta's creation and end. Recursive: the listeners run under it,
+// and an object they release may join the MTA on this very thread (it then
+// gets a new MTA, as g_mta is already cleared).
+std::recursive_mutex g_mta_lock;
 apartment* g_mta = nullptr;     // guarded by g_mta_lock (one reference while it lives)
 long g_mta_users = 0;           // members + usage counts, guarded by g_mta_lock
 std::atomic<long> g_mta_live{0};  // g_mta_users, readable without the lock

@@ -362,3 +362,50 @@ TEST(ApartmentFd, OnlyInAnStaAndCloseOnExec) {
 }
 
 }  // namespace
+
+namespace {
+
+// An object whose last external Release joins and leaves the MTA, as a
+// destructor calling COM may: the MTA's end must not deadlock on it.
+struct joins_on_release final : IPersist {
+  std::atomic<ULONG> refs{1};
+  std::atomic<HRESULT> joined{E_FAIL};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPersist)) {
+      *ppv = this;
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = --refs;
+    if (left == 1) {
+      joined = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+      if (SUCCEEDED(joined.load())) CoUninitialize();
+    }
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE GetClassID(CLSID* id) override {
+    *id = GUID_NULL;
+    return S_OK;
+  }
+};
+
+TEST(ApartmentType, ReleaseAtTheMtasEndMayJoinTheMta) {
+  joins_on_release o;
+  on_thread([&] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK);
+    comkit::com_ptr<IStream> s;
+    ASSERT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, s.put()), S_OK);
+    ASSERT_EQ(CoMarshalInterface(s.get(), IID_IPersist, &o, MSHCTX_INPROC, nullptr, MSHLFLAGS_TABLESTRONG), S_OK);
+    CoUninitialize();  // the MTA ends; the exporter releases the object
+  });
+  EXPECT_EQ(o.refs.load(), 1u);
+  EXPECT_EQ(o.joined.load(), S_OK);
+  on_thread([] { EXPECT_EQ(current_type().hr, CO_E_NOTINITIALIZED); });
+}
+
+}  // namespace
