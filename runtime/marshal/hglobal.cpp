@@ -258,12 +258,14 @@ class hglobal_stream final : public IStream {
     if (pcbRead) *pcbRead = 0;
     if (!pv) return STG_E_INVALIDPOINTER;
     std::lock_guard g(block_->lock);
-    const SIZE_T size = GlobalSize(block_->handle);
-    const SIZE_T n = pos_ >= size ? 0 : std::min<SIZE_T>(cb, size - pos_);
-    if (n) {
-      const void* data = GlobalLock(block_->handle);
-      std::memcpy(pv, static_cast<const char*>(data) + pos_, n);
-      GlobalUnlock(block_->handle);
+    SIZE_T n = 0;
+    {
+      // One look-up for the whole copy (the block cannot move meanwhile).
+      std::lock_guard global(g_global_lock);
+      const block* b = find(block_->handle);
+      if (!b) return STG_E_INVALIDHANDLE;  // the block was freed under the stream
+      n = pos_ >= b->size ? 0 : std::min<SIZE_T>(cb, b->size - pos_);
+      if (n) std::memcpy(pv, static_cast<const char*>(b->data) + pos_, n);
     }
     pos_ += n;
     if (pcbRead) *pcbRead = static_cast<ULONG>(n);
@@ -278,9 +280,12 @@ class hglobal_stream final : public IStream {
     const std::uint64_t end = pos_ + cb;
     if (end > GlobalSize(block_->handle))
       if (HRESULT hr = resize(end); FAILED(hr)) return hr;
-    void* data = GlobalLock(block_->handle);
-    std::memcpy(static_cast<char*>(data) + pos_, pv, cb);
-    GlobalUnlock(block_->handle);
+    {
+      std::lock_guard global(g_global_lock);
+      const block* b = find(block_->handle);
+      if (!b || b->size < end) return STG_E_INVALIDHANDLE;  // freed or shrunk under the stream
+      std::memcpy(static_cast<char*>(b->data) + pos_, pv, cb);
+    }
     pos_ = end;
     if (pcbWritten) *pcbWritten = cb;
     return S_OK;

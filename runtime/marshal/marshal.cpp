@@ -108,19 +108,24 @@ HRESULT read_from(IStream* s, read_objref* out) noexcept {
   if (HRESULT hr = read_exact(s, buffer, std_objref_size + 4); FAILED(hr)) return hr;
   USHORT entries;
   std::memcpy(&entries, buffer + std_objref_size, 2);
-  std::vector<std::byte> whole;
-  try {
-    whole.assign(buffer, buffer + std_objref_size + 4);
-    if (entries <= max_string_array) {
-      whole.resize(whole.size() + std::size_t{entries} * 2);
-      if (entries)
-        if (HRESULT hr = read_exact(s, whole.data() + std_objref_size + 4, std::size_t{entries} * 2); FAILED(hr))
-          return hr;
+  // The string array: on the stack when small (comkit's own is 2 entries).
+  constexpr std::size_t fixed_part = std_objref_size + 4;
+  std::byte on_stack[fixed_part + 64];
+  std::vector<std::byte> large;
+  std::byte* whole = on_stack;
+  const std::size_t array_bytes = entries <= max_string_array ? std::size_t{entries} * 2 : 0;
+  if (fixed_part + array_bytes > sizeof on_stack) {
+    try {
+      large.resize(fixed_part + array_bytes);
+    } catch (...) {
+      return E_OUTOFMEMORY;
     }
-  } catch (...) {
-    return E_OUTOFMEMORY;
+    whole = large.data();
   }
-  std::span<const std::byte> rest(whole);
+  std::memcpy(whole, buffer, fixed_part);
+  if (array_bytes)
+    if (HRESULT hr = read_exact(s, whole + fixed_part, array_bytes); FAILED(hr)) return hr;
+  std::span<const std::byte> rest(whole, fixed_part + array_bytes);
   return objref_get_standard(rest, &out->standard);
 }
 
@@ -164,7 +169,6 @@ struct identity_hash {
 };
 
 std::mutex g_export_lock;
-std::unordered_map<std::uint64_t, exported_object*> g_by_oid;                   // guarded
 std::unordered_map<identity_key, exported_object*, identity_hash> g_by_identity;  // guarded
 std::unordered_map<DWORD, exported_object*> g_by_ipid;                           // IPID Data1 -> object, guarded
 std::uint64_t g_next_oid = 1;                                                    // guarded
@@ -214,7 +218,6 @@ struct releases {
     for (IUnknown* p : refs) p->Release();
   }
   void take(exported_object* o) {  // g_export_lock held; o leaves every table
-    g_by_oid.erase(o->oid);
     g_by_identity.erase({o->apartment, o->identity});
     for (auto& i : o->interfaces) {
       g_by_ipid.erase(i.ipid_serial);
@@ -259,6 +262,17 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
   IExternalConnection* external = nullptr;
   const apartment_id here = apartment_current();
   const bool strong = !(mshlflags & MSHLFLAGS_TABLEWEAK);
+  // Asked before taking the lock (the object's code never runs under it);
+  // used only if this marshal exports the object, else released below.
+  IExternalConnection* candidate = nullptr;
+  if (FAILED(identity->QueryInterface(IID_IExternalConnection, reinterpret_cast<void**>(&candidate))))
+    candidate = nullptr;
+  struct drop {
+    IExternalConnection*& p;
+    ~drop() {
+      if (p) p->Release();
+    }
+  } drop_candidate{candidate};
   releases r;
   bool add_connection = false;
   try {
@@ -268,15 +282,12 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
       o = it->second;
       r.refs.push_back(identity);  // the table already holds one
     } else {
-      if (FAILED(identity->QueryInterface(IID_IExternalConnection, reinterpret_cast<void**>(&external))))
-        external = nullptr;
-      o = new exported_object{g_next_oid++, here, identity, external, {}};
+      o = new exported_object{g_next_oid++, here, identity, candidate, {}};
+      candidate = nullptr;  // the object holds it now
       try {
-        g_by_oid.emplace(o->oid, o);
         g_by_identity.emplace(identity_key{here, identity}, o);
       } catch (...) {
-        g_by_oid.erase(o->oid);
-        if (external) external->Release();
+        if (o->external) o->external->Release();
         delete o;
         identity->Release();
         pointer->Release();
@@ -426,8 +437,9 @@ HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD m
   std_objref s;
   if (HRESULT hr = export_interface(object, iid, mshlflags, &s); FAILED(hr)) return hr;
   try {
-    std::vector<std::byte> bytes;
-    bytes.reserve(objref_standard_size());
+    // Reused per thread: a marshal allocates nothing once warm.
+    thread_local std::vector<std::byte> bytes;
+    bytes.clear();
     objref_put_standard(bytes, iid, s);
     if (HRESULT hr = write_all(stm, bytes); FAILED(hr)) {
       releases r;
