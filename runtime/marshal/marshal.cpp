@@ -40,6 +40,7 @@
 #include <comkit/detail/guid_hash.h>
 
 #include "apartment/apartment_internal.h"
+#include "marshal/marshal_internal.h"
 #include "marshal/objref.h"
 #include "runtime_internal.h"
 
@@ -137,20 +138,23 @@ struct exported_interface {
   IUnknown* pointer;  // one reference
   long table_strong = 0;
   long table_weak = 0;
+  IRpcStubBuffer* stub = nullptr;  // made on the first call through a proxy (one reference)
 };
 
 struct exported_object {
   std::uint64_t oid;
   apartment_id apartment;
+  ::comkit::rt::apartment* home;        // the same apartment (one reference): where calls go
   IUnknown* identity;                   // one reference
   IExternalConnection* external;        // one reference, or nullptr
   std::vector<exported_interface> interfaces;
   long normal = 0;       // normal marshals outstanding
   long public_refs = 0;  // their public references
   long locks = 0;        // CoLockObjectExternal
+  long proxies = 0;      // proxy managers in other apartments
 
   bool held() const noexcept {
-    if (normal || locks) return true;
+    if (normal || locks || proxies) return true;
     for (const auto& i : interfaces)
       if (i.table_strong || i.table_weak) return true;
     return false;
@@ -208,6 +212,7 @@ bool ours(const GUID& ipid) noexcept {
 // References to give back once the lock is released.
 struct releases {
   std::vector<IUnknown*> refs;
+  std::vector<apartment*> homes;
   IExternalConnection* external = nullptr;
   DWORD connections_released = 0;
   bool last_closes = true;
@@ -216,14 +221,17 @@ struct releases {
       external->ReleaseConnection(EXTCONN_STRONG, 0, last_closes);
     if (external) external->Release();
     for (IUnknown* p : refs) p->Release();
+    for (apartment* a : homes) apartment_release(a);
   }
   void take(exported_object* o) {  // g_export_lock held; o leaves every table
     g_by_identity.erase({o->apartment, o->identity});
     for (auto& i : o->interfaces) {
       g_by_ipid.erase(i.ipid_serial);
+      if (i.stub) refs.push_back(i.stub);
       refs.push_back(i.pointer);
     }
     refs.push_back(o->identity);
+    homes.push_back(o->home);
     if (external) external->Release();  // one object per batch (see callers)
     external = o->external;
     delete o;
@@ -269,10 +277,20 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
     candidate = nullptr;
   struct drop {
     IExternalConnection*& p;
+    apartment*& home;
     ~drop() {
       if (p) p->Release();
+      if (home) apartment_release(home);
     }
-  } drop_candidate{candidate};
+  };
+  apartment* home = apartment_acquire_current();
+  if (!home) {
+    if (candidate) candidate->Release();
+    identity->Release();
+    pointer->Release();
+    return CO_E_NOTINITIALIZED;
+  }
+  drop drop_candidate{candidate, home};
   releases r;
   bool add_connection = false;
   try {
@@ -282,12 +300,14 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
       o = it->second;
       r.refs.push_back(identity);  // the table already holds one
     } else {
-      o = new exported_object{g_next_oid++, here, identity, candidate, {}};
-      candidate = nullptr;  // the object holds it now
+      o = new exported_object{g_next_oid++, here, home, identity, candidate, {}};
+      candidate = nullptr;  // the object holds these now
+      home = nullptr;
       try {
         g_by_identity.emplace(identity_key{here, identity}, o);
       } catch (...) {
         if (o->external) o->external->Release();
+        apartment_release(o->home);
         delete o;
         identity->Release();
         pointer->Release();
@@ -366,6 +386,7 @@ void release_marshal(const std_objref& s, releases& r) noexcept {
 HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const IID& riid, void** ppv) noexcept {
   const apartment_id here = apartment_current();
   IUnknown* pointer = nullptr;
+  remote_object remote{};
   HRESULT hr;
   {
     releases r;
@@ -375,7 +396,13 @@ HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const II
     if (!i) {
       hr = ours(s.ipid) ? CO_E_OBJNOTCONNECTED : CO_E_OBJNOTREG;
     } else if (o->apartment != here) {
-      hr = E_NOINTERFACE;  // no proxy yet (see the top of this file)
+      // Another apartment: a proxy, which holds the object from now on.
+      ++o->proxies;
+      remote.oid = o->oid;
+      remote.anchor = s.ipid.Data1;
+      remote.home = o->home;
+      apartment_addref(remote.home);
+      hr = S_FALSE;
     } else {
       pointer = i->pointer;
       pointer->AddRef();
@@ -387,9 +414,18 @@ HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const II
   }
   if (FAILED(hr)) return hr;
   const IID& want = IsEqualIID(riid, GUID_NULL) ? h.iid : riid;
+  if (hr == S_FALSE) return proxy_unmarshal(remote, want, ppv);  // takes remote's references
   hr = pointer->QueryInterface(want, ppv);
   pointer->Release();
   return hr;
+}
+
+// The object behind a proxy's anchor, if still exported and at home here
+// (g_export_lock held).
+exported_object* find_remote(const remote_object& r) noexcept {
+  auto it = g_by_ipid.find(r.anchor);
+  if (it == g_by_ipid.end() || it->second->oid != r.oid) return nullptr;
+  return it->second;
 }
 
 void apartment_gone(apartment_id a) noexcept {
@@ -1166,6 +1202,104 @@ IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
   if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;
   if (IsEqualGUID(clsid, CLSID_StdMarshal)) return &std_marshal_factory;
   return nullptr;
+}
+
+}  // namespace comkit::rt
+
+// ---- What the call layer asks of the exporter (marshal_internal.h) -----------------------
+
+namespace comkit::rt {
+
+HRESULT exporter_remote_qi(const remote_object& remote, const IID& iid, DWORD* serial) noexcept {
+  IUnknown* identity = nullptr;
+  {
+    std::lock_guard g(g_export_lock);
+    exported_object* o = find_remote(remote);
+    if (!o) return CO_E_OBJNOTCONNECTED;
+    for (const auto& i : o->interfaces)
+      if (IsEqualIID(i.iid, iid)) {
+        *serial = i.ipid_serial;
+        return S_OK;
+      }
+    identity = o->identity;
+    identity->AddRef();
+  }
+  IUnknown* pointer = nullptr;
+  const HRESULT qi = identity->QueryInterface(iid, reinterpret_cast<void**>(&pointer));
+  identity->Release();
+  if (FAILED(qi) || !pointer) return E_NOINTERFACE;
+  releases r;
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote(remote);
+  if (!o) {
+    r.refs.push_back(pointer);
+    return CO_E_OBJNOTCONNECTED;
+  }
+  for (const auto& i : o->interfaces)
+    if (IsEqualIID(i.iid, iid)) {  // another thread exported it meanwhile
+      r.refs.push_back(pointer);
+      *serial = i.ipid_serial;
+      return S_OK;
+    }
+  try {
+    o->interfaces.push_back({iid, g_next_ipid++, pointer});
+    g_by_ipid.emplace(o->interfaces.back().ipid_serial, o);
+  } catch (...) {
+    r.refs.push_back(pointer);
+    return E_OUTOFMEMORY;
+  }
+  *serial = o->interfaces.back().ipid_serial;
+  return S_OK;
+}
+
+HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE* message,
+                        IRpcChannelBuffer* channel) noexcept {
+  IUnknown* pointer = nullptr;
+  IRpcStubBuffer* stub = nullptr;
+  IID iid;
+  {
+    std::lock_guard g(g_export_lock);
+    exported_object* o = find_remote(remote);
+    exported_interface* i = o ? interface_of(o, serial) : nullptr;
+    if (!i) return CO_E_OBJNOTCONNECTED;
+    iid = i->iid;
+    pointer = i->pointer;
+    pointer->AddRef();
+    if ((stub = i->stub)) stub->AddRef();
+  }
+  if (!stub) {
+    IPSFactoryBuffer* factory = nullptr;
+    HRESULT hr = ps_factory_for(iid, &factory);
+    if (SUCCEEDED(hr)) {
+      hr = factory->CreateStub(iid, pointer, &stub);
+      factory->Release();
+    }
+    if (FAILED(hr) || !stub) {
+      pointer->Release();
+      return FAILED(hr) ? hr : E_NOINTERFACE;
+    }
+    releases r;
+    std::lock_guard g(g_export_lock);
+    exported_object* o = find_remote(remote);
+    exported_interface* i = o ? interface_of(o, serial) : nullptr;
+    if (i && !i->stub) {
+      i->stub = stub;
+      stub->AddRef();
+    }
+  }
+  const HRESULT hr = stub->Invoke(message, channel);
+  stub->Release();
+  pointer->Release();
+  return hr;
+}
+
+void exporter_proxy_released(const remote_object& remote) noexcept {
+  releases r;
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote(remote);
+  if (!o || o->proxies == 0) return;
+  --o->proxies;
+  release_if_unheld(o, r);
 }
 
 }  // namespace comkit::rt

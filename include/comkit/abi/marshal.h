@@ -100,6 +100,11 @@ COMKIT_STDAPI CoGetStandardMarshal(REFIID riid, LPUNKNOWN pUnk, DWORD dwDestCont
                                    DWORD mshlflags, LPMARSHAL *ppMarshal);
 COMKIT_STDAPI CoMarshalInterThreadInterfaceInStream(REFIID riid, LPUNKNOWN pUnk, LPSTREAM *ppStm);
 COMKIT_STDAPI CoGetInterfaceAndReleaseStream(LPSTREAM pStm, REFIID iid, LPVOID *ppv);
+/* Proxy/stub factories: the CLSID whose IPSFactoryBuffer makes the proxy
+ * and stub of riid. A registration is per process and wins over any other;
+ * REGDB_E_IIDNOTREG when there is none. */
+COMKIT_STDAPI CoRegisterPSClsid(REFIID riid, REFCLSID rclsid);
+COMKIT_STDAPI CoGetPSClsid(REFIID riid, CLSID *pClsid);
 /* The free-threaded marshaler, aggregated into punkOuter: its marshal data
  * in-process is the object's address (custom OBJREF naming
  * CLSID_InProcFreeMarshaler); other destinations get the standard form. */

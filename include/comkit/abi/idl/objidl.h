@@ -93,6 +93,38 @@ struct IExternalConnection;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __IRpcChannelBuffer_FWD_DEFINED__
+#define __IRpcChannelBuffer_FWD_DEFINED__
+typedef struct IRpcChannelBuffer IRpcChannelBuffer;
+#ifdef __cplusplus
+struct IRpcChannelBuffer;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __IRpcProxyBuffer_FWD_DEFINED__
+#define __IRpcProxyBuffer_FWD_DEFINED__
+typedef struct IRpcProxyBuffer IRpcProxyBuffer;
+#ifdef __cplusplus
+struct IRpcProxyBuffer;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __IRpcStubBuffer_FWD_DEFINED__
+#define __IRpcStubBuffer_FWD_DEFINED__
+typedef struct IRpcStubBuffer IRpcStubBuffer;
+#ifdef __cplusplus
+struct IRpcStubBuffer;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __IPSFactoryBuffer_FWD_DEFINED__
+#define __IPSFactoryBuffer_FWD_DEFINED__
+typedef struct IPSFactoryBuffer IPSFactoryBuffer;
+#ifdef __cplusplus
+struct IPSFactoryBuffer;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IPersist_FWD_DEFINED__
 #define __IPersist_FWD_DEFINED__
 typedef struct IPersist IPersist;
@@ -1326,6 +1358,387 @@ struct IExternalConnection {
 #endif
 
 #endif  /* __IExternalConnection_INTERFACE_DEFINED__ */
+
+typedef ULONG RPCOLEDATAREP;
+typedef struct tagRPCOLEMESSAGE {
+    void *reserved1;
+    RPCOLEDATAREP dataRepresentation;
+    void *Buffer;
+    ULONG cbBuffer;
+    ULONG iMethod;
+    void *reserved2[5];
+    ULONG rpcFlags;
+} RPCOLEMESSAGE;
+typedef RPCOLEMESSAGE *PRPCOLEMESSAGE;
+/*****************************************************************************
+ * IRpcChannelBuffer interface
+ */
+#ifndef __IRpcChannelBuffer_INTERFACE_DEFINED__
+#define __IRpcChannelBuffer_INTERFACE_DEFINED__
+
+typedef IRpcChannelBuffer *LPRPCCHANNELBUFFER;
+EXTERN_C COMKIT_API const IID IID_IRpcChannelBuffer;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IRpcChannelBuffer : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE GetBuffer(
+        RPCOLEMESSAGE *pMessage,
+        REFIID riid) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SendReceive(
+        RPCOLEMESSAGE *pMessage,
+        ULONG *pStatus) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE FreeBuffer(
+        RPCOLEMESSAGE *pMessage) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE GetDestCtx(
+        DWORD *pdwDestContext,
+        void **ppvDestContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE IsConnected(
+) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IRpcChannelBuffer, "d5f56b60-593b-101a-b569-08002b2dbf7a")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IRpcChannelBuffer, 0xd5f56b60, 0x593b, 0x101a, 0xb5,0x69, 0x08,0x00,0x2b,0x2d,0xbf,0x7a)
+#endif
+#else
+typedef struct IRpcChannelBufferVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IRpcChannelBuffer *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IRpcChannelBuffer *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IRpcChannelBuffer *This);
+
+    /*** IRpcChannelBuffer methods ***/
+    HRESULT (STDMETHODCALLTYPE *GetBuffer)(
+        IRpcChannelBuffer *This,
+        RPCOLEMESSAGE *pMessage,
+        REFIID riid);
+
+    HRESULT (STDMETHODCALLTYPE *SendReceive)(
+        IRpcChannelBuffer *This,
+        RPCOLEMESSAGE *pMessage,
+        ULONG *pStatus);
+
+    HRESULT (STDMETHODCALLTYPE *FreeBuffer)(
+        IRpcChannelBuffer *This,
+        RPCOLEMESSAGE *pMessage);
+
+    HRESULT (STDMETHODCALLTYPE *GetDestCtx)(
+        IRpcChannelBuffer *This,
+        DWORD *pdwDestContext,
+        void **ppvDestContext);
+
+    HRESULT (STDMETHODCALLTYPE *IsConnected)(
+        IRpcChannelBuffer *This);
+
+    END_INTERFACE
+} IRpcChannelBufferVtbl;
+
+struct IRpcChannelBuffer {
+    CONST_VTBL IRpcChannelBufferVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IRpcChannelBuffer_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IRpcChannelBuffer_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IRpcChannelBuffer_Release(This) (This)->lpVtbl->Release(This)
+/*** IRpcChannelBuffer methods ***/
+#define IRpcChannelBuffer_GetBuffer(This,pMessage,riid) (This)->lpVtbl->GetBuffer(This,pMessage,riid)
+#define IRpcChannelBuffer_SendReceive(This,pMessage,pStatus) (This)->lpVtbl->SendReceive(This,pMessage,pStatus)
+#define IRpcChannelBuffer_FreeBuffer(This,pMessage) (This)->lpVtbl->FreeBuffer(This,pMessage)
+#define IRpcChannelBuffer_GetDestCtx(This,pdwDestContext,ppvDestContext) (This)->lpVtbl->GetDestCtx(This,pdwDestContext,ppvDestContext)
+#define IRpcChannelBuffer_IsConnected(This) (This)->lpVtbl->IsConnected(This)
+#endif
+
+#endif
+
+#endif  /* __IRpcChannelBuffer_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * IRpcProxyBuffer interface
+ */
+#ifndef __IRpcProxyBuffer_INTERFACE_DEFINED__
+#define __IRpcProxyBuffer_INTERFACE_DEFINED__
+
+typedef IRpcProxyBuffer *LPRPCPROXYBUFFER;
+EXTERN_C COMKIT_API const IID IID_IRpcProxyBuffer;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IRpcProxyBuffer : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE Connect(
+        IRpcChannelBuffer *pRpcChannelBuffer) = 0;
+
+    virtual void STDMETHODCALLTYPE Disconnect(
+) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IRpcProxyBuffer, "d5f56a34-593b-101a-b569-08002b2dbf7a")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IRpcProxyBuffer, 0xd5f56a34, 0x593b, 0x101a, 0xb5,0x69, 0x08,0x00,0x2b,0x2d,0xbf,0x7a)
+#endif
+#else
+typedef struct IRpcProxyBufferVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IRpcProxyBuffer *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IRpcProxyBuffer *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IRpcProxyBuffer *This);
+
+    /*** IRpcProxyBuffer methods ***/
+    HRESULT (STDMETHODCALLTYPE *Connect)(
+        IRpcProxyBuffer *This,
+        IRpcChannelBuffer *pRpcChannelBuffer);
+
+    void (STDMETHODCALLTYPE *Disconnect)(
+        IRpcProxyBuffer *This);
+
+    END_INTERFACE
+} IRpcProxyBufferVtbl;
+
+struct IRpcProxyBuffer {
+    CONST_VTBL IRpcProxyBufferVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IRpcProxyBuffer_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IRpcProxyBuffer_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IRpcProxyBuffer_Release(This) (This)->lpVtbl->Release(This)
+/*** IRpcProxyBuffer methods ***/
+#define IRpcProxyBuffer_Connect(This,pRpcChannelBuffer) (This)->lpVtbl->Connect(This,pRpcChannelBuffer)
+#define IRpcProxyBuffer_Disconnect(This) (This)->lpVtbl->Disconnect(This)
+#endif
+
+#endif
+
+#endif  /* __IRpcProxyBuffer_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * IRpcStubBuffer interface
+ */
+#ifndef __IRpcStubBuffer_INTERFACE_DEFINED__
+#define __IRpcStubBuffer_INTERFACE_DEFINED__
+
+typedef IRpcStubBuffer *LPRPCSTUBBUFFER;
+EXTERN_C COMKIT_API const IID IID_IRpcStubBuffer;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IRpcStubBuffer : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE Connect(
+        IUnknown *pUnkServer) = 0;
+
+    virtual void STDMETHODCALLTYPE Disconnect(
+) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE Invoke(
+        RPCOLEMESSAGE *_prpcmsg,
+        IRpcChannelBuffer *_pRpcChannelBuffer) = 0;
+
+    virtual IRpcStubBuffer * STDMETHODCALLTYPE IsIIDSupported(
+        REFIID riid) = 0;
+
+    virtual ULONG STDMETHODCALLTYPE CountRefs(
+) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DebugServerQueryInterface(
+        void **ppv) = 0;
+
+    virtual void STDMETHODCALLTYPE DebugServerRelease(
+        void *pv) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IRpcStubBuffer, "d5f56afc-593b-101a-b569-08002b2dbf7a")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IRpcStubBuffer, 0xd5f56afc, 0x593b, 0x101a, 0xb5,0x69, 0x08,0x00,0x2b,0x2d,0xbf,0x7a)
+#endif
+#else
+typedef struct IRpcStubBufferVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IRpcStubBuffer *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IRpcStubBuffer *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IRpcStubBuffer *This);
+
+    /*** IRpcStubBuffer methods ***/
+    HRESULT (STDMETHODCALLTYPE *Connect)(
+        IRpcStubBuffer *This,
+        IUnknown *pUnkServer);
+
+    void (STDMETHODCALLTYPE *Disconnect)(
+        IRpcStubBuffer *This);
+
+    HRESULT (STDMETHODCALLTYPE *Invoke)(
+        IRpcStubBuffer *This,
+        RPCOLEMESSAGE *_prpcmsg,
+        IRpcChannelBuffer *_pRpcChannelBuffer);
+
+    IRpcStubBuffer * (STDMETHODCALLTYPE *IsIIDSupported)(
+        IRpcStubBuffer *This,
+        REFIID riid);
+
+    ULONG (STDMETHODCALLTYPE *CountRefs)(
+        IRpcStubBuffer *This);
+
+    HRESULT (STDMETHODCALLTYPE *DebugServerQueryInterface)(
+        IRpcStubBuffer *This,
+        void **ppv);
+
+    void (STDMETHODCALLTYPE *DebugServerRelease)(
+        IRpcStubBuffer *This,
+        void *pv);
+
+    END_INTERFACE
+} IRpcStubBufferVtbl;
+
+struct IRpcStubBuffer {
+    CONST_VTBL IRpcStubBufferVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IRpcStubBuffer_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IRpcStubBuffer_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IRpcStubBuffer_Release(This) (This)->lpVtbl->Release(This)
+/*** IRpcStubBuffer methods ***/
+#define IRpcStubBuffer_Connect(This,pUnkServer) (This)->lpVtbl->Connect(This,pUnkServer)
+#define IRpcStubBuffer_Disconnect(This) (This)->lpVtbl->Disconnect(This)
+#define IRpcStubBuffer_Invoke(This,_prpcmsg,_pRpcChannelBuffer) (This)->lpVtbl->Invoke(This,_prpcmsg,_pRpcChannelBuffer)
+#define IRpcStubBuffer_IsIIDSupported(This,riid) (This)->lpVtbl->IsIIDSupported(This,riid)
+#define IRpcStubBuffer_CountRefs(This) (This)->lpVtbl->CountRefs(This)
+#define IRpcStubBuffer_DebugServerQueryInterface(This,ppv) (This)->lpVtbl->DebugServerQueryInterface(This,ppv)
+#define IRpcStubBuffer_DebugServerRelease(This,pv) (This)->lpVtbl->DebugServerRelease(This,pv)
+#endif
+
+#endif
+
+#endif  /* __IRpcStubBuffer_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * IPSFactoryBuffer interface
+ */
+#ifndef __IPSFactoryBuffer_INTERFACE_DEFINED__
+#define __IPSFactoryBuffer_INTERFACE_DEFINED__
+
+typedef IPSFactoryBuffer *LPPSFACTORYBUFFER;
+EXTERN_C COMKIT_API const IID IID_IPSFactoryBuffer;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IPSFactoryBuffer : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE CreateProxy(
+        IUnknown *pUnkOuter,
+        REFIID riid,
+        IRpcProxyBuffer **ppProxy,
+        void **ppv) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE CreateStub(
+        REFIID riid,
+        IUnknown *pUnkServer,
+        IRpcStubBuffer **ppStub) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IPSFactoryBuffer, "d5f569d0-593b-101a-b569-08002b2dbf7a")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IPSFactoryBuffer, 0xd5f569d0, 0x593b, 0x101a, 0xb5,0x69, 0x08,0x00,0x2b,0x2d,0xbf,0x7a)
+#endif
+#else
+typedef struct IPSFactoryBufferVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IPSFactoryBuffer *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IPSFactoryBuffer *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IPSFactoryBuffer *This);
+
+    /*** IPSFactoryBuffer methods ***/
+    HRESULT (STDMETHODCALLTYPE *CreateProxy)(
+        IPSFactoryBuffer *This,
+        IUnknown *pUnkOuter,
+        REFIID riid,
+        IRpcProxyBuffer **ppProxy,
+        void **ppv);
+
+    HRESULT (STDMETHODCALLTYPE *CreateStub)(
+        IPSFactoryBuffer *This,
+        REFIID riid,
+        IUnknown *pUnkServer,
+        IRpcStubBuffer **ppStub);
+
+    END_INTERFACE
+} IPSFactoryBufferVtbl;
+
+struct IPSFactoryBuffer {
+    CONST_VTBL IPSFactoryBufferVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IPSFactoryBuffer_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IPSFactoryBuffer_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IPSFactoryBuffer_Release(This) (This)->lpVtbl->Release(This)
+/*** IPSFactoryBuffer methods ***/
+#define IPSFactoryBuffer_CreateProxy(This,pUnkOuter,riid,ppProxy,ppv) (This)->lpVtbl->CreateProxy(This,pUnkOuter,riid,ppProxy,ppv)
+#define IPSFactoryBuffer_CreateStub(This,riid,pUnkServer,ppStub) (This)->lpVtbl->CreateStub(This,riid,pUnkServer,ppStub)
+#endif
+
+#endif
+
+#endif  /* __IPSFactoryBuffer_INTERFACE_DEFINED__ */
 
 /*****************************************************************************
  * IPersist interface

@@ -1,0 +1,41 @@
+// runtime/marshal/marshal_internal.h - between the object exporter
+// (marshal.cpp: what an apartment handed out) and the call layer (rpc.cpp:
+// proxy managers, channels, calls between apartments). Never installed.
+#ifndef COMKIT_RUNTIME_MARSHAL_INTERNAL_H
+#define COMKIT_RUNTIME_MARSHAL_INTERNAL_H
+
+#include <cstdint>
+
+#include "apartment/apartment_internal.h"
+
+namespace comkit::rt {
+
+/// An exported object as a proxy sees it: its OID, the IPID serial of an
+/// interface it was unmarshalled through (to find it by), and its home.
+struct remote_object {
+  std::uint64_t oid = 0;
+  DWORD anchor = 0;
+  apartment* home = nullptr;  // one reference
+};
+
+// ---- rpc.cpp ----------------------------------------------------------------
+/// The calling apartment's proxy for `remote`, asked for `iid`. Takes over
+/// remote's references: its home, and one proxy hold on the object.
+HRESULT proxy_unmarshal(remote_object remote, const IID& iid, void** ppv) noexcept;
+/// The proxy/stub factory for iid (CoGetPSClsid, then its class object);
+/// E_NOINTERFACE when there is none.
+HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;
+
+// ---- marshal.cpp, each run on the object's home thread ------------------------
+/// QueryInterface on the exported object, and the interface exported: its
+/// IPID serial. CO_E_OBJNOTCONNECTED once the object is gone.
+HRESULT exporter_remote_qi(const remote_object& remote, const IID& iid, DWORD* serial) noexcept;
+/// One call through the stub of interface `serial` (made on first use).
+HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE* message,
+                        IRpcChannelBuffer* channel) noexcept;
+/// A proxy manager let go of the object.
+void exporter_proxy_released(const remote_object& remote) noexcept;
+
+}  // namespace comkit::rt
+
+#endif  // COMKIT_RUNTIME_MARSHAL_INTERNAL_H

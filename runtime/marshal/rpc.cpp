@@ -1,0 +1,599 @@
+// runtime/marshal/rpc.cpp - calls between apartments of one process:
+// proxy/stub factories (CoRegisterPSClsid, CoGetPSClsid), proxy managers
+// (one per object per apartment: COM identity), channels
+// (IRpcChannelBuffer) and the calls they carry to the object's apartment.
+//
+// A call's state machine (`call::state`), shared by the caller and the
+// thread that runs it, each holding a reference:
+//
+//   pending --(home thread: run)--> running --(run finished)--> done
+//   pending --(home thread gone: cancel)--> done, RPC_E_DISCONNECTED
+//   pending --(caller: home apartment ended, call never started)--> abandoned
+//
+// Every transition out of `pending` is a compare-exchange, so exactly one of
+// run, cancel or abandon wins. The caller waits (serving its own STA's calls:
+// COM's reentrancy rule) until `finished` is set, checking every 100 ms
+// whether the home apartment still lives; once it has ended and the call has
+// not started, the caller abandons it and returns RPC_E_DISCONNECTED. A call
+// that is running is always waited for: it ends when the object returns.
+// Whoever finishes the call copies the caller's queue, then sets `finished`,
+// then wakes that queue, and never touches the call after setting it.
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <comkit/detail/guid_hash.h>
+
+#include "marshal/marshal_internal.h"
+#include "runtime_internal.h"
+
+namespace comkit::rt {
+namespace {
+
+// ---- Proxy/stub factories -------------------------------------------------------
+
+std::mutex g_ps_lock;
+std::unordered_map<IID, CLSID, detail::guid_hash> g_ps_registered;  // CoRegisterPSClsid, guarded by g_ps_lock
+
+// ---- Where calls run ----------------------------------------------------------------
+// An STA's calls run on its thread (its queue); the MTA's on a pool of
+// threads that belong to it implicitly, made as calls need them.
+
+class mta_pool {
+ public:
+  void post(queued_work* w) noexcept {
+    std::unique_lock l(lock_);
+    try {
+      work_.push_back(w);
+    } catch (...) {
+      l.unlock();
+      w->cancel(w);
+      return;
+    }
+    if (idle_ == 0) {
+      try {
+        std::thread([this] { serve(); }).detach();
+        ++threads_;
+      } catch (...) {
+        if (threads_ == 0) {
+          work_.pop_back();
+          l.unlock();
+          w->cancel(w);
+          return;
+        }
+      }
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void serve() noexcept {
+    std::unique_lock l(lock_);
+    for (;;) {
+      ++idle_;
+      const bool got = ready_.wait_for(l, std::chrono::seconds(10), [this] { return !work_.empty(); });
+      --idle_;
+      if (!got) {
+        --threads_;
+        return;
+      }
+      queued_work* w = work_.front();
+      work_.pop_front();
+      l.unlock();
+      w->run(w);
+      l.lock();
+    }
+  }
+
+  std::mutex lock_;
+  std::condition_variable ready_;
+  std::deque<queued_work*> work_;  // guarded by lock_
+  int idle_ = 0, threads_ = 0;     // guarded by lock_
+};
+
+// Never destroyed: its threads may outlive static destruction.
+mta_pool& pool() {
+  static mta_pool* p = new mta_pool;
+  return *p;
+}
+
+// Hands w to the home apartment; false when it has no thread left to run it.
+bool post_home(apartment* home, queued_work* w) noexcept {
+  if (!apartment_alive(home)) return false;
+  if (thread_queue* q = apartment_queue(home)) return thread_queue_post_work(q, w);
+  pool().post(w);
+  return true;
+}
+
+// ---- Calls ------------------------------------------------------------------------
+
+enum : int { pending, running, done, abandoned };
+
+struct call : queued_work {
+  std::atomic<int> refs{2};  // the caller's and the home thread's
+  std::atomic<int> state{pending};
+  std::atomic<bool> finished{false};
+  thread_queue* caller = nullptr;  // one reference
+  HRESULT hr = RPC_E_DISCONNECTED;
+  virtual ~call() {
+    if (caller) thread_queue_release(caller);
+  }
+  virtual HRESULT execute() noexcept = 0;
+
+  static void unref(call* c) noexcept {
+    if (c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
+  }
+  void finish(HRESULT result) noexcept {
+    hr = result;
+    thread_queue* q = caller;
+    thread_queue_addref(q);
+    finished.store(true, std::memory_order_release);
+    thread_queue_wake(q);
+    thread_queue_release(q);
+  }
+  static void on_run(queued_work* w) noexcept {
+    auto* c = static_cast<call*>(w);
+    int expected = pending;
+    if (c->state.compare_exchange_strong(expected, running, std::memory_order_acq_rel)) {
+      const HRESULT r = c->execute();
+      c->state.store(done, std::memory_order_release);
+      c->finish(r);
+    }
+    unref(c);
+  }
+  static void on_cancel(queued_work* w) noexcept {
+    auto* c = static_cast<call*>(w);
+    int expected = pending;
+    if (c->state.compare_exchange_strong(expected, done, std::memory_order_acq_rel)) c->finish(RPC_E_DISCONNECTED);
+    unref(c);
+  }
+};
+
+// Sends c home and waits for it (serving the caller's STA meanwhile); the
+// caller's reference is released here.
+HRESULT send_and_wait(apartment* home, call* c) noexcept {
+  c->run = &call::on_run;
+  c->cancel = &call::on_cancel;
+  // On failure before the call is posted, both references (the home
+  // thread's and the caller's) go here.
+  auto fail = [c](HRESULT hr) noexcept {
+    c->hr = hr;
+    call::unref(c);
+    call::unref(c);
+    return hr;
+  };
+  thread_queue* q = thread_queue_current();
+  if (!q) return fail(E_OUTOFMEMORY);
+  thread_queue_addref(q);
+  c->caller = q;
+  if (!post_home(home, c)) {
+    c->caller = nullptr;
+    thread_queue_release(q);
+    return fail(RPC_E_DISCONNECTED);
+  }
+  apartment* here = apartment_acquire_current();
+  wait_options o;
+  o.run_work = here && apartment_is_sta(here);
+  o.done = &c->finished;
+  if (here) apartment_release(here);
+  while (!c->finished.load(std::memory_order_acquire)) {
+    thread_wait(q, {}, 100, o);
+    if (c->finished.load(std::memory_order_acquire)) break;
+    if (!apartment_alive(home)) {
+      int expected = pending;
+      if (c->state.compare_exchange_strong(expected, abandoned, std::memory_order_acq_rel)) {
+        c->hr = RPC_E_DISCONNECTED;
+        break;
+      }
+    }
+  }
+  const HRESULT hr = c->hr;
+  call::unref(c);
+  return hr;
+}
+
+// ---- The server side of a channel: the stub's reply buffer --------------------------
+
+class server_channel final : public IRpcChannelBuffer {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcChannelBuffer)) {
+      *ppv = static_cast<IRpcChannelBuffer*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }  // lives for one call, on the stack
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE GetBuffer(RPCOLEMESSAGE* m, REFIID) override {
+    if (!m) return E_INVALIDARG;
+    void* b = CoTaskMemAlloc(m->cbBuffer ? m->cbBuffer : 1);
+    if (!b) return E_OUTOFMEMORY;
+    CoTaskMemFree(reply);
+    reply = b;
+    reply_size = m->cbBuffer;
+    m->Buffer = b;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE SendReceive(RPCOLEMESSAGE*, ULONG*) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE FreeBuffer(RPCOLEMESSAGE*) override { return S_OK; }
+  HRESULT STDMETHODCALLTYPE GetDestCtx(DWORD* ctx, void** pv) override {
+    if (ctx) *ctx = MSHCTX_INPROC;
+    if (pv) *pv = nullptr;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE IsConnected() override { return S_OK; }
+
+  void* reply = nullptr;  // CoTaskMem; handed to the caller
+  ULONG reply_size = 0;
+};
+
+struct invoke_call final : call {
+  remote_object target;  // home not counted: the channel holds it
+  DWORD serial = 0;
+  void* request = nullptr;
+  ULONG request_size = 0;
+  ULONG method = 0;
+  void* reply = nullptr;
+  ULONG reply_size = 0;
+  ~invoke_call() override { CoTaskMemFree(reply); }
+  HRESULT execute() noexcept override {
+    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    server_channel ch;
+    RPCOLEMESSAGE m{};
+    m.Buffer = request;
+    m.cbBuffer = request_size;
+    m.iMethod = method;
+    const HRESULT result = exporter_invoke(target, serial, &m, &ch);
+    if (FAILED(result)) {
+      CoTaskMemFree(ch.reply);
+      return result;
+    }
+    reply = ch.reply;
+    reply_size = ch.reply_size;
+    return S_OK;
+  }
+};
+
+struct qi_call final : call {
+  remote_object target;
+  IID iid{};
+  DWORD serial = 0;
+  HRESULT execute() noexcept override {
+    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    return exporter_remote_qi(target, iid, &serial);
+  }
+};
+
+// A proxy manager's last release, sent home without waiting.
+struct release_work final : queued_work {
+  remote_object target;  // owns its home reference
+  static void on_run(queued_work* w) noexcept {
+    auto* r = static_cast<release_work*>(w);
+    exporter_proxy_released(r->target);
+    apartment_release(r->target.home);
+    delete r;
+  }
+  static void on_cancel(queued_work* w) noexcept {  // the home thread is gone, and its exports with it
+    auto* r = static_cast<release_work*>(w);
+    apartment_release(r->target.home);
+    delete r;
+  }
+};
+
+void release_remote(const remote_object& target) noexcept {
+  auto* r = new (std::nothrow) release_work;
+  if (!r) {
+    apartment_release(target.home);  // the object stays held until its apartment ends
+    return;
+  }
+  r->target = target;
+  r->run = &release_work::on_run;
+  r->cancel = &release_work::on_cancel;
+  if (!post_home(target.home, r)) release_work::on_cancel(r);
+}
+
+// ---- The client side of a channel ------------------------------------------------------
+
+class client_channel final : public IRpcChannelBuffer {
+ public:
+  client_channel(const remote_object& target, DWORD serial, apartment_id client) noexcept
+      : target_(target), serial_(serial), client_(client) {
+    apartment_addref(target_.home);
+  }
+  ~client_channel() { apartment_release(target_.home); }
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcChannelBuffer)) {
+      *ppv = static_cast<IRpcChannelBuffer*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = --refs_;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE GetBuffer(RPCOLEMESSAGE* m, REFIID) override {
+    if (!m) return E_INVALIDARG;
+    m->Buffer = CoTaskMemAlloc(m->cbBuffer ? m->cbBuffer : 1);
+    return m->Buffer ? S_OK : E_OUTOFMEMORY;
+  }
+  HRESULT STDMETHODCALLTYPE SendReceive(RPCOLEMESSAGE* m, ULONG* status) override {
+    if (status) *status = 0;
+    if (!m) return E_INVALIDARG;
+    HRESULT hr = send(m);
+    if (status) *status = static_cast<ULONG>(hr);
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE FreeBuffer(RPCOLEMESSAGE* m) override {
+    if (!m) return E_INVALIDARG;
+    CoTaskMemFree(m->Buffer);
+    m->Buffer = nullptr;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetDestCtx(DWORD* ctx, void** pv) override {
+    if (ctx) *ctx = MSHCTX_INPROC;
+    if (pv) *pv = nullptr;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE IsConnected() override { return apartment_alive(target_.home) ? S_OK : S_FALSE; }
+
+ private:
+  HRESULT send(RPCOLEMESSAGE* m) noexcept {
+    // A proxy belongs to the apartment that unmarshalled it.
+    if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    auto* c = new (std::nothrow) invoke_call;
+    if (!c) return E_OUTOFMEMORY;
+    c->target = target_;
+    c->serial = serial_;
+    c->request = m->Buffer;
+    c->request_size = m->cbBuffer;
+    c->method = m->iMethod;
+    // The caller's reference keeps c alive past send_and_wait's wait; take
+    // the reply before that reference goes.
+    c->refs.fetch_add(1, std::memory_order_relaxed);
+    const HRESULT hr = send_and_wait(target_.home, c);
+    if (SUCCEEDED(hr)) {
+      CoTaskMemFree(m->Buffer);  // the request, replaced by the reply
+      m->Buffer = c->reply;
+      m->cbBuffer = c->reply_size;
+      c->reply = nullptr;
+    }
+    call::unref(c);
+    return hr;
+  }
+
+  std::atomic<ULONG> refs_{1};
+  remote_object target_;  // home counted by this channel
+  DWORD serial_;
+  apartment_id client_;
+};
+
+// ---- Proxy managers ----------------------------------------------------------------------
+
+class proxy_manager;
+
+struct manager_key {
+  apartment_id client;
+  std::uint64_t oid;
+  bool operator<(const manager_key& o) const noexcept {
+    return client != o.client ? client < o.client : oid < o.oid;
+  }
+};
+
+std::mutex g_manager_lock;
+std::map<manager_key, proxy_manager*> g_managers;  // guarded by g_manager_lock
+
+class proxy_manager final : public IUnknown {
+ public:
+  proxy_manager(const remote_object& target, apartment_id client) noexcept : target_(target), client_(client) {}
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    const IID* iid = nullable(&riid);
+    if (!iid) return E_INVALIDARG;
+    if (IsEqualIID(*iid, IID_IUnknown)) {
+      *ppv = static_cast<IUnknown*>(this);
+      AddRef();
+      return S_OK;
+    }
+    if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    {
+      std::lock_guard g(lock_);
+      for (const auto& p : proxies_)
+        if (IsEqualIID(p.iid, *iid)) {
+          *ppv = p.pointer;
+          AddRef();
+          return S_OK;
+        }
+    }
+    IPSFactoryBuffer* factory = nullptr;
+    if (HRESULT hr = ps_factory_for(*iid, &factory); FAILED(hr)) return E_NOINTERFACE;
+    // One round trip: does the object have it, and under which IPID.
+    auto* c = new (std::nothrow) qi_call;
+    if (!c) {
+      factory->Release();
+      return E_OUTOFMEMORY;
+    }
+    c->target = target_;
+    c->iid = *iid;
+    c->refs.fetch_add(1, std::memory_order_relaxed);
+    HRESULT hr = send_and_wait(target_.home, c);
+    const DWORD serial = c->serial;
+    call::unref(c);
+    if (FAILED(hr)) {
+      factory->Release();
+      return hr;
+    }
+    IRpcProxyBuffer* buffer = nullptr;
+    void* pointer = nullptr;
+    hr = factory->CreateProxy(static_cast<IUnknown*>(this), *iid, &buffer, &pointer);
+    factory->Release();
+    if (FAILED(hr) || !buffer || !pointer) {
+      if (buffer) buffer->Release();
+      if (pointer) static_cast<IUnknown*>(pointer)->Release();
+      return FAILED(hr) ? hr : E_NOINTERFACE;
+    }
+    auto* channel = new (std::nothrow) client_channel(target_, serial, client_);
+    if (!channel || FAILED(hr = buffer->Connect(channel))) {
+      if (channel) channel->Release();
+      static_cast<IUnknown*>(pointer)->Release();
+      buffer->Release();
+      return channel ? hr : E_OUTOFMEMORY;
+    }
+    channel->Release();  // the proxy holds it
+    std::lock_guard g(lock_);
+    for (const auto& p : proxies_)
+      if (IsEqualIID(p.iid, *iid)) {  // made meanwhile by another call on this apartment
+        *ppv = p.pointer;
+        AddRef();
+        static_cast<IUnknown*>(pointer)->Release();
+        buffer->Disconnect();
+        buffer->Release();
+        return S_OK;
+      }
+    try {
+      proxies_.push_back({*iid, buffer, pointer});
+    } catch (...) {
+      static_cast<IUnknown*>(pointer)->Release();
+      buffer->Disconnect();
+      buffer->Release();
+      return E_OUTOFMEMORY;
+    }
+    *ppv = pointer;  // CreateProxy's reference (on this manager) goes to the caller
+    return S_OK;
+  }
+
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left != 0) return left;
+    {
+      // Unmarshal may be reviving this manager (it only does so from a
+      // count above zero, under this lock).
+      std::lock_guard g(g_manager_lock);
+      if (refs_.load(std::memory_order_acquire) != 0) return 0;
+      auto it = g_managers.find({client_, target_.oid});
+      if (it != g_managers.end() && it->second == this) g_managers.erase(it);
+    }
+    for (auto& p : proxies_) {
+      p.buffer->Disconnect();
+      p.buffer->Release();
+    }
+    release_remote(target_);  // takes over the home reference
+    delete this;
+    return 0;
+  }
+
+  // Adds a reference unless the manager is already going (g_manager_lock held).
+  bool revive() noexcept {
+    ULONG n = refs_.load(std::memory_order_relaxed);
+    while (n != 0)
+      if (refs_.compare_exchange_weak(n, n + 1, std::memory_order_acq_rel)) return true;
+    return false;
+  }
+
+ private:
+  struct proxy {
+    IID iid;
+    IRpcProxyBuffer* buffer;  // one reference
+    void* pointer;            // not counted (its references are the manager's)
+  };
+  std::atomic<ULONG> refs_{1};
+  remote_object target_;  // one proxy hold on the object, and its home
+  apartment_id client_;
+  std::mutex lock_;
+  std::vector<proxy> proxies_;  // guarded by lock_
+};
+
+}  // namespace
+
+HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
+  *out = nullptr;
+  CLSID clsid;
+  if (FAILED(CoGetPSClsid(iid, &clsid))) return E_NOINTERFACE;
+  const HRESULT hr =
+      CoGetClassObject(clsid, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer, reinterpret_cast<void**>(out));
+  if (FAILED(hr)) *out = nullptr;
+  return FAILED(hr) ? E_NOINTERFACE : S_OK;
+}
+
+HRESULT proxy_unmarshal(remote_object remote, const IID& iid, void** ppv) noexcept {
+  const apartment_id here = apartment_current();
+  proxy_manager* m = nullptr;
+  bool fresh = false;
+  {
+    std::lock_guard g(g_manager_lock);
+    if (auto it = g_managers.find({here, remote.oid}); it != g_managers.end() && it->second->revive()) {
+      m = it->second;
+    } else {
+      m = new (std::nothrow) proxy_manager(remote, here);
+      if (m) {
+        try {
+          g_managers[{here, remote.oid}] = m;
+          fresh = true;
+        } catch (...) {
+          delete m;
+          m = nullptr;
+        }
+      }
+    }
+  }
+  if (!m) {
+    release_remote(remote);
+    return E_OUTOFMEMORY;
+  }
+  if (!fresh) release_remote(remote);  // the existing manager already holds the object
+  const HRESULT hr = m->QueryInterface(iid, ppv);
+  m->Release();
+  return hr;
+}
+
+}  // namespace comkit::rt
+
+using namespace comkit::rt;
+
+HRESULT STDAPICALLTYPE CoRegisterPSClsid(REFIID riid, REFCLSID rclsid) {
+  const IID* iid = nullable(&riid);
+  const CLSID* clsid = nullable(&rclsid);
+  if (!iid || !clsid) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  try {
+    std::lock_guard g(g_ps_lock);
+    g_ps_registered[*iid] = *clsid;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  return S_OK;
+}
+
+HRESULT STDAPICALLTYPE CoGetPSClsid(REFIID riid, CLSID* pClsid) {
+  const IID* iid = nullable(&riid);
+  if (!iid || !pClsid) return E_INVALIDARG;
+  if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  {
+    std::lock_guard g(g_ps_lock);
+    if (auto it = g_ps_registered.find(*iid); it != g_ps_registered.end()) {
+      *pClsid = it->second;
+      return S_OK;
+    }
+  }
+  return REGDB_E_IIDNOTREG;
+}

@@ -1,0 +1,512 @@
+// tests/apartment/proxy_test.cpp - calls between apartments through the
+// standard marshaler's architecture: a proxy/stub factory the program
+// registers (CoRegisterPSClsid), written by hand here as a MIDL-generated
+// one would be, used exactly like comkit's own. Covers calls running on the
+// STA's thread, COM identity, RPC_E_WRONG_THREAD, reentrant callbacks, an
+// STA served from a poll loop, disconnection and exact reference counts.
+#include <poll.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <comkit/com_ptr.h>
+#include <windows.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// ---- The interface and its proxy/stub, as generated code would be -------------
+
+const IID IID_ICalcTest = {0x6d1f2e3a, 0x1b2c, 0x4d5e, {0x8f, 0x90, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6}};
+const CLSID CLSID_CalcTestPS = {0x6d1f2e3b, 0x1b2c, 0x4d5e, {0x8f, 0x90, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6}};
+
+struct ICalcTest : IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) = 0;      // slot 3
+  virtual HRESULT STDMETHODCALLTYPE ThreadId(DWORD* tid) = 0;                // slot 4
+  virtual HRESULT STDMETHODCALLTYPE CallBack(DWORD* tid) = 0;                // slot 5
+};
+
+// The proxy: ICalcTest delegating to the proxy manager, and a
+// non-delegating IRpcProxyBuffer that owns it.
+struct calc_proxy final : ICalcTest {
+  struct buffer final : IRpcProxyBuffer {
+    calc_proxy& owner;
+    explicit buffer(calc_proxy& o) : owner(o) {}
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+      if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcProxyBuffer)) {
+        *ppv = this;
+        AddRef();
+        return S_OK;
+      }
+      if (IsEqualIID(riid, IID_ICalcTest)) {
+        *ppv = static_cast<ICalcTest*>(&owner);
+        owner.AddRef();
+        return S_OK;
+      }
+      *ppv = nullptr;
+      return E_NOINTERFACE;
+    }
+    ULONG STDMETHODCALLTYPE AddRef() override { return ++owner.refs; }
+    ULONG STDMETHODCALLTYPE Release() override {
+      const ULONG left = --owner.refs;
+      if (left == 0) delete &owner;
+      return left;
+    }
+    HRESULT STDMETHODCALLTYPE Connect(IRpcChannelBuffer* c) override {
+      if (owner.channel) return E_UNEXPECTED;
+      owner.channel = c;
+      c->AddRef();
+      return S_OK;
+    }
+    void STDMETHODCALLTYPE Disconnect() override {
+      if (owner.channel) owner.channel->Release();
+      owner.channel = nullptr;
+    }
+  };
+
+  std::atomic<ULONG> refs{1};
+  IUnknown* outer;
+  IRpcChannelBuffer* channel = nullptr;
+  buffer inner{*this};
+  explicit calc_proxy(IUnknown* o) : outer(o) {}
+  ~calc_proxy() {
+    if (channel) channel->Release();
+  }
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return outer->QueryInterface(riid, ppv); }
+  ULONG STDMETHODCALLTYPE AddRef() override { return outer->AddRef(); }
+  ULONG STDMETHODCALLTYPE Release() override { return outer->Release(); }
+
+  // Sends `in` to method `slot` and reads back `out_size` bytes and the HRESULT.
+  HRESULT call(ULONG slot, const void* in, ULONG in_size, void* out, ULONG out_size) {
+    if (!channel) return CO_E_OBJNOTCONNECTED;
+    RPCOLEMESSAGE m{};
+    m.cbBuffer = in_size;
+    m.iMethod = slot;
+    if (HRESULT hr = channel->GetBuffer(&m, IID_ICalcTest); FAILED(hr)) return hr;
+    if (in_size) std::memcpy(m.Buffer, in, in_size);
+    ULONG status = 0;
+    HRESULT hr = channel->SendReceive(&m, &status);
+    if (SUCCEEDED(hr)) {
+      if (m.cbBuffer != out_size + 4) {
+        hr = RPC_E_INVALID_DATA;
+      } else {
+        std::memcpy(out, m.Buffer, out_size);
+        std::memcpy(&hr, static_cast<char*>(m.Buffer) + out_size, 4);
+      }
+    }
+    channel->FreeBuffer(&m);
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+    const LONG in[2] = {a, b};
+    return call(3, in, sizeof in, sum, sizeof *sum);
+  }
+  HRESULT STDMETHODCALLTYPE ThreadId(DWORD* tid) override { return call(4, nullptr, 0, tid, sizeof *tid); }
+  HRESULT STDMETHODCALLTYPE CallBack(DWORD* tid) override { return call(5, nullptr, 0, tid, sizeof *tid); }
+};
+
+struct calc_stub final : IRpcStubBuffer {
+  std::atomic<ULONG> refs{1};
+  ICalcTest* server = nullptr;
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcStubBuffer)) {
+      *ppv = this;
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = --refs;
+    if (left == 0) {
+      Disconnect();
+      delete this;
+    }
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE Connect(IUnknown* unk) override {
+    return unk->QueryInterface(IID_ICalcTest, reinterpret_cast<void**>(&server));
+  }
+  void STDMETHODCALLTYPE Disconnect() override {
+    if (server) server->Release();
+    server = nullptr;
+  }
+  HRESULT STDMETHODCALLTYPE Invoke(RPCOLEMESSAGE* m, IRpcChannelBuffer* channel) override {
+    if (!server) return CO_E_OBJNOTCONNECTED;
+    LONG value = 0;
+    HRESULT result;
+    switch (m->iMethod) {
+      case 3: {
+        if (m->cbBuffer != 8) return RPC_E_INVALID_DATA;
+        LONG in[2];
+        std::memcpy(in, m->Buffer, 8);
+        result = server->Add(in[0], in[1], &value);
+        break;
+      }
+      case 4:
+        result = server->ThreadId(reinterpret_cast<DWORD*>(&value));
+        break;
+      case 5:
+        result = server->CallBack(reinterpret_cast<DWORD*>(&value));
+        break;
+      default:
+        return RPC_E_INVALIDMETHOD;
+    }
+    m->cbBuffer = 8;
+    if (HRESULT hr = channel->GetBuffer(m, IID_ICalcTest); FAILED(hr)) return hr;
+    std::memcpy(m->Buffer, &value, 4);
+    std::memcpy(static_cast<char*>(m->Buffer) + 4, &result, 4);
+    return S_OK;
+  }
+  IRpcStubBuffer* STDMETHODCALLTYPE IsIIDSupported(REFIID riid) override {
+    return IsEqualIID(riid, IID_ICalcTest) ? this : nullptr;
+  }
+  ULONG STDMETHODCALLTYPE CountRefs() override { return server ? 1 : 0; }
+  HRESULT STDMETHODCALLTYPE DebugServerQueryInterface(void** ppv) override {
+    *ppv = server;
+    return server ? S_OK : E_UNEXPECTED;
+  }
+  void STDMETHODCALLTYPE DebugServerRelease(void*) override {}
+};
+
+struct calc_ps_factory final : IPSFactoryBuffer {
+  std::atomic<int> proxies{0}, stubs{0};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPSFactoryBuffer)) {
+      *ppv = this;
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateProxy(IUnknown* outer, REFIID riid, IRpcProxyBuffer** proxy, void** ppv) override {
+    if (!IsEqualIID(riid, IID_ICalcTest)) return E_NOINTERFACE;
+    auto* p = new calc_proxy(outer);
+    *proxy = &p->inner;
+    *ppv = static_cast<ICalcTest*>(p);
+    outer->AddRef();
+    ++proxies;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CreateStub(REFIID riid, IUnknown* server, IRpcStubBuffer** stub) override {
+    if (!IsEqualIID(riid, IID_ICalcTest)) return E_NOINTERFACE;
+    auto* s = new calc_stub;
+    if (server) s->Connect(server);
+    *stub = s;
+    ++stubs;
+    return S_OK;
+  }
+};
+calc_ps_factory g_factory;
+
+// Makes the factory available to the calling apartment.
+void use_calc_proxies() {
+  ASSERT_EQ(CoRegisterPSClsid(IID_ICalcTest, CLSID_CalcTestPS), S_OK);
+  DWORD cookie;
+  const HRESULT hr = CoRegisterClassObject(CLSID_CalcTestPS, &g_factory, CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE,
+                                           &cookie);
+  ASSERT_TRUE(hr == S_OK || hr == CO_E_OBJISREG);
+}
+
+// The object: counts its references, knows its thread, may call back.
+struct calc final : ICalcTest {
+  std::atomic<ULONG> refs{1};
+  ICalcTest* peer = nullptr;  // a proxy to call back through
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_ICalcTest)) {
+      *ppv = static_cast<ICalcTest*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+    *sum = a + b;
+    return a < 0 ? E_INVALIDARG : S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE ThreadId(DWORD* tid) override {
+    *tid = GetCurrentThreadId();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CallBack(DWORD* tid) override { return peer ? peer->ThreadId(tid) : E_UNEXPECTED; }
+};
+
+// An STA thread hosting an object, serving calls with GetMessageW until
+// told to quit; its marshalled object is handed out as a stream.
+struct sta_host {
+  calc object;
+  std::atomic<DWORD> tid{0};
+  IStream* marshalled = nullptr;
+  std::thread thread;
+  explicit sta_host(bool poll_loop = false, IStream* peer_stream = nullptr) {
+    std::atomic<bool> ready{false};
+    thread = std::thread([this, &ready, poll_loop, peer_stream] {
+      EXPECT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+      use_calc_proxies();
+      if (peer_stream) {
+        EXPECT_EQ(CoGetInterfaceAndReleaseStream(peer_stream, IID_ICalcTest, reinterpret_cast<void**>(&object.peer)),
+                  S_OK);
+      }
+      EXPECT_EQ(CoMarshalInterface(stream(), IID_ICalcTest, static_cast<ICalcTest*>(&object), MSHCTX_INPROC, nullptr,
+                                   MSHLFLAGS_TABLESTRONG),
+                S_OK);
+      tid = GetCurrentThreadId();
+      ready = true;
+      if (poll_loop) {
+        // A plain poll loop serving the apartment: no Win32 message pump.
+        int fd = -1;
+        EXPECT_EQ(ComkitGetApartmentFd(&fd), S_OK);
+        for (;;) {
+          pollfd p{fd, POLLIN, 0};
+          poll(&p, 1, 1000);
+          ComkitDispatchPending(nullptr);
+          MSG m;
+          if (PeekMessageW(&m, nullptr, WM_QUIT, WM_QUIT, PM_REMOVE)) break;
+        }
+      } else {
+        MSG m;
+        while (GetMessageW(&m, nullptr, 0, 0) > 0) DispatchMessageW(&m);
+      }
+      if (object.peer) object.peer->Release();
+      object.peer = nullptr;
+      CoUninitialize();
+    });
+    // Served meanwhile: the host may call this thread's apartment.
+    while (!ready) {
+      MSG m;
+      PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);
+      std::this_thread::yield();
+    }
+  }
+  IStream* stream() {
+    if (!marshalled) {
+      EXPECT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, &marshalled), S_OK);
+    }
+    return marshalled;
+  }
+  // A proxy for the calling apartment (the table marshal stays usable).
+  comkit::com_ptr<ICalcTest> proxy() {
+    LARGE_INTEGER zero{};
+    marshalled->Seek(zero, STREAM_SEEK_SET, nullptr);
+    comkit::com_ptr<ICalcTest> p;
+    EXPECT_EQ(CoUnmarshalInterface(marshalled, IID_ICalcTest, p.put_void()), S_OK);
+    return p;
+  }
+  void stop() {
+    if (!thread.joinable()) return;
+    PostThreadMessageW(tid, WM_QUIT, 0, 0);
+    thread.join();
+    if (marshalled) marshalled->Release();
+    marshalled = nullptr;
+  }
+  ~sta_host() { stop(); }
+};
+
+template <typename F>
+void on_mta(F body) {
+  std::thread([&] {
+    EXPECT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK);
+    body();
+    CoUninitialize();
+  }).join();
+}
+
+struct mta_scope {
+  mta_scope() {
+    EXPECT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK);
+    use_calc_proxies();
+  }
+  ~mta_scope() { CoUninitialize(); }
+};
+
+TEST(Proxy, CallsRunOnTheStaThread) {
+  sta_host host;
+  mta_scope mta;
+  auto p = host.proxy();
+  ASSERT_TRUE(p);
+  EXPECT_NE(static_cast<void*>(p.get()), static_cast<void*>(&host.object));
+  LONG sum = 0;
+  EXPECT_EQ(p->Add(19, 23, &sum), S_OK);
+  EXPECT_EQ(sum, 42);
+  EXPECT_EQ(p->Add(-1, 1, &sum), E_INVALIDARG);  // the callee's HRESULT comes back
+  DWORD tid = 0;
+  EXPECT_EQ(p->ThreadId(&tid), S_OK);
+  EXPECT_EQ(tid, host.tid.load());
+  EXPECT_NE(tid, GetCurrentThreadId());
+}
+
+TEST(Proxy, OneIdentityPerObjectPerApartment) {
+  sta_host host;
+  mta_scope mta;
+  auto a = host.proxy();
+  auto b = host.proxy();
+  EXPECT_EQ(a.get(), b.get());
+  comkit::com_ptr<IUnknown> ua, ub;
+  ASSERT_EQ(a->QueryInterface(IID_IUnknown, ua.put_void()), S_OK);
+  ASSERT_EQ(b->QueryInterface(IID_IUnknown, ub.put_void()), S_OK);
+  EXPECT_EQ(ua.get(), ub.get());
+  comkit::com_ptr<IPersist> none;
+  EXPECT_EQ(a->QueryInterface(IID_IPersist, none.put_void()), E_NOINTERFACE);
+}
+
+TEST(Proxy, UsedFromAnotherApartmentIsTheWrongThread) {
+  sta_host host;
+  comkit::com_ptr<ICalcTest> p;
+  {
+    mta_scope mta;
+    p = host.proxy();
+    // Another MTA thread is the same apartment.
+    std::thread([&] {
+      LONG sum = 0;
+      EXPECT_EQ(p->Add(1, 2, &sum), S_OK);
+    }).join();
+    // An STA thread is not, an MTA proxy included.
+    std::thread([&] {
+      ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+      LONG sum = 0;
+      EXPECT_EQ(p->Add(1, 2, &sum), RPC_E_WRONG_THREAD);
+      comkit::com_ptr<IPersist> q;
+      EXPECT_EQ(p->QueryInterface(IID_IPersist, q.put_void()), RPC_E_WRONG_THREAD);
+      CoUninitialize();
+    }).join();
+    p = nullptr;  // Release is allowed from anywhere; here it is the MTA
+  }
+}
+
+TEST(Proxy, ReentrantCallbackIntoTheCallingSta) {
+  // This thread is an STA with an object of its own; host B gets a proxy to
+  // it. B's CallBack calls that proxy while this thread waits for B, so this
+  // thread must serve the call meanwhile (COM's reentrancy rule).
+  ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+  use_calc_proxies();
+  calc mine;
+  {
+    IStream* to_b = nullptr;
+    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_ICalcTest, static_cast<ICalcTest*>(&mine), &to_b), S_OK);
+    sta_host host(false, to_b);
+    auto b = host.proxy();
+    DWORD tid = 0;
+    EXPECT_EQ(b->CallBack(&tid), S_OK);
+    EXPECT_EQ(tid, GetCurrentThreadId());
+    b = nullptr;
+    host.stop();
+  }
+  // B's proxy to `mine` was released on B's thread; the release is served here.
+  MSG m;
+  PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);
+  EXPECT_EQ(mine.refs.load(), 1u);
+  CoUninitialize();
+}
+
+TEST(Proxy, StaServedFromAPollLoop) {
+  sta_host host(true);
+  mta_scope mta;
+  auto p = host.proxy();
+  for (int i = 0; i < 20; ++i) {
+    LONG sum = 0;
+    ASSERT_EQ(p->Add(i, 1, &sum), S_OK);
+    EXPECT_EQ(sum, i + 1);
+  }
+  DWORD tid = 0;
+  EXPECT_EQ(p->ThreadId(&tid), S_OK);
+  EXPECT_EQ(tid, host.tid.load());
+}
+
+TEST(Proxy, ReferenceCountsComeBack) {
+  sta_host host;
+  {
+    mta_scope mta;
+    auto p = host.proxy();
+    LONG sum;
+    EXPECT_EQ(p->Add(1, 1, &sum), S_OK);
+    EXPECT_GT(host.object.refs.load(), 1u);
+  }
+  // The table marshal still holds the object; releasing it and the proxy's
+  // hold (served by the host's loop) brings the count back.
+  {
+    mta_scope mta;
+    LARGE_INTEGER zero{};
+    host.marshalled->Seek(zero, STREAM_SEEK_SET, nullptr);
+    EXPECT_EQ(CoReleaseMarshalData(host.marshalled), S_OK);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (host.object.refs.load() != 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(host.object.refs.load(), 1u);
+}
+
+TEST(Proxy, CallsFailAfterDisconnectOrTheHostsEnd) {
+  sta_host host;
+  mta_scope mta;
+  auto p = host.proxy();
+  LONG sum;
+  ASSERT_EQ(p->Add(1, 1, &sum), S_OK);
+  host.stop();  // CoUninitialize on the host thread
+  const auto start = std::chrono::steady_clock::now();
+  const HRESULT hr = p->Add(1, 1, &sum);
+  EXPECT_TRUE(hr == RPC_E_DISCONNECTED || hr == CO_E_OBJNOTCONNECTED) << std::hex << hr;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(host.object.refs.load(), 1u);
+}
+
+TEST(Proxy, PsClsidRegistration) {
+  on_mta([] {
+    CLSID c;
+    const IID unknown_iid = {0x11111111, 0x2222, 0x3333, {4, 4, 4, 4, 4, 4, 4, 4}};
+    EXPECT_EQ(CoGetPSClsid(unknown_iid, &c), REGDB_E_IIDNOTREG);
+    EXPECT_EQ(CoGetPSClsid(IID_ICalcTest, nullptr), E_INVALIDARG);
+    ASSERT_EQ(CoRegisterPSClsid(IID_ICalcTest, CLSID_CalcTestPS), S_OK);
+    ASSERT_EQ(CoGetPSClsid(IID_ICalcTest, &c), S_OK);
+    EXPECT_TRUE(IsEqualGUID(c, CLSID_CalcTestPS));
+  });
+  std::thread([] {
+    CLSID c;
+    EXPECT_EQ(CoGetPSClsid(IID_ICalcTest, &c), CO_E_NOTINITIALIZED);
+    EXPECT_EQ(CoRegisterPSClsid(IID_ICalcTest, CLSID_CalcTestPS), CO_E_NOTINITIALIZED);
+  }).join();
+}
+
+// Four MTA threads calling one STA object at once, releasing and
+// unmarshalling proxies as they go; the STA runs every call on its thread.
+TEST(ProxyThreads, ManyMtaCallersOneSta) {
+  sta_host host;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t)
+    callers.emplace_back([&, t] {
+      mta_scope mta;
+      for (int round = 0; round < 5; ++round) {
+        comkit::com_ptr<ICalcTest> p;
+        {
+          static std::mutex unmarshal_lock;  // the shared stream's seek position
+          std::lock_guard g(unmarshal_lock);
+          p = host.proxy();
+        }
+        for (int i = 0; i < 50; ++i) {
+          LONG sum = 0;
+          if (p->Add(t, i, &sum) != S_OK || sum != t + i) ++wrong;
+          DWORD tid = 0;
+          if (p->ThreadId(&tid) != S_OK || tid != host.tid.load()) ++wrong;
+        }
+      }
+    });
+  for (auto& c : callers) c.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+}  // namespace
