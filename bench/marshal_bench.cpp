@@ -16,6 +16,7 @@
 #include <comkit/com_ptr.h>
 #include <windows.h>
 
+#include "../tests/apartment/calc_ps.h"
 #include "ratio_main.h"
 
 namespace {
@@ -108,6 +109,64 @@ void BM_EventPingPong(benchmark::State& s) {
 }
 BENCHMARK(BM_EventPingPong)->UseRealTime();
 
+// ---- Calls between apartments ------------------------------------------------------
+// An object in an STA thread served by GetMessageW, called through a proxy
+// from the MTA: the whole path (proxy, channel, queue, wake-up, stub, reply).
+
+struct empty_calc final : calc_ps::ICalcTest {
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, calc_ps::IID_ICalcTest)) {
+      *ppv = static_cast<calc_ps::ICalcTest*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+    *sum = a + b;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE ThreadId(DWORD* tid) override {
+    *tid = 0;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CallBack(DWORD* tid) override { return ThreadId(tid); }
+};
+
+void BM_CrossApartmentCall(benchmark::State& s) {
+  empty_calc object;
+  IStream* stream = nullptr;
+  std::atomic<DWORD> sta{0};
+  std::thread host([&] {
+    CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
+    calc_ps::use_calc_proxies();
+    CoMarshalInterThreadInterfaceInStream(calc_ps::IID_ICalcTest, &object, &stream);
+    sta = GetCurrentThreadId();
+    MSG m;
+    while (GetMessageW(&m, nullptr, 0, 0) > 0) {
+    }
+    CoUninitialize();
+  });
+  while (!sta) std::this_thread::yield();
+  {
+    static mta m;
+    calc_ps::use_calc_proxies();
+    calc_ps::ICalcTest* proxy = nullptr;
+    if (FAILED(CoGetInterfaceAndReleaseStream(stream, calc_ps::IID_ICalcTest, reinterpret_cast<void**>(&proxy))))
+      std::abort();
+    for (auto _ : s) {
+      DWORD out;
+      proxy->ThreadId(&out);
+    }
+    proxy->Release();
+  }
+  PostThreadMessageW(sta, WM_QUIT, 0, 0);
+  host.join();
+}
+BENCHMARK(BM_CrossApartmentCall)->UseRealTime();
+
 // The same round trip over two bare eventfds (write, poll, read): the
 // mechanism the events and thread queues are built on.
 void BM_Baseline_EventfdPingPong(benchmark::State& s) {
@@ -145,6 +204,7 @@ BENCHMARK(BM_Baseline_EventfdPingPong)->UseRealTime();
 }  // namespace
 
 COMKIT_BENCH_PAIR("BM_EventPingPong/real_time", "BM_Baseline_EventfdPingPong/real_time", 0, 0);
+COMKIT_BENCH_PAIR("BM_CrossApartmentCall/real_time", "BM_Baseline_EventfdPingPong/real_time", 1.3, 0);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "", 0, 200);
 COMKIT_BENCH_PAIR("BM_MarshalUnmarshalSameApartment", "", 0, 300);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "BM_Baseline_MallocFree", 0, 0);
