@@ -40,6 +40,7 @@
 #include <comkit/detail/guid_hash.h>
 
 #include "apartment/apartment_internal.h"
+#include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
 #include "marshal/objref.h"
 #include "runtime_internal.h"
@@ -651,24 +652,8 @@ namespace {
 // ---- The standard marshaler object (CoGetStandardMarshal, CLSID_StdMarshal) ----------
 // Writes and reads the whole standard OBJREF.
 
-class standard_marshaler final : public IMarshal {
+class standard_marshaler final : public counted_object<standard_marshaler, IMarshal, IID_IMarshal> {
  public:
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IMarshal)) {
-      *ppv = static_cast<IMarshal*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
   HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID* pCid) override {
     if (!pCid) return E_POINTER;
     *pCid = CLSID_StdMarshal;
@@ -705,9 +690,6 @@ class standard_marshaler final : public IMarshal {
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
-
- private:
-  std::atomic<ULONG> refs_{1};
 };
 
 HRESULT marshal_any(IStream* stm, const IID& iid, IUnknown* object, DWORD dest, void* dest_context,

@@ -31,6 +31,7 @@
 
 #include <comkit/detail/guid_hash.h>
 
+#include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
 #include "runtime_internal.h"
 
@@ -304,7 +305,7 @@ void release_remote(const remote_object& target) noexcept {
 
 // ---- The client side of a channel ------------------------------------------------------
 
-class client_channel final : public IRpcChannelBuffer {
+class client_channel final : public counted_object<client_channel, IRpcChannelBuffer, IID_IRpcChannelBuffer> {
  public:
   client_channel(const remote_object& target, DWORD serial, apartment_id client) noexcept
       : target_(target), serial_(serial), client_(client) {
@@ -312,22 +313,6 @@ class client_channel final : public IRpcChannelBuffer {
   }
   ~client_channel() { apartment_release(target_.home); }
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcChannelBuffer)) {
-      *ppv = static_cast<IRpcChannelBuffer*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
   HRESULT STDMETHODCALLTYPE GetBuffer(RPCOLEMESSAGE* m, REFIID) override {
     if (!m) return E_INVALIDARG;
     m->Buffer = CoTaskMemAlloc(m->cbBuffer ? m->cbBuffer : 1);
@@ -378,7 +363,6 @@ class client_channel final : public IRpcChannelBuffer {
     return hr;
   }
 
-  std::atomic<ULONG> refs_{1};
   remote_object target_;  // home counted by this channel
   DWORD serial_;
   apartment_id client_;
