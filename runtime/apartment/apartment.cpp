@@ -257,10 +257,12 @@ HRESULT STDAPICALLTYPE CoInitializeEx(LPVOID pvReserved, DWORD dwCoInit) {
     ++s.count;
     return S_FALSE;
   }
+  // The thread's queue first, for either model, so that it outlives the
+  // apartment at thread exit (thread_local objects end in the reverse order
+  // of their making): leaving the apartment may release objects that wait.
+  if (!thread_queue_current()) return E_OUTOFMEMORY;
   apartment* a;
   if (sta) {
-    // The queue first, so it outlives the apartment at thread exit
-    // (thread_local objects end in the reverse order of their making).
     thread_queue* q = thread_message_queue();
     if (!q) return E_OUTOFMEMORY;
     const apartment_id id = g_next_sta.fetch_add(1, std::memory_order_relaxed);

@@ -340,7 +340,8 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
     } else {
       external = nullptr;
     }
-    out->flags = (mshlflags & MSHLFLAGS_NOPING) ? sorf_noping : 0;
+    out->flags = ((mshlflags & MSHLFLAGS_NOPING) ? sorf_noping : 0) |
+                 ((mshlflags & MSHLFLAGS_TABLEWEAK) ? sorf_comkit_table_weak : 0);
     out->public_refs = (mshlflags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK)) ? 0 : normal_public_refs;
     out->oxid = oxid_of(here);
     out->oid = o->oid;
@@ -369,11 +370,11 @@ void release_marshal(const std_objref& s, releases& r) noexcept {
       o->public_refs -= std::min<long>(o->public_refs, s.public_refs);
       strong = true;
     }
+  } else if (s.flags & sorf_comkit_table_weak) {
+    if (i->table_weak > 0) --i->table_weak;
   } else if (i->table_strong > 0) {
     --i->table_strong;
     strong = true;
-  } else if (i->table_weak > 0) {
-    --i->table_weak;
   }
   if (strong && o->external) {
     o->external->AddRef();
@@ -415,7 +416,7 @@ HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const II
   }
   if (FAILED(hr)) return hr;
   const IID& want = IsEqualIID(riid, GUID_NULL) ? h.iid : riid;
-  if (hr == S_FALSE) return proxy_unmarshal(remote, want, ppv);  // takes remote's references
+  if (hr == S_FALSE) return proxy_unmarshal(remote, h.iid, want, ppv);  // takes remote's references
   hr = pointer->QueryInterface(want, ppv);
   pointer->Release();
   return hr;
@@ -590,9 +591,11 @@ class free_threaded_marshaler final : public IMarshal {
     IUnknown* pointer;
     if (HRESULT hr = read_data(pStm, &flags, &pointer); FAILED(hr)) return hr;
     const bool normal = !(flags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK));
+    // A normal marshal's reference is this unmarshal's; a table marshal's
+    // stays with the table, and known() took one for this unmarshal.
     if (!(normal ? forget(pointer, flags) : known(pointer, flags))) return RPC_E_INVALID_OBJREF;
     const HRESULT hr = pointer->QueryInterface(riid, ppv);
-    if (normal) pointer->Release();  // used up
+    pointer->Release();
     return hr;
   }
   HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override {
@@ -609,10 +612,14 @@ class free_threaded_marshaler final : public IMarshal {
 
  private:
   static bool in_process(DWORD dest) noexcept { return dest == MSHCTX_INPROC || dest == MSHCTX_CROSSCTX; }
-  // Whether a marshal of `pointer` of this kind is outstanding.
+  // Whether a marshal of `pointer` of this kind is outstanding; if so, a
+  // reference is taken under the lock (a concurrent ReleaseMarshalData may
+  // otherwise drop the last one before the caller's QueryInterface).
   static bool known(IUnknown* pointer, DWORD flags) noexcept {
     std::lock_guard g(g_ftm_lock);
-    return g_ftm_outstanding.count(ftm_key(pointer, flags)) != 0;
+    if (g_ftm_outstanding.count(ftm_key(pointer, flags)) == 0) return false;
+    pointer->AddRef();
+    return true;
   }
   // Uses one up: false if there was none.
   static bool forget(IUnknown* pointer, DWORD flags) noexcept {
@@ -885,8 +892,9 @@ HRESULT STDAPICALLTYPE CoLockObjectExternal(LPUNKNOWN pUnk, BOOL fLock, BOOL fLa
       if (o) {
         ++o->locks;
         if ((external = o->external)) external->AddRef();
+        // The weak table marshal made above: the lock holds the object now.
+        if (exported_interface* i = interface_of(o, s.ipid.Data1); i && i->table_weak > 0) --i->table_weak;
       }
-      release_marshal(s, r);  // the weak table marshal: the lock holds it now
     }
     identity->Release();
     if (external) {

@@ -19,9 +19,10 @@ struct remote_object {
 };
 
 // ---- rpc.cpp ----------------------------------------------------------------
-/// The calling apartment's proxy for `remote`, asked for `iid`. Takes over
+/// The calling apartment's proxy for `remote` (unmarshalled through
+/// `marshalled`, whose IPID is remote.anchor), asked for `iid`. Takes over
 /// remote's references: its home, and one proxy hold on the object.
-HRESULT proxy_unmarshal(remote_object remote, const IID& iid, void** ppv) noexcept;
+HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& iid, void** ppv) noexcept;
 /// The proxy/stub factory for iid (CoGetPSClsid, then its class object);
 /// E_NOINTERFACE when there is none.
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;

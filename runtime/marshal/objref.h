@@ -28,6 +28,9 @@ namespace comkit::rt {
 inline constexpr DWORD objref_signature = 0x574F454D;  // "MEOW"
 inline constexpr DWORD objref_standard = 1, objref_handler = 2, objref_custom = 4, objref_extended = 8;
 inline constexpr DWORD sorf_noping = 0x1000;
+/// comkit's own STDOBJREF flag: a table-weak marshal (a table-strong one has
+/// no flag), so releasing marshal data gives back the right kind.
+inline constexpr DWORD sorf_comkit_table_weak = 0x2000;
 /// A DUALSTRINGARRAY longer than this is refused (Windows' own are a few
 /// hundred entries at most).
 inline constexpr std::size_t max_string_array = 0x4000;

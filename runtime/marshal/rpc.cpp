@@ -58,7 +58,10 @@ class mta_pool {
       w->cancel(w);
       return;
     }
-    if (idle_ == 0) {
+    // A thread per item not yet taken by an idle one: a notified thread
+    // counts as idle until it wakes, so idle_ alone would let two calls
+    // share one thread (and a call waiting on the other would hang).
+    if (work_.size() > static_cast<std::size_t>(idle_)) {
       try {
         std::thread([this] { serve(); }).detach();
         ++threads_;
@@ -442,26 +445,72 @@ class proxy_manager final : public IUnknown {
       return channel ? hr : E_OUTOFMEMORY;
     }
     channel->Release();  // the proxy holds it
-    std::lock_guard g(lock_);
-    for (const auto& p : proxies_)
-      if (IsEqualIID(p.iid, *iid)) {  // made meanwhile by another call on this apartment
-        *ppv = p.pointer;
-        AddRef();
-        static_cast<IUnknown*>(pointer)->Release();
-        buffer->Disconnect();
-        buffer->Release();
-        return S_OK;
+    return install(*iid, buffer, pointer, ppv);
+  }
+
+  // Keeps a new proxy, or hands out the one another call made meanwhile
+  // (then drops the new one, outside the lock: its code may call back here).
+  HRESULT install(const IID& iid, IRpcProxyBuffer* buffer, void* pointer, void** ppv) noexcept {
+    HRESULT hr = S_OK;
+    bool keep = false;
+    {
+      std::lock_guard g(lock_);
+      for (const auto& p : proxies_)
+        if (IsEqualIID(p.iid, iid)) {
+          *ppv = p.pointer;
+          AddRef();
+          break;
+        }
+      if (!*ppv) {
+        try {
+          proxies_.push_back({iid, buffer, pointer});
+          *ppv = pointer;  // CreateProxy's reference (on this manager) goes to the caller
+          keep = true;
+        } catch (...) {
+          hr = E_OUTOFMEMORY;
+        }
       }
-    try {
-      proxies_.push_back({*iid, buffer, pointer});
-    } catch (...) {
+    }
+    if (!keep) {
       static_cast<IUnknown*>(pointer)->Release();
       buffer->Disconnect();
       buffer->Release();
-      return E_OUTOFMEMORY;
     }
-    *ppv = pointer;  // CreateProxy's reference (on this manager) goes to the caller
-    return S_OK;
+    return hr;
+  }
+
+  // The proxy for the interface the object was unmarshalled through: its
+  // IPID is known, so no round trip (unmarshalling never waits for the
+  // object's apartment, as on Windows).
+  HRESULT connect_known(const IID& iid, DWORD serial) noexcept {
+    {
+      std::lock_guard g(lock_);
+      for (const auto& p : proxies_)
+        if (IsEqualIID(p.iid, iid)) return S_OK;
+    }
+    IPSFactoryBuffer* factory = nullptr;
+    if (FAILED(ps_factory_for(iid, &factory))) return E_NOINTERFACE;
+    IRpcProxyBuffer* buffer = nullptr;
+    void* pointer = nullptr;
+    HRESULT hr = factory->CreateProxy(static_cast<IUnknown*>(this), iid, &buffer, &pointer);
+    factory->Release();
+    if (FAILED(hr) || !buffer || !pointer) {
+      if (buffer) buffer->Release();
+      if (pointer) static_cast<IUnknown*>(pointer)->Release();
+      return FAILED(hr) ? hr : E_NOINTERFACE;
+    }
+    auto* channel = new (std::nothrow) client_channel(target_, serial, client_);
+    if (!channel || FAILED(hr = buffer->Connect(channel))) {
+      if (channel) channel->Release();
+      static_cast<IUnknown*>(pointer)->Release();
+      buffer->Release();
+      return channel ? hr : E_OUTOFMEMORY;
+    }
+    channel->Release();
+    void* out = nullptr;
+    hr = install(iid, buffer, pointer, &out);
+    if (out) static_cast<IUnknown*>(out)->Release();  // the cache holds no reference
+    return hr;
   }
 
   ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
@@ -519,7 +568,7 @@ HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
   return FAILED(hr) ? E_NOINTERFACE : S_OK;
 }
 
-HRESULT proxy_unmarshal(remote_object remote, const IID& iid, void** ppv) noexcept {
+HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& iid, void** ppv) noexcept {
   const apartment_id here = apartment_current();
   proxy_manager* m = nullptr;
   bool fresh = false;
@@ -544,7 +593,11 @@ HRESULT proxy_unmarshal(remote_object remote, const IID& iid, void** ppv) noexce
     release_remote(remote);
     return E_OUTOFMEMORY;
   }
+  const DWORD anchor = remote.anchor;
   if (!fresh) release_remote(remote);  // the existing manager already holds the object
+  // A factory that cannot make the marshalled interface's proxy leaves
+  // QueryInterface to answer (E_NOINTERFACE, or another interface).
+  if (!IsEqualIID(marshalled, IID_IUnknown)) m->connect_known(marshalled, anchor);
   const HRESULT hr = m->QueryInterface(iid, ppv);
   m->Release();
   return hr;

@@ -95,6 +95,7 @@ struct queue_holder {
     }
     thread_queue_release(q);  // the map's reference
     thread_queue_release(q);  // the thread's
+    q = nullptr;  // code running later in this thread's exit makes a new one
   }
 };
 thread_local queue_holder t_queue;
@@ -161,22 +162,22 @@ int thread_queue_fd(thread_queue* q) noexcept { return q->fd_; }
 DWORD thread_queue_thread_id(const thread_queue* q) noexcept { return q->tid_; }
 
 unsigned thread_queue_run_work(thread_queue* q) noexcept {
-  queued_work* batch;
-  {
-    std::lock_guard g(q->lock);
-    batch = q->work_head;
-    q->work_head = q->work_tail = nullptr;
-  }
+  // One item at a time, taken under the lock: a call that waits inside
+  // itself serves the items behind it from its nested wait, in arrival
+  // order (a batch taken whole would hide them from that wait).
   unsigned ran = 0;
-  // Work that arrives while this batch runs waits for the next call; a
-  // nested wait inside a call takes it (calls are served in arrival order).
-  while (batch) {
-    queued_work* next = batch->next;
-    batch->run(batch);
-    batch = next;
+  for (;;) {
+    queued_work* item;
+    {
+      std::lock_guard g(q->lock);
+      item = q->work_head;
+      if (!item) return ran;
+      q->work_head = item->next;
+      if (!q->work_head) q->work_tail = nullptr;
+    }
+    item->run(item);
     ++ran;
   }
-  return ran;
 }
 
 // ---- Handles and events ------------------------------------------------------
@@ -467,7 +468,7 @@ BOOL STDAPICALLTYPE CloseHandle(HANDLE hObject) {
     return FALSE;
   }
   g_handles[slot].object = nullptr;
-  ++g_handles[slot].generation;
+  g_handles[slot].generation = (g_handles[slot].generation + 1) & 0x3FFFFFFFu;  // what a handle can carry
   g_free_slots.push_back(slot);  // capacity reserved when the slot was made
   unref(e);
   return TRUE;
@@ -658,7 +659,13 @@ DWORD STDAPICALLTYPE MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE* pHa
   o.wake_mask = dwWakeMask;
   o.any_input = (dwFlags & MWMO_INPUTAVAILABLE) != 0;
   o.wait_all = (dwFlags & MWMO_WAITALL) != 0 && nCount > 0;
-  return thread_wait(q, {pHandles, nCount}, dwMilliseconds, o);
+  const DWORD r = thread_wait(q, {pHandles, nCount}, dwMilliseconds, o);
+  if (r == WAIT_OBJECT_0 + nCount || (o.wait_all && r == WAIT_OBJECT_0 && dwWakeMask)) {
+    // As documented: the input it reported is no longer new.
+    std::lock_guard g(q->lock);
+    q->new_input = false;
+  }
+  return r;
 }
 
 DWORD STDAPICALLTYPE MsgWaitForMultipleObjects(DWORD nCount, const HANDLE* pHandles, BOOL fWaitAll,

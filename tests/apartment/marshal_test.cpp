@@ -255,6 +255,35 @@ TEST(Marshal, ExternalConnectionCountsStrongMarshals) {
   EXPECT_EQ(o.add_calls.load(), o.release_calls.load());
 }
 
+TEST(Marshal, ALockDoesNotUseUpAStrongTableMarshal) {
+  mta_scope mta;
+  test_object o(true);
+  auto s = new_stream();
+  ASSERT_EQ(CoMarshalInterface(s.get(), IID_IUnknown, static_cast<IPersist*>(&o), MSHCTX_INPROC, nullptr,
+                               MSHLFLAGS_TABLESTRONG),
+            S_OK);
+  auto weak = new_stream();
+  ASSERT_EQ(CoMarshalInterface(weak.get(), IID_IUnknown, static_cast<IPersist*>(&o), MSHCTX_INPROC, nullptr,
+                               MSHLFLAGS_TABLEWEAK),
+            S_OK);
+  EXPECT_EQ(o.connections.load(), 1);
+  ASSERT_EQ(CoLockObjectExternal(static_cast<IPersist*>(&o), TRUE, TRUE), S_OK);
+  EXPECT_EQ(o.connections.load(), 2);
+  ASSERT_EQ(CoLockObjectExternal(static_cast<IPersist*>(&o), FALSE, TRUE), S_OK);
+  EXPECT_EQ(o.connections.load(), 1);  // the table-strong marshal still holds it
+  rewind(weak.get());
+  ASSERT_EQ(CoReleaseMarshalData(weak.get()), S_OK);  // gives back the weak one, not the strong
+  EXPECT_EQ(o.connections.load(), 1);
+  rewind(s.get());
+  comkit::com_ptr<IUnknown> u;
+  EXPECT_EQ(CoUnmarshalInterface(s.get(), IID_IUnknown, u.put_void()), S_OK);
+  u = nullptr;
+  rewind(s.get());
+  ASSERT_EQ(CoReleaseMarshalData(s.get()), S_OK);
+  EXPECT_EQ(o.connections.load(), 0);
+  EXPECT_EQ(o.refs.load(), 1u);
+}
+
 TEST(Marshal, BadInput) {
   mta_scope mta;
   test_object o;

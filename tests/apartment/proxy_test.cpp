@@ -44,8 +44,16 @@ struct calc final : ICalcTest {
   ULONG STDMETHODCALLTYPE Release() override { return --refs; }
   HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
     *sum = a + b;
+    if (a == wait_for_go) {  // waits (serving its apartment) until another call says go
+      DWORD index;
+      return CoWaitForMultipleHandles(0, 5000, 1, &go, &index);
+    }
+    if (a == say_go) return SetEvent(go) ? S_OK : E_FAIL;
     return a < 0 ? E_INVALIDARG : S_OK;
   }
+  static constexpr LONG wait_for_go = 1000, say_go = 2000;
+  HANDLE go = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  ~calc() { CloseHandle(go); }
   HRESULT STDMETHODCALLTYPE ThreadId(DWORD* tid) override {
     *tid = GetCurrentThreadId();
     return S_OK;
@@ -87,7 +95,10 @@ struct sta_host {
         }
       } else {
         MSG m;
-        while (GetMessageW(&m, nullptr, 0, 0) > 0) DispatchMessageW(&m);
+        while (GetMessageW(&m, nullptr, 0, 0) > 0) {
+          if (m.message == busy) std::this_thread::sleep_for(std::chrono::milliseconds(m.wParam));  // not serving
+          DispatchMessageW(&m);
+        }
       }
       if (object.peer) object.peer->Release();
       object.peer = nullptr;
@@ -122,6 +133,7 @@ struct sta_host {
     marshalled = nullptr;
   }
   ~sta_host() { stop(); }
+  static constexpr UINT busy = WM_USER + 1;  // wParam: milliseconds without serving calls
 };
 
 template <typename F>
@@ -131,6 +143,11 @@ void on_mta(F body) {
     body();
     CoUninitialize();
   }).join();
+}
+
+IStream* stream_for(IStream** s) {
+  EXPECT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, s), S_OK);
+  return *s;
 }
 
 struct mta_scope {
@@ -268,6 +285,99 @@ TEST(Proxy, CallsFailAfterDisconnectOrTheHostsEnd) {
   EXPECT_TRUE(hr == RPC_E_DISCONNECTED || hr == CO_E_OBJNOTCONNECTED) << std::hex << hr;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   EXPECT_EQ(host.object.refs.load(), 1u);
+}
+
+TEST(Proxy, AWaitingCallServesTheCallsQueuedBehindIt) {
+  // Both calls reach the STA while it is busy; the first waits (inside the
+  // object) for the second, which its nested wait must serve.
+  sta_host host;
+  ASSERT_TRUE(PostThreadMessageW(host.tid, sta_host::busy, 200, 0));
+  std::atomic<HRESULT> first{E_FAIL}, second{E_FAIL};
+  std::thread waiter([&] {
+    mta_scope mta;
+    LONG sum;
+    first = host.proxy()->Add(calc::wait_for_go, 0, &sum);
+  });
+  std::this_thread::sleep_for(50ms);
+  std::thread sayer([&] {
+    mta_scope mta;
+    LONG sum;
+    second = host.proxy()->Add(calc::say_go, 0, &sum);
+  });
+  waiter.join();
+  sayer.join();
+  EXPECT_EQ(first.load(), S_OK);
+  EXPECT_EQ(second.load(), S_OK);
+}
+
+TEST(Proxy, UnmarshallingNeedsNoCallToTheObjectsApartment) {
+  // This STA does not serve calls while the other thread unmarshals.
+  ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+  ASSERT_TRUE(use_calc_proxies());
+  calc mine;
+  IStream* s = nullptr;
+  ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_ICalcTest, static_cast<ICalcTest*>(&mine), &s), S_OK);
+  std::atomic<HRESULT> hr{E_FAIL};
+  std::thread([&] {
+    mta_scope mta;
+    ICalcTest* p = nullptr;
+    hr = CoGetInterfaceAndReleaseStream(s, IID_ICalcTest, reinterpret_cast<void**>(&p));
+    if (p) p->Release();  // sent home without waiting
+  }).join();
+  EXPECT_EQ(hr.load(), S_OK);
+  MSG m;
+  PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);  // serves the release
+  EXPECT_EQ(mine.refs.load(), 1u);
+  CoUninitialize();
+}
+
+TEST(Proxy, ConcurrentCallsIntoTheMtaRunConcurrently) {
+  // An MTA object whose first call waits for the second: the MTA must run
+  // them on two threads.
+  calc object;
+  IStream* s = nullptr;
+  std::atomic<bool> done{false};
+  std::atomic<bool> ready{false};
+  std::thread mta_host([&] {
+    mta_scope mta;
+    EXPECT_EQ(CoMarshalInterface(stream_for(&s), IID_ICalcTest, static_cast<ICalcTest*>(&object), MSHCTX_INPROC,
+                                 nullptr, MSHLFLAGS_TABLESTRONG),
+              S_OK);
+    ready = true;
+    while (!done) std::this_thread::sleep_for(1ms);
+  });
+  while (!ready) std::this_thread::yield();
+  std::atomic<HRESULT> first{E_FAIL}, second{E_FAIL};
+  auto caller = [&](LONG a, std::atomic<HRESULT>& out) {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    ASSERT_TRUE(use_calc_proxies());
+    comkit::com_ptr<ICalcTest> p;
+    {
+      static std::mutex lock;
+      std::lock_guard g(lock);
+      LARGE_INTEGER zero{};
+      s->Seek(zero, STREAM_SEEK_SET, nullptr);
+      EXPECT_EQ(CoUnmarshalInterface(s, IID_ICalcTest, p.put_void()), S_OK);
+    }
+    LONG sum;
+    if (p) out = p->Add(a, 0, &sum);
+    p = nullptr;
+    CoUninitialize();
+  };
+  // A first call leaves an idle pool thread behind; then both calls come at
+  // once, and each must get a thread of its own.
+  std::atomic<HRESULT> warm{E_FAIL};
+  std::thread([&] { caller(1, warm); }).join();
+  EXPECT_EQ(warm.load(), S_OK);
+  std::thread a([&] { caller(calc::wait_for_go, first); });
+  std::thread b([&] { caller(calc::say_go, second); });
+  a.join();
+  b.join();
+  EXPECT_EQ(first.load(), S_OK);
+  EXPECT_EQ(second.load(), S_OK);
+  done = true;
+  mta_host.join();
+  s->Release();
 }
 
 TEST(Proxy, PsClsidRegistration) {
