@@ -17,11 +17,12 @@ constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 extern const char* const idl_help_text;
 const char* const idl_help_text =
     "usage: comkit idl FILE.idl... [-I DIR]... [-D NAME[=VALUE]]... [-U NAME]... [-o DIR]\n"
-    "                  [--c-header] [--cpp-header] [--iid-source] [--depfile FILE]\n"
+    "                  [--c-header] [--cpp-header] [--iid-source] [--proxy] [--depfile FILE]\n"
     "                  [--iid-api MACRO] [-Werror] [--no-caret]\n"
     "Compiles MIDL into FILE.h (C and C++ declarations, Windows SDK layout), FILE_i.c\n"
-    "(the IID/CLSID definitions) and FILE_projection.h (the C++ projection). With none\n"
-    "of --c-header, --cpp-header and --iid-source, all three are written. Several\n"
+    "(the IID/CLSID definitions), FILE_projection.h (the C++ projection) and FILE_p.c\n"
+    "(the proxy/stub tables). With none of --c-header, --cpp-header, --iid-source and\n"
+    "--proxy, all four are written. Several\n"
     "FILE.idl are compiled one after the other with the same options, each imported\n"
     "file parsed once.\n"
     "  -I DIR           search DIR for #include and import (after the file's own directory)\n"
@@ -82,6 +83,8 @@ int cmd_idl(const std::vector<std::string_view>& args) {
       o.cpp_header = true;
     } else if (a == "--iid-source") {
       o.iid_source = true;
+    } else if (a == "--proxy") {
+      o.proxy = true;
     } else if (a == "-Werror") {
       o.warnings_are_errors = true;
     } else if (a == "--no-caret") {
@@ -97,7 +100,7 @@ int cmd_idl(const std::vector<std::string_view>& args) {
     std::fprintf(stderr, "comkit idl: no input file\n%s", idl_help_text);
     return exit_usage;
   }
-  if (!o.c_header && !o.cpp_header && !o.iid_source) o.c_header = o.cpp_header = o.iid_source = true;
+  if (!o.c_header && !o.cpp_header && !o.iid_source && !o.proxy) o.c_header = o.cpp_header = o.iid_source = o.proxy = true;
   // Several inputs are compiled one after the other in this process, in one
   // session: a file imported by an earlier input is not parsed again. A
   // failed input writes nothing and the others go on.

@@ -5,10 +5,12 @@ include_guard(GLOBAL)
 # comkit_add_idl(TARGET FILES a.idl ... [INCLUDE_DIRS dir ...] [DEFINES N=V ...]
 #                [OUTPUT_DIR dir] [IID_API macro])
 # Compiles each IDL file with `comkit idl` at build time into OUTPUT_DIR
-# (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c and
-# NAME_projection.h. TARGET becomes a static library holding the _i.c IID
-# definitions, with OUTPUT_DIR on its public include path; link it to use
-# the interfaces. Dependencies come from the compiler's depfile, so editing
+# (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c,
+# NAME_projection.h and NAME_p.c. TARGET becomes a static library holding
+# the _i.c IID definitions, with OUTPUT_DIR on its public include path; link
+# it to use the interfaces. The _p.c proxy/stub tables go into every target
+# that links TARGET as objects (they register themselves when loaded, so no
+# symbol of theirs is referenced and an archive would drop them). Dependencies come from the compiler's depfile, so editing
 # an imported or #included file re-runs it. Works in comkit's own build and
 # for consumers after find_package(comkit).
 function(comkit_add_idl target)
@@ -51,15 +53,17 @@ function(comkit_add_idl target)
   set(sources "")
   set(headers "")
   set(inputs "")
+  set(proxies "")
   foreach(file IN LISTS arg_FILES)
     get_filename_component(abs ${file} ABSOLUTE)
     get_filename_component(name ${file} NAME_WE)
     list(APPEND inputs ${abs})
     list(APPEND sources ${arg_OUTPUT_DIR}/${name}_i.c)
+    list(APPEND proxies ${arg_OUTPUT_DIR}/${name}_p.c)
     list(APPEND headers ${arg_OUTPUT_DIR}/${name}.h ${arg_OUTPUT_DIR}/${name}_projection.h)
   endforeach()
   add_custom_command(
-    OUTPUT ${headers} ${sources}
+    OUTPUT ${headers} ${sources} ${proxies}
     COMMAND ${compiler} ${inputs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${target}.d
     DEPENDS ${inputs} ${compiler_target}
     DEPFILE ${arg_OUTPUT_DIR}/${target}.d
@@ -69,4 +73,9 @@ function(comkit_add_idl target)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE C)
   target_include_directories(${target} PUBLIC ${arg_OUTPUT_DIR})
   target_link_libraries(${target} PUBLIC comkit::abi)
+  add_library(${target}_proxies OBJECT ${proxies})
+  set_target_properties(${target}_proxies PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(${target}_proxies PRIVATE ${arg_OUTPUT_DIR})
+  target_link_libraries(${target}_proxies PRIVATE comkit::abi)
+  target_sources(${target} INTERFACE $<TARGET_OBJECTS:${target}_proxies>)
 endfunction()

@@ -80,6 +80,7 @@ compile_result compile(compile_session& session, const compile_options& o, file_
   if (o.c_header) r.outputs[eo.base_name + ".h"] = emit_c_header(*m, eo);
   if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(*m, eo);
   if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(*m, eo);
+  if (o.proxy) r.outputs[eo.base_name + "_p.c"] = emit_proxy_tables(*m, eo);
   r.ok = true;
   return r;
 }

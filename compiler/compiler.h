@@ -18,6 +18,7 @@ struct compile_options {
   bool c_header = false;
   bool cpp_header = false;
   bool iid_source = false;
+  bool proxy = false;    // FILE_p.c: the proxy/stub tables
   std::string depfile;   // make-style dependency file, written when set
   std::string iid_api;   // see emit_options::iid_api
   bool warnings_are_errors = false;

@@ -4,7 +4,8 @@
 # comkit's own IDL compiler. The output is checked in, as the Windows SDK
 # ships its generated headers: include/comkit/abi/idl/<name>.h (the
 # declarations behind <unknwn.h>, <objidl.h>, <oaidl.h>, <ocidl.h>) and
-# runtime/idl/<name>_i.c (the IID constants libcomkit exports). This script
+# runtime/idl/<name>_i.c (the IID constants libcomkit exports) and
+# runtime/idl/<name>_p.c (their proxy/stub tables). This script
 # regenerates them with COMKIT (default build/dev/cli/comkit-idlc; `comkit idl` takes the same options after "idl"); with --check
 # it only compares, and fails if the checked-in files are stale (the test
 # abi.generated_headers runs that).
@@ -16,11 +17,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 for name in unknwn objidl oaidl ocidl; do
-  "$comkit" "idl/$name.idl" -I idl --iid-api COMKIT_API --c-header --iid-source -o "$work" -Werror
+  "$comkit" "idl/$name.idl" -I idl --iid-api COMKIT_API --c-header --iid-source --proxy -o "$work" -Werror
 done
 status=0
 for name in unknwn objidl oaidl ocidl; do
-  for pair in "$name.h:include/comkit/abi/idl/$name.h" "${name}_i.c:runtime/idl/${name}_i.c"; do
+  for pair in "$name.h:include/comkit/abi/idl/$name.h" "${name}_i.c:runtime/idl/${name}_i.c" "${name}_p.c:runtime/idl/${name}_p.c"; do
     src=$work/${pair%%:*} dst=${pair#*:}
     if [ "$mode" = "--check" ]; then
       if ! diff -u "$dst" "$src"; then

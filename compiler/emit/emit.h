@@ -27,6 +27,8 @@ std::string emit_c_header(const model::model& m, const emit_options& o);
 std::string emit_iid_source(const model::model& m, const emit_options& o);
 /// The C++ projection header (<base>_projection.h).
 std::string emit_cpp_projection(const model::model& m, const emit_options& o);
+/// The proxy/stub tables (<base>_p.c, <comkit/abi/proxytable.h>).
+std::string emit_proxy_tables(const model::model& m, const emit_options& o);
 
 /// C spelling of a declaration of `name` with type `t` (name may be empty).
 /// `in_record`: conformant arrays print as [1], as in the SDK's structs.

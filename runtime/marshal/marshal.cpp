@@ -1191,6 +1191,7 @@ IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
   if (IsEqualGUID(clsid, CLSID_StdGlobalInterfaceTable)) return &git_factory;
   if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;
   if (IsEqualGUID(clsid, CLSID_StdMarshal)) return &std_marshal_factory;
+  if (IsEqualGUID(clsid, CLSID_PSFactoryBuffer)) return standard_ps_class_factory();
   return nullptr;
 }
 

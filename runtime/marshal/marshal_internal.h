@@ -27,6 +27,12 @@ HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& 
 /// E_NOINTERFACE when there is none.
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;
 
+// ---- table_ps.cpp ------------------------------------------------------------------------------
+/// The class object of CLSID_PSFactoryBuffer: proxies and stubs from tables.
+IClassFactory* standard_ps_class_factory() noexcept;
+/// True when a proxy/stub table describes iid (built in or registered).
+bool has_proxy_table(const IID& iid) noexcept;
+
 // ---- marshal.cpp, each run on the object's home thread ------------------------
 /// QueryInterface on the exported object, and the interface exported: its
 /// IPID serial. CO_E_OBJNOTCONNECTED once the object is gone.

@@ -632,5 +632,9 @@ HRESULT STDAPICALLTYPE CoGetPSClsid(REFIID riid, CLSID* pClsid) {
       return S_OK;
     }
   }
+  if (has_proxy_table(*iid)) {
+    *pClsid = CLSID_PSFactoryBuffer;
+    return S_OK;
+  }
   return REGDB_E_IIDNOTREG;
 }

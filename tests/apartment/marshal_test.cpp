@@ -21,6 +21,9 @@ void on_thread(F body) {
 
 // An object with IPersist, counting its references and its external
 // connections; optionally aggregating the free-threaded marshaler.
+// An interface no table or factory describes.
+const IID IID_INoProxyTest = {0x1c0ffee0, 0x6a7b, 0x4c8d, {0x9e, 0xaf, 0xb0, 0xc1, 0xd2, 0xe3, 0xf4, 0x05}};
+
 struct test_object final : IPersist, IExternalConnection {
   std::atomic<ULONG> refs{1};
   std::atomic<long> connections{0};
@@ -44,6 +47,8 @@ struct test_object final : IPersist, IExternalConnection {
       *ppv = static_cast<IPersist*>(this);
     } else if (external && IsEqualIID(riid, IID_IExternalConnection)) {
       *ppv = static_cast<IExternalConnection*>(this);
+    } else if (IsEqualIID(riid, IID_INoProxyTest)) {
+      *ppv = static_cast<IPersist*>(this);  // never called: only marshalled
     } else if (agile && IsEqualIID(riid, IID_IAgileObject)) {
       *ppv = static_cast<IPersist*>(this);
     } else if (ftm && IsEqualIID(riid, IID_IMarshal)) {
@@ -353,11 +358,11 @@ TEST(Marshal, AnInterfaceWithoutAProxyIsNotAvailableInAnotherApartment) {
   comkit::com_ptr<IStream> s;
   on_thread([&] {
     ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
-    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPersist, static_cast<IPersist*>(&o), s.put()), S_OK);
+    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_INoProxyTest, static_cast<IPersist*>(&o), s.put()), S_OK);
     on_thread([&] {
       ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
       void* p = &o;
-      EXPECT_EQ(CoGetInterfaceAndReleaseStream(s.detach(), IID_IPersist, &p), E_NOINTERFACE);
+      EXPECT_EQ(CoGetInterfaceAndReleaseStream(s.detach(), IID_INoProxyTest, &p), E_NOINTERFACE);
       EXPECT_EQ(p, nullptr);
       CoUninitialize();
     });

@@ -43,7 +43,7 @@ struct fixture {
     compile_options o;
     o.input = "/src/main.idl";
     o.pp.include_dirs = std::move(include_dirs);
-    o.c_header = o.iid_source = o.cpp_header = true;
+    o.c_header = o.iid_source = o.cpp_header = o.proxy = true;
     o.caret = false;
     return compile(o, memory_reader(files));
   }

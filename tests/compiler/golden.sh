@@ -5,7 +5,7 @@
 # import path) and compares every output file with CASE_DIR/expected/ and
 # the diagnostics with CASE_DIR/expected.err. With --update it rewrites the
 # expected files instead. Then each generated header must compile as C99 and
-# as C++20 against comkit's headers, and the _i.c as C.
+# as C++20 against comkit's headers, and the _i.c and _p.c as C.
 set -euo pipefail
 comkit=$1 case_dir=$2 root=$3 mode=${4:-check}
 name=$(basename "$case_dir")
@@ -63,7 +63,7 @@ for h in "$work/out/"*.h; do
       ;;
   esac
 done
-for c in "$work/out/"*_i.c; do
+for c in "$work/out/"*_i.c "$work/out/"*_p.c; do
   [ -e "$c" ] || continue
   cc -std=c99 -c -Wall -Wextra -Werror "${inc[@]}" "$c" -o "$work/iid.o" || { echo "golden $name: $(basename "$c") does not compile" >&2; fail=1; }
 done

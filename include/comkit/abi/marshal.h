@@ -81,6 +81,9 @@ typedef enum tagMSHCTX {
 EXTERN_C COMKIT_API const CLSID CLSID_StdGlobalInterfaceTable; /* 00000323-0000-0000-C000-000000000046 */
 EXTERN_C COMKIT_API const CLSID CLSID_InProcFreeMarshaler;     /* 0000033A-0000-0000-C000-000000000046 */
 EXTERN_C COMKIT_API const CLSID CLSID_StdMarshal;              /* 00000017-0000-0000-C000-000000000046 */
+/* The proxy/stub factory of every interface described by tables
+ * (<comkit/abi/proxytable.h>): comkit's own and those of a FILE_p.c. */
+EXTERN_C COMKIT_API const CLSID CLSID_PSFactoryBuffer;         /* 00000320-0000-0000-C000-000000000046 */
 
 /* The OBJREF written is Windows' (docs/marshalling.md): the standard form
  * (flags 1) for objects without IMarshal, the custom form (flags 4) for
@@ -102,7 +105,9 @@ COMKIT_STDAPI CoMarshalInterThreadInterfaceInStream(REFIID riid, LPUNKNOWN pUnk,
 COMKIT_STDAPI CoGetInterfaceAndReleaseStream(LPSTREAM pStm, REFIID iid, LPVOID *ppv);
 /* Proxy/stub factories: the CLSID whose IPSFactoryBuffer makes the proxy
  * and stub of riid. A registration is per process and wins over any other;
- * REGDB_E_IIDNOTREG when there is none. */
+ * then CLSID_PSFactoryBuffer for an interface a table describes (every
+ * interface of comkit's idl/, and those of each FILE_p.c linked in);
+ * REGDB_E_IIDNOTREG for the others. */
 COMKIT_STDAPI CoRegisterPSClsid(REFIID riid, REFCLSID rclsid);
 COMKIT_STDAPI CoGetPSClsid(REFIID riid, CLSID *pClsid);
 /* The free-threaded marshaler, aggregated into punkOuter: its marshal data

@@ -9,6 +9,11 @@
 #define RPC_S_INVALID_ARG 87L
 #define RPC_S_OUT_OF_MEMORY 14L
 #define RPC_S_UUID_NO_ADDRESS 1739L
+/* Marshalling failures of proxies and stubs (Win32 codes: wrap with
+ * HRESULT_FROM_WIN32). */
+#define RPC_X_INVALID_BOUND 1734L
+#define RPC_X_NULL_REF_POINTER 1780L
+#define RPC_X_BAD_STUB_DATA 1783L
 #define RPC_S_UUID_LOCAL_ONLY 1824L
 
 /* A random (version 4) UUID: RPC_S_OK, or RPC_S_INVALID_ARG for NULL. */

@@ -1,0 +1,963 @@
+// runtime/marshal/table_ps.cpp - CLSID_PSFactoryBuffer: proxies and stubs
+// built from the tables `comkit idl` writes (<comkit/abi/proxytable.h>).
+//
+// One factory serves every described interface. A proxy's vtable is made
+// once per interface: slots 0-2 delegate to the proxy manager (the outer
+// object), every other slot is a libffi closure that encodes the call's
+// [in] values, sends them through the channel and decodes the [out] values
+// and the result. The stub decodes the request, calls the server's vtable
+// slot through ffi_call and encodes the reply. Both sides walk a method's
+// parameters in the same three passes: plain values first, then arrays
+// (whose counts the first pass carried), then interface pointers (whose
+// iid_is IIDs the first pass carried).
+//
+// The wire format (docs/marshalling.md): little-endian, unaligned.
+//   request: for each parameter with [in], or with a pointer level:
+//     pointer level: u8 present (0: a null pointer, allowed for [unique])
+//     array: u32 count, u32 length, then length elements ([in] only)
+//     integer, float, flat struct: its bytes
+//     BSTR: u32 byte length (0xFFFFFFFF: null), the bytes
+//     string: u32 characters without the NUL (0xFFFFFFFF: null), the characters
+//     interface: u32 OBJREF size (0: null), the OBJREF
+//   reply: each [out] value whose pointer was present, in the same order
+//     (arrays: u32 length, the elements), then the result.
+// Every length is checked against the bytes left and explicit limits;
+// bad data gives HRESULT_FROM_WIN32(RPC_X_BAD_STUB_DATA), never a crash.
+#include <ffi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <comkit/abi/proxytable.h>
+#include <comkit/abi/rpcdce.h>
+#include <comkit/detail/guid_hash.h>
+
+#include "marshal/marshal_internal.h"
+#include "runtime_internal.h"
+
+extern "C" {
+extern const COMKIT_PS_FILE unknwn_ProxyFileInfo;
+extern const COMKIT_PS_FILE objidl_ProxyFileInfo;
+extern const COMKIT_PS_FILE oaidl_ProxyFileInfo;
+extern const COMKIT_PS_FILE ocidl_ProxyFileInfo;
+}
+
+namespace comkit::rt {
+namespace {
+
+constexpr HRESULT bad_stub_data = HRESULT_FROM_WIN32(RPC_X_BAD_STUB_DATA);
+constexpr HRESULT null_ref_pointer = HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER);
+constexpr HRESULT invalid_bound = HRESULT_FROM_WIN32(RPC_X_INVALID_BOUND);
+constexpr std::uint32_t null_length = 0xFFFFFFFFu;
+constexpr std::size_t max_value_bytes = 64u << 20;  // one array, string or OBJREF
+constexpr unsigned max_slots = 4096, max_params = 64;
+
+// ---- The tables this process knows ----------------------------------------------------------
+
+struct table_registry {
+  std::mutex lock;
+  std::vector<const COMKIT_PS_FILE*> files;
+  std::unordered_map<GUID, const COMKIT_PS_INTERFACE*, comkit::detail::guid_hash> by_iid;
+
+  // Under lock.
+  void add(const COMKIT_PS_FILE* f) {
+    for (const COMKIT_PS_FILE* known : files)
+      if (known == f) return;
+    files.push_back(f);
+    for (unsigned k = 0; k < f->count; ++k) {
+      const COMKIT_PS_INTERFACE* t = f->interfaces[k];
+      if (t && t->iid) by_iid.emplace(*t->iid, t);
+    }
+  }
+};
+
+table_registry& registry() {
+  static table_registry* r = [] {
+    auto* reg = new table_registry;  // lives as long as the process: proxies outlive static destruction
+    for (const COMKIT_PS_FILE* f : {&unknwn_ProxyFileInfo, &objidl_ProxyFileInfo, &oaidl_ProxyFileInfo, &ocidl_ProxyFileInfo})
+      reg->add(f);
+    return reg;
+  }();
+  return *r;
+}
+
+const COMKIT_PS_INTERFACE* table_for(const IID& iid) {
+  table_registry& r = registry();
+  std::lock_guard g(r.lock);
+  auto it = r.by_iid.find(iid);
+  return it == r.by_iid.end() ? nullptr : it->second;
+}
+
+// ---- One interface's proxy vtable and call descriptions ----------------------------------
+
+struct iface_rt;
+
+struct method_rt {
+  const COMKIT_PS_METHOD* m = nullptr;
+  const iface_rt* owner = nullptr;
+  unsigned slot = 0;
+  bool remotable = false;
+  ffi_cif cif{};
+  std::vector<ffi_type*> args;
+  ffi_closure* closure = nullptr;
+  void* code = nullptr;
+};
+
+struct iface_rt {
+  const COMKIT_PS_INTERFACE* t = nullptr;
+  std::vector<void*> vtbl;
+  std::unique_ptr<method_rt[]> methods;  // slot - 3
+};
+
+bool valid_value(const COMKIT_PS_PARAM& p, bool result) {
+  switch (p.kind) {
+    case COMKIT_PS_VOID:
+      return result;
+    case COMKIT_PS_INT:
+      return p.size == 1 || p.size == 2 || p.size == 4 || p.size == 8;
+    case COMKIT_PS_FLOAT:
+      return p.size == 4 || p.size == 8;
+    case COMKIT_PS_FLAT:
+      return !result && p.size > 0 && p.size <= max_value_bytes && p.indirection == 1;
+    case COMKIT_PS_BSTR:
+    case COMKIT_PS_WSTR:
+    case COMKIT_PS_ASTR:
+    case COMKIT_PS_IFACE:
+      return !result;
+    default:
+      return false;
+  }
+}
+
+ffi_type* ffi_of(const COMKIT_PS_PARAM& p) {
+  if (p.indirection > 0) return &ffi_type_pointer;
+  switch (p.kind) {
+    case COMKIT_PS_VOID:
+      return &ffi_type_void;
+    case COMKIT_PS_INT:
+      switch (p.size) {
+        case 1: return p.is_signed ? &ffi_type_sint8 : &ffi_type_uint8;
+        case 2: return p.is_signed ? &ffi_type_sint16 : &ffi_type_uint16;
+        case 4: return p.is_signed ? &ffi_type_sint32 : &ffi_type_uint32;
+        default: return p.is_signed ? &ffi_type_sint64 : &ffi_type_uint64;
+      }
+    case COMKIT_PS_FLOAT:
+      return p.size == 4 ? &ffi_type_float : &ffi_type_double;
+    default:
+      return &ffi_type_pointer;
+  }
+}
+
+// A method the runtime can carry: its table is consistent.
+bool valid_method(const COMKIT_PS_METHOD& m) {
+  if (!m.remotable || m.param_count > max_params || (m.param_count && !m.params)) return false;
+  if (!valid_value(m.result, true) || m.result.indirection != 0) return false;
+  const int n = m.param_count;
+  for (int i = 0; i < n; ++i) {
+    const COMKIT_PS_PARAM& p = m.params[i];
+    if (!valid_value(p, false) || p.indirection > 1) return false;
+    if (!(p.flags & (COMKIT_PS_IN | COMKIT_PS_OUT))) return false;
+    if ((p.flags & COMKIT_PS_OUT) && p.indirection == 0) return false;
+    if (p.kind == COMKIT_PS_IFACE && !p.iid && (p.iid_param < 0 || p.iid_param >= n)) return false;
+    if (p.iid_param >= n) return false;
+    if (p.iid_param >= 0) {
+      const COMKIT_PS_PARAM& q = m.params[p.iid_param];
+      if (q.kind != COMKIT_PS_FLAT || q.size != sizeof(IID) || !(q.flags & COMKIT_PS_IN) ||
+          (q.flags & COMKIT_PS_ARRAY))
+        return false;
+    }
+    if (p.flags & COMKIT_PS_ARRAY) {
+      if (p.indirection != 1 || p.kind != COMKIT_PS_FLAT || p.size_param < 0 || p.size_param >= n) return false;
+      for (auto [index, deref] : {std::pair{p.size_param, p.size_deref}, std::pair{p.length_param, p.length_deref}}) {
+        if (index < 0) continue;
+        if (index >= n) return false;
+        const COMKIT_PS_PARAM& c = m.params[index];
+        if (c.kind != COMKIT_PS_INT || (c.flags & COMKIT_PS_ARRAY) || c.indirection != (deref ? 1 : 0)) return false;
+      }
+      // The count travels with the request: it must be known before the call.
+      if (!(m.params[p.size_param].flags & COMKIT_PS_IN)) return false;
+    }
+  }
+  return true;
+}
+
+void proxy_dispatch(ffi_cif*, void* ret, void** args, void* user) noexcept;
+
+iface_rt* build(const COMKIT_PS_INTERFACE* t) {
+  if (t->slot_count < 3 || t->slot_count > max_slots) return nullptr;
+  auto r = std::make_unique<iface_rt>();
+  r->t = t;
+  const unsigned n = t->slot_count - 3;
+  r->methods = std::make_unique<method_rt[]>(n);
+  r->vtbl.assign(t->slot_count, nullptr);
+  for (unsigned k = 0; k < n; ++k) {
+    method_rt& mr = r->methods[k];
+    mr.m = &t->methods[k];
+    mr.owner = r.get();
+    mr.slot = k + 3;
+    mr.remotable = valid_method(*mr.m);
+    mr.args.push_back(&ffi_type_pointer);  // this
+    if (mr.remotable)
+      for (unsigned i = 0; i < mr.m->param_count; ++i) mr.args.push_back(ffi_of(mr.m->params[i]));
+    // A method the tables cannot carry still answers: its closure takes
+    // only `this` (the caller's further arguments are ignored) and returns
+    // E_NOTIMPL.
+    ffi_type* result = valid_value(mr.m->result, true) ? ffi_of(mr.m->result) : &ffi_type_sint32;
+    if (ffi_prep_cif(&mr.cif, FFI_DEFAULT_ABI, static_cast<unsigned>(mr.args.size()), result, mr.args.data()) != FFI_OK)
+      return nullptr;
+    mr.closure = static_cast<ffi_closure*>(ffi_closure_alloc(sizeof(ffi_closure), &mr.code));
+    if (!mr.closure) return nullptr;
+    if (ffi_prep_closure_loc(mr.closure, &mr.cif, proxy_dispatch, &mr, mr.code) != FFI_OK) return nullptr;
+    r->vtbl[k + 3] = mr.code;
+  }
+  return r.release();
+}
+
+// ---- Wire encoding ------------------------------------------------------------------------------
+
+struct writer {
+  std::vector<unsigned char> b;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    b.insert(b.end(), c, c + n);
+  }
+  void u32(std::uint32_t v) { bytes(&v, 4); }
+  void u8(std::uint8_t v) { b.push_back(v); }
+};
+
+struct reader {
+  const unsigned char* p;
+  std::size_t left;
+  bool bytes(void* out, std::size_t n) {
+    if (n > left) return false;
+    if (n) std::memcpy(out, p, n);
+    p += n;
+    left -= n;
+    return true;
+  }
+  bool u32(std::uint32_t& v) { return bytes(&v, 4); }
+  bool u8(std::uint8_t& v) { return bytes(&v, 1); }
+  const unsigned char* take(std::size_t n) {
+    if (n > left) return nullptr;
+    const unsigned char* at = p;
+    p += n;
+    left -= n;
+    return at;
+  }
+};
+
+std::uint64_t read_int(const void* at, unsigned size, bool is_signed) {
+  switch (size) {
+    case 1: { std::int8_t v; std::memcpy(&v, at, 1); return is_signed ? static_cast<std::uint64_t>(static_cast<std::int64_t>(v)) : static_cast<std::uint8_t>(v); }
+    case 2: { std::int16_t v; std::memcpy(&v, at, 2); return is_signed ? static_cast<std::uint64_t>(static_cast<std::int64_t>(v)) : static_cast<std::uint16_t>(v); }
+    case 4: { std::int32_t v; std::memcpy(&v, at, 4); return is_signed ? static_cast<std::uint64_t>(static_cast<std::int64_t>(v)) : static_cast<std::uint32_t>(v); }
+    default: { std::uint64_t v; std::memcpy(&v, at, 8); return v; }
+  }
+}
+
+// The OBJREF of unk as iid, appended to w (u32 size, bytes); 0 for null.
+HRESULT write_interface(writer& w, IUnknown* unk, const IID& iid, DWORD dest) {
+  if (!unk) {
+    w.u32(0);
+    return S_OK;
+  }
+  IStream* stm = nullptr;
+  HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &stm);
+  if (FAILED(hr)) return hr;
+  hr = CoMarshalInterface(stm, iid, unk, dest, nullptr, MSHLFLAGS_NORMAL);
+  if (SUCCEEDED(hr)) {
+    HGLOBAL g = nullptr;
+    ULARGE_INTEGER size{};
+    LARGE_INTEGER zero{};
+    if (SUCCEEDED(hr = stm->Seek(zero, STREAM_SEEK_CUR, &size)) && SUCCEEDED(hr = GetHGlobalFromStream(stm, &g))) {
+      const void* data = GlobalLock(g);
+      w.u32(static_cast<std::uint32_t>(size.QuadPart));
+      w.bytes(data, static_cast<std::size_t>(size.QuadPart));
+      GlobalUnlock(g);
+    }
+  }
+  stm->Release();
+  return hr;
+}
+
+IStream* stream_over(const unsigned char* data, std::uint32_t size) {
+  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, size);
+  if (!g) return nullptr;
+  if (void* p = GlobalLock(g)) {
+    std::memcpy(p, data, size);
+    GlobalUnlock(g);
+  }
+  IStream* stm = nullptr;
+  if (FAILED(CreateStreamOnHGlobal(g, TRUE, &stm))) {
+    GlobalFree(g);
+    return nullptr;
+  }
+  return stm;
+}
+
+// Reads an OBJREF and unmarshals it; *out is null for a null pointer.
+HRESULT read_interface(reader& r, const IID& iid, void** out) {
+  *out = nullptr;
+  std::uint32_t n;
+  if (!r.u32(n)) return bad_stub_data;
+  if (n == 0) return S_OK;
+  const unsigned char* data = r.take(n);
+  if (!data) return bad_stub_data;
+  IStream* stm = stream_over(data, n);
+  if (!stm) return E_OUTOFMEMORY;
+  const HRESULT hr = CoUnmarshalInterface(stm, iid, out);
+  stm->Release();
+  return hr;
+}
+
+void write_value(writer& w, const COMKIT_PS_PARAM& p, const void* at) {
+  switch (p.kind) {
+    case COMKIT_PS_INT:
+    case COMKIT_PS_FLOAT:
+    case COMKIT_PS_FLAT:
+      w.bytes(at, p.size);
+      return;
+    case COMKIT_PS_BSTR: {
+      BSTR s;
+      std::memcpy(&s, at, sizeof s);
+      if (!s) {
+        w.u32(null_length);
+        return;
+      }
+      const UINT n = SysStringByteLen(s);
+      w.u32(n);
+      w.bytes(s, n);
+      return;
+    }
+    case COMKIT_PS_WSTR: {
+      const OLECHAR* s;
+      std::memcpy(&s, at, sizeof s);
+      if (!s) {
+        w.u32(null_length);
+        return;
+      }
+      std::size_t n = 0;
+      while (s[n]) ++n;
+      w.u32(static_cast<std::uint32_t>(n));
+      w.bytes(s, n * sizeof(OLECHAR));
+      return;
+    }
+    case COMKIT_PS_ASTR: {
+      const char* s;
+      std::memcpy(&s, at, sizeof s);
+      if (!s) {
+        w.u32(null_length);
+        return;
+      }
+      const std::size_t n = std::strlen(s);
+      w.u32(static_cast<std::uint32_t>(n));
+      w.bytes(s, n);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// Reads a BSTR or a string into new memory (SysAlloc / CoTaskMem); for the
+// others, `size` bytes into at.
+HRESULT read_value(reader& r, const COMKIT_PS_PARAM& p, void* at) {
+  switch (p.kind) {
+    case COMKIT_PS_INT:
+    case COMKIT_PS_FLOAT:
+    case COMKIT_PS_FLAT:
+      return r.bytes(at, p.size) ? S_OK : bad_stub_data;
+    case COMKIT_PS_BSTR:
+    case COMKIT_PS_WSTR:
+    case COMKIT_PS_ASTR: {
+      std::uint32_t n;
+      if (!r.u32(n)) return bad_stub_data;
+      void* s = nullptr;
+      if (n != null_length) {
+        const std::size_t unit = p.kind == COMKIT_PS_WSTR ? sizeof(OLECHAR) : 1;
+        if (n > max_value_bytes / unit) return bad_stub_data;
+        const unsigned char* data = r.take(n * unit);
+        if (!data) return bad_stub_data;
+        if (p.kind == COMKIT_PS_BSTR) {
+          s = SysAllocStringByteLen(reinterpret_cast<const char*>(data), n);
+        } else {
+          s = CoTaskMemAlloc((n + 1) * unit);
+          if (s) {
+            std::memcpy(s, data, n * unit);
+            std::memset(static_cast<char*>(s) + n * unit, 0, unit);
+          }
+        }
+        if (!s) return E_OUTOFMEMORY;
+      }
+      std::memcpy(at, &s, sizeof s);
+      return S_OK;
+    }
+    default:
+      return bad_stub_data;
+  }
+}
+
+// Frees what read_value or a callee allocated for a value at `at` and
+// nulls it: a BSTR, a CoTaskMem string, an interface reference.
+void free_value(const COMKIT_PS_PARAM& p, void* at) {
+  void* v;
+  std::memcpy(&v, at, sizeof v);
+  if (!v) return;
+  switch (p.kind) {
+    case COMKIT_PS_BSTR: SysFreeString(static_cast<BSTR>(v)); break;
+    case COMKIT_PS_WSTR:
+    case COMKIT_PS_ASTR: CoTaskMemFree(v); break;
+    case COMKIT_PS_IFACE: static_cast<IUnknown*>(v)->Release(); break;
+    default: return;
+  }
+  v = nullptr;
+  std::memcpy(at, &v, sizeof v);
+}
+
+bool owns_memory(const COMKIT_PS_PARAM& p) {
+  return p.kind == COMKIT_PS_BSTR || p.kind == COMKIT_PS_WSTR || p.kind == COMKIT_PS_ASTR || p.kind == COMKIT_PS_IFACE;
+}
+
+// The three passes over a method's parameters, in order.
+int pass_of(const COMKIT_PS_PARAM& p) {
+  if (p.kind == COMKIT_PS_IFACE) return 2;
+  if (p.flags & COMKIT_PS_ARRAY) return 1;
+  return 0;
+}
+
+template <typename F>
+HRESULT for_each_param(const COMKIT_PS_METHOD& m, F&& f) {
+  for (int pass = 0; pass < 3; ++pass)
+    for (unsigned i = 0; i < m.param_count; ++i)
+      if (pass_of(m.params[i]) == pass)
+        if (HRESULT hr = f(i, m.params[i]); FAILED(hr)) return hr;
+  return S_OK;
+}
+
+// ---- The proxy ----------------------------------------------------------------------------------
+
+class table_proxy;
+
+struct proxy_face {  // what callers hold: the vtable pointer first
+  void* const* vtbl;
+  table_proxy* self;
+};
+
+class table_proxy final : public IRpcProxyBuffer {
+ public:
+  table_proxy(const iface_rt* rt, IUnknown* outer) : outer_(outer), rt_(rt) {
+    face_.vtbl = rt->vtbl.data();
+    face_.self = this;
+  }
+  ~table_proxy() {
+    if (channel_) channel_->Release();
+  }
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcProxyBuffer)) {
+      *ppv = static_cast<IRpcProxyBuffer*>(this);
+      AddRef();
+      return S_OK;
+    }
+    if (IsEqualIID(riid, *rt_->t->iid)) {
+      *ppv = &face_;
+      outer_->AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE Connect(IRpcChannelBuffer* c) override {
+    if (!c) return E_INVALIDARG;
+    if (channel_) return E_UNEXPECTED;
+    c->AddRef();
+    channel_ = c;
+    return S_OK;
+  }
+  void STDMETHODCALLTYPE Disconnect() override {
+    if (channel_) channel_->Release();
+    channel_ = nullptr;
+  }
+
+  proxy_face* face() { return &face_; }
+  IUnknown* outer() const { return outer_; }
+  IRpcChannelBuffer* channel() const { return channel_; }
+  const IID& iid() const { return *rt_->t->iid; }
+
+ private:
+  proxy_face face_;
+  std::atomic<ULONG> refs_{1};
+  IUnknown* outer_;  // not counted: it owns this
+  IRpcChannelBuffer* channel_ = nullptr;
+  const iface_rt* rt_;
+};
+
+HRESULT STDMETHODCALLTYPE face_query(proxy_face* f, REFIID riid, void** ppv) { return f->self->outer()->QueryInterface(riid, ppv); }
+ULONG STDMETHODCALLTYPE face_addref(proxy_face* f) { return f->self->outer()->AddRef(); }
+ULONG STDMETHODCALLTYPE face_release(proxy_face* f) { return f->self->outer()->Release(); }
+
+// The address of parameter i's value as the caller passed it.
+void* arg_at(void** args, unsigned i) { return args[i + 1]; }
+void* arg_pointer(void** args, unsigned i) {
+  void* p;
+  std::memcpy(&p, args[i + 1], sizeof p);
+  return p;
+}
+
+// The count or length parameter `index` names, read from the caller's
+// arguments (the stub's storage has the same shape).
+HRESULT count_of(const COMKIT_PS_METHOD& m, void** args, int index, bool deref, std::uint32_t& out) {
+  const COMKIT_PS_PARAM& c = m.params[index];
+  const void* at = deref ? arg_pointer(args, static_cast<unsigned>(index)) : arg_at(args, static_cast<unsigned>(index));
+  if (!at) return null_ref_pointer;
+  const std::uint64_t v = read_int(at, c.size, c.is_signed);
+  if ((c.is_signed && static_cast<std::int64_t>(v) < 0) || v > 0xFFFFFFFFu) return invalid_bound;
+  out = static_cast<std::uint32_t>(v);
+  return S_OK;
+}
+
+const IID* iid_of(const COMKIT_PS_PARAM& p, void** args) {
+  if (p.iid) return p.iid;
+  return static_cast<const IID*>(arg_pointer(args, static_cast<unsigned>(p.iid_param)));
+}
+
+// counts[i]: array i's element count as sent, for reading the reply into
+// the caller's buffer even when the callee changes an [in, out] count.
+HRESULT encode_request(const COMKIT_PS_METHOD& m, void** args, writer& w, DWORD dest, std::uint32_t* counts) {
+  return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
+    const bool in = p.flags & COMKIT_PS_IN;
+    const void* at = arg_at(args, i);
+    if (p.indirection == 1) {
+      at = arg_pointer(args, i);
+      if (!at && !(p.flags & COMKIT_PS_UNIQUE)) return null_ref_pointer;
+      w.u8(at ? 1 : 0);
+      if (!at) return S_OK;
+      if (p.flags & COMKIT_PS_ARRAY) {
+        std::uint32_t count = 0, length;
+        if (HRESULT hr = count_of(m, args, p.size_param, p.size_deref, count); FAILED(hr)) return hr;
+        length = count;
+        if (in && p.length_param >= 0)
+          if (HRESULT hr = count_of(m, args, p.length_param, p.length_deref, length); FAILED(hr)) return hr;
+        if (length > count || static_cast<std::uint64_t>(count) * p.size > max_value_bytes) return invalid_bound;
+        counts[i] = count;
+        w.u32(count);
+        w.u32(in ? length : 0);
+        if (in) w.bytes(at, static_cast<std::size_t>(length) * p.size);
+        return S_OK;
+      }
+    }
+    if (!in) return S_OK;
+    if (p.kind == COMKIT_PS_IFACE) {
+      const IID* iid = iid_of(p, args);
+      if (!iid) return null_ref_pointer;
+      IUnknown* unk;
+      std::memcpy(&unk, at, sizeof unk);
+      return write_interface(w, unk, *iid, dest);
+    }
+    write_value(w, p, at);
+    return S_OK;
+  });
+}
+
+// Zeroes the caller's [out]-only values before the call, as MIDL's proxies
+// do, so a failure leaves nulls and zeros.
+void clear_outs(const COMKIT_PS_METHOD& m, void** args, bool free_owned) {
+  for (unsigned i = 0; i < m.param_count; ++i) {
+    const COMKIT_PS_PARAM& p = m.params[i];
+    if ((p.flags & (COMKIT_PS_IN | COMKIT_PS_OUT)) != COMKIT_PS_OUT) continue;
+    void* at = arg_pointer(args, i);
+    if (!at) continue;
+    if (p.flags & COMKIT_PS_ARRAY) continue;  // the caller's buffer: left as it is
+    if (free_owned && owns_memory(p)) free_value(p, at);
+    std::memset(at, 0, owns_memory(p) ? sizeof(void*) : p.size);
+  }
+}
+
+HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, const std::uint32_t* counts) {
+  return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
+    if (!(p.flags & COMKIT_PS_OUT)) return S_OK;
+    void* at = arg_pointer(args, i);
+    if (!at) return S_OK;
+    if (p.flags & COMKIT_PS_ARRAY) {
+      std::uint32_t length;
+      if (!r.u32(length) || length > counts[i]) return bad_stub_data;
+      return r.bytes(at, static_cast<std::size_t>(length) * p.size) ? S_OK : bad_stub_data;
+    }
+    if (p.kind == COMKIT_PS_IFACE) {
+      const IID* iid = iid_of(p, args);
+      void* unk = nullptr;
+      HRESULT hr = iid ? read_interface(r, *iid, &unk) : bad_stub_data;
+      if (FAILED(hr)) return hr;
+      if (p.flags & COMKIT_PS_IN) free_value(p, at);
+      std::memcpy(at, &unk, sizeof unk);
+      return S_OK;
+    }
+    if (owns_memory(p)) {
+      void* fresh = nullptr;
+      if (HRESULT hr = read_value(r, p, &fresh); FAILED(hr)) return hr;
+      if (p.flags & COMKIT_PS_IN) free_value(p, at);
+      std::memcpy(at, &fresh, sizeof fresh);
+      return S_OK;
+    }
+    return read_value(r, p, at);
+  });
+}
+
+HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, void** args, void* result) {
+  IRpcChannelBuffer* ch = self->channel();
+  if (!ch) return CO_E_OBJNOTCONNECTED;
+  clear_outs(m, args, false);
+  DWORD dest = MSHCTX_INPROC;
+  ch->GetDestCtx(&dest, nullptr);
+  writer w;
+  std::uint32_t counts[max_params] = {};
+  HRESULT hr;
+  try {
+    hr = encode_request(m, args, w, dest, counts);
+  } catch (const std::bad_alloc&) {
+    hr = E_OUTOFMEMORY;
+  }
+  if (FAILED(hr)) return hr;  // an [in] interface already encoded stays held until its apartment ends
+  RPCOLEMESSAGE msg{};
+  msg.cbBuffer = static_cast<ULONG>(w.b.size());
+  msg.iMethod = slot;
+  if (FAILED(hr = ch->GetBuffer(&msg, self->iid()))) return hr;
+  if (!w.b.empty()) std::memcpy(msg.Buffer, w.b.data(), w.b.size());
+  ULONG status = 0;
+  hr = ch->SendReceive(&msg, &status);
+  if (SUCCEEDED(hr)) {
+    reader r{static_cast<const unsigned char*>(msg.Buffer), msg.cbBuffer};
+    hr = decode_reply(m, args, r, counts);
+    if (SUCCEEDED(hr)) {
+      if (m.result.kind != COMKIT_PS_VOID && !r.bytes(result, m.result.size)) hr = bad_stub_data;
+      else if (r.left != 0) hr = bad_stub_data;
+    }
+    if (FAILED(hr)) clear_outs(m, args, true);
+  }
+  ch->FreeBuffer(&msg);
+  return hr;
+}
+
+void proxy_dispatch(ffi_cif*, void* ret, void** args, void* user) noexcept {
+  auto* mr = static_cast<method_rt*>(user);
+  proxy_face* face;
+  std::memcpy(&face, args[0], sizeof face);
+  std::uint64_t value = 0;
+  HRESULT hr = E_NOTIMPL;
+  if (mr->remotable) hr = proxy_call(face->self, *mr->m, mr->slot, args, &value);
+  const COMKIT_PS_PARAM& res = mr->m->result;
+  if (res.kind == COMKIT_PS_VOID) return;
+  // A transport failure is the result when the method returns an HRESULT
+  // (a signed 4-byte integer); other results read 0.
+  if (FAILED(hr)) value = (res.kind == COMKIT_PS_INT && res.size == 4 && res.is_signed) ? static_cast<std::uint32_t>(hr) : 0;
+  if (res.kind == COMKIT_PS_FLOAT) {
+    std::memcpy(ret, &value, res.size);  // the closure's return slot holds the float itself
+    return;
+  }
+  const std::uint64_t widened = read_int(&value, res.size, res.is_signed);
+  std::memcpy(ret, &widened, sizeof(ffi_arg));  // integers come back widened to ffi_arg
+}
+
+// ---- The stub -----------------------------------------------------------------------------------
+
+class table_stub final : public IRpcStubBuffer {
+ public:
+  explicit table_stub(const iface_rt* rt) : rt_(rt) {}
+  ~table_stub() { Disconnect(); }
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcStubBuffer)) {
+      *ppv = static_cast<IRpcStubBuffer*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE Connect(IUnknown* unk) override {
+    if (!unk) return E_INVALIDARG;
+    if (server_) return E_UNEXPECTED;
+    return unk->QueryInterface(*rt_->t->iid, reinterpret_cast<void**>(&server_));
+  }
+  void STDMETHODCALLTYPE Disconnect() override {
+    if (server_) server_->Release();
+    server_ = nullptr;
+  }
+  HRESULT STDMETHODCALLTYPE Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) override;
+  IRpcStubBuffer* STDMETHODCALLTYPE IsIIDSupported(REFIID riid) override {
+    return IsEqualIID(riid, *rt_->t->iid) ? this : nullptr;
+  }
+  ULONG STDMETHODCALLTYPE CountRefs() override { return server_ ? 1 : 0; }
+  HRESULT STDMETHODCALLTYPE DebugServerQueryInterface(void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = server_;
+    return server_ ? S_OK : E_UNEXPECTED;
+  }
+  void STDMETHODCALLTYPE DebugServerRelease(void*) override {}
+
+ private:
+  std::atomic<ULONG> refs_{1};
+  IUnknown* server_ = nullptr;
+  const iface_rt* rt_;
+};
+
+// One call's decoded arguments: a cell per parameter (the value, or what a
+// pointer parameter points at), the argument pointers ffi_call reads, and
+// the arrays.
+struct stub_frame {
+  explicit stub_frame(unsigned n) : cells(n), pointers(n, nullptr), present(n, 0), arrays(n), counts(n, 0), args(n + 1) {}
+  std::vector<std::uint64_t> cells;     // ints, floats, pointers to strings and interfaces
+  std::vector<void*> pointers;          // pointer parameters: where they point (null: absent)
+  std::vector<unsigned char> present;
+  std::vector<std::vector<unsigned char>> arrays;  // arrays and flat structs
+  std::vector<std::uint32_t> counts;
+  std::vector<void*> args;
+};
+
+HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
+  return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
+    const bool in = p.flags & COMKIT_PS_IN;
+    void* at = &f.cells[i];
+    if (p.indirection == 1) {
+      std::uint8_t present;
+      if (!r.u8(present) || present > 1) return bad_stub_data;
+      if (!present && !(p.flags & COMKIT_PS_UNIQUE)) return bad_stub_data;
+      f.present[i] = present;
+      f.args[i + 1] = &f.pointers[i];
+      if (!present) return S_OK;
+      if (p.flags & COMKIT_PS_ARRAY) {
+        std::uint32_t count, length;
+        if (!r.u32(count) || !r.u32(length) || length > count || static_cast<std::uint64_t>(count) * p.size > max_value_bytes)
+          return bad_stub_data;
+        // The count the callee sees is its own size parameter's: it must
+        // be the one the array came with.
+        std::uint32_t own = 0;
+        if (FAILED(count_of(m, f.args.data(), p.size_param, p.size_deref, own)) || own != count) return bad_stub_data;
+        f.counts[i] = count;
+        f.arrays[i].assign(static_cast<std::size_t>(count) * p.size + 1, 0);
+        if (in && !r.bytes(f.arrays[i].data(), static_cast<std::size_t>(length) * p.size)) return bad_stub_data;
+        f.pointers[i] = f.arrays[i].data();
+        return S_OK;
+      }
+      if (p.kind == COMKIT_PS_FLAT) {
+        f.arrays[i].assign(p.size, 0);
+        at = f.arrays[i].data();
+      }
+      f.pointers[i] = at;
+    } else {
+      f.args[i + 1] = at;
+    }
+    if (!in) return S_OK;
+    if (p.kind == COMKIT_PS_IFACE) {
+      const IID* iid = iid_of(p, f.args.data());
+      if (!iid) return bad_stub_data;
+      void* unk = nullptr;
+      if (HRESULT hr = read_interface(r, *iid, &unk); FAILED(hr)) return hr;
+      std::memcpy(at, &unk, sizeof unk);
+      return S_OK;
+    }
+    return read_value(r, p, at);
+  });
+}
+
+HRESULT encode_reply(const COMKIT_PS_METHOD& m, stub_frame& f, writer& w, DWORD dest) {
+  return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
+    if (!(p.flags & COMKIT_PS_OUT) || !f.present[i]) return S_OK;
+    const void* at = f.pointers[i];
+    if (p.flags & COMKIT_PS_ARRAY) {
+      std::uint32_t length = f.counts[i];
+      if (p.length_param >= 0) {
+        if (HRESULT hr = count_of(m, f.args.data(), p.length_param, p.length_deref, length); FAILED(hr)) return hr;
+        if (length > f.counts[i]) return invalid_bound;
+      }
+      w.u32(length);
+      w.bytes(at, static_cast<std::size_t>(length) * p.size);
+      return S_OK;
+    }
+    if (p.kind == COMKIT_PS_IFACE) {
+      const IID* iid = iid_of(p, f.args.data());
+      IUnknown* unk;
+      std::memcpy(&unk, at, sizeof unk);
+      return iid ? write_interface(w, unk, *iid, dest) : bad_stub_data;
+    }
+    write_value(w, p, at);
+    return S_OK;
+  });
+}
+
+// Frees every value the stub or the callee left in the frame.
+void release_frame(const COMKIT_PS_METHOD& m, stub_frame& f) {
+  for (unsigned i = 0; i < m.param_count; ++i) {
+    const COMKIT_PS_PARAM& p = m.params[i];
+    if (!owns_memory(p) || (p.flags & COMKIT_PS_ARRAY)) continue;
+    if (p.indirection == 1 && !f.present[i]) continue;
+    free_value(p, &f.cells[i]);
+  }
+}
+
+HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
+  if (!msg || !ch) return E_INVALIDARG;
+  if (!server_) return CO_E_OBJNOTCONNECTED;
+  const ULONG slot = msg->iMethod;
+  if (slot < 3 || slot >= rt_->t->slot_count) return RPC_E_INVALIDMETHOD;
+  const method_rt& mr = rt_->methods[slot - 3];
+  if (!mr.remotable) return RPC_E_INVALIDMETHOD;
+  const COMKIT_PS_METHOD& m = *mr.m;
+  DWORD dest = MSHCTX_INPROC;
+  ch->GetDestCtx(&dest, nullptr);
+  try {
+    stub_frame f(m.param_count);
+    f.args[0] = &server_;
+    reader r{static_cast<const unsigned char*>(msg->Buffer), msg->cbBuffer};
+    HRESULT hr = decode_request(m, r, f);
+    if (SUCCEEDED(hr) && r.left != 0) hr = bad_stub_data;
+    if (FAILED(hr)) {
+      // What was decoded is freed; an OBJREF after the bad data keeps its
+      // references until its object's apartment ends.
+      release_frame(m, f);
+      return hr;
+    }
+    void* const* vtbl = *reinterpret_cast<void* const* const*>(server_);
+    std::uint64_t result = 0;
+    ffi_call(const_cast<ffi_cif*>(&mr.cif), FFI_FN(vtbl[slot]), &result, f.args.data());
+    writer w;
+    hr = encode_reply(m, f, w, dest);
+    if (SUCCEEDED(hr) && m.result.kind != COMKIT_PS_VOID) w.bytes(&result, m.result.size);
+    release_frame(m, f);
+    if (FAILED(hr)) return hr;
+    msg->cbBuffer = static_cast<ULONG>(w.b.size());
+    if (FAILED(hr = ch->GetBuffer(msg, *rt_->t->iid))) return hr;
+    if (!w.b.empty()) std::memcpy(msg->Buffer, w.b.data(), w.b.size());
+    return S_OK;
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+// ---- The factory ------------------------------------------------------------------------------
+
+std::mutex g_rt_lock;
+std::unordered_map<const COMKIT_PS_INTERFACE*, iface_rt*>* g_rts;  // never freed: proxies may outlive statics
+
+// The runtime form of iid's table; null when iid has none, is [local], or
+// the table is unusable.
+const iface_rt* runtime_for(const IID& iid) {
+  const COMKIT_PS_INTERFACE* t = table_for(iid);
+  if (!t || t->local) return nullptr;
+  std::lock_guard g(g_rt_lock);
+  if (!g_rts) g_rts = new std::unordered_map<const COMKIT_PS_INTERFACE*, iface_rt*>;
+  auto it = g_rts->find(t);
+  if (it != g_rts->end()) return it->second;
+  iface_rt* rt = build(t);  // null on failure: tried again next time
+  if (!rt) return nullptr;
+  rt->vtbl[0] = reinterpret_cast<void*>(&face_query);
+  rt->vtbl[1] = reinterpret_cast<void*>(&face_addref);
+  rt->vtbl[2] = reinterpret_cast<void*>(&face_release);
+  g_rts->emplace(t, rt);
+  return rt;
+}
+
+class table_factory final : public IPSFactoryBuffer, public IClassFactory {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPSFactoryBuffer)) {
+      *ppv = static_cast<IPSFactoryBuffer*>(this);
+    } else if (IsEqualIID(riid, IID_IClassFactory)) {
+      *ppv = static_cast<IClassFactory*>(this);
+    } else {
+      *ppv = nullptr;
+      return E_NOINTERFACE;
+    }
+    return S_OK;  // static: not counted
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+
+  HRESULT STDMETHODCALLTYPE CreateProxy(IUnknown* outer, REFIID riid, IRpcProxyBuffer** proxy, void** ppv) override {
+    if (proxy) *proxy = nullptr;
+    if (ppv) *ppv = nullptr;
+    if (!outer || !proxy || !ppv) return E_INVALIDARG;
+    const iface_rt* rt = runtime_for(riid);
+    if (!rt) return E_NOINTERFACE;
+    auto* p = new (std::nothrow) table_proxy(rt, outer);
+    if (!p) return E_OUTOFMEMORY;
+    *proxy = p;
+    *ppv = p->face();
+    outer->AddRef();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CreateStub(REFIID riid, IUnknown* server, IRpcStubBuffer** stub) override {
+    if (!stub) return E_INVALIDARG;
+    *stub = nullptr;
+    const iface_rt* rt = runtime_for(riid);
+    if (!rt) return E_NOINTERFACE;
+    auto* s = new (std::nothrow) table_stub(rt);
+    if (!s) return E_OUTOFMEMORY;
+    if (server) {
+      if (HRESULT hr = s->Connect(server); FAILED(hr)) {
+        s->Release();
+        return hr;
+      }
+    }
+    *stub = s;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown*, REFIID, void** ppv) override {
+    if (ppv) *ppv = nullptr;
+    return CLASS_E_CLASSNOTAVAILABLE;
+  }
+  HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
+};
+
+table_factory g_factory;
+
+}  // namespace
+
+IClassFactory* standard_ps_class_factory() noexcept { return &g_factory; }
+
+bool has_proxy_table(const IID& iid) noexcept {
+  try {
+    return table_for(iid) != nullptr;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace comkit::rt
+
+using namespace comkit::rt;
+
+extern "C" const CLSID CLSID_PSFactoryBuffer = {0x00000320, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+
+HRESULT STDAPICALLTYPE ComkitRegisterProxyFile(const COMKIT_PS_FILE* file) {
+  if (!file || file->version != COMKIT_PS_VERSION || (file->count && !file->interfaces)) return E_INVALIDARG;
+  try {
+    table_registry& r = registry();
+    std::lock_guard g(r.lock);
+    r.add(file);
+    return S_OK;
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  }
+}

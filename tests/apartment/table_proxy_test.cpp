@@ -1,0 +1,527 @@
+// tests/apartment/table_proxy_test.cpp - proxies and stubs built from the
+// tables `comkit idl` writes (idl/ps_test.idl -> ps_test_p.c), through
+// CLSID_PSFactoryBuffer: every kind of value they carry, crossing from the
+// test's MTA to an object on an STA thread; interface pointers both ways
+// (a callback into the MTA); identity; failures; reference counts; and a
+// stub fed malformed requests.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <comkit/abi/proxytable.h>
+#include <comkit/com_ptr.h>
+#include <ocidl.h>
+#include <windows.h>
+
+#include "ps_test.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::u16string text(const OLECHAR* s) { return s ? std::u16string(s) : std::u16string(u"<null>"); }
+
+struct callback final : IPsCallback {
+  std::atomic<ULONG> refs{1};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPsCallback)) {
+      *ppv = static_cast<IPsCallback*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }  // on the test's stack
+  HRESULT STDMETHODCALLTYPE Ping(LONG value, LONG* result) override {
+    *result = value * 2;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Where(DWORD* tid) override {
+    *tid = GetCurrentThreadId();
+    return S_OK;
+  }
+};
+
+struct ps_object final : IPsTest {
+  std::atomic<ULONG> refs{1};
+  std::atomic<int> calls{0};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPsTest) || IsEqualIID(riid, IID_IPsBase)) {
+      *ppv = static_cast<IPsTest*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+
+  HRESULT STDMETHODCALLTYPE Thread(DWORD* tid) override {
+    ++calls;
+    *tid = GetCurrentThreadId();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Scalars(SHORT s, LONG l, LONGLONG ll, BYTE b, USHORT us, ULONG ul, ULONGLONG ull, float f,
+                                    double d, PsColor color, LONGLONG* sum, double* fsum, PsColor* same) override {
+    ++calls;
+    *sum = s + l + ll + b + us + static_cast<LONGLONG>(ul) + static_cast<LONGLONG>(ull % 1000);
+    *fsum = f + d;
+    *same = color;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Strings(BSTR t, const OLECHAR* wide, const char* narrow, BSTR* joined, LPOLESTR* wide_out,
+                                    BSTR* both) override {
+    ++calls;
+    std::u16string j = t ? std::u16string(t, SysStringLen(t)) : u"<null>";
+    j += u"|" + text(wide) + u"|";
+    for (const char* c = narrow; c && *c; ++c) j += static_cast<char16_t>(*c);
+    *joined = SysAllocStringLen(j.data(), static_cast<UINT>(j.size()));
+    const std::u16string w = u"out:" + text(wide);
+    *wide_out = static_cast<LPOLESTR>(CoTaskMemAlloc((w.size() + 1) * sizeof(OLECHAR)));
+    std::memcpy(*wide_out, w.c_str(), (w.size() + 1) * sizeof(OLECHAR));
+    const std::u16string b = u"was " + text(*both);
+    SysFreeString(*both);
+    *both = SysAllocString(b.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Points(const PsPoint* in, PsPoint* out, GUID* id) override {
+    ++calls;
+    *out = *in;
+    out->x = in->x + 1;
+    out->tag[2] = 'z';
+    id->Data1 += 1;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Sum(ULONG count, const LONG* values, LONG* total) override {
+    ++calls;
+    *total = 0;
+    for (ULONG k = 0; k < count; ++k) *total += values[k];
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Fill(ULONG capacity, LONG* values, ULONG* written) override {
+    ++calls;
+    const ULONG n = capacity < 4 ? capacity : 4;
+    for (ULONG k = 0; k < capacity; ++k) values[k] = k < n ? static_cast<LONG>(100 + k) : -7;  // only n are "written"
+    *written = n;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CallBack(IPsCallback* cb, LONG value, LONG* result, DWORD* callback_tid) override {
+    ++calls;
+    if (!cb) return E_POINTER;
+    if (HRESULT hr = cb->Ping(value, result); FAILED(hr)) return hr;
+    return cb->Where(callback_tid);
+  }
+  HRESULT STDMETHODCALLTYPE Self(IPsTest** self) override {
+    ++calls;
+    *self = this;
+    AddRef();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Query(REFIID riid, void** ppv) override {
+    ++calls;
+    return QueryInterface(riid, ppv);
+  }
+  HRESULT STDMETHODCALLTYPE Maybe(LONG* value, LONG* seen) override {
+    ++calls;
+    *seen = value ? *value : -1;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Fail(HRESULT code, BSTR* never, IPsTest** none) override {
+    ++calls;
+    *never = nullptr;
+    *none = nullptr;
+    return code;
+  }
+  HRESULT STDMETHODCALLTYPE Big(ULARGE_INTEGER v, ULARGE_INTEGER* twice) override {
+    ++calls;
+    twice->QuadPart = v.QuadPart * 2;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Opaque(VARIANT) override {
+    ++calls;
+    return S_OK;
+  }
+};
+
+// An STA thread that hosts an object and serves calls until destroyed.
+class sta_server {
+ public:
+  explicit sta_server(IPsTest* object) {
+    std::atomic<bool> ready{false};
+    thread_ = std::thread([&] {
+      EXPECT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+      EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, object, &stream_), S_OK);
+      MSG m;
+      PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);  // the thread's queue exists before anyone posts
+      tid_ = GetCurrentThreadId();
+      ready = true;
+      while (GetMessageW(&m, nullptr, 0, 0) > 0) DispatchMessageW(&m);
+      CoUninitialize();
+    });
+    while (!ready) std::this_thread::sleep_for(1ms);
+  }
+  ~sta_server() {
+    PostThreadMessageW(tid_, WM_QUIT, 0, 0);
+    thread_.join();
+  }
+  // The object as a proxy in the calling apartment (once).
+  comkit::com_ptr<IPsTest> proxy() {
+    comkit::com_ptr<IPsTest> p;
+    EXPECT_EQ(CoGetInterfaceAndReleaseStream(stream_, IID_IPsTest, p.put_void()), S_OK);
+    stream_ = nullptr;
+    return p;
+  }
+  DWORD tid() const { return tid_; }
+
+ private:
+  std::thread thread_;
+  IStream* stream_ = nullptr;
+  std::atomic<DWORD> tid_{0};
+};
+
+// The test thread is in the MTA for each test.
+class TableProxy : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK); }
+  void TearDown() override { CoUninitialize(); }
+};
+
+bool eventually(const std::function<bool()>& f) {
+  for (int k = 0; k < 2000; ++k) {
+    if (f()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return f();
+}
+
+TEST_F(TableProxy, EveryDescribedInterfaceNamesThePSFactoryBuffer) {
+  const IID* described[] = {&IID_IPsTest,  &IID_IPsBase,   &IID_IPsCallback,  &IID_IUnknown,      &IID_IClassFactory,
+                            &IID_IStream,  &IID_IPersist,  &IID_IMarshal,     &IID_IDispatch,     &IID_ITypeInfo,
+                            &IID_IEnumVARIANT, &IID_IErrorInfo, &IID_IConnectionPoint, &IID_IMalloc, &IID_IEnumString};
+  for (const IID* iid : described) {
+    CLSID clsid{};
+    EXPECT_EQ(CoGetPSClsid(*iid, &clsid), S_OK);
+    EXPECT_TRUE(IsEqualCLSID(clsid, CLSID_PSFactoryBuffer));
+  }
+  const IID nobody = {0x0badf00d, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
+  CLSID clsid;
+  EXPECT_EQ(CoGetPSClsid(nobody, &clsid), REGDB_E_IIDNOTREG);
+  // The factory is a class object like any other, with no registration.
+  comkit::com_ptr<IPSFactoryBuffer> factory;
+  EXPECT_EQ(CoGetClassObject(CLSID_PSFactoryBuffer, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer,
+                             factory.put_void()),
+            S_OK);
+  ASSERT_TRUE(factory);
+  // A [local] interface has a table but no proxy.
+  comkit::com_ptr<IRpcStubBuffer> stub;
+  EXPECT_EQ(factory->CreateStub(IID_IMalloc, nullptr, stub.put()), E_NOINTERFACE);
+  EXPECT_EQ(factory->CreateStub(nobody, nullptr, stub.put()), E_NOINTERFACE);
+}
+
+TEST(TableProxyFile, RegisteringRejectsBadFiles) {
+  EXPECT_EQ(ComkitRegisterProxyFile(nullptr), E_INVALIDARG);
+  const COMKIT_PS_FILE future = {COMKIT_PS_VERSION + 1, 0, nullptr};
+  EXPECT_EQ(ComkitRegisterProxyFile(&future), E_INVALIDARG);
+}
+
+TEST_F(TableProxy, ScalarsCrossAndTheCallRunsOnTheSTA) {
+  ps_object o;
+  {
+    sta_server server(&o);
+    auto p = server.proxy();
+    ASSERT_TRUE(p);
+    EXPECT_NE(static_cast<void*>(p.get()), static_cast<void*>(static_cast<IPsTest*>(&o)));  // a proxy
+    DWORD tid = 0;
+    ASSERT_EQ(p->Thread(&tid), S_OK);  // a slot inherited from IPsBase
+    EXPECT_EQ(tid, server.tid());
+    LONGLONG sum = 0;
+    double fsum = 0;
+    PsColor same = PsRed;
+    ASSERT_EQ(p->Scalars(-3, -70000, 5000000000LL, 250, 65000, 4000000000u, 18446744073709551615ull, 1.5f, -0.25,
+                         PsBlue, &sum, &fsum, &same),
+              S_OK);
+    EXPECT_EQ(sum, -3 - 70000 + 5000000000LL + 250 + 65000 + 4000000000LL + 615);
+    EXPECT_DOUBLE_EQ(fsum, 1.25);
+    EXPECT_EQ(same, PsBlue);
+    ULARGE_INTEGER v, twice{};
+    v.QuadPart = 0x123456789ull;
+    ASSERT_EQ(p->Big(v, &twice), S_OK);
+    EXPECT_EQ(twice.QuadPart, 0x123456789ull * 2);
+  }
+  EXPECT_EQ(o.refs.load(), 1u);
+}
+
+TEST_F(TableProxy, StringsAndBstrsKeepTheirBytesAndOwners) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  const OLECHAR with_nul[] = {u'a', 0, u'b'};
+  BSTR t = SysAllocStringLen(with_nul, 3);
+  BSTR joined = nullptr, both = SysAllocString(u"before");
+  LPOLESTR wide_out = nullptr;
+  ASSERT_EQ(p->Strings(t, u"wide", "narrow", &joined, &wide_out, &both), S_OK);
+  ASSERT_NE(joined, nullptr);
+  EXPECT_EQ(std::u16string(joined, SysStringLen(joined)), std::u16string(u"a\0b|wide|narrow", 15));
+  EXPECT_EQ(text(wide_out), u"out:wide");
+  EXPECT_EQ(text(both), u"was before");
+  SysFreeString(joined);
+  SysFreeString(both);
+  CoTaskMemFree(wide_out);
+  // Null strings travel as null.
+  both = nullptr;
+  ASSERT_EQ(p->Strings(nullptr, nullptr, nullptr, &joined, &wide_out, &both), S_OK);
+  EXPECT_EQ(text(joined), u"<null>|<null>|");
+  EXPECT_EQ(text(both), u"was <null>");
+  SysFreeString(joined);
+  SysFreeString(both);
+  CoTaskMemFree(wide_out);
+  SysFreeString(t);
+}
+
+TEST_F(TableProxy, FlatStructsAndArrays) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  PsPoint in{10, 20, 0.5, {'a', 'b', 'c'}}, out{};
+  GUID id = IID_IPsTest;
+  ASSERT_EQ(p->Points(&in, &out, &id), S_OK);
+  EXPECT_EQ(out.x, 11);
+  EXPECT_EQ(out.y, 20);
+  EXPECT_EQ(out.weight, 0.5);
+  EXPECT_EQ(out.tag[0], 'a');
+  EXPECT_EQ(out.tag[2], 'z');
+  EXPECT_EQ(id.Data1, IID_IPsTest.Data1 + 1);
+
+  std::vector<LONG> values(1000);
+  for (LONG k = 0; k < 1000; ++k) values[k] = k - 300;
+  LONG total = 0;
+  ASSERT_EQ(p->Sum(1000, values.data(), &total), S_OK);
+  EXPECT_EQ(total, 999 * 1000 / 2 - 300 * 1000);
+  ASSERT_EQ(p->Sum(0, nullptr, &total), HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER));  // [ref] array
+
+  // length_is: only what the callee says it wrote comes back.
+  LONG buffer[10];
+  for (LONG& b : buffer) b = 55;
+  ULONG written = 0;
+  ASSERT_EQ(p->Fill(10, buffer, &written), S_OK);
+  EXPECT_EQ(written, 4u);
+  EXPECT_EQ(buffer[0], 100);
+  EXPECT_EQ(buffer[3], 103);
+  EXPECT_EQ(buffer[4], 55);
+  EXPECT_EQ(buffer[9], 55);
+}
+
+TEST_F(TableProxy, InterfacePointersBothWays) {
+  ps_object o;
+  callback cb;
+  {
+    sta_server server(&o);
+    auto p = server.proxy();
+    ASSERT_TRUE(p);
+    // A callback passed in: the STA calls back into this MTA.
+    LONG result = 0;
+    DWORD where = 0;
+    ASSERT_EQ(p->CallBack(&cb, 21, &result, &where), S_OK);
+    EXPECT_EQ(result, 42);
+    EXPECT_NE(where, server.tid());
+    EXPECT_NE(where, 0u);
+    // An interface coming back: the same proxy (COM identity).
+    comkit::com_ptr<IPsTest> self;
+    ASSERT_EQ(p->Self(self.put()), S_OK);
+    ASSERT_TRUE(self);
+    comkit::com_ptr<IUnknown> a, b;
+    ASSERT_EQ(p->QueryInterface(IID_IUnknown, a.put_void()), S_OK);
+    ASSERT_EQ(self->QueryInterface(IID_IUnknown, b.put_void()), S_OK);
+    EXPECT_EQ(a.get(), b.get());
+    // iid_is
+    comkit::com_ptr<IPsBase> base;
+    ASSERT_EQ(p->Query(IID_IPsBase, base.put_void()), S_OK);
+    ASSERT_TRUE(base);
+    DWORD tid = 0;
+    EXPECT_EQ(base->Thread(&tid), S_OK);
+    EXPECT_EQ(tid, server.tid());
+    void* none = &o;
+    EXPECT_EQ(p->Query(IID_IPersist, &none), E_NOINTERFACE);
+    EXPECT_EQ(none, nullptr);
+  }
+  // Every reference the calls took is given back.
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+  EXPECT_TRUE(eventually([&] { return cb.refs.load() == 1; })) << cb.refs.load();
+}
+
+TEST_F(TableProxy, PointersFailuresAndWhatTheTablesCannotCarry) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  LONG seen = 0, value = 9;
+  ASSERT_EQ(p->Maybe(nullptr, &seen), S_OK);  // [unique]: null is a value
+  EXPECT_EQ(seen, -1);
+  ASSERT_EQ(p->Maybe(&value, &seen), S_OK);
+  EXPECT_EQ(seen, 9);
+  const int before = o.calls;
+  EXPECT_EQ(p->Maybe(&value, nullptr), HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER));  // [ref] out
+  EXPECT_EQ(o.calls, before);  // refused before sending
+
+  BSTR never = SysAllocString(u"stale");  // an [out]: overwritten, not freed (the caller's to free)
+  BSTR keep = never;
+  IPsTest* none = reinterpret_cast<IPsTest*>(&o);
+  EXPECT_EQ(p->Fail(E_ACCESSDENIED, &never, &none), E_ACCESSDENIED);
+  EXPECT_EQ(never, nullptr);
+  EXPECT_EQ(none, nullptr);
+  SysFreeString(keep);
+
+  VARIANT v;
+  VariantInit(&v);
+  const int calls = o.calls;
+  EXPECT_EQ(p->Opaque(v), E_NOTIMPL);
+  EXPECT_EQ(o.calls, calls);
+}
+
+TEST_F(TableProxy, AProxyUsedFromAnotherApartmentIsRefused) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  std::thread([&] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    DWORD tid;
+    EXPECT_EQ(p->Thread(&tid), RPC_E_WRONG_THREAD);
+    CoUninitialize();
+  }).join();
+}
+
+// ---- The stub, fed requests directly --------------------------------------------------------
+
+struct test_channel final : IRpcChannelBuffer {
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void** ppv) override {
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE GetBuffer(RPCOLEMESSAGE* m, REFIID) override {
+    reply.assign(m->cbBuffer, 0);
+    m->Buffer = reply.data();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE SendReceive(RPCOLEMESSAGE*, ULONG*) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE FreeBuffer(RPCOLEMESSAGE*) override { return S_OK; }
+  HRESULT STDMETHODCALLTYPE GetDestCtx(DWORD* ctx, void** pv) override {
+    *ctx = MSHCTX_INPROC;
+    if (pv) *pv = nullptr;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE IsConnected() override { return S_OK; }
+  std::vector<unsigned char> reply;
+};
+
+HRESULT invoke(IRpcStubBuffer* stub, ULONG slot, std::vector<unsigned char> request, test_channel& ch) {
+  RPCOLEMESSAGE m{};
+  m.Buffer = request.data();
+  m.cbBuffer = static_cast<ULONG>(request.size());
+  m.iMethod = slot;
+  return stub->Invoke(&m, &ch);
+}
+
+std::vector<unsigned char> u32s(std::initializer_list<std::uint32_t> v) {
+  std::vector<unsigned char> b;
+  for (std::uint32_t x : v) {
+    const auto* c = reinterpret_cast<const unsigned char*>(&x);
+    b.insert(b.end(), c, c + 4);
+  }
+  return b;
+}
+
+TEST_F(TableProxy, TheStubRefusesMalformedRequests) {
+  ps_object o;
+  comkit::com_ptr<IPSFactoryBuffer> factory;
+  ASSERT_EQ(CoGetClassObject(CLSID_PSFactoryBuffer, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer,
+                             factory.put_void()),
+            S_OK);
+  comkit::com_ptr<IRpcStubBuffer> stub;
+  ASSERT_EQ(factory->CreateStub(IID_IPsTest, static_cast<IPsTest*>(&o), stub.put()), S_OK);
+  EXPECT_EQ(stub->IsIIDSupported(IID_IPsTest), stub.get());
+  EXPECT_EQ(stub->CountRefs(), 1u);
+  test_channel ch;
+  const HRESULT bad = HRESULT_FROM_WIN32(RPC_X_BAD_STUB_DATA);
+  // Slots: 3 Thread, 4 Scalars, 5 Strings, 6 Points, 7 Sum, 8 Fill ...
+  EXPECT_EQ(invoke(stub.get(), 3, {1}, ch), S_OK);                   // Thread: [out] present
+  EXPECT_EQ(invoke(stub.get(), 3, {1, 0}, ch), bad);                 // trailing bytes
+  EXPECT_EQ(invoke(stub.get(), 3, {}, ch), bad);                     // short
+  EXPECT_EQ(invoke(stub.get(), 3, {0}, ch), bad);                    // a [ref] pointer absent
+  EXPECT_EQ(invoke(stub.get(), 3, {7}, ch), bad);                    // not a presence byte
+  EXPECT_EQ(invoke(stub.get(), 99, {}, ch), RPC_E_INVALIDMETHOD);
+  EXPECT_EQ(invoke(stub.get(), 1, {}, ch), RPC_E_INVALIDMETHOD);
+  // Sum: ULONG count, then the array: u8 present, u32 count, u32 length, values, then the [out] present.
+  auto sum = [](std::uint32_t count, std::uint32_t array_count, std::uint32_t length, std::size_t values) {
+    std::vector<unsigned char> r = u32s({count});
+    r.push_back(1);
+    auto head = u32s({array_count, length});
+    r.insert(r.end(), head.begin(), head.end());
+    r.insert(r.end(), values * 4, 1);
+    r.push_back(1);
+    return r;
+  };
+  // Out of order on the wire: the array pass comes after the plain values.
+  auto reorder = [](std::vector<unsigned char> r) {
+    // move the trailing [out] presence byte (plain pass) before the array
+    const unsigned char last = r.back();
+    r.pop_back();
+    r.insert(r.begin() + 4, last);
+    return r;
+  };
+  EXPECT_EQ(invoke(stub.get(), 7, reorder(sum(2, 2, 2, 2)), ch), S_OK);
+  EXPECT_EQ(invoke(stub.get(), 7, reorder(sum(2, 100, 2, 2)), ch), bad);         // count differs from the callee's
+  EXPECT_EQ(invoke(stub.get(), 7, reorder(sum(2, 2, 3, 3)), ch), bad);           // length > count
+  EXPECT_EQ(invoke(stub.get(), 7, reorder(sum(2, 2, 2, 1)), ch), bad);           // short values
+  EXPECT_EQ(invoke(stub.get(), 7, reorder(sum(0xFFFFFFFF, 0xFFFFFFFF, 0, 0)), ch), bad);  // huge
+  // Strings: a BSTR whose length runs past the end.
+  {
+    std::vector<unsigned char> r = u32s({1000});
+    r.insert(r.end(), 8, 'x');
+    EXPECT_EQ(invoke(stub.get(), 5, r, ch), bad);
+  }
+  // CallBack: an interface whose OBJREF is junk.
+  {
+    std::vector<unsigned char> r = u32s({3});  // LONG value
+    r.push_back(1);
+    r.push_back(1);
+    auto junk = u32s({8, 0x12345678, 0x9abcdef0});
+    r.insert(r.end(), junk.begin(), junk.end());
+    EXPECT_TRUE(FAILED(invoke(stub.get(), 9, r, ch)));
+  }
+  // Random bytes to every method that returns no interface (an [out]
+  // interface would stay marshalled, holding o): an error or a result,
+  // never a crash.
+  std::uint32_t seed = 12345;
+  for (ULONG slot : {3u, 4u, 5u, 6u, 7u, 8u, 9u, 12u, 14u, 15u, 16u}) {
+    for (int round = 0; round < 200; ++round) {
+      std::vector<unsigned char> r(seed % 64);
+      for (auto& c : r) {
+        seed = seed * 1103515245u + 12345u;
+        c = static_cast<unsigned char>(seed >> 16);
+        if (c > 0xF0) c = 0;  // small lengths now and then
+      }
+      invoke(stub.get(), slot, r, ch);
+    }
+  }
+  stub->Disconnect();
+  EXPECT_EQ(stub->CountRefs(), 0u);
+  EXPECT_EQ(invoke(stub.get(), 3, {1}, ch), CO_E_OBJNOTCONNECTED);
+  stub.reset();
+  EXPECT_EQ(o.refs.load(), 1u);
+}
+
+}  // namespace
