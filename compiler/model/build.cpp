@@ -28,6 +28,26 @@ const type* resolve_typedefs(const type* t) {
   return t;
 }
 
+bool named(const type* t, std::string_view name) {
+  for (int guard = 0; t && guard < 64; ++guard) {
+    if (t->kind != type_kind::named) return false;
+    if (t->name == name) return true;
+    if (!t->target || t->target->kind != decl_kind::typedef_) return false;
+    t = t->target->ty;
+  }
+  return false;
+}
+
+bool is_wide_char(const type* t) {
+  return named(t, "OLECHAR") || named(t, "WCHAR") || named(t, "wchar_t") ||
+         (t && t->kind == type_kind::builtin && t->spelling == "wchar_t");
+}
+
+const type* pointee(const type* t) {
+  t = resolve_typedefs(t);
+  return t && t->kind == type_kind::pointer ? t->inner : nullptr;
+}
+
 const decl* interface_of_pointer(const type* t) {
   t = resolve_typedefs(t);
   if (!t || t->kind != type_kind::pointer) return nullptr;

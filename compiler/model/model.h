@@ -200,6 +200,13 @@ const decl* interface_of_pointer(const type* t);
 /// The type through its typedefs (the typedef's own type); never null for a
 /// non-null input.
 const type* resolve_typedefs(const type* t);
+/// True when t, through its typedefs, is spelled `name` at some level
+/// (`named(t, "BSTR")` for a BSTR or a typedef of one).
+bool named(const type* t, std::string_view name);
+/// OLECHAR, WCHAR or wchar_t, through typedefs.
+bool is_wide_char(const type* t);
+/// The pointee of a pointer type (through typedefs), or null.
+const type* pointee(const type* t);
 
 }  // namespace model
 }  // namespace comkit::idl

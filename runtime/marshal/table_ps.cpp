@@ -39,6 +39,7 @@
 #include <comkit/abi/rpcdce.h>
 #include <comkit/detail/guid_hash.h>
 
+#include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
 #include "runtime_internal.h"
 
@@ -450,7 +451,7 @@ struct proxy_face {  // what callers hold: the vtable pointer first
   table_proxy* self;
 };
 
-class table_proxy final : public IRpcProxyBuffer {
+class table_proxy final : public counted_object<table_proxy, IRpcProxyBuffer, IID_IRpcProxyBuffer> {
  public:
   table_proxy(const iface_rt* rt, IUnknown* outer) : outer_(outer), rt_(rt) {
     face_.vtbl = rt->vtbl.data();
@@ -459,26 +460,15 @@ class table_proxy final : public IRpcProxyBuffer {
   ~table_proxy() {
     if (channel_) channel_->Release();
   }
+  // IUnknown and IRpcProxyBuffer are the buffer's own; the interface is the
+  // face, counted by the outer object (the proxy manager).
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcProxyBuffer)) {
-      *ppv = static_cast<IRpcProxyBuffer*>(this);
-      AddRef();
-      return S_OK;
-    }
-    if (IsEqualIID(riid, *rt_->t->iid)) {
+    if (ppv && IsEqualIID(riid, *rt_->t->iid)) {
       *ppv = &face_;
       outer_->AddRef();
       return S_OK;
     }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
+    return counted_object::QueryInterface(riid, ppv);
   }
   HRESULT STDMETHODCALLTYPE Connect(IRpcChannelBuffer* c) override {
     if (!c) return E_INVALIDARG;
@@ -499,7 +489,6 @@ class table_proxy final : public IRpcProxyBuffer {
 
  private:
   proxy_face face_;
-  std::atomic<ULONG> refs_{1};
   IUnknown* outer_;  // not counted: it owns this
   IRpcChannelBuffer* channel_ = nullptr;
   const iface_rt* rt_;
@@ -673,27 +662,11 @@ void proxy_dispatch(ffi_cif*, void* ret, void** args, void* user) noexcept {
 
 // ---- The stub -----------------------------------------------------------------------------------
 
-class table_stub final : public IRpcStubBuffer {
+class table_stub final : public counted_object<table_stub, IRpcStubBuffer, IID_IRpcStubBuffer> {
  public:
   explicit table_stub(const iface_rt* rt) : rt_(rt) {}
   ~table_stub() { Disconnect(); }
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IRpcStubBuffer)) {
-      *ppv = static_cast<IRpcStubBuffer*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
   HRESULT STDMETHODCALLTYPE Connect(IUnknown* unk) override {
     if (!unk) return E_INVALIDARG;
     if (server_) return E_UNEXPECTED;
@@ -716,7 +689,6 @@ class table_stub final : public IRpcStubBuffer {
   void STDMETHODCALLTYPE DebugServerRelease(void*) override {}
 
  private:
-  std::atomic<ULONG> refs_{1};
   IUnknown* server_ = nullptr;
   const iface_rt* rt_;
 };

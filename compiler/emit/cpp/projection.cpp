@@ -55,26 +55,6 @@ std::string cpp_name(const parameter& p, std::size_t k) {
   return n;
 }
 
-// True when t, through its typedefs, is spelled `name` at some level.
-bool named(const type* t, std::string_view name) {
-  for (int guard = 0; t && guard < 64; ++guard) {
-    if (t->kind != type_kind::named) return false;
-    if (t->name == name) return true;
-    if (!t->target || t->target->kind != decl_kind::typedef_) return false;
-    t = t->target->ty;
-  }
-  return false;
-}
-
-bool is_wide_char(const type* t) {
-  return named(t, "OLECHAR") || named(t, "WCHAR") || named(t, "wchar_t") || (t && t->kind == type_kind::builtin && t->spelling == "wchar_t");
-}
-
-// The pointee of a pointer type (through typedefs), or null.
-const type* pointee(const type* t) {
-  t = resolve_typedefs(t);
-  return t && t->kind == type_kind::pointer ? t->inner : nullptr;
-}
 
 std::string spelling(const type* t) { return c_declaration(t, ""); }
 

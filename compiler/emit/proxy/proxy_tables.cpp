@@ -23,31 +23,14 @@ using model::interface_info;
 using model::method;
 using model::parameter;
 
-// A named type's name at some level of its typedef chain.
-bool named(const type* t, std::string_view name) {
-  for (int guard = 0; t && guard < 64; ++guard) {
-    if (t->kind != type_kind::named) return false;
-    if (t->name == name) return true;
-    if (!t->target || t->target->kind != decl_kind::typedef_) return false;
-    t = t->target->ty;
-  }
-  return false;
-}
-
-bool is_wide_char(const type* t) {
-  return named(t, "OLECHAR") || named(t, "WCHAR") || named(t, "wchar_t") ||
-         (t && t->kind == type_kind::builtin && t->spelling == "wchar_t");
-}
+using model::is_wide_char;
+using model::named;
+using model::pointee;
 
 bool is_narrow_char(const type* t) {
   t = model::resolve_typedefs(t);
   return t && t->kind == type_kind::builtin &&
          (t->spelling == "char" || t->spelling == "CHAR" || t->spelling == "unsigned char" || t->spelling == "byte");
-}
-
-const type* pointee(const type* t) {
-  t = model::resolve_typedefs(t);
-  return t && t->kind == type_kind::pointer ? t->inner : nullptr;
 }
 
 bool is_pointer(const type* t) {
