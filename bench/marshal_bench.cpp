@@ -17,6 +17,7 @@
 #include <windows.h>
 
 #include "../tests/apartment/calc_ps.h"
+#include "ps_test.h"
 #include "ratio_main.h"
 
 namespace {
@@ -135,14 +136,16 @@ struct empty_calc final : calc_ps::ICalcTest {
   HRESULT STDMETHODCALLTYPE CallBack(DWORD* tid) override { return ThreadId(tid); }
 };
 
-void BM_CrossApartmentCall(benchmark::State& s) {
-  empty_calc object;
+// An STA thread hosts `object`; the benchmark calls it through a proxy for
+// iid from the MTA with `call(proxy)`.
+template <typename I, typename Call>
+void cross_apartment(benchmark::State& s, I* object, const IID& iid, Call call) {
   IStream* stream = nullptr;
   std::atomic<DWORD> sta{0};
   std::thread host([&] {
     CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
     calc_ps::use_calc_proxies();
-    CoMarshalInterThreadInterfaceInStream(calc_ps::IID_ICalcTest, &object, &stream);
+    CoMarshalInterThreadInterfaceInStream(iid, object, &stream);
     sta = GetCurrentThreadId();
     MSG m;
     while (GetMessageW(&m, nullptr, 0, 0) > 0) {
@@ -153,19 +156,56 @@ void BM_CrossApartmentCall(benchmark::State& s) {
   {
     static mta m;
     calc_ps::use_calc_proxies();
-    calc_ps::ICalcTest* proxy = nullptr;
-    if (FAILED(CoGetInterfaceAndReleaseStream(stream, calc_ps::IID_ICalcTest, reinterpret_cast<void**>(&proxy))))
-      std::abort();
-    for (auto _ : s) {
-      DWORD out;
-      proxy->ThreadId(&out);
-    }
+    I* proxy = nullptr;
+    if (FAILED(CoGetInterfaceAndReleaseStream(stream, iid, reinterpret_cast<void**>(&proxy)))) std::abort();
+    for (auto _ : s) call(proxy);
     proxy->Release();
   }
   PostThreadMessageW(sta, WM_QUIT, 0, 0);
   host.join();
 }
+
+// The hand-written proxy/stub pair (tests/apartment/calc_ps.h).
+void BM_CrossApartmentCall(benchmark::State& s) {
+  empty_calc object;
+  cross_apartment(s, static_cast<calc_ps::ICalcTest*>(&object), calc_ps::IID_ICalcTest, [](calc_ps::ICalcTest* p) {
+    DWORD out;
+    p->ThreadId(&out);
+  });
+}
 BENCHMARK(BM_CrossApartmentCall)->UseRealTime();
+
+// The same call shape through the table-driven proxy and stub
+// (ps_test.idl's IPsCallback::Where: one [out] DWORD).
+struct empty_callback final : IPsCallback {
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPsCallback)) {
+      *ppv = static_cast<IPsCallback*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE Ping(LONG value, LONG* result) override {
+    *result = value;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Where(DWORD* tid) override {
+    *tid = 0;
+    return S_OK;
+  }
+};
+
+void BM_CrossApartmentCallTables(benchmark::State& s) {
+  empty_callback object;
+  cross_apartment(s, static_cast<IPsCallback*>(&object), IID_IPsCallback, [](IPsCallback* p) {
+    DWORD out;
+    p->Where(&out);
+  });
+}
+BENCHMARK(BM_CrossApartmentCallTables)->UseRealTime();
 
 // The same round trip over two bare eventfds (write, poll, read): the
 // mechanism the events and thread queues are built on.
@@ -205,6 +245,8 @@ BENCHMARK(BM_Baseline_EventfdPingPong)->UseRealTime();
 
 COMKIT_BENCH_PAIR("BM_EventPingPong/real_time", "BM_Baseline_EventfdPingPong/real_time", 0, 0);
 COMKIT_BENCH_PAIR("BM_CrossApartmentCall/real_time", "BM_Baseline_EventfdPingPong/real_time", 1.3, 0);
+COMKIT_BENCH_PAIR("BM_CrossApartmentCallTables/real_time", "BM_Baseline_EventfdPingPong/real_time", 1.3, 0);
+COMKIT_BENCH_PAIR("BM_CrossApartmentCallTables/real_time", "BM_CrossApartmentCall/real_time", 0, 0);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "", 0, 200);
 COMKIT_BENCH_PAIR("BM_MarshalUnmarshalSameApartment", "", 0, 300);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "BM_Baseline_MallocFree", 0, 0);
