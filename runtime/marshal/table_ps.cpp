@@ -48,6 +48,7 @@ extern const COMKIT_PS_FILE unknwn_ProxyFileInfo;
 extern const COMKIT_PS_FILE objidl_ProxyFileInfo;
 extern const COMKIT_PS_FILE oaidl_ProxyFileInfo;
 extern const COMKIT_PS_FILE ocidl_ProxyFileInfo;
+extern const COMKIT_PS_FILE oleidl_ProxyFileInfo;
 }
 
 namespace comkit::rt {
@@ -82,7 +83,8 @@ struct table_registry {
 table_registry& registry() {
   static table_registry* r = [] {
     auto* reg = new table_registry;  // lives as long as the process: proxies outlive static destruction
-    for (const COMKIT_PS_FILE* f : {&unknwn_ProxyFileInfo, &objidl_ProxyFileInfo, &oaidl_ProxyFileInfo, &ocidl_ProxyFileInfo})
+    for (const COMKIT_PS_FILE* f : {&unknwn_ProxyFileInfo, &objidl_ProxyFileInfo, &oaidl_ProxyFileInfo, &ocidl_ProxyFileInfo,
+                                   &oleidl_ProxyFileInfo})
       reg->add(f);
     return reg;
   }();

@@ -375,6 +375,7 @@ TEST(IidPpvArgs, ExpandsToIidAndVoidPointer) {
 // ---- Headers generated from idl/ ------------------------------------------------
 
 #include <ocidl.h>
+#include <ole2.h>
 
 #include <cstddef>
 
@@ -404,6 +405,37 @@ TEST(GeneratedHeaders, InterfacesCarryTheirIidsAndBases) {
   EXPECT_EQ(comkit::to_string(IID_IDispatch), "{00020400-0000-0000-C000-000000000046}");
   EXPECT_EQ(comkit::to_string(IID_IAgileObject), "{94EA2B94-E9CC-49E0-C0FF-EE64CA8F5B90}");
   EXPECT_EQ(comkit::to_string(IID_IConnectionPoint), "{B196B286-BAB4-101A-B69C-00AA00341D07}");
+}
+
+TEST(GeneratedHeaders, OleidlInterfacesAndTheirStructs) {
+  EXPECT_EQ(comkit::to_string(IID_IOleWindow), "{00000114-0000-0000-C000-000000000046}");
+  EXPECT_EQ(comkit::to_string(IID_IOleInPlaceObject), "{00000113-0000-0000-C000-000000000046}");
+  EXPECT_EQ(comkit::to_string(IID_IEnumOLEVERB), "{00000104-0000-0000-C000-000000000046}");
+  EXPECT_EQ(comkit::to_string(IID_IContinue), "{0000012A-0000-0000-C000-000000000046}");
+  EXPECT_EQ(comkit::to_string(IID_IDropSource), "{00000121-0000-0000-C000-000000000046}");
+  static_assert(std::is_same_v<comkit::base_interface_t<IOleInPlaceObject>, IOleWindow>);
+  EXPECT_EQ(comkit::guid_of<IEnumOLEVERB>(), IID_IEnumOLEVERB);
+  // Windows' x64 layouts.
+  EXPECT_EQ(sizeof(OLEVERB), 24u);
+  EXPECT_EQ(offsetof(OLEVERB, lpszVerbName), 8u);
+  EXPECT_EQ(offsetof(OLEVERB, grfAttribs), 20u);
+  EXPECT_EQ(sizeof(RECT), 16u);
+  EXPECT_EQ(OLEVERBATTRIB_ONCONTAINERMENU, 2);
+  // Slots: IOleWindow's two after IUnknown's three, then IOleInPlaceObject's.
+  struct probe final : IOleInPlaceObject {
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void**) override { return E_NOTIMPL; }
+    ULONG STDMETHODCALLTYPE AddRef() override { return 1; }
+    ULONG STDMETHODCALLTYPE Release() override { return 1; }
+    HRESULT STDMETHODCALLTYPE GetWindow(HWND*) override { return 3; }
+    HRESULT STDMETHODCALLTYPE ContextSensitiveHelp(BOOL) override { return 4; }
+    HRESULT STDMETHODCALLTYPE InPlaceDeactivate() override { return 5; }
+    HRESULT STDMETHODCALLTYPE UIDeactivate() override { return 6; }
+    HRESULT STDMETHODCALLTYPE SetObjectRects(LPCRECT, LPCRECT) override { return 7; }
+    HRESULT STDMETHODCALLTYPE ReactivateAndUndo() override { return 8; }
+  } p;
+  auto slot = [&](int k) { return reinterpret_cast<HRESULT (*)(void*)>((*reinterpret_cast<void***>(&p))[k])(&p); };
+  EXPECT_EQ(slot(5), 5);
+  EXPECT_EQ(slot(8), 8);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <comkit/abi/proxytable.h>
 #include <comkit/com_ptr.h>
 #include <ocidl.h>
+#include <ole2.h>
 #include <windows.h>
 
 #include "ps_test.h"
@@ -206,7 +207,8 @@ bool eventually(const std::function<bool()>& f) {
 TEST_F(TableProxy, EveryDescribedInterfaceNamesThePSFactoryBuffer) {
   const IID* described[] = {&IID_IPsTest,  &IID_IPsBase,   &IID_IPsCallback,  &IID_IUnknown,      &IID_IClassFactory,
                             &IID_IStream,  &IID_IPersist,  &IID_IMarshal,     &IID_IDispatch,     &IID_ITypeInfo,
-                            &IID_IEnumVARIANT, &IID_IErrorInfo, &IID_IConnectionPoint, &IID_IMalloc, &IID_IEnumString};
+                            &IID_IEnumVARIANT, &IID_IErrorInfo, &IID_IConnectionPoint, &IID_IMalloc, &IID_IEnumString,
+                            &IID_IOleWindow, &IID_IEnumOLEVERB, &IID_IOleInPlaceObject, &IID_IContinue};
   for (const IID* iid : described) {
     CLSID clsid{};
     EXPECT_EQ(CoGetPSClsid(*iid, &clsid), S_OK);

@@ -3,5 +3,6 @@
 #ifndef COMKIT_WIN_OLE2_H
 #define COMKIT_WIN_OLE2_H
 #include <objbase.h>
+#include <oleidl.h>
 #include <comkit/abi/apartment.h>
 #endif
