@@ -473,7 +473,10 @@ HRESULT unmarshaler_for(const CLSID& clsid, IMarshal** out) noexcept {
 
 HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD mshlflags) noexcept {
   std_objref s;
-  if (HRESULT hr = export_interface(object, iid, mshlflags, &s); FAILED(hr)) return hr;
+  // A proxy is marshalled as the object it stands for.
+  HRESULT exported = proxy_export(object, iid, mshlflags, &s);
+  if (exported == S_FALSE) exported = export_interface(object, iid, mshlflags, &s);
+  if (FAILED(exported)) return exported;
   try {
     // Reused per thread: a marshal allocates nothing once warm.
     thread_local std::vector<std::byte> bytes;
@@ -1281,6 +1284,20 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
   const HRESULT hr = stub->Invoke(message, channel);
   stub->Release();
   pointer->Release();
+  return hr;
+}
+
+HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
+  IUnknown* identity = nullptr;
+  {
+    std::lock_guard g(g_export_lock);
+    exported_object* o = find_remote(remote);
+    if (!o) return CO_E_OBJNOTCONNECTED;
+    identity = o->identity;
+    identity->AddRef();
+  }
+  const HRESULT hr = export_interface(identity, iid, mshlflags, out);
+  identity->Release();
   return hr;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "apartment/apartment_internal.h"
+#include "marshal/objref.h"
 
 namespace comkit::rt {
 
@@ -26,6 +27,11 @@ HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& 
 /// The proxy/stub factory for iid (CoGetPSClsid, then its class object);
 /// E_NOINTERFACE when there is none.
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;
+/// When `object` is a proxy: the object behind it exported as iid in its
+/// own apartment for one marshal (a round trip home), so the OBJREF names
+/// the object and not the proxy. S_FALSE when object is no proxy;
+/// RPC_E_WRONG_THREAD from another apartment than the proxy's.
+HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept;
 
 // ---- table_ps.cpp ------------------------------------------------------------------------------
 /// The class object of CLSID_PSFactoryBuffer: proxies and stubs from tables.
@@ -40,6 +46,9 @@ HRESULT exporter_remote_qi(const remote_object& remote, const IID& iid, DWORD* s
 /// One call through the stub of interface `serial` (made on first use).
 HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE* message,
                         IRpcChannelBuffer* channel) noexcept;
+/// Exports the object's interface iid for one marshal (export_interface,
+/// in the object's apartment).
+HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlflags, std_objref* out) noexcept;
 /// A proxy manager let go of the object.
 void exporter_proxy_released(const remote_object& remote) noexcept;
 

@@ -375,6 +375,23 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
 
 class proxy_manager;
 
+// What proxy managers answer to QueryInterface only for libcomkit: the
+// manager itself (never seen outside the library).
+const IID iid_proxy_manager = {0x5f1c0a3e, 0x2d7b, 0x4c19, {0xa8, 0x6e, 0x0b, 0x3f, 0x91, 0xd4, 0x72, 0xc5}};
+
+// Marshals the object behind a proxy in its own apartment: the OBJREF is
+// the object's, so whoever unmarshals it talks to the object directly.
+struct export_call final : call {
+  remote_object target;
+  IID iid{};
+  DWORD flags = 0;
+  std_objref result{};
+  HRESULT execute() noexcept override {
+    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    return exporter_export(target, iid, flags, &result);
+  }
+};
+
 struct manager_key {
   apartment_id client;
   std::uint64_t oid;
@@ -395,12 +412,24 @@ class proxy_manager final : public IUnknown {
     *ppv = nullptr;
     const IID* iid = nullable(&riid);
     if (!iid) return E_INVALIDARG;
-    if (IsEqualIID(*iid, IID_IUnknown)) {
+    if (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, iid_proxy_manager)) {
       *ppv = static_cast<IUnknown*>(this);
       AddRef();
       return S_OK;
     }
     if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    // Answered here, never asked of the object (Windows' proxy manager
+    // does the same): marshalling the proxy, several QIs at once.
+    if (IsEqualIID(*iid, IID_IMarshal)) {
+      *ppv = static_cast<IMarshal*>(&marshal_);
+      AddRef();
+      return S_OK;
+    }
+    if (IsEqualIID(*iid, IID_IMultiQI)) {
+      *ppv = static_cast<IMultiQI*>(&multi_qi_);
+      AddRef();
+      return S_OK;
+    }
     {
       std::lock_guard g(lock_);
       for (const auto& p : proxies_)
@@ -543,12 +572,84 @@ class proxy_manager final : public IUnknown {
     return false;
   }
 
+ const remote_object& target() const noexcept { return target_; }
+  apartment_id client() const noexcept { return client_; }
+
  private:
+  // IMarshal of the proxy: the standard marshaler's, whose marshal of a
+  // proxy exports the object itself, at home (marshal_standard).
+  struct marshal_face final : IMarshal {
+    proxy_manager& m;
+    explicit marshal_face(proxy_manager& owner) : m(owner) {}
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
+    ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
+    ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+    HRESULT with_standard(HRESULT (*f)(IMarshal*, void*), void* context) {
+      IMarshal* standard = nullptr;
+      HRESULT hr = CoGetStandardMarshal(IID_IUnknown, &m, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &standard);
+      if (FAILED(hr)) return hr;
+      hr = f(standard, context);
+      standard->Release();
+      return hr;
+    }
+    HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID* pCid) override {
+      if (!pCid) return E_POINTER;
+      *pCid = CLSID_StdMarshal;
+      return S_OK;
+    }
+    HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID riid, void* pv, DWORD dest, void* dc, DWORD flags,
+                                                DWORD* pSize) override {
+      struct args { REFIID riid; void* pv; DWORD dest; void* dc; DWORD flags; DWORD* size; } a{riid, pv, dest, dc, flags, pSize};
+      return with_standard([](IMarshal* s, void* c) {
+        auto* x = static_cast<args*>(c);
+        return s->GetMarshalSizeMax(x->riid, x->pv, x->dest, x->dc, x->flags, x->size);
+      }, &a);
+    }
+    HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* pStm, REFIID riid, void* pv, DWORD dest, void* dc,
+                                               DWORD flags) override {
+      struct args { IStream* stm; REFIID riid; void* pv; DWORD dest; void* dc; DWORD flags; } a{pStm, riid, pv, dest, dc, flags};
+      return with_standard([](IMarshal* s, void* c) {
+        auto* x = static_cast<args*>(c);
+        return s->MarshalInterface(x->stm, x->riid, x->pv, x->dest, x->dc, x->flags);
+      }, &a);
+    }
+    HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
+      struct args { IStream* stm; REFIID riid; void** ppv; } a{pStm, riid, ppv};
+      return with_standard([](IMarshal* s, void* c) {
+        auto* x = static_cast<args*>(c);
+        return s->UnmarshalInterface(x->stm, x->riid, x->ppv);
+      }, &a);
+    }
+    HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override { return CoReleaseMarshalData(pStm); }
+    HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
+  };
+  // IMultiQI of the proxy: each interface as QueryInterface gives it.
+  struct multi_qi_face final : IMultiQI {
+    proxy_manager& m;
+    explicit multi_qi_face(proxy_manager& owner) : m(owner) {}
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
+    ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
+    ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+    HRESULT STDMETHODCALLTYPE QueryMultipleInterfaces(ULONG count, MULTI_QI* results) override {
+      if (!results || count == 0) return E_INVALIDARG;
+      ULONG found = 0;
+      for (ULONG k = 0; k < count; ++k) {
+        results[k].pItf = nullptr;
+        results[k].hr = results[k].pIID ? m.QueryInterface(*results[k].pIID, reinterpret_cast<void**>(&results[k].pItf))
+                                        : E_INVALIDARG;
+        if (SUCCEEDED(results[k].hr)) ++found;
+      }
+      return found == count ? S_OK : found ? CO_S_NOTALLINTERFACES : E_NOINTERFACE;
+    }
+  };
+
   struct proxy {
     IID iid;
     IRpcProxyBuffer* buffer;  // one reference
     void* pointer;            // not counted (its references are the manager's)
   };
+  marshal_face marshal_{*this};
+  multi_qi_face multi_qi_{*this};
   std::atomic<ULONG> refs_{1};
   remote_object target_;  // one proxy hold on the object, and its home
   apartment_id client_;
@@ -557,6 +658,28 @@ class proxy_manager final : public IUnknown {
 };
 
 }  // namespace
+
+HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
+  IUnknown* found = nullptr;
+  if (FAILED(object->QueryInterface(iid_proxy_manager, reinterpret_cast<void**>(&found))) || !found) return S_FALSE;
+  auto* m = static_cast<proxy_manager*>(found);
+  HRESULT hr;
+  if (apartment_check() != S_OK || apartment_current() != m->client()) {
+    hr = RPC_E_WRONG_THREAD;
+  } else if (auto* c = new (std::nothrow) export_call) {
+    c->target = m->target();
+    c->iid = iid;
+    c->flags = mshlflags;
+    c->refs.fetch_add(1, std::memory_order_relaxed);
+    hr = send_and_wait(m->target().home, c);
+    if (SUCCEEDED(hr)) *out = c->result;
+    call::unref(c);
+  } else {
+    hr = E_OUTOFMEMORY;
+  }
+  m->Release();
+  return hr;
+}
 
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
   *out = nullptr;

@@ -165,7 +165,13 @@ class sta_server {
       PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);  // the thread's queue exists before anyone posts
       tid_ = GetCurrentThreadId();
       ready = true;
-      while (GetMessageW(&m, nullptr, 0, 0) > 0) DispatchMessageW(&m);
+      while (GetMessageW(&m, nullptr, 0, 0) > 0) {
+        if (m.message == WM_APP) {
+          (*reinterpret_cast<std::function<void()>*>(m.lParam))();
+          SetEvent(reinterpret_cast<HANDLE>(m.wParam));
+        }
+        DispatchMessageW(&m);
+      }
       CoUninitialize();
     });
     while (!ready) std::this_thread::sleep_for(1ms);
@@ -182,6 +188,13 @@ class sta_server {
     return p;
   }
   DWORD tid() const { return tid_; }
+  // Runs f on the server's thread, in its apartment, and waits for it.
+  void run_on(std::function<void()> f) {
+    HANDLE done = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+    PostThreadMessageW(tid_, WM_APP, reinterpret_cast<WPARAM>(done), reinterpret_cast<LPARAM>(&f));
+    WaitForSingleObject(done, INFINITE);
+    CloseHandle(done);
+  }
 
  private:
   std::thread thread_;
@@ -402,6 +415,95 @@ TEST_F(TableProxy, AProxyUsedFromAnotherApartmentIsRefused) {
     EXPECT_EQ(p->Thread(&tid), RPC_E_WRONG_THREAD);
     CoUninitialize();
   }).join();
+}
+
+// ---- Proxies marshalled again -----------------------------------------------------------------
+
+TEST_F(TableProxy, AMarshalledProxyNamesTheObjectItself) {
+  ps_object o;
+  {
+    sta_server server(&o);
+    auto p = server.proxy();
+    ASSERT_TRUE(p);
+    // The proxy answers IMarshal and IMultiQI itself.
+    comkit::com_ptr<IMarshal> marshal;
+    ASSERT_EQ(p->QueryInterface(IID_IMarshal, marshal.put_void()), S_OK);
+    CLSID clsid{};
+    EXPECT_EQ(marshal->GetUnmarshalClass(IID_IPsTest, p.get(), MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &clsid), S_OK);
+    EXPECT_TRUE(IsEqualCLSID(clsid, CLSID_StdMarshal));
+    comkit::com_ptr<IUnknown> a, b;
+    ASSERT_EQ(marshal->QueryInterface(IID_IUnknown, a.put_void()), S_OK);
+    ASSERT_EQ(p->QueryInterface(IID_IUnknown, b.put_void()), S_OK);
+    EXPECT_EQ(a.get(), b.get());  // one identity
+    comkit::com_ptr<IMultiQI> multi;
+    ASSERT_EQ(p->QueryInterface(IID_IMultiQI, multi.put_void()), S_OK);
+    MULTI_QI q[2] = {{&IID_IPsBase, nullptr, 0}, {&IID_IPersist, nullptr, 0}};
+    EXPECT_EQ(multi->QueryMultipleInterfaces(2, q), CO_S_NOTALLINTERFACES);
+    EXPECT_EQ(q[0].hr, S_OK);
+    ASSERT_NE(q[0].pItf, nullptr);
+    q[0].pItf->Release();
+    EXPECT_EQ(q[1].hr, E_NOINTERFACE);
+    EXPECT_EQ(q[1].pItf, nullptr);
+
+    // Marshalled from this MTA to a third apartment: calls there reach the
+    // object on its own thread.
+    IStream* third = nullptr;
+    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, p.get(), &third), S_OK);
+    std::thread([&] {
+      ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+      IPsTest* q3 = nullptr;
+      EXPECT_EQ(CoGetInterfaceAndReleaseStream(third, IID_IPsTest, reinterpret_cast<void**>(&q3)), S_OK);
+      if (q3) {
+        DWORD tid = 0;
+        EXPECT_EQ(q3->Thread(&tid), S_OK);
+        EXPECT_EQ(tid, server.tid());
+        q3->Release();
+      }
+      // The proxy itself belongs to the MTA: marshalling it here is refused.
+      IStream* s = nullptr;
+      EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, p.get(), &s), RPC_E_WRONG_THREAD);
+      CoUninitialize();
+    }).join();
+
+    // Through the global interface table, into another STA.
+    comkit::com_ptr<IGlobalInterfaceTable> git;
+    ASSERT_EQ(CoCreateInstance(CLSID_StdGlobalInterfaceTable, nullptr, CLSCTX_INPROC_SERVER, IID_IGlobalInterfaceTable,
+                               git.put_void()),
+              S_OK);
+    DWORD cookie = 0;
+    ASSERT_EQ(git->RegisterInterfaceInGlobal(p.get(), IID_IPsTest, &cookie), S_OK);
+    std::thread([&] {
+      ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+      IPsBase* q4 = nullptr;
+      EXPECT_EQ(git->GetInterfaceFromGlobal(cookie, IID_IPsBase, reinterpret_cast<void**>(&q4)), S_OK);
+      if (q4) {
+        DWORD tid = 0;
+        EXPECT_EQ(q4->Thread(&tid), S_OK);
+        EXPECT_EQ(tid, server.tid());
+        q4->Release();
+      }
+      CoUninitialize();
+    }).join();
+    EXPECT_EQ(git->RevokeInterfaceFromGlobal(cookie), S_OK);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
+TEST_F(TableProxy, AProxyMarshalledHomeUnmarshalsToTheObject) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  IStream* home = nullptr;
+  ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, p.get(), &home), S_OK);
+  server.run_on([&] {
+    void* back = nullptr;
+    EXPECT_EQ(CoGetInterfaceAndReleaseStream(home, IID_IPsBase, &back), S_OK);
+    EXPECT_EQ(back, static_cast<void*>(static_cast<IPsTest*>(&o)));  // the object, not a proxy
+    if (back) static_cast<IUnknown*>(back)->Release();
+  });
+  p.reset();
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
 // ---- The stub, fed requests directly --------------------------------------------------------

@@ -165,6 +165,14 @@ struct IAgileObject;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __IMultiQI_FWD_DEFINED__
+#define __IMultiQI_FWD_DEFINED__
+typedef struct IMultiQI IMultiQI;
+#ifdef __cplusplus
+struct IMultiQI;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IComThreadingInfo_FWD_DEFINED__
 #define __IComThreadingInfo_FWD_DEFINED__
 typedef struct IComThreadingInfo IComThreadingInfo;
@@ -2155,6 +2163,81 @@ struct IAgileObject {
 #endif
 
 #endif  /* __IAgileObject_INTERFACE_DEFINED__ */
+
+#include <comkit/abi/activation.h>
+#if 0 /* MULTI_QI: defined by comkit/abi/activation.h */
+typedef struct tagMULTI_QI {
+    const IID *pIID;
+    IUnknown *pItf;
+    HRESULT hr;
+} MULTI_QI;
+#endif
+/*****************************************************************************
+ * IMultiQI interface
+ */
+#ifndef __IMultiQI_INTERFACE_DEFINED__
+#define __IMultiQI_INTERFACE_DEFINED__
+
+typedef IMultiQI *LPMULTIQI;
+EXTERN_C COMKIT_API const IID IID_IMultiQI;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IMultiQI : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE QueryMultipleInterfaces(
+        ULONG cMQIs,
+        MULTI_QI *pMQIs) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IMultiQI, "00000020-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IMultiQI, 0x00000020, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct IMultiQIVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IMultiQI *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IMultiQI *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IMultiQI *This);
+
+    /*** IMultiQI methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryMultipleInterfaces)(
+        IMultiQI *This,
+        ULONG cMQIs,
+        MULTI_QI *pMQIs);
+
+    END_INTERFACE
+} IMultiQIVtbl;
+
+struct IMultiQI {
+    CONST_VTBL IMultiQIVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IMultiQI_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IMultiQI_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IMultiQI_Release(This) (This)->lpVtbl->Release(This)
+/*** IMultiQI methods ***/
+#define IMultiQI_QueryMultipleInterfaces(This,cMQIs,pMQIs) (This)->lpVtbl->QueryMultipleInterfaces(This,cMQIs,pMQIs)
+#endif
+
+#endif
+
+#endif  /* __IMultiQI_INTERFACE_DEFINED__ */
 
 typedef enum _APTTYPEQUALIFIER {
     APTTYPEQUALIFIER_NONE = 0,
