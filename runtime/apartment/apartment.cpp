@@ -37,7 +37,7 @@ class apartment {
 
   // The context object (CoGetObjectContext): part of the apartment, counted
   // with it.
-  struct context final : IComThreadingInfo {
+  struct context final : IComThreadingInfo, IContextCallback {
     explicit context(apartment& owner) noexcept : owner_(owner) {}
     apartment& owner_;
     apartment& owner() noexcept { return owner_; }
@@ -55,6 +55,8 @@ class apartment {
     HRESULT STDMETHODCALLTYPE GetCurrentThreadType(THDTYPE* pThreadType) override;
     HRESULT STDMETHODCALLTYPE GetCurrentLogicalThreadId(GUID* pguidLogicalThreadId) override;
     HRESULT STDMETHODCALLTYPE SetCurrentLogicalThreadId(REFGUID rguid) override;
+    HRESULT STDMETHODCALLTYPE ContextCallback(PFNCONTEXTCALL pfnCallback, ComCallData* pParam, REFIID riid, int iMethod,
+                                              IUnknown* pUnk) override;
   } context_;
 };
 
@@ -68,6 +70,7 @@ struct thread_state {
 thread_local thread_state t_state;
 
 std::atomic<apartment_id> g_next_sta{1};
+std::atomic<apartment_runner> g_runner{nullptr};  // the call layer's (apartment_set_runner)
 std::atomic<apartment_id> g_main_sta{0};  // the main STA's id while it lives, else 0
 
 // Guards g_mta's creation and end. Recursive: the listeners run under it,
@@ -193,6 +196,8 @@ void apartment_add_listener(apartment_listener listener) noexcept {
   }
 }
 
+void apartment_set_runner(apartment_runner runner) noexcept { g_runner.store(runner, std::memory_order_release); }
+
 // ---- The context object -----------------------------------------------------------
 
 HRESULT STDMETHODCALLTYPE apartment::context::QueryInterface(REFIID riid, void** ppv) {
@@ -205,6 +210,11 @@ HRESULT STDMETHODCALLTYPE apartment::context::QueryInterface(REFIID riid, void**
   if (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_IComThreadingInfo) ||
       IsEqualIID(*iid, IID_IAgileObject)) {
     *ppv = static_cast<IComThreadingInfo*>(this);
+    AddRef();
+    return S_OK;
+  }
+  if (IsEqualIID(*iid, IID_IContextCallback)) {
+    *ppv = static_cast<IContextCallback*>(this);
     AddRef();
     return S_OK;
   }
@@ -231,6 +241,21 @@ HRESULT STDMETHODCALLTYPE apartment::context::GetCurrentLogicalThreadId(GUID* pg
     if (HRESULT hr = CoCreateGuid(&mine); FAILED(hr)) return hr;
   *pguidLogicalThreadId = mine;
   return S_OK;
+}
+
+// In the context's own apartment the function runs at once; from elsewhere
+// the call layer carries it there (as a call: an STA runs it from its
+// queue, the MTA on one of its threads) and the caller waits, serving its
+// own STA meanwhile. The function's HRESULT is the result.
+HRESULT STDMETHODCALLTYPE apartment::context::ContextCallback(PFNCONTEXTCALL pfnCallback, ComCallData* pParam, REFIID,
+                                                              int, IUnknown*) {
+  if (!pfnCallback) return E_INVALIDARG;
+  apartment& a = owner();
+  if (apartment_check() != S_OK) return CO_E_NOTINITIALIZED;
+  if (apartment_current() == a.id_) return pfnCallback(pParam);
+  if (!a.alive.load(std::memory_order_acquire)) return RPC_E_DISCONNECTED;
+  apartment_runner run = g_runner.load(std::memory_order_acquire);
+  return run ? run(&a, pfnCallback, pParam) : E_UNEXPECTED;
 }
 
 HRESULT STDMETHODCALLTYPE apartment::context::SetCurrentLogicalThreadId(REFGUID rguid) {

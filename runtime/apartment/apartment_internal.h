@@ -56,6 +56,10 @@ IMessageFilter* apartment_message_filter(apartment* a) noexcept;
 /// after the apartment stopped taking new work. At most 4 listeners.
 using apartment_listener = void (*)(apartment_id) noexcept;
 void apartment_add_listener(apartment_listener listener) noexcept;
+/// Runs fn(data) in apartment a from another apartment and waits for it;
+/// the call layer provides it (IContextCallback::ContextCallback uses it).
+using apartment_runner = HRESULT (*)(apartment* a, PFNCONTEXTCALL fn, ComCallData* data) noexcept;
+void apartment_set_runner(apartment_runner runner) noexcept;
 
 }  // namespace comkit::rt
 

@@ -203,6 +203,27 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
   return hr;
 }
 
+// ---- A function run in another apartment (IContextCallback) -------------------------
+
+struct function_call final : call {
+  PFNCONTEXTCALL fn = nullptr;
+  ComCallData* data = nullptr;
+  HRESULT execute() noexcept override { return fn(data); }
+};
+
+HRESULT run_in_apartment(apartment* a, PFNCONTEXTCALL fn, ComCallData* data) noexcept {
+  auto* c = new (std::nothrow) function_call;
+  if (!c) return E_OUTOFMEMORY;
+  c->fn = fn;
+  c->data = data;
+  c->refs.fetch_add(1, std::memory_order_relaxed);
+  const HRESULT hr = send_and_wait(a, c);
+  call::unref(c);
+  return hr;
+}
+
+[[maybe_unused]] const bool runner_set = (apartment_set_runner(&run_in_apartment), true);
+
 // ---- The server side of a channel: the stub's reply buffer --------------------------
 
 class server_channel final : public IRpcChannelBuffer {

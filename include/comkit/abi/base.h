@@ -56,6 +56,13 @@
 #define STDAPIVCALLTYPE
 #define WINAPI
 #define WINAPIV
+/* As MIDL-generated headers spell them (ctxtcall.h's PFNCONTEXTCALL ...). */
+#ifndef __stdcall
+#define __stdcall
+#endif
+#ifndef __cdecl
+#define __cdecl
+#endif
 #define APIENTRY
 #define CALLBACK
 #define RPC_ENTRY

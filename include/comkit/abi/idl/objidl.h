@@ -165,6 +165,14 @@ struct IAgileObject;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __IContextCallback_FWD_DEFINED__
+#define __IContextCallback_FWD_DEFINED__
+typedef struct IContextCallback IContextCallback;
+#ifdef __cplusplus
+struct IContextCallback;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IMultiQI_FWD_DEFINED__
 #define __IMultiQI_FWD_DEFINED__
 typedef struct IMultiQI IMultiQI;
@@ -2172,6 +2180,84 @@ typedef struct tagMULTI_QI {
     HRESULT hr;
 } MULTI_QI;
 #endif
+typedef struct tagComCallData {
+    DWORD dwDispid;
+    DWORD dwReserved;
+    void *pUserDefined;
+} ComCallData;
+typedef HRESULT (__stdcall *PFNCONTEXTCALL)(ComCallData *pParam);
+/*****************************************************************************
+ * IContextCallback interface
+ */
+#ifndef __IContextCallback_INTERFACE_DEFINED__
+#define __IContextCallback_INTERFACE_DEFINED__
+
+EXTERN_C COMKIT_API const IID IID_IContextCallback;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IContextCallback : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE ContextCallback(
+        PFNCONTEXTCALL pfnCallback,
+        ComCallData *pParam,
+        REFIID riid,
+        int iMethod,
+        IUnknown *pUnk) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IContextCallback, "000001da-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IContextCallback, 0x000001da, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct IContextCallbackVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IContextCallback *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IContextCallback *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IContextCallback *This);
+
+    /*** IContextCallback methods ***/
+    HRESULT (STDMETHODCALLTYPE *ContextCallback)(
+        IContextCallback *This,
+        PFNCONTEXTCALL pfnCallback,
+        ComCallData *pParam,
+        REFIID riid,
+        int iMethod,
+        IUnknown *pUnk);
+
+    END_INTERFACE
+} IContextCallbackVtbl;
+
+struct IContextCallback {
+    CONST_VTBL IContextCallbackVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IContextCallback_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IContextCallback_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IContextCallback_Release(This) (This)->lpVtbl->Release(This)
+/*** IContextCallback methods ***/
+#define IContextCallback_ContextCallback(This,pfnCallback,pParam,riid,iMethod,pUnk) (This)->lpVtbl->ContextCallback(This,pfnCallback,pParam,riid,iMethod,pUnk)
+#endif
+
+#endif
+
+#endif  /* __IContextCallback_INTERFACE_DEFINED__ */
+
 /*****************************************************************************
  * IMultiQI interface
  */
