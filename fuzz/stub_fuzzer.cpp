@@ -31,6 +31,9 @@ const IID IID_IFuzzPs = {0x7e3a9c10, 0x2b4d, 0x4e6f, {0x80, 0x91, 0xa2, 0xb3, 0x
 //   HRESULT Objects([in] REFIID riid, [in, iid_is(riid)] IUnknown* any, [in, unique] IUnknown* maybe,
 //                   [out] IUnknown** back);
 //   HRESULT Maybe([in, unique] LONG* v, [out] SHORT* s);
+//   HRESULT Variants([in] VARIANT v, [in, out] VARIANT* both, [out] VARIANT* copy);
+//   HRESULT Names([in] ULONG n, [in, size_is(n)] BSTR* names, [out] ULONG* made,
+//                 [out, size_is(, *made)] BSTR** out);
 using P = COMKIT_PS_PARAM;
 constexpr unsigned char IN = COMKIT_PS_IN, OUT = COMKIT_PS_OUT;
 constexpr P hr_result = {COMKIT_PS_INT, 0, 0, 1, 4, -1, -1, 0, -1, 0, {}, nullptr};
@@ -65,12 +68,24 @@ const P maybe_params[] = {
     {COMKIT_PS_INT, IN | COMKIT_PS_UNIQUE, 1, 1, 4, -1, -1, 0, -1, 0, {}, nullptr},
     {COMKIT_PS_INT, OUT, 1, 1, 2, -1, -1, 0, -1, 0, {}, nullptr},
 };
+const P variants_params[] = {
+    {COMKIT_PS_VARIANT, IN, 0, 0, sizeof(VARIANT), -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_VARIANT, IN | OUT, 1, 0, sizeof(VARIANT), -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_VARIANT, OUT, 1, 0, sizeof(VARIANT), -1, -1, 0, -1, 0, {}, nullptr},
+};
+const P names_params[] = {
+    {COMKIT_PS_INT, IN, 0, 0, 4, -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_BSTR, IN | COMKIT_PS_ARRAY, 1, 0, sizeof(BSTR), -1, 0, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_INT, OUT, 1, 0, 4, -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_BSTR, OUT | COMKIT_PS_ALLOCATED, 1, 0, sizeof(BSTR), -1, 2, 1, -1, 0, {}, nullptr},
+};
 const COMKIT_PS_METHOD methods[] = {
     {"Values", 5, 1, 0, hr_result, values_params},   {"Texts", 6, 1, 0, hr_result, texts_params},
     {"Arrays", 4, 1, 0, hr_result, arrays_params},   {"Objects", 4, 1, 0, hr_result, objects_params},
-    {"Maybe", 2, 1, 0, hr_result, maybe_params},
+    {"Maybe", 2, 1, 0, hr_result, maybe_params},     {"Variants", 3, 1, 0, hr_result, variants_params},
+    {"Names", 4, 1, 0, hr_result, names_params},
 };
-const COMKIT_PS_INTERFACE fuzz_interface = {&IID_IFuzzPs, "IFuzzPs", 8, 0, methods};
+const COMKIT_PS_INTERFACE fuzz_interface = {&IID_IFuzzPs, "IFuzzPs", 10, 0, methods};
 const COMKIT_PS_INTERFACE* const fuzz_interfaces[] = {&fuzz_interface};
 const COMKIT_PS_FILE fuzz_file = {COMKIT_PS_VERSION, 1, fuzz_interfaces};
 
@@ -124,10 +139,23 @@ HRESULT STDMETHODCALLTYPE s_maybe(void*, LONG* v, SHORT* s) {
   *s = v ? static_cast<SHORT>(*v) : -1;
   return S_OK;
 }
+HRESULT STDMETHODCALLTYPE s_variants(void*, VARIANT v, VARIANT* both, VARIANT* copy) {
+  if (v.vt == VT_UNKNOWN || v.vt == VT_DISPATCH) return S_OK;  // never handed back: the reply would hold it
+  VariantCopy(copy, &v);
+  VariantClear(both);
+  return S_OK;
+}
+HRESULT STDMETHODCALLTYPE s_names(void*, ULONG n, BSTR* names, ULONG* made, BSTR** out) {
+  *made = n;
+  *out = static_cast<BSTR*>(CoTaskMemAlloc(n * sizeof(BSTR) + 1));
+  for (ULONG k = 0; k < n; ++k) (*out)[k] = SysAllocStringLen(names[k], names[k] ? SysStringLen(names[k]) : 0);
+  return S_OK;
+}
 void* const server_vtbl[] = {reinterpret_cast<void*>(&s_query),  reinterpret_cast<void*>(&s_addref),
                              reinterpret_cast<void*>(&s_release), reinterpret_cast<void*>(&s_values),
                              reinterpret_cast<void*>(&s_texts),  reinterpret_cast<void*>(&s_arrays),
-                             reinterpret_cast<void*>(&s_objects), reinterpret_cast<void*>(&s_maybe)};
+                             reinterpret_cast<void*>(&s_objects), reinterpret_cast<void*>(&s_maybe),
+                             reinterpret_cast<void*>(&s_variants), reinterpret_cast<void*>(&s_names)};
 
 // A channel: the stub's reply buffer, or the fuzz input as a proxy's reply.
 struct channel final : IRpcChannelBuffer {
@@ -253,10 +281,31 @@ void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
         if (back) back->Release();
         break;
       }
-      default: {
+      case 7: {
         LONG v = 3;
         SHORT s;
         reinterpret_cast<decltype(&s_maybe)>(vtbl[7])(face, &v, &s);
+        break;
+      }
+      case 8: {
+        VARIANT v, both, copy;
+        VariantInit(&v);
+        VariantInit(&both);
+        VariantInit(&copy);
+        v.vt = VT_I4;
+        reinterpret_cast<decltype(&s_variants)>(vtbl[8])(face, v, &both, &copy);
+        VariantClear(&both);
+        VariantClear(&copy);
+        break;
+      }
+      default: {
+        BSTR names[2] = {SysAllocString(u"a"), nullptr};
+        ULONG made = 0;
+        BSTR* out = nullptr;
+        reinterpret_cast<decltype(&s_names)>(vtbl[9])(face, 2, names, &made, &out);
+        for (ULONG k = 0; out && k < made; ++k) SysFreeString(out[k]);
+        CoTaskMemFree(out);
+        SysFreeString(names[0]);
         break;
       }
     }
@@ -267,7 +316,7 @@ void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 4096) return 0;
-  const ULONG slot = 3 + (data[0] & 0x7F) % 5;
+  const ULONG slot = 3 + (data[0] & 0x7F) % 7;
   if (data[0] & 0x80) fuzz_proxy(slot, data + 1, size - 1);
   else fuzz_stub(slot, data + 1, size - 1);
   return 0;

@@ -14,14 +14,26 @@ static const COMKIT_PS_PARAM IDispatch_GetTypeInfo_4_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((LCID)-1 < (LCID)1), sizeof(LCID), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_ITypeInfo},
 };
+static const COMKIT_PS_PARAM IDispatch_GetIDsOfNames_5_ProxyParams[] = {
+    {COMKIT_PS_FLAT, COMKIT_PS_IN, 1, 0, sizeof(IID), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_WSTR, COMKIT_PS_IN | COMKIT_PS_ARRAY, 1, 0, sizeof(LPOLESTR), -1, 2, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((UINT)-1 < (UINT)1), sizeof(UINT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((LCID)-1 < (LCID)1), sizeof(LCID), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(DISPID), -1, 2, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_METHOD IDispatch_ProxyMethods[] = {
     {"GetTypeInfoCount", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IDispatch_GetTypeInfoCount_3_ProxyParams},
     {"GetTypeInfo", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IDispatch_GetTypeInfo_4_ProxyParams},
-    {"GetIDsOfNames", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: rgszNames: an array the tables do not carry */
+    {"GetIDsOfNames", 5, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IDispatch_GetIDsOfNames_5_ProxyParams},
     {"Invoke", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
 };
 static const COMKIT_PS_INTERFACE IDispatch_ProxyInfo = {&IID_IDispatch, "IDispatch", 7, 0, IDispatch_ProxyMethods};
 
+static const COMKIT_PS_PARAM IEnumVARIANT_Next_3_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_VARIANT, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(VARIANT), -1, 0, 0, 2, 1, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IEnumVARIANT_Skip_4_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -29,7 +41,7 @@ static const COMKIT_PS_PARAM IEnumVARIANT_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumVARIANT},
 };
 static const COMKIT_PS_METHOD IEnumVARIANT_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumVARIANT_Next_3_ProxyParams},
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumVARIANT_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumVARIANT_Clone_6_ProxyParams},

@@ -32,14 +32,45 @@ static const COMKIT_PS_METHOD IMallocSpy_ProxyMethods[] = {
 };
 static const COMKIT_PS_INTERFACE IMallocSpy_ProxyInfo = {&IID_IMallocSpy, "IMallocSpy", 15, 1, IMallocSpy_ProxyMethods};
 
+static const COMKIT_PS_PARAM ISequentialStream_Read_3_ProxyParams[] = {
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(byte), -1, 1, 0, 2, 1, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
+static const COMKIT_PS_PARAM ISequentialStream_Write_4_ProxyParams[] = {
+    {COMKIT_PS_FLAT, COMKIT_PS_IN | COMKIT_PS_ARRAY, 1, 0, sizeof(byte), -1, 1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_METHOD ISequentialStream_ProxyMethods[] = {
-    {"Read", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
-    {"Write", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Read", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ISequentialStream_Read_3_ProxyParams},
+    {"Write", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ISequentialStream_Write_4_ProxyParams},
 };
 static const COMKIT_PS_INTERFACE ISequentialStream_ProxyInfo = {&IID_ISequentialStream, "ISequentialStream", 5, 0, ISequentialStream_ProxyMethods};
 
+static const COMKIT_PS_PARAM IStream_Read_3_ProxyParams[] = {
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(byte), -1, 1, 0, 2, 1, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
+static const COMKIT_PS_PARAM IStream_Write_4_ProxyParams[] = {
+    {COMKIT_PS_FLAT, COMKIT_PS_IN | COMKIT_PS_ARRAY, 1, 0, sizeof(byte), -1, 1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
+static const COMKIT_PS_PARAM IStream_Seek_5_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((LONGLONG)-1 < (LONGLONG)1), sizeof(LARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((DWORD)-1 < (DWORD)1), sizeof(DWORD), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IStream_SetSize_6_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
+static const COMKIT_PS_PARAM IStream_CopyTo_7_ProxyParams[] = {
+    {COMKIT_PS_IFACE, COMKIT_PS_IN, 0, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IStream},
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
 static const COMKIT_PS_PARAM IStream_Commit_8_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((DWORD)-1 < (DWORD)1), sizeof(DWORD), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
@@ -58,11 +89,11 @@ static const COMKIT_PS_PARAM IStream_Clone_13_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IStream},
 };
 static const COMKIT_PS_METHOD IStream_ProxyMethods[] = {
-    {"Read", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
-    {"Write", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
-    {"Seek", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Read", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_Read_3_ProxyParams},
+    {"Write", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_Write_4_ProxyParams},
+    {"Seek", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_Seek_5_ProxyParams},
     {"SetSize", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_SetSize_6_ProxyParams},
-    {"CopyTo", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"CopyTo", 4, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_CopyTo_7_ProxyParams},
     {"Commit", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_Commit_8_ProxyParams},
     {"Revert", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"LockRegion", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IStream_LockRegion_10_ProxyParams},
@@ -72,6 +103,11 @@ static const COMKIT_PS_METHOD IStream_ProxyMethods[] = {
 };
 static const COMKIT_PS_INTERFACE IStream_ProxyInfo = {&IID_IStream, "IStream", 14, 0, IStream_ProxyMethods};
 
+static const COMKIT_PS_PARAM IEnumUnknown_Next_3_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_IFACE, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(IUnknown *), -1, 0, 0, 2, 1, {0, 0, 0}, &IID_IUnknown},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IEnumUnknown_Skip_4_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -79,13 +115,18 @@ static const COMKIT_PS_PARAM IEnumUnknown_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumUnknown},
 };
 static const COMKIT_PS_METHOD IEnumUnknown_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumUnknown_Next_3_ProxyParams},
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumUnknown_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumUnknown_Clone_6_ProxyParams},
 };
 static const COMKIT_PS_INTERFACE IEnumUnknown_ProxyInfo = {&IID_IEnumUnknown, "IEnumUnknown", 7, 0, IEnumUnknown_ProxyMethods};
 
+static const COMKIT_PS_PARAM IEnumString_Next_3_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_WSTR, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(LPOLESTR), -1, 0, 0, 2, 1, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IEnumString_Skip_4_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -93,7 +134,7 @@ static const COMKIT_PS_PARAM IEnumString_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumString},
 };
 static const COMKIT_PS_METHOD IEnumString_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumString_Next_3_ProxyParams},
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumString_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumString_Clone_6_ProxyParams},
@@ -196,7 +237,7 @@ static const COMKIT_PS_PARAM IRunnableObject_SetContainedObject_7_ProxyParams[] 
 static const COMKIT_PS_METHOD IRunnableObject_ProxyMethods[] = {
     {"GetRunningClass", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IRunnableObject_GetRunningClass_3_ProxyParams},
     {"Run", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: pbc: a struct or union passed by value */
-    {"IsRunning", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((BOOL)-1 < (BOOL)1), sizeof(BOOL), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"IsRunning", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((BOOL)-1 < (BOOL)1), sizeof(BOOL), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"LockRunning", 2, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IRunnableObject_LockRunning_6_ProxyParams},
     {"SetContainedObject", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IRunnableObject_SetContainedObject_7_ProxyParams},
 };

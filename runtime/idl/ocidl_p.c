@@ -13,7 +13,7 @@ static const COMKIT_PS_PARAM IEnumConnections_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumConnections},
 };
 static const COMKIT_PS_METHOD IEnumConnections_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: rgcd: an array of a struct or union passed by value */
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumConnections_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumConnections_Clone_6_ProxyParams},
@@ -45,6 +45,11 @@ static const COMKIT_PS_METHOD IConnectionPoint_ProxyMethods[] = {
 };
 static const COMKIT_PS_INTERFACE IConnectionPoint_ProxyInfo = {&IID_IConnectionPoint, "IConnectionPoint", 8, 0, IConnectionPoint_ProxyMethods};
 
+static const COMKIT_PS_PARAM IEnumConnectionPoints_Next_3_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_IFACE, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(LPCONNECTIONPOINT), -1, 0, 0, 2, 1, {0, 0, 0}, &IID_IConnectionPoint},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IEnumConnectionPoints_Skip_4_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -52,7 +57,7 @@ static const COMKIT_PS_PARAM IEnumConnectionPoints_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumConnectionPoints},
 };
 static const COMKIT_PS_METHOD IEnumConnectionPoints_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumConnectionPoints_Next_3_ProxyParams},
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumConnectionPoints_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumConnectionPoints_Clone_6_ProxyParams},

@@ -39,7 +39,7 @@ static const COMKIT_PS_PARAM IEnumOLEVERB_Clone_6_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IEnumOLEVERB},
 };
 static const COMKIT_PS_METHOD IEnumOLEVERB_ProxyMethods[] = {
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: rgelt: an array of a struct or union passed by value */
     {"Skip", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumOLEVERB_Skip_4_ProxyParams},
     {"Reset", 0, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL},
     {"Clone", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IEnumOLEVERB_Clone_6_ProxyParams},

@@ -8,12 +8,18 @@
 
 static const COMKIT_PS_INTERFACE IUnknown_ProxyInfo = {&IID_IUnknown, "IUnknown", 3, 1, NULL};
 
+static const COMKIT_PS_PARAM IClassFactory_LockServer_4_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((BOOL)-1 < (BOOL)1), sizeof(BOOL), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_METHOD IClassFactory_ProxyMethods[] = {
     {"CreateInstance", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
-    {"LockServer", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"LockServer", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IClassFactory_LockServer_4_ProxyParams},
 };
 static const COMKIT_PS_INTERFACE IClassFactory_ProxyInfo = {&IID_IClassFactory, "IClassFactory", 5, 0, IClassFactory_ProxyMethods};
 
+static const COMKIT_PS_PARAM IClassFactory2_LockServer_4_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((BOOL)-1 < (BOOL)1), sizeof(BOOL), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM IClassFactory2_GetLicInfo_5_ProxyParams[] = {
     {COMKIT_PS_FLAT, COMKIT_PS_IN | COMKIT_PS_OUT, 1, 0, sizeof(LICINFO), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -23,7 +29,7 @@ static const COMKIT_PS_PARAM IClassFactory2_RequestLicKey_6_ProxyParams[] = {
 };
 static const COMKIT_PS_METHOD IClassFactory2_ProxyMethods[] = {
     {"CreateInstance", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
-    {"LockServer", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"LockServer", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IClassFactory2_LockServer_4_ProxyParams},
     {"GetLicInfo", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IClassFactory2_GetLicInfo_5_ProxyParams},
     {"RequestLicKey", 2, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IClassFactory2_RequestLicKey_6_ProxyParams},
     {"CreateInstanceLic", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */

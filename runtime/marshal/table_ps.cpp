@@ -25,7 +25,9 @@
 // bad data gives HRESULT_FROM_WIN32(RPC_X_BAD_STUB_DATA), never a crash.
 #include <ffi.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -35,6 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <comkit/abi/oleauto.h>
 #include <comkit/abi/proxytable.h>
 #include <comkit/abi/rpcdce.h>
 #include <comkit/detail/guid_hash.h>
@@ -129,6 +132,8 @@ bool valid_value(const COMKIT_PS_PARAM& p, bool result) {
       return p.size == 4 || p.size == 8;
     case COMKIT_PS_FLAT:
       return !result && p.size > 0 && p.size <= max_value_bytes && p.indirection == 1;
+    case COMKIT_PS_VARIANT:
+      return !result && p.size == sizeof(VARIANT);
     case COMKIT_PS_BSTR:
     case COMKIT_PS_WSTR:
     case COMKIT_PS_ASTR:
@@ -138,6 +143,11 @@ bool valid_value(const COMKIT_PS_PARAM& p, bool result) {
       return false;
   }
 }
+
+// VARIANT by value: 24 bytes, passed in memory on x86-64 (three words).
+ffi_type* variant_ffi_elements[] = {&ffi_type_uint64, &ffi_type_uint64, &ffi_type_uint64, nullptr};
+ffi_type variant_ffi = {0, 0, FFI_TYPE_STRUCT, variant_ffi_elements};
+static_assert(sizeof(VARIANT) == 24, "VARIANT's x64 layout");
 
 ffi_type* ffi_of(const COMKIT_PS_PARAM& p) {
   if (p.indirection > 0) return &ffi_type_pointer;
@@ -153,15 +163,38 @@ ffi_type* ffi_of(const COMKIT_PS_PARAM& p) {
       }
     case COMKIT_PS_FLOAT:
       return p.size == 4 ? &ffi_type_float : &ffi_type_double;
+    case COMKIT_PS_VARIANT:
+      return &variant_ffi;
     default:
       return &ffi_type_pointer;
   }
 }
 
+// A value's size in memory: an element of an array, a parameter's storage.
+std::size_t value_size(const COMKIT_PS_PARAM& p) {
+  switch (p.kind) {
+    case COMKIT_PS_INT:
+    case COMKIT_PS_FLOAT:
+    case COMKIT_PS_FLAT:
+    case COMKIT_PS_VARIANT:
+      return p.size;
+    default:
+      return sizeof(void*);
+  }
+}
+
+// Values whose memory is owned (freed when done): strings, interfaces, VARIANTs.
+bool owns_memory(const COMKIT_PS_PARAM& p) {
+  return p.kind == COMKIT_PS_BSTR || p.kind == COMKIT_PS_WSTR || p.kind == COMKIT_PS_ASTR || p.kind == COMKIT_PS_IFACE ||
+         p.kind == COMKIT_PS_VARIANT;
+}
+
+bool is_array(const COMKIT_PS_PARAM& p) { return (p.flags & (COMKIT_PS_ARRAY | COMKIT_PS_ALLOCATED)) != 0; }
+
 // A method the runtime can carry: its table is consistent.
 bool valid_method(const COMKIT_PS_METHOD& m) {
   if (!m.remotable || m.param_count > max_params || (m.param_count && !m.params)) return false;
-  if (!valid_value(m.result, true) || m.result.indirection != 0) return false;
+  if (!valid_value(m.result, true) || m.result.indirection != 0 || m.result.kind == COMKIT_PS_VARIANT) return false;
   const int n = m.param_count;
   for (int i = 0; i < n; ++i) {
     const COMKIT_PS_PARAM& p = m.params[i];
@@ -172,20 +205,26 @@ bool valid_method(const COMKIT_PS_METHOD& m) {
     if (p.iid_param >= n) return false;
     if (p.iid_param >= 0) {
       const COMKIT_PS_PARAM& q = m.params[p.iid_param];
-      if (q.kind != COMKIT_PS_FLAT || q.size != sizeof(IID) || !(q.flags & COMKIT_PS_IN) ||
-          (q.flags & COMKIT_PS_ARRAY))
-        return false;
+      if (q.kind != COMKIT_PS_FLAT || q.size != sizeof(IID) || !(q.flags & COMKIT_PS_IN) || is_array(q)) return false;
     }
-    if (p.flags & COMKIT_PS_ARRAY) {
-      if (p.indirection != 1 || p.kind != COMKIT_PS_FLAT || p.size_param < 0 || p.size_param >= n) return false;
+    if (is_array(p)) {
+      if ((p.flags & COMKIT_PS_ARRAY) && (p.flags & COMKIT_PS_ALLOCATED)) return false;
+      if (p.indirection != 1 || p.size_param < 0 || p.size_param >= n || p.size == 0 || p.size > max_value_bytes) return false;
+      if (value_size(p) != p.size) return false;
       for (auto [index, deref] : {std::pair{p.size_param, p.size_deref}, std::pair{p.length_param, p.length_deref}}) {
         if (index < 0) continue;
         if (index >= n) return false;
         const COMKIT_PS_PARAM& c = m.params[index];
-        if (c.kind != COMKIT_PS_INT || (c.flags & COMKIT_PS_ARRAY) || c.indirection != (deref ? 1 : 0)) return false;
+        if (c.kind != COMKIT_PS_INT || is_array(c) || c.indirection != (deref ? 1 : 0)) return false;
       }
-      // The count travels with the request: it must be known before the call.
-      if (!(m.params[p.size_param].flags & COMKIT_PS_IN)) return false;
+      if (p.flags & COMKIT_PS_ALLOCATED) {
+        // Callee-allocated ([out, size_is(, *n)] T**): the count comes back.
+        if ((p.flags & COMKIT_PS_IN) || !p.size_deref || !(m.params[p.size_param].flags & COMKIT_PS_OUT) ||
+            p.length_param >= 0)
+          return false;
+      } else if (!(m.params[p.size_param].flags & COMKIT_PS_IN)) {
+        return false;  // the count travels with the request: it must be known before the call
+      }
     }
   }
   return true;
@@ -212,7 +251,8 @@ iface_rt* build(const COMKIT_PS_INTERFACE* t) {
     // A method the tables cannot carry still answers: its closure takes
     // only `this` (the caller's further arguments are ignored) and returns
     // E_NOTIMPL.
-    ffi_type* result = valid_value(mr.m->result, true) ? ffi_of(mr.m->result) : &ffi_type_sint32;
+    ffi_type* result = valid_value(mr.m->result, true) && mr.m->result.kind != COMKIT_PS_VARIANT ? ffi_of(mr.m->result)
+                                                                                                  : &ffi_type_sint32;
     if (ffi_prep_cif(&mr.cif, FFI_DEFAULT_ABI, static_cast<unsigned>(mr.args.size()), result, mr.args.data()) != FFI_OK)
       return nullptr;
     mr.closure = static_cast<ffi_closure*>(ffi_closure_alloc(sizeof(ffi_closure), &mr.code));
@@ -232,6 +272,7 @@ struct writer {
     b.insert(b.end(), c, c + n);
   }
   void u32(std::uint32_t v) { bytes(&v, 4); }
+  void u16(std::uint16_t v) { bytes(&v, 2); }
   void u8(std::uint8_t v) { b.push_back(v); }
 };
 
@@ -246,6 +287,7 @@ struct reader {
     return true;
   }
   bool u32(std::uint32_t& v) { return bytes(&v, 4); }
+  bool u16(std::uint16_t& v) { return bytes(&v, 2); }
   bool u8(std::uint8_t& v) { return bytes(&v, 1); }
   const unsigned char* take(std::size_t n) {
     if (n > left) return nullptr;
@@ -264,6 +306,13 @@ std::uint64_t read_int(const void* at, unsigned size, bool is_signed) {
     default: { std::uint64_t v; std::memcpy(&v, at, 8); return v; }
   }
 }
+
+void* load_pointer(const void* at) {
+  void* v;
+  std::memcpy(&v, at, sizeof v);
+  return v;
+}
+void store_pointer(void* at, void* v) { std::memcpy(at, &v, sizeof v); }
 
 // The OBJREF of unk as iid, appended to w (u32 size, bytes); 0 for null.
 HRESULT write_interface(writer& w, IUnknown* unk, const IID& iid, DWORD dest) {
@@ -320,58 +369,141 @@ HRESULT read_interface(reader& r, const IID& iid, void** out) {
   return hr;
 }
 
-void write_value(writer& w, const COMKIT_PS_PARAM& p, const void* at) {
+// A string or BSTR: u32 units (0xFFFFFFFF: null), the units.
+void write_text(writer& w, unsigned kind, const void* s) {
+  if (!s) {
+    w.u32(null_length);
+    return;
+  }
+  std::size_t n = 0;
+  if (kind == COMKIT_PS_BSTR) {
+    n = SysStringByteLen(static_cast<BSTR>(const_cast<void*>(s)));
+  } else if (kind == COMKIT_PS_WSTR) {
+    for (const auto* c = static_cast<const OLECHAR*>(s); c[n];) ++n;
+    n *= sizeof(OLECHAR);
+  } else {
+    n = std::strlen(static_cast<const char*>(s));
+  }
+  const std::size_t unit = kind == COMKIT_PS_WSTR ? sizeof(OLECHAR) : 1;
+  w.u32(static_cast<std::uint32_t>(n / unit));
+  w.bytes(s, n);
+}
+
+// Reads a string or BSTR into new memory (SysAlloc for a BSTR, CoTaskMem
+// for a string); null for null.
+HRESULT read_text(reader& r, unsigned kind, void** out) {
+  *out = nullptr;
+  std::uint32_t n;
+  if (!r.u32(n)) return bad_stub_data;
+  if (n == null_length) return S_OK;
+  const std::size_t unit = kind == COMKIT_PS_WSTR ? sizeof(OLECHAR) : 1;
+  if (n > max_value_bytes / unit) return bad_stub_data;
+  const unsigned char* data = r.take(n * unit);
+  if (!data) return bad_stub_data;
+  void* s;
+  if (kind == COMKIT_PS_BSTR) {
+    s = SysAllocStringByteLen(reinterpret_cast<const char*>(data), n);
+  } else {
+    s = CoTaskMemAlloc((n + 1) * unit);
+    if (s) {
+      std::memcpy(s, data, n * unit);
+      std::memset(static_cast<char*>(s) + n * unit, 0, unit);
+    }
+  }
+  if (!s) return E_OUTOFMEMORY;
+  *out = s;
+  return S_OK;
+}
+
+// A VARIANT: u16 vt, then its value. Carried: VT_EMPTY, VT_NULL, the
+// numeric types, VT_BOOL, VT_ERROR, VT_CY, VT_DATE, VT_DECIMAL, VT_BSTR,
+// VT_UNKNOWN and VT_DISPATCH; anything else (VT_BYREF, arrays, records)
+// gives DISP_E_BADVARTYPE.
+std::size_t variant_value_size(VARTYPE vt) {
+  switch (vt) {
+    case VT_EMPTY: case VT_NULL: return 0;
+    case VT_I1: case VT_UI1: return 1;
+    case VT_I2: case VT_UI2: case VT_BOOL: return 2;
+    case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: case VT_R4: case VT_ERROR: return 4;
+    case VT_I8: case VT_UI8: case VT_R8: case VT_CY: case VT_DATE: return 8;
+    default: return SIZE_MAX;
+  }
+}
+
+HRESULT write_variant(writer& w, const VARIANT* v, DWORD dest) {
+  const VARTYPE vt = v->vt;
+  w.u16(vt);
+  if (vt == VT_DECIMAL) {
+    w.bytes(v, sizeof(DECIMAL));
+    return S_OK;
+  }
+  if (vt == VT_BSTR) {
+    write_text(w, COMKIT_PS_BSTR, v->bstrVal);
+    return S_OK;
+  }
+  if (vt == VT_UNKNOWN || vt == VT_DISPATCH)
+    return write_interface(w, v->punkVal, vt == VT_DISPATCH ? IID_IDispatch : IID_IUnknown, dest);
+  const std::size_t n = variant_value_size(vt);
+  if (n == SIZE_MAX) return DISP_E_BADVARTYPE;
+  w.bytes(reinterpret_cast<const unsigned char*>(v) + 8, n);
+  return S_OK;
+}
+
+HRESULT read_variant(reader& r, VARIANT* v) {
+  VariantInit(v);
+  std::uint16_t vt;
+  if (!r.u16(vt)) return bad_stub_data;
+  if (vt == VT_DECIMAL) {
+    if (!r.bytes(v, sizeof(DECIMAL))) return bad_stub_data;
+    v->vt = VT_DECIMAL;
+    return S_OK;
+  }
+  if (vt == VT_BSTR) {
+    void* s = nullptr;
+    if (HRESULT hr = read_text(r, COMKIT_PS_BSTR, &s); FAILED(hr)) return hr;
+    v->vt = VT_BSTR;
+    v->bstrVal = static_cast<BSTR>(s);
+    return S_OK;
+  }
+  if (vt == VT_UNKNOWN || vt == VT_DISPATCH) {
+    void* unk = nullptr;
+    if (HRESULT hr = read_interface(r, vt == VT_DISPATCH ? IID_IDispatch : IID_IUnknown, &unk); FAILED(hr)) return hr;
+    v->vt = vt;
+    v->punkVal = static_cast<IUnknown*>(unk);
+    return S_OK;
+  }
+  const std::size_t n = variant_value_size(vt);
+  if (n == SIZE_MAX) return bad_stub_data;
+  if (!r.bytes(reinterpret_cast<unsigned char*>(v) + 8, n)) return bad_stub_data;
+  v->vt = vt;
+  return S_OK;
+}
+
+// One value at `at` (not an array), of p's kind.
+HRESULT write_one(writer& w, const COMKIT_PS_PARAM& p, const void* at, const IID* iid, DWORD dest) {
   switch (p.kind) {
     case COMKIT_PS_INT:
     case COMKIT_PS_FLOAT:
     case COMKIT_PS_FLAT:
       w.bytes(at, p.size);
-      return;
-    case COMKIT_PS_BSTR: {
-      BSTR s;
-      std::memcpy(&s, at, sizeof s);
-      if (!s) {
-        w.u32(null_length);
-        return;
-      }
-      const UINT n = SysStringByteLen(s);
-      w.u32(n);
-      w.bytes(s, n);
-      return;
-    }
-    case COMKIT_PS_WSTR: {
-      const OLECHAR* s;
-      std::memcpy(&s, at, sizeof s);
-      if (!s) {
-        w.u32(null_length);
-        return;
-      }
-      std::size_t n = 0;
-      while (s[n]) ++n;
-      w.u32(static_cast<std::uint32_t>(n));
-      w.bytes(s, n * sizeof(OLECHAR));
-      return;
-    }
-    case COMKIT_PS_ASTR: {
-      const char* s;
-      std::memcpy(&s, at, sizeof s);
-      if (!s) {
-        w.u32(null_length);
-        return;
-      }
-      const std::size_t n = std::strlen(s);
-      w.u32(static_cast<std::uint32_t>(n));
-      w.bytes(s, n);
-      return;
-    }
+      return S_OK;
+    case COMKIT_PS_BSTR:
+    case COMKIT_PS_WSTR:
+    case COMKIT_PS_ASTR:
+      write_text(w, p.kind, load_pointer(at));
+      return S_OK;
+    case COMKIT_PS_IFACE:
+      return iid ? write_interface(w, static_cast<IUnknown*>(load_pointer(at)), *iid, dest) : null_ref_pointer;
+    case COMKIT_PS_VARIANT:
+      return write_variant(w, static_cast<const VARIANT*>(at), dest);
     default:
-      return;
+      return E_UNEXPECTED;
   }
 }
 
-// Reads a BSTR or a string into new memory (SysAlloc / CoTaskMem); for the
-// others, `size` bytes into at.
-HRESULT read_value(reader& r, const COMKIT_PS_PARAM& p, void* at) {
+// Reads one value into `at`, whose old content is not looked at (owned
+// memory there must have been freed or moved).
+HRESULT read_one(reader& r, const COMKIT_PS_PARAM& p, void* at, const IID* iid) {
   switch (p.kind) {
     case COMKIT_PS_INT:
     case COMKIT_PS_FLOAT:
@@ -380,38 +512,32 @@ HRESULT read_value(reader& r, const COMKIT_PS_PARAM& p, void* at) {
     case COMKIT_PS_BSTR:
     case COMKIT_PS_WSTR:
     case COMKIT_PS_ASTR: {
-      std::uint32_t n;
-      if (!r.u32(n)) return bad_stub_data;
       void* s = nullptr;
-      if (n != null_length) {
-        const std::size_t unit = p.kind == COMKIT_PS_WSTR ? sizeof(OLECHAR) : 1;
-        if (n > max_value_bytes / unit) return bad_stub_data;
-        const unsigned char* data = r.take(n * unit);
-        if (!data) return bad_stub_data;
-        if (p.kind == COMKIT_PS_BSTR) {
-          s = SysAllocStringByteLen(reinterpret_cast<const char*>(data), n);
-        } else {
-          s = CoTaskMemAlloc((n + 1) * unit);
-          if (s) {
-            std::memcpy(s, data, n * unit);
-            std::memset(static_cast<char*>(s) + n * unit, 0, unit);
-          }
-        }
-        if (!s) return E_OUTOFMEMORY;
-      }
-      std::memcpy(at, &s, sizeof s);
-      return S_OK;
+      const HRESULT hr = read_text(r, p.kind, &s);
+      store_pointer(at, s);
+      return hr;
     }
+    case COMKIT_PS_IFACE: {
+      void* unk = nullptr;
+      const HRESULT hr = iid ? read_interface(r, *iid, &unk) : bad_stub_data;
+      store_pointer(at, unk);
+      return hr;
+    }
+    case COMKIT_PS_VARIANT:
+      return read_variant(r, static_cast<VARIANT*>(at));
     default:
       return bad_stub_data;
   }
 }
 
-// Frees what read_value or a callee allocated for a value at `at` and
-// nulls it: a BSTR, a CoTaskMem string, an interface reference.
-void free_value(const COMKIT_PS_PARAM& p, void* at) {
-  void* v;
-  std::memcpy(&v, at, sizeof v);
+// Frees the owned value at `at` (a BSTR, a CoTaskMem string, an interface
+// reference, a VARIANT's content) and leaves it empty.
+void free_one(const COMKIT_PS_PARAM& p, void* at) {
+  if (p.kind == COMKIT_PS_VARIANT) {
+    VariantClear(static_cast<VARIANT*>(at));
+    return;
+  }
+  void* v = load_pointer(at);
   if (!v) return;
   switch (p.kind) {
     case COMKIT_PS_BSTR: SysFreeString(static_cast<BSTR>(v)); break;
@@ -420,18 +546,43 @@ void free_value(const COMKIT_PS_PARAM& p, void* at) {
     case COMKIT_PS_IFACE: static_cast<IUnknown*>(v)->Release(); break;
     default: return;
   }
-  v = nullptr;
-  std::memcpy(at, &v, sizeof v);
+  store_pointer(at, nullptr);
 }
 
-bool owns_memory(const COMKIT_PS_PARAM& p) {
-  return p.kind == COMKIT_PS_BSTR || p.kind == COMKIT_PS_WSTR || p.kind == COMKIT_PS_ASTR || p.kind == COMKIT_PS_IFACE;
+void free_elements(const COMKIT_PS_PARAM& p, void* base, std::uint32_t count) {
+  if (!owns_memory(p) || !base) return;
+  for (std::uint32_t k = 0; k < count; ++k) free_one(p, static_cast<unsigned char*>(base) + std::size_t{k} * p.size);
 }
 
-// The three passes over a method's parameters, in order.
+HRESULT write_elements(writer& w, const COMKIT_PS_PARAM& p, const void* base, std::uint32_t n, const IID* iid, DWORD dest) {
+  if (!owns_memory(p)) {
+    w.bytes(base, std::size_t{n} * p.size);
+    return S_OK;
+  }
+  for (std::uint32_t k = 0; k < n; ++k)
+    if (HRESULT hr = write_one(w, p, static_cast<const unsigned char*>(base) + std::size_t{k} * p.size, iid, dest); FAILED(hr))
+      return hr;
+  return S_OK;
+}
+
+// Reads n elements into base (whose owned elements are empty); on failure
+// the ones read are freed.
+HRESULT read_elements(reader& r, const COMKIT_PS_PARAM& p, void* base, std::uint32_t n, const IID* iid) {
+  if (!owns_memory(p)) return r.bytes(base, std::size_t{n} * p.size) ? S_OK : bad_stub_data;
+  for (std::uint32_t k = 0; k < n; ++k)
+    if (HRESULT hr = read_one(r, p, static_cast<unsigned char*>(base) + std::size_t{k} * p.size, iid); FAILED(hr)) {
+      free_elements(p, base, k + 1);
+      return hr;
+    }
+  return S_OK;
+}
+
+// The three passes over a method's parameters, in order: plain values,
+// arrays (their counts are plain values), interfaces (their iid_is IIDs are
+// plain values).
 int pass_of(const COMKIT_PS_PARAM& p) {
   if (p.kind == COMKIT_PS_IFACE) return 2;
-  if (p.flags & COMKIT_PS_ARRAY) return 1;
+  if (is_array(p)) return 1;
   return 0;
 }
 
@@ -442,6 +593,35 @@ HRESULT for_each_param(const COMKIT_PS_METHOD& m, F&& f) {
       if (pass_of(m.params[i]) == pass)
         if (HRESULT hr = f(i, m.params[i]); FAILED(hr)) return hr;
   return S_OK;
+}
+
+// ---- Arguments, as the caller passed them or as the stub holds them ------------------------------
+
+void* arg_at(void** args, unsigned i) { return args[i + 1]; }
+void* arg_pointer(void** args, unsigned i) { return load_pointer(args[i + 1]); }
+
+// The count or length parameter `index` names. A length behind a null
+// pointer ([unique], as a local IEnumXxx::Next allows for pceltFetched) is
+// `all`; a count behind one is an error.
+HRESULT count_of(const COMKIT_PS_METHOD& m, void** args, int index, bool deref, std::uint32_t& out,
+                 const std::uint32_t* all = nullptr) {
+  const COMKIT_PS_PARAM& c = m.params[index];
+  const void* at = deref ? arg_pointer(args, static_cast<unsigned>(index)) : arg_at(args, static_cast<unsigned>(index));
+  if (!at) {
+    if (!all) return null_ref_pointer;
+    out = *all;
+    return S_OK;
+  }
+  const std::uint64_t v = read_int(at, c.size, c.is_signed);
+  if ((c.is_signed && static_cast<std::int64_t>(v) < 0) || v > 0xFFFFFFFFu) return invalid_bound;
+  out = static_cast<std::uint32_t>(v);
+  return S_OK;
+}
+
+const IID* iid_of(const COMKIT_PS_PARAM& p, void** args) {
+  if (p.kind != COMKIT_PS_IFACE) return nullptr;
+  if (p.iid) return p.iid;
+  return static_cast<const IID*>(arg_pointer(args, static_cast<unsigned>(p.iid_param)));
 }
 
 // ---- The proxy ----------------------------------------------------------------------------------
@@ -500,33 +680,9 @@ HRESULT STDMETHODCALLTYPE face_query(proxy_face* f, REFIID riid, void** ppv) { r
 ULONG STDMETHODCALLTYPE face_addref(proxy_face* f) { return f->self->outer()->AddRef(); }
 ULONG STDMETHODCALLTYPE face_release(proxy_face* f) { return f->self->outer()->Release(); }
 
-// The address of parameter i's value as the caller passed it.
-void* arg_at(void** args, unsigned i) { return args[i + 1]; }
-void* arg_pointer(void** args, unsigned i) {
-  void* p;
-  std::memcpy(&p, args[i + 1], sizeof p);
-  return p;
-}
-
-// The count or length parameter `index` names, read from the caller's
-// arguments (the stub's storage has the same shape).
-HRESULT count_of(const COMKIT_PS_METHOD& m, void** args, int index, bool deref, std::uint32_t& out) {
-  const COMKIT_PS_PARAM& c = m.params[index];
-  const void* at = deref ? arg_pointer(args, static_cast<unsigned>(index)) : arg_at(args, static_cast<unsigned>(index));
-  if (!at) return null_ref_pointer;
-  const std::uint64_t v = read_int(at, c.size, c.is_signed);
-  if ((c.is_signed && static_cast<std::int64_t>(v) < 0) || v > 0xFFFFFFFFu) return invalid_bound;
-  out = static_cast<std::uint32_t>(v);
-  return S_OK;
-}
-
-const IID* iid_of(const COMKIT_PS_PARAM& p, void** args) {
-  if (p.iid) return p.iid;
-  return static_cast<const IID*>(arg_pointer(args, static_cast<unsigned>(p.iid_param)));
-}
-
-// counts[i]: array i's element count as sent, for reading the reply into
-// the caller's buffer even when the callee changes an [in, out] count.
+// counts[i]: array i's element count as sent (or as received, for a
+// callee-allocated one), so the reply is read into the caller's buffer even
+// when the callee changes an [in, out] count.
 HRESULT encode_request(const COMKIT_PS_METHOD& m, void** args, writer& w, DWORD dest, std::uint32_t* counts) {
   return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
     const bool in = p.flags & COMKIT_PS_IN;
@@ -535,86 +691,103 @@ HRESULT encode_request(const COMKIT_PS_METHOD& m, void** args, writer& w, DWORD 
       at = arg_pointer(args, i);
       if (!at && !(p.flags & COMKIT_PS_UNIQUE)) return null_ref_pointer;
       w.u8(at ? 1 : 0);
-      if (!at) return S_OK;
+      if (!at || (p.flags & COMKIT_PS_ALLOCATED)) return S_OK;
       if (p.flags & COMKIT_PS_ARRAY) {
         std::uint32_t count = 0, length;
         if (HRESULT hr = count_of(m, args, p.size_param, p.size_deref, count); FAILED(hr)) return hr;
         length = count;
         if (in && p.length_param >= 0)
-          if (HRESULT hr = count_of(m, args, p.length_param, p.length_deref, length); FAILED(hr)) return hr;
+          if (HRESULT hr = count_of(m, args, p.length_param, p.length_deref, length, &count); FAILED(hr)) return hr;
         if (length > count || static_cast<std::uint64_t>(count) * p.size > max_value_bytes) return invalid_bound;
         counts[i] = count;
         w.u32(count);
         w.u32(in ? length : 0);
-        if (in) w.bytes(at, static_cast<std::size_t>(length) * p.size);
-        return S_OK;
+        return in ? write_elements(w, p, at, length, iid_of(p, args), dest) : S_OK;
       }
     }
     if (!in) return S_OK;
-    if (p.kind == COMKIT_PS_IFACE) {
-      const IID* iid = iid_of(p, args);
-      if (!iid) return null_ref_pointer;
-      IUnknown* unk;
-      std::memcpy(&unk, at, sizeof unk);
-      return write_interface(w, unk, *iid, dest);
-    }
-    write_value(w, p, at);
-    return S_OK;
+    return write_one(w, p, at, iid_of(p, args), dest);
   });
 }
 
-// Zeroes the caller's [out]-only values before the call, as MIDL's proxies
-// do, so a failure leaves nulls and zeros.
-void clear_outs(const COMKIT_PS_METHOD& m, void** args, bool free_owned) {
+// Empties the caller's [out]-only values before the call, as MIDL's proxies
+// do, so a failure leaves nulls and zeros; after a failed reply
+// (free_owned), frees what was decoded into them first.
+void clear_outs(const COMKIT_PS_METHOD& m, void** args, bool free_owned, const std::uint32_t* counts) {
   for (unsigned i = 0; i < m.param_count; ++i) {
     const COMKIT_PS_PARAM& p = m.params[i];
     if ((p.flags & (COMKIT_PS_IN | COMKIT_PS_OUT)) != COMKIT_PS_OUT) continue;
     void* at = arg_pointer(args, i);
     if (!at) continue;
-    if (p.flags & COMKIT_PS_ARRAY) continue;  // the caller's buffer: left as it is
-    if (free_owned && owns_memory(p)) free_value(p, at);
-    std::memset(at, 0, owns_memory(p) ? sizeof(void*) : p.size);
+    if (p.flags & COMKIT_PS_ALLOCATED) {
+      if (free_owned) {
+        void* array = load_pointer(at);
+        free_elements(p, array, counts[i]);
+        CoTaskMemFree(array);
+      }
+      store_pointer(at, nullptr);
+    } else if (p.flags & COMKIT_PS_ARRAY) {
+      // The caller's buffer: owned elements are emptied, so none is freed
+      // that the caller did not give.
+      if (!owns_memory(p)) continue;
+      if (free_owned) free_elements(p, at, counts[i]);
+      std::memset(at, 0, std::size_t{counts[i]} * p.size);
+    } else {
+      if (free_owned && owns_memory(p)) free_one(p, at);
+      std::memset(at, 0, value_size(p));
+    }
   }
 }
 
-HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, const std::uint32_t* counts) {
+HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, std::uint32_t* counts) {
   return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
     if (!(p.flags & COMKIT_PS_OUT)) return S_OK;
     void* at = arg_pointer(args, i);
     if (!at) return S_OK;
+    const IID* iid = iid_of(p, args);
+    if (p.flags & COMKIT_PS_ALLOCATED) {
+      std::uint8_t present;
+      if (!r.u8(present) || present > 1) return bad_stub_data;
+      if (!present) return S_OK;
+      std::uint32_t n, expected = 0;
+      if (!r.u32(n) || FAILED(count_of(m, args, p.size_param, p.size_deref, expected)) || n != expected ||
+          static_cast<std::uint64_t>(n) * p.size > max_value_bytes)
+        return bad_stub_data;
+      void* array = CoTaskMemAlloc(n ? std::size_t{n} * p.size : 1);
+      if (!array) return E_OUTOFMEMORY;
+      std::memset(array, 0, n ? std::size_t{n} * p.size : 1);
+      if (HRESULT hr = read_elements(r, p, array, n, iid); FAILED(hr)) {
+        CoTaskMemFree(array);
+        return hr;
+      }
+      counts[i] = n;
+      store_pointer(at, array);
+      return S_OK;
+    }
     if (p.flags & COMKIT_PS_ARRAY) {
       std::uint32_t length;
       if (!r.u32(length) || length > counts[i]) return bad_stub_data;
-      return r.bytes(at, static_cast<std::size_t>(length) * p.size) ? S_OK : bad_stub_data;
+      if (p.flags & COMKIT_PS_IN) free_elements(p, at, length);  // [in, out]: the callee's values replace the caller's
+      return read_elements(r, p, at, length, iid);
     }
-    if (p.kind == COMKIT_PS_IFACE) {
-      const IID* iid = iid_of(p, args);
-      void* unk = nullptr;
-      HRESULT hr = iid ? read_interface(r, *iid, &unk) : bad_stub_data;
-      if (FAILED(hr)) return hr;
-      if (p.flags & COMKIT_PS_IN) free_value(p, at);
-      std::memcpy(at, &unk, sizeof unk);
-      return S_OK;
-    }
-    if (owns_memory(p)) {
-      void* fresh = nullptr;
-      if (HRESULT hr = read_value(r, p, &fresh); FAILED(hr)) return hr;
-      if (p.flags & COMKIT_PS_IN) free_value(p, at);
-      std::memcpy(at, &fresh, sizeof fresh);
-      return S_OK;
-    }
-    return read_value(r, p, at);
+    if (!owns_memory(p)) return read_one(r, p, at, iid);
+    // Read aside, then replace: an [in, out] value's old content is freed
+    // only once the new one arrived.
+    alignas(16) unsigned char fresh[sizeof(VARIANT)] = {};
+    if (HRESULT hr = read_one(r, p, fresh, iid); FAILED(hr)) return hr;
+    if (p.flags & COMKIT_PS_IN) free_one(p, at);
+    std::memcpy(at, fresh, value_size(p));
+    return S_OK;
   });
 }
 
 HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, void** args, void* result) {
   IRpcChannelBuffer* ch = self->channel();
   if (!ch) return CO_E_OBJNOTCONNECTED;
-  clear_outs(m, args, false);
+  std::uint32_t counts[max_params] = {};
   DWORD dest = MSHCTX_INPROC;
   ch->GetDestCtx(&dest, nullptr);
   writer w;
-  std::uint32_t counts[max_params] = {};
   HRESULT hr;
   try {
     hr = encode_request(m, args, w, dest, counts);
@@ -622,6 +795,7 @@ HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, 
     hr = E_OUTOFMEMORY;
   }
   if (FAILED(hr)) return hr;  // an [in] interface already encoded stays held until its apartment ends
+  clear_outs(m, args, false, counts);
   RPCOLEMESSAGE msg{};
   msg.cbBuffer = static_cast<ULONG>(w.b.size());
   msg.iMethod = slot;
@@ -636,7 +810,7 @@ HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, 
       if (m.result.kind != COMKIT_PS_VOID && !r.bytes(result, m.result.size)) hr = bad_stub_data;
       else if (r.left != 0) hr = bad_stub_data;
     }
-    if (FAILED(hr)) clear_outs(m, args, true);
+    if (FAILED(hr)) clear_outs(m, args, true, counts);
   }
   ch->FreeBuffer(&msg);
   return hr;
@@ -695,15 +869,15 @@ class table_stub final : public counted_object<table_stub, IRpcStubBuffer, IID_I
   const iface_rt* rt_;
 };
 
-// One call's decoded arguments: a cell per parameter (the value, or what a
-// pointer parameter points at), the argument pointers ffi_call reads, and
-// the arrays.
+// One call's decoded arguments: per parameter, the storage of its value
+// (what a pointer parameter points at: a value, an array, or a
+// callee-allocated array's pointer), the pointer to it, and the argument
+// pointers ffi_call reads.
 struct stub_frame {
-  explicit stub_frame(unsigned n) : cells(n), pointers(n, nullptr), present(n, 0), arrays(n), counts(n, 0), args(n + 1) {}
-  std::vector<std::uint64_t> cells;     // ints, floats, pointers to strings and interfaces
-  std::vector<void*> pointers;          // pointer parameters: where they point (null: absent)
+  explicit stub_frame(unsigned n) : store(n), pointers(n, nullptr), present(n, 0), counts(n, 0), args(n + 1) {}
+  std::vector<std::vector<unsigned char>> store;
+  std::vector<void*> pointers;
   std::vector<unsigned char> present;
-  std::vector<std::vector<unsigned char>> arrays;  // arrays and flat structs
   std::vector<std::uint32_t> counts;
   std::vector<void*> args;
 };
@@ -711,7 +885,6 @@ struct stub_frame {
 HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
   return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
     const bool in = p.flags & COMKIT_PS_IN;
-    void* at = &f.cells[i];
     if (p.indirection == 1) {
       std::uint8_t present;
       if (!r.u8(present) || present > 1) return bad_stub_data;
@@ -728,54 +901,48 @@ HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
         std::uint32_t own = 0;
         if (FAILED(count_of(m, f.args.data(), p.size_param, p.size_deref, own)) || own != count) return bad_stub_data;
         f.counts[i] = count;
-        f.arrays[i].assign(static_cast<std::size_t>(count) * p.size + 1, 0);
-        if (in && !r.bytes(f.arrays[i].data(), static_cast<std::size_t>(length) * p.size)) return bad_stub_data;
-        f.pointers[i] = f.arrays[i].data();
-        return S_OK;
+        f.store[i].assign(std::size_t{count} * p.size + 1, 0);
+        f.pointers[i] = f.store[i].data();
+        return in ? read_elements(r, p, f.store[i].data(), length, iid_of(p, f.args.data())) : S_OK;
       }
-      if (p.kind == COMKIT_PS_FLAT) {
-        f.arrays[i].assign(p.size, 0);
-        at = f.arrays[i].data();
-      }
-      f.pointers[i] = at;
+      // A value behind the pointer, or a callee-allocated array's pointer.
+      f.store[i].assign((p.flags & COMKIT_PS_ALLOCATED) ? sizeof(void*) : std::max<std::size_t>(value_size(p), 8), 0);
+      f.pointers[i] = f.store[i].data();
     } else {
-      f.args[i + 1] = at;
+      f.store[i].assign(std::max<std::size_t>(value_size(p), 8), 0);
+      f.args[i + 1] = f.store[i].data();
     }
     if (!in) return S_OK;
-    if (p.kind == COMKIT_PS_IFACE) {
-      const IID* iid = iid_of(p, f.args.data());
-      if (!iid) return bad_stub_data;
-      void* unk = nullptr;
-      if (HRESULT hr = read_interface(r, *iid, &unk); FAILED(hr)) return hr;
-      std::memcpy(at, &unk, sizeof unk);
-      return S_OK;
-    }
-    return read_value(r, p, at);
+    return read_one(r, p, f.store[i].data(), iid_of(p, f.args.data()));
   });
 }
 
 HRESULT encode_reply(const COMKIT_PS_METHOD& m, stub_frame& f, writer& w, DWORD dest) {
   return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
     if (!(p.flags & COMKIT_PS_OUT) || !f.present[i]) return S_OK;
-    const void* at = f.pointers[i];
+    const IID* iid = iid_of(p, f.args.data());
+    if (p.flags & COMKIT_PS_ALLOCATED) {
+      void* array = load_pointer(f.store[i].data());
+      w.u8(array ? 1 : 0);
+      if (!array) return S_OK;
+      std::uint32_t n = 0;
+      if (HRESULT hr = count_of(m, f.args.data(), p.size_param, p.size_deref, n); FAILED(hr)) return hr;
+      if (static_cast<std::uint64_t>(n) * p.size > max_value_bytes) return invalid_bound;
+      f.counts[i] = n;
+      w.u32(n);
+      return write_elements(w, p, array, n, iid, dest);
+    }
     if (p.flags & COMKIT_PS_ARRAY) {
       std::uint32_t length = f.counts[i];
       if (p.length_param >= 0) {
-        if (HRESULT hr = count_of(m, f.args.data(), p.length_param, p.length_deref, length); FAILED(hr)) return hr;
+        if (HRESULT hr = count_of(m, f.args.data(), p.length_param, p.length_deref, length, &f.counts[i]); FAILED(hr))
+          return hr;
         if (length > f.counts[i]) return invalid_bound;
       }
       w.u32(length);
-      w.bytes(at, static_cast<std::size_t>(length) * p.size);
-      return S_OK;
+      return write_elements(w, p, f.store[i].data(), length, iid, dest);
     }
-    if (p.kind == COMKIT_PS_IFACE) {
-      const IID* iid = iid_of(p, f.args.data());
-      IUnknown* unk;
-      std::memcpy(&unk, at, sizeof unk);
-      return iid ? write_interface(w, unk, *iid, dest) : bad_stub_data;
-    }
-    write_value(w, p, at);
-    return S_OK;
+    return write_one(w, p, f.store[i].data(), iid, dest);
   });
 }
 
@@ -783,9 +950,19 @@ HRESULT encode_reply(const COMKIT_PS_METHOD& m, stub_frame& f, writer& w, DWORD 
 void release_frame(const COMKIT_PS_METHOD& m, stub_frame& f) {
   for (unsigned i = 0; i < m.param_count; ++i) {
     const COMKIT_PS_PARAM& p = m.params[i];
-    if (!owns_memory(p) || (p.flags & COMKIT_PS_ARRAY)) continue;
-    if (p.indirection == 1 && !f.present[i]) continue;
-    free_value(p, &f.cells[i]);
+    if (f.store[i].empty()) continue;
+    if (p.flags & COMKIT_PS_ALLOCATED) {
+      void* array = load_pointer(f.store[i].data());
+      if (!array) continue;
+      std::uint32_t n = f.counts[i];
+      if (n == 0 && FAILED(count_of(m, f.args.data(), p.size_param, p.size_deref, n))) n = 0;
+      free_elements(p, array, n);
+      CoTaskMemFree(array);
+    } else if (p.flags & COMKIT_PS_ARRAY) {
+      free_elements(p, f.store[i].data(), f.counts[i]);
+    } else if (owns_memory(p)) {
+      free_one(p, f.store[i].data());
+    }
   }
 }
 

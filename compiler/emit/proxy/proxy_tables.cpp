@@ -10,6 +10,7 @@
 // builds the file. A method the tables cannot describe (a [local] or
 // [call_as] method, a VARIANT, a struct with pointers, a callee-allocated
 // array ...) is emitted with remotable = 0 and the reason in a comment.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -98,7 +99,8 @@ value_desc scalar_value(const type* t, bool string) {
     return v;
   }
   if (named(t, "VARIANT") || named(t, "VARIANTARG")) {
-    v.why = "VARIANT";
+    v.kind = "COMKIT_PS_VARIANT";
+    v.size = "sizeof(VARIANT)";
     return v;
   }
   if (const decl* d = model::interface_of_pointer(t); d && is_pointer(t)) {
@@ -174,21 +176,68 @@ struct param_desc {
   bool size_deref = false, length_deref = false;
 };
 
+// An array's element type e: a flat value (its bytes), or a BSTR, string,
+// interface pointer or VARIANT (one by one). Sizes are sizeof(e).
+bool element(const type* e, const parameter& p, param_desc& d) {
+  if (is_flat(e) && !is_pointer(e)) {
+    d.value.kind = "COMKIT_PS_FLAT";
+    d.value.size = "sizeof(" + c_type(e) + ")";
+    return true;
+  }
+  value_desc v = scalar_value(e, p.string);
+  if (!v.kind) {
+    d.value.why = "an array of " + v.why;
+    return false;
+  }
+  if (p.iid_is.present()) {
+    if (std::string_view(v.kind) != "COMKIT_PS_IFACE" || p.iid_is.index < 0) {
+      d.value.why = "an iid_is the tables do not carry";
+      return false;
+    }
+    v.iid = "NULL";
+    d.iid_param = p.iid_is.index;
+  }
+  v.size = "sizeof(" + c_type(e) + ")";
+  d.value = v;
+  return true;
+}
+
 // Describes parameter p, or says why it cannot be described.
 param_desc describe(const method& m, const parameter& p) {
   param_desc d;
   if (p.dir != direction::out) d.flags.push_back("COMKIT_PS_IN");
   if (p.dir != direction::in) d.flags.push_back("COMKIT_PS_OUT");
   if (p.retval) d.flags.push_back("COMKIT_PS_RETVAL");
-  const bool sized = !p.size_is.empty() && p.size_is[0].present();
-  if (p.size_is.size() > 1 || p.length_is.size() > 1 || !p.max_is.empty() || !p.first_is.empty() || !p.last_is.empty()) {
+  if (p.length_is.size() > 1 || !p.max_is.empty() || !p.first_is.empty() || !p.last_is.empty()) {
     d.value.why = "a multi-level or bounded array";
     return d;
   }
+  // [out, size_is(, *n)] T**: n values the callee allocates.
+  if (p.size_is.size() == 2 && !p.size_is[0].present() && p.size_is[1].present()) {
+    const type* e = pointee(pointee(p.ty));
+    const auto& sz = p.size_is[1];
+    if (p.dir != direction::out || !e || sz.index < 0 || !sz.dereferenced || m.params[sz.index].dir == direction::in ||
+        !p.length_is.empty()) {
+      d.value.why = "a callee-allocated array the tables do not carry";
+      return d;
+    }
+    if (!element(e, p, d)) return d;
+    d.indirection = 1;
+    d.flags.push_back("COMKIT_PS_ALLOCATED");
+    d.size_param = sz.index;
+    d.size_deref = true;
+    if (p.pointer == model::pointer_kind::unique || p.pointer == model::pointer_kind::ptr) d.flags.push_back("COMKIT_PS_UNIQUE");
+    return d;
+  }
+  if (p.size_is.size() > 1) {
+    d.value.why = "a multi-level array";
+    return d;
+  }
+  const bool sized = !p.size_is.empty() && p.size_is[0].present();
   if (sized || (!p.length_is.empty() && p.length_is[0].present())) {
-    // [size_is(n)] T*: n values of a flat T, the caller's memory.
+    // [size_is(n)] T*: n values, the caller's memory.
     const type* e = pointee(p.ty);
-    if (!sized || !e || !is_flat(e) || is_pointer(e) || p.size_is[0].index < 0) {
+    if (!sized || !e || p.size_is[0].index < 0) {
       d.value.why = "an array the tables do not carry";
       return d;
     }
@@ -197,8 +246,7 @@ param_desc describe(const method& m, const parameter& p) {
       d.value.why = "an array sized by an [out] value";
       return d;
     }
-    d.value.kind = "COMKIT_PS_FLAT";
-    d.value.size = "sizeof(" + c_type(e) + ")";
+    if (!element(e, p, d)) return d;
     d.indirection = 1;
     d.flags.push_back("COMKIT_PS_ARRAY");
     d.size_param = sz.index;
@@ -247,6 +295,8 @@ param_desc describe(const method& m, const parameter& p) {
     }
     d.value.kind = "COMKIT_PS_IFACE";
     d.iid_param = p.iid_is.index;
+  } else if (named(inner, "VARIANT") || named(inner, "VARIANTARG")) {
+    d.value = scalar_value(inner, false);
   } else if (is_flat(inner) && !model::resolve_typedefs(inner)->is_const && record_of(inner) &&
              record_of(inner)->kind == record_kind::struct_) {
     d.value.kind = "COMKIT_PS_FLAT";
@@ -318,7 +368,7 @@ class proxy_writer {
       if ((*it)->name == "IUnknown") continue;
       for (const method& m : (*it)->methods) {
         if (m.slot < 0) continue;
-        methods += method_entry(n, m, (*it)->local || i.local);
+        methods += method_entry(n, **it, m, (*it)->local || i.local);
         ++count;
       }
     }
@@ -330,15 +380,43 @@ class proxy_writer {
     return true;
   }
 
-  std::string method_entry(const std::string& iface, const method& m, bool local) {
+  // A [local] method's [call_as] counterpart in the same interface, when it
+  // has the same parameters (as IEnumXxx::Next and RemoteNext do): its
+  // attributes (size_is, length_is ...) describe what the local one carries.
+  static const method* remote_form(const interface_info& owner, const method& m) {
+    for (const method& r : owner.methods)
+      if (r.call_as && r.call_as_target == m.name && r.params.size() == m.params.size()) return &r;
+    return nullptr;
+  }
+
+  std::string method_entry(const std::string& iface, const interface_info& owner, const method& m, bool local) {
     std::string why;
-    if (local) why = "[local] interface";
-    else if (m.local) why = "[local]";
-    else if (m.call_as) why = "[call_as]";
-    else if (m.vararg) why = "[vararg]";
+    const method* described = &m;
+    bool via_call_as = false;
+    if (local) {
+      why = "[local] interface";
+    } else if (m.local) {
+      if (const method* r = remote_form(owner, m)) {
+        described = r;
+        via_call_as = true;
+      } else {
+        why = "[local]";
+      }
+    } else if (m.call_as) {
+      why = "[call_as]";
+    } else if (m.vararg) {
+      why = "[vararg]";
+    }
     std::vector<param_desc> ps;
-    for (const parameter& p : m.params) {
-      ps.push_back(describe(m, p));
+    for (const parameter& p : described->params) {
+      ps.push_back(describe(*described, p));
+      // A local caller may pass null for an [out] pointer the remote form
+      // requires (IEnumXxx::Next's pceltFetched when celt is 1): the null
+      // is carried, and the object's own method sees it.
+      if (via_call_as && p.dir == direction::out && ps.back().indirection == 1 && ps.back().size_param < 0) {
+        auto& f = ps.back().flags;
+        if (std::find(f.begin(), f.end(), "COMKIT_PS_UNIQUE") == f.end()) f.push_back("COMKIT_PS_UNIQUE");
+      }
       if (why.empty() && !ps.back().value.kind) why = std::string(p.name) + ": " + ps.back().value.why;
     }
     value_desc result;

@@ -31,13 +31,17 @@
 #define COMKIT_PS_WSTR 5u   /* a NUL-terminated OLECHAR string ([string], LPOLESTR ...) */
 #define COMKIT_PS_ASTR 6u   /* a NUL-terminated char string */
 #define COMKIT_PS_IFACE 7u  /* an interface pointer: `iid`, or the IID in parameter `iid_param` (iid_is) */
+#define COMKIT_PS_VARIANT 8u /* a VARIANT (`size` is sizeof(VARIANT)): empty, null, numbers, BOOL, CY, DATE,
+                              * DECIMAL, ERROR, BSTR, UNKNOWN, DISPATCH; others give DISP_E_BADVARTYPE */
 
 /* Parameter flags (COMKIT_PS_PARAM.flags). */
 #define COMKIT_PS_IN 0x01u
 #define COMKIT_PS_OUT 0x02u
 #define COMKIT_PS_RETVAL 0x04u
 #define COMKIT_PS_UNIQUE 0x08u  /* the outer pointer may be null ([unique], [ptr]) */
-#define COMKIT_PS_ARRAY 0x10u   /* the outer pointer points at `size_param` values (size_is) */
+#define COMKIT_PS_ARRAY 0x10u   /* the outer pointer points at `size_param` values (size_is), the caller's memory */
+#define COMKIT_PS_ALLOCATED 0x20u /* [out, size_is(, *n)] T**: the callee allocates the `*size_param` values
+                                   * (CoTaskMemAlloc); the pointer's pointee is the array's address */
 
 typedef struct COMKIT_PS_PARAM {
   unsigned char kind;
@@ -46,7 +50,8 @@ typedef struct COMKIT_PS_PARAM {
    * or IFoo*), 1 a pointer to it (an [out] LONG*, BSTR*, IFoo**; an array). */
   unsigned char indirection;
   unsigned char is_signed;
-  unsigned int size;        /* sizeof the value (of one element of an array) */
+  unsigned int size;        /* sizeof the value (of one element of an array; sizeof(void*) for strings,
+                             * BSTRs and interfaces) */
   signed char iid_param;    /* iid_is: the parameter holding the IID, or -1 */
   signed char size_param;   /* size_is: the parameter holding the count, or -1 */
   unsigned char size_deref; /* size_is(*n): the count is behind a pointer */

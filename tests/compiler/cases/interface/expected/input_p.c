@@ -22,13 +22,18 @@ static const COMKIT_PS_PARAM IShape_Clone_7_ProxyParams[] = {
     {COMKIT_PS_FLAT, COMKIT_PS_IN, 1, 0, sizeof(IID), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, 0, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
+static const COMKIT_PS_PARAM IShape_Next_8_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_IFACE, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(IShape *), -1, 0, 0, 2, 1, {0, 0, 0}, &IID_IShape},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_METHOD IShape_ProxyMethods[] = {
     {"get_Area", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_get_Area_3_ProxyParams},
     {"get_Name", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_get_Name_4_ProxyParams},
     {"put_Name", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_put_Name_5_ProxyParams},
     {"Scale", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_Scale_6_ProxyParams},
     {"Clone", 2, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_Clone_7_ProxyParams},
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IShape_Next_8_ProxyParams},
 };
 static const COMKIT_PS_INTERFACE IShape_ProxyInfo = {&IID_IShape, "IShape", 9, 0, IShape_ProxyMethods};
 
@@ -48,6 +53,11 @@ static const COMKIT_PS_PARAM ICircle_Clone_7_ProxyParams[] = {
     {COMKIT_PS_FLAT, COMKIT_PS_IN, 1, 0, sizeof(IID), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
     {COMKIT_PS_IFACE, COMKIT_PS_OUT, 1, 0, 0, 0, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
+static const COMKIT_PS_PARAM ICircle_Next_8_ProxyParams[] = {
+    {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_IFACE, COMKIT_PS_OUT | COMKIT_PS_ARRAY, 1, 0, sizeof(IShape *), -1, 0, 0, 2, 1, {0, 0, 0}, &IID_IShape},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONG)-1 < (ULONG)1), sizeof(ULONG), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+};
 static const COMKIT_PS_PARAM ICircle_get_Radius_9_ProxyParams[] = {
     {COMKIT_PS_FLOAT, COMKIT_PS_OUT | COMKIT_PS_RETVAL, 1, 0, sizeof(double), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
@@ -60,7 +70,7 @@ static const COMKIT_PS_METHOD ICircle_ProxyMethods[] = {
     {"put_Name", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_put_Name_5_ProxyParams},
     {"Scale", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_Scale_6_ProxyParams},
     {"Clone", 2, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_Clone_7_ProxyParams},
-    {"Next", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] */
+    {"Next", 3, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_Next_8_ProxyParams},
     {"get_Radius", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_get_Radius_9_ProxyParams},
     {"put_Radius", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, ICircle_put_Radius_10_ProxyParams},
 };
