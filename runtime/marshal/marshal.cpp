@@ -1287,6 +1287,18 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
   return hr;
 }
 
+HRESULT exporter_call_info(const remote_object& remote, DWORD serial, IUnknown** object, IID* iid) noexcept {
+  *object = nullptr;
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote(remote);
+  exported_interface* i = o ? interface_of(o, serial) : nullptr;
+  if (!i) return CO_E_OBJNOTCONNECTED;
+  *iid = i->iid;
+  *object = o->identity;
+  o->identity->AddRef();
+  return S_OK;
+}
+
 HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
   IUnknown* identity = nullptr;
   {

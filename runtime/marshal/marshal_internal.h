@@ -49,6 +49,9 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
 /// Exports the object's interface iid for one marshal (export_interface,
 /// in the object's apartment).
 HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlflags, std_objref* out) noexcept;
+/// For the message filter: the object's IUnknown (a reference) and the IID
+/// of interface `serial`. CO_E_OBJNOTCONNECTED once the object is gone.
+HRESULT exporter_call_info(const remote_object& remote, DWORD serial, IUnknown** object, IID* iid) noexcept;
 /// A proxy manager let go of the object.
 void exporter_proxy_released(const remote_object& remote) noexcept;
 

@@ -19,6 +19,7 @@
 // Whoever finishes the call copies the caller's queue, then sets `finished`,
 // then wakes that queue, and never touches the call after setting it.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -27,6 +28,7 @@
 #include <new>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <comkit/detail/guid_hash.h>
@@ -114,6 +116,53 @@ bool post_home(apartment* home, queued_work* w) noexcept {
   if (thread_queue* q = apartment_queue(home)) return thread_queue_post_work(q, w);
   pool().post(w);
   return true;
+}
+
+// ---- Causality, for the message filter -------------------------------------------
+// A chain of calls (A calls B, B calls back into A ...) shares one id: a
+// thread's top-level outgoing call takes the thread's own id, and an
+// incoming call's id is carried by the calls it makes. An STA that waits
+// for an outgoing call knows its id, so an incoming call with the same id is
+// CALLTYPE_NESTED, one with another id CALLTYPE_TOPLEVEL_CALLPENDING.
+
+std::atomic<std::uint64_t> g_next_causality{1};
+thread_local std::uint64_t t_own_causality = 0;   // this thread's top-level id, made on first use
+thread_local std::uint64_t t_incoming_causality = 0;  // the incoming call being run here, else 0
+thread_local std::uint64_t t_waiting_causality = 0;   // the outgoing call this thread waits for, else 0
+
+std::uint64_t outgoing_causality() noexcept {
+  if (t_incoming_causality) return t_incoming_causality;
+  if (!t_own_causality) t_own_causality = g_next_causality.fetch_add(1, std::memory_order_relaxed);
+  return t_own_causality;
+}
+
+DWORD elapsed_ms(std::chrono::steady_clock::time_point since) noexcept {
+  return static_cast<DWORD>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
+}
+
+// The home STA's IMessageFilter::HandleInComingCall for one call (on the
+// home thread): S_OK to run it, RPC_E_CALL_REJECTED (SERVERCALL_REJECTED)
+// or RPC_E_SERVERCALL_RETRYLATER (SERVERCALL_RETRYLATER) to turn it away.
+HRESULT filter_incoming(const remote_object& target, DWORD serial, ULONG method, DWORD caller_tid,
+                        std::uint64_t causality, std::chrono::steady_clock::time_point sent) noexcept {
+  if (!apartment_is_sta(target.home)) return S_OK;
+  IMessageFilter* filter = apartment_message_filter(target.home);
+  if (!filter) return S_OK;
+  INTERFACEINFO info{};
+  IUnknown* object = nullptr;
+  if (SUCCEEDED(exporter_call_info(target, serial, &object, &info.iid))) info.pUnk = object;
+  info.wMethod = static_cast<WORD>(method);
+  const DWORD type = !t_waiting_causality              ? CALLTYPE_TOPLEVEL
+                     : causality == t_waiting_causality ? CALLTYPE_NESTED
+                                                        : CALLTYPE_TOPLEVEL_CALLPENDING;
+  const DWORD answer = filter->HandleInComingCall(type, reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(caller_tid)),
+                                                  elapsed_ms(sent), &info);
+  if (object) object->Release();
+  filter->Release();
+  if (answer == SERVERCALL_REJECTED) return RPC_E_CALL_REJECTED;
+  if (answer == SERVERCALL_RETRYLATER) return RPC_E_SERVERCALL_RETRYLATER;
+  return S_OK;
 }
 
 // ---- Calls ------------------------------------------------------------------------
@@ -265,6 +314,9 @@ class server_channel final : public IRpcChannelBuffer {
 struct invoke_call final : call {
   remote_object target;  // home not counted: the channel holds it
   DWORD serial = 0;
+  DWORD caller_tid = 0;
+  std::uint64_t causality = 0;
+  std::chrono::steady_clock::time_point sent{};
   void* request = nullptr;
   ULONG request_size = 0;
   ULONG method = 0;
@@ -273,12 +325,16 @@ struct invoke_call final : call {
   ~invoke_call() override { CoTaskMemFree(reply); }
   HRESULT execute() noexcept override {
     if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    if (HRESULT refused = filter_incoming(target, serial, method, caller_tid, causality, sent); refused != S_OK)
+      return refused;
     server_channel ch;
     RPCOLEMESSAGE m{};
     m.Buffer = request;
     m.cbBuffer = request_size;
     m.iMethod = method;
+    const std::uint64_t outer = std::exchange(t_incoming_causality, causality);
     const HRESULT result = exporter_invoke(target, serial, &m, &ch);
+    t_incoming_causality = outer;
     if (FAILED(result)) {
       CoTaskMemFree(ch.reply);
       return result;
@@ -363,9 +419,45 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
   HRESULT STDMETHODCALLTYPE IsConnected() override { return apartment_alive(target_.home) ? S_OK : S_FALSE; }
 
  private:
+  // One call, sent again while the callee's message filter turns it away
+  // and the caller's (an STA's) says to retry: RetryRejectedCall's -1
+  // gives RPC_E_CALL_REJECTED, 0-99 retries at once, 100 and more waits that
+  // many milliseconds (serving the caller's STA) first. Without a filter
+  // the refusal is the result (RPC_E_CALL_REJECTED or
+  // RPC_E_SERVERCALL_RETRYLATER), as on Windows.
   HRESULT send(RPCOLEMESSAGE* m) noexcept {
     // A proxy belongs to the apartment that unmarshalled it.
     if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    const auto sent = std::chrono::steady_clock::now();
+    for (;;) {
+      const HRESULT hr = send_once(m, sent);
+      if (hr != RPC_E_CALL_REJECTED && hr != RPC_E_SERVERCALL_RETRYLATER) return hr;
+      apartment* here = apartment_acquire_current();
+      IMessageFilter* filter = here && apartment_is_sta(here) ? apartment_message_filter(here) : nullptr;
+      if (here) apartment_release(here);
+      if (!filter) return hr;
+      thread_queue* callee = apartment_queue(target_.home);
+      const DWORD callee_tid = callee ? thread_queue_thread_id(callee) : 0;
+      const DWORD answer =
+          filter->RetryRejectedCall(reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(callee_tid)), elapsed_ms(sent),
+                                    hr == RPC_E_CALL_REJECTED ? SERVERCALL_REJECTED : SERVERCALL_RETRYLATER);
+      filter->Release();
+      if (answer == static_cast<DWORD>(-1)) return RPC_E_CALL_REJECTED;
+      if (answer >= 100) {
+        wait_options o;
+        o.run_work = true;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(answer);
+        thread_queue* q = thread_queue_current();
+        while (q && std::chrono::steady_clock::now() < until) {
+          const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+          thread_wait(q, {}, static_cast<DWORD>(std::max<long long>(left.count(), 1)), o);
+        }
+      }
+      if (!apartment_alive(target_.home)) return RPC_E_DISCONNECTED;
+    }
+  }
+
+  HRESULT send_once(RPCOLEMESSAGE* m, std::chrono::steady_clock::time_point sent) noexcept {
     auto* c = new (std::nothrow) invoke_call;
     if (!c) return E_OUTOFMEMORY;
     c->target = target_;
@@ -373,10 +465,15 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
     c->request = m->Buffer;
     c->request_size = m->cbBuffer;
     c->method = m->iMethod;
+    c->caller_tid = GetCurrentThreadId();
+    c->causality = outgoing_causality();
+    c->sent = sent;
     // The caller's reference keeps c alive past send_and_wait's wait; take
     // the reply before that reference goes.
     c->refs.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t outer = std::exchange(t_waiting_causality, c->causality);
     const HRESULT hr = send_and_wait(target_.home, c);
+    t_waiting_causality = outer;
     if (SUCCEEDED(hr)) {
       CoTaskMemFree(m->Buffer);  // the request, replaced by the reply
       m->Buffer = c->reply;

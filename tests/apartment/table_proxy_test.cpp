@@ -675,6 +675,123 @@ TEST_F(TableProxy, AProxyMarshalledHomeUnmarshalsToTheObject) {
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
+// ---- Message filters ---------------------------------------------------------------------------
+
+struct test_filter final : IMessageFilter {
+  std::atomic<int> incoming{0}, retries{0}, reject_first{0};
+  DWORD reject_with = SERVERCALL_RETRYLATER, retry_answer = 0;
+  std::atomic<DWORD> last_type{0}, last_reject{0};
+  std::atomic<std::uintptr_t> last_caller{0}, last_callee{0};
+  IID last_iid{};
+  WORD last_method = 0;
+  bool had_object = false;
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IMessageFilter)) {
+      *ppv = this;
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  DWORD STDMETHODCALLTYPE HandleInComingCall(DWORD type, HTASK caller, DWORD, LPINTERFACEINFO info) override {
+    ++incoming;
+    last_type = type;
+    last_caller = reinterpret_cast<std::uintptr_t>(caller);
+    if (info) {
+      last_iid = info->iid;
+      last_method = info->wMethod;
+      had_object = info->pUnk != nullptr;
+    }
+    if (reject_first > 0) {
+      --reject_first;
+      return reject_with;
+    }
+    return SERVERCALL_ISHANDLED;
+  }
+  DWORD STDMETHODCALLTYPE RetryRejectedCall(HTASK callee, DWORD, DWORD type) override {
+    ++retries;
+    last_callee = reinterpret_cast<std::uintptr_t>(callee);
+    last_reject = type;
+    return retry_answer;
+  }
+  DWORD STDMETHODCALLTYPE MessagePending(HTASK, DWORD, DWORD) override { return PENDINGMSG_WAITDEFPROCESS; }
+};
+
+TEST_F(TableProxy, AServerFilterTurnsCallsAwayAndACallerWithoutOneHearsIt) {
+  ps_object o;
+  test_filter server_filter;
+  sta_server server(&o);
+  server.run_on([&] { EXPECT_EQ(CoRegisterMessageFilter(&server_filter, nullptr), S_OK); });
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  DWORD tid = 0;
+  EXPECT_EQ(p->Thread(&tid), S_OK);
+  EXPECT_EQ(server_filter.incoming.load(), 1);
+  EXPECT_EQ(server_filter.last_type.load(), static_cast<DWORD>(CALLTYPE_TOPLEVEL));
+  EXPECT_EQ(server_filter.last_caller.load(), GetCurrentThreadId());
+  EXPECT_TRUE(IsEqualIID(server_filter.last_iid, IID_IPsTest));
+  EXPECT_EQ(server_filter.last_method, 3);
+  EXPECT_TRUE(server_filter.had_object);
+  const int calls = o.calls;
+  server_filter.reject_first = 1;
+  server_filter.reject_with = SERVERCALL_RETRYLATER;
+  EXPECT_EQ(p->Thread(&tid), RPC_E_SERVERCALL_RETRYLATER);  // the MTA has no filter to retry
+  server_filter.reject_first = 1;
+  server_filter.reject_with = SERVERCALL_REJECTED;
+  EXPECT_EQ(p->Thread(&tid), RPC_E_CALL_REJECTED);
+  EXPECT_EQ(o.calls, calls);  // turned away before the object
+  server.run_on([&] { EXPECT_EQ(CoRegisterMessageFilter(nullptr, nullptr), S_OK); });
+}
+
+TEST_F(TableProxy, ACallersFilterRetriesOrCancels) {
+  ps_object o;
+  test_filter server_filter, client_filter;
+  sta_server server(&o);
+  server.run_on([&] { EXPECT_EQ(CoRegisterMessageFilter(&server_filter, nullptr), S_OK); });
+  IStream* to_client = nullptr;
+  ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, server.proxy().get(), &to_client), S_OK);
+  std::thread([&] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    ASSERT_EQ(CoRegisterMessageFilter(&client_filter, nullptr), S_OK);
+    IPsTest* p = nullptr;
+    ASSERT_EQ(CoGetInterfaceAndReleaseStream(to_client, IID_IPsTest, reinterpret_cast<void**>(&p)), S_OK);
+    DWORD tid = 0;
+    // Retried at once, three times, then taken.
+    server_filter.reject_first = 3;
+    server_filter.reject_with = SERVERCALL_RETRYLATER;
+    client_filter.retry_answer = 0;
+    EXPECT_EQ(p->Thread(&tid), S_OK);
+    EXPECT_EQ(tid, server.tid());
+    EXPECT_EQ(client_filter.retries.load(), 3);
+    EXPECT_EQ(client_filter.last_reject.load(), static_cast<DWORD>(SERVERCALL_RETRYLATER));
+    EXPECT_EQ(client_filter.last_callee.load(), server.tid());
+    // Retried after a wait.
+    server_filter.reject_first = 1;
+    client_filter.retry_answer = 100;
+    EXPECT_EQ(p->Thread(&tid), S_OK);
+    EXPECT_EQ(client_filter.retries.load(), 4);
+    // Cancelled: RPC_E_CALL_REJECTED, whatever the refusal.
+    server_filter.reject_first = 1;
+    client_filter.retry_answer = static_cast<DWORD>(-1);
+    EXPECT_EQ(p->Thread(&tid), RPC_E_CALL_REJECTED);
+    EXPECT_EQ(client_filter.last_reject.load(), static_cast<DWORD>(SERVERCALL_RETRYLATER));
+    // A callback into this STA while it waits: CALLTYPE_NESTED here.
+    callback cb;
+    LONG result = 0;
+    DWORD where = 0;
+    EXPECT_EQ(p->CallBack(&cb, 4, &result, &where), S_OK);
+    EXPECT_EQ(result, 8);
+    EXPECT_EQ(where, GetCurrentThreadId());
+    EXPECT_EQ(client_filter.last_type.load(), static_cast<DWORD>(CALLTYPE_NESTED));
+    p->Release();
+    CoRegisterMessageFilter(nullptr, nullptr);
+    CoUninitialize();
+  }).join();
+  server.run_on([&] { EXPECT_EQ(CoRegisterMessageFilter(nullptr, nullptr), S_OK); });
+}
+
 // ---- The stub, fed requests directly --------------------------------------------------------
 
 struct test_channel final : IRpcChannelBuffer {
