@@ -536,6 +536,7 @@ class proxy_manager final : public IUnknown {
       return S_OK;
     }
     if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    if (released_.load(std::memory_order_acquire)) return CO_E_OBJNOTCONNECTED;
     // Answered here, never asked of the object (Windows' proxy manager
     // does the same): marshalling the proxy, several QIs at once.
     if (IsEqualIID(*iid, IID_IMarshal)) {
@@ -677,10 +678,35 @@ class proxy_manager final : public IUnknown {
       p.buffer->Disconnect();
       p.buffer->Release();
     }
-    release_remote(target_);  // takes over the home reference
+    if (!released_.exchange(true, std::memory_order_acq_rel)) release_remote(target_);  // takes over the home reference
     delete this;
     return 0;
   }
+
+  // The client apartment ended (on its thread, after it stopped taking
+  // work, so no call of its is under way): the proxies are disconnected
+  // (calls give CO_E_OBJNOTCONNECTED) and the object is let go now; the
+  // manager itself lives until its last Release. Called with a reference.
+  void detach() noexcept {
+    std::vector<IRpcProxyBuffer*> buffers;
+    {
+      std::lock_guard g(lock_);
+      if (released_.exchange(true, std::memory_order_acq_rel)) return;
+      try {
+        for (auto& p : proxies_) {
+          p.buffer->AddRef();
+          buffers.push_back(p.buffer);
+        }
+      } catch (...) {
+      }
+    }
+    for (IRpcProxyBuffer* b : buffers) {
+      b->Disconnect();
+      b->Release();
+    }
+    release_remote(target_);
+  }
+  bool released() const noexcept { return released_.load(std::memory_order_acquire); }
 
   // Adds a reference unless the manager is already going (g_manager_lock held).
   bool revive() noexcept {
@@ -769,11 +795,35 @@ class proxy_manager final : public IUnknown {
   marshal_face marshal_{*this};
   multi_qi_face multi_qi_{*this};
   std::atomic<ULONG> refs_{1};
+  std::atomic<bool> released_{false};  // target_'s references given back (detach, or the last Release)
   remote_object target_;  // one proxy hold on the object, and its home
   apartment_id client_;
   std::mutex lock_;
   std::vector<proxy> proxies_;  // guarded by lock_
 };
+
+// A client apartment ended: its proxy managers let their objects go.
+void client_apartment_gone(apartment_id a) noexcept {
+  std::vector<proxy_manager*> mine;
+  {
+    std::lock_guard g(g_manager_lock);
+    try {
+      mine.reserve(g_managers.size());
+    } catch (...) {
+      return;  // out of memory: the objects stay held until the proxies' last Release
+    }
+    for (auto it = g_managers.lower_bound({a, 0}); it != g_managers.end() && it->first.client == a;) {
+      if (it->second->revive()) mine.push_back(it->second);
+      it = g_managers.erase(it);  // a later apartment with this id (the next MTA) gets its own
+    }
+  }
+  for (proxy_manager* m : mine) {
+    m->detach();
+    m->Release();
+  }
+}
+
+[[maybe_unused]] const bool client_listening = (apartment_add_listener(&client_apartment_gone), true);
 
 }  // namespace
 
@@ -784,6 +834,8 @@ HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objr
   HRESULT hr;
   if (apartment_check() != S_OK || apartment_current() != m->client()) {
     hr = RPC_E_WRONG_THREAD;
+  } else if (m->released()) {
+    hr = CO_E_OBJNOTCONNECTED;
   } else if (auto* c = new (std::nothrow) export_call) {
     c->target = m->target();
     c->iid = iid;

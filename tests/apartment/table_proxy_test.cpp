@@ -675,6 +675,31 @@ TEST_F(TableProxy, AProxyMarshalledHomeUnmarshalsToTheObject) {
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
+TEST_F(TableProxy, TheClientApartmentsEndLetsItsObjectsGo) {
+  ps_object o;
+  sta_server server(&o);
+  IStream* to_client = nullptr;
+  ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, server.proxy().get(), &to_client), S_OK);
+  std::thread([&] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    IPsTest* p = nullptr;
+    ASSERT_EQ(CoGetInterfaceAndReleaseStream(to_client, IID_IPsTest, reinterpret_cast<void**>(&p)), S_OK);
+    DWORD tid = 0;
+    EXPECT_EQ(p->Thread(&tid), S_OK);
+    IPsBase* base = nullptr;
+    EXPECT_EQ(p->QueryInterface(IID_IPsBase, reinterpret_cast<void**>(&base)), S_OK);
+    CoUninitialize();  // with both proxies still held
+    EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+    EXPECT_NE(p->Thread(&tid), S_OK);  // no apartment here any more
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    EXPECT_NE(base->Thread(&tid), S_OK);  // another apartment now
+    CoUninitialize();
+    base->Release();  // Release works anywhere, and gives back nothing twice
+    p->Release();
+  }).join();
+  EXPECT_EQ(o.refs.load(), 1u);
+}
+
 // ---- Message filters ---------------------------------------------------------------------------
 
 struct test_filter final : IMessageFilter {
