@@ -257,6 +257,13 @@ static const COMKIT_PS_METHOD IContextCallback_ProxyMethods[] = {
 };
 static const COMKIT_PS_INTERFACE IContextCallback_ProxyInfo = {&IID_IContextCallback, "IContextCallback", 4, 1, IContextCallback_ProxyMethods};
 
+static const COMKIT_PS_METHOD IClientSecurity_ProxyMethods[] = {
+    {"QueryBlanket", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] interface */
+    {"SetBlanket", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] interface */
+    {"CopyProxy", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] interface */
+};
+static const COMKIT_PS_INTERFACE IClientSecurity_ProxyInfo = {&IID_IClientSecurity, "IClientSecurity", 6, 1, IClientSecurity_ProxyMethods};
+
 static const COMKIT_PS_METHOD IMultiQI_ProxyMethods[] = {
     {"QueryMultipleInterfaces", 0, 0, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, NULL}, /* not remotable: [local] interface */
 };
@@ -314,6 +321,7 @@ static const COMKIT_PS_INTERFACE *const objidl_ProxyInterfaces[] = {
     &IGlobalInterfaceTable_ProxyInfo,
     &IAgileObject_ProxyInfo,
     &IContextCallback_ProxyInfo,
+    &IClientSecurity_ProxyInfo,
     &IMultiQI_ProxyInfo,
     &IComThreadingInfo_ProxyInfo,
     &IMessageFilter_ProxyInfo,
@@ -321,7 +329,7 @@ static const COMKIT_PS_INTERFACE *const objidl_ProxyInterfaces[] = {
     &IWeakReferenceSource_ProxyInfo,
 };
 
-const COMKIT_PS_FILE objidl_ProxyFileInfo = {COMKIT_PS_VERSION, 24, objidl_ProxyInterfaces};
+const COMKIT_PS_FILE objidl_ProxyFileInfo = {COMKIT_PS_VERSION, 25, objidl_ProxyInterfaces};
 
 /* Registered when the program or library is loaded, if libcomkit is linked
  * in (the reference is weak); define COMKIT_PROXY_NO_AUTOREGISTER to call

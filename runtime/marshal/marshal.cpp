@@ -763,6 +763,7 @@ HRESULT STDAPICALLTYPE CoMarshalInterface(LPSTREAM pStm, REFIID riid, LPUNKNOWN 
   const IID* iid = nullable(&riid);
   if (!pStm || !pUnk || !iid || !valid_flags(mshlflags, dwDestContext)) return E_INVALIDARG;
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  security_fix_defaults();
   return marshal_any(pStm, *iid, pUnk, dwDestContext, pvDestContext, mshlflags);
 }
 
@@ -793,6 +794,7 @@ HRESULT STDAPICALLTYPE CoUnmarshalInterface(LPSTREAM pStm, REFIID riid, LPVOID* 
   *ppv = nullptr;
   if (!pStm || !iid) return E_INVALIDARG;
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
+  security_fix_defaults();
   const HRESULT hr = unmarshal_any(pStm, *iid, ppv, false);
   if (FAILED(hr)) *ppv = nullptr;
   return hr;

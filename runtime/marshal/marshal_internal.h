@@ -39,6 +39,24 @@ IClassFactory* standard_ps_class_factory() noexcept;
 /// True when a proxy/stub table describes iid (built in or registered).
 bool has_proxy_table(const IID& iid) noexcept;
 
+// ---- security.cpp -------------------------------------------------------------------------------
+/// An authentication blanket (a proxy's, or the process's defaults).
+struct blanket {
+  DWORD authn_svc = RPC_C_AUTHN_WINNT;
+  DWORD authz_svc = RPC_C_AUTHZ_NONE;
+  DWORD authn_level = RPC_C_AUTHN_LEVEL_CONNECT;
+  DWORD imp_level = RPC_C_IMP_LEVEL_IDENTIFY;
+  DWORD capabilities = EOAC_NONE;
+};
+/// The first marshal or unmarshal fixes the process's security defaults
+/// (CoInitializeSecurity then gives RPC_E_TOO_LATE).
+void security_fix_defaults() noexcept;
+blanket security_defaults() noexcept;
+/// SetBlanket's values into b, the *_DEFAULT ones from the process's
+/// defaults; E_INVALIDARG for a level out of range.
+HRESULT blanket_set(blanket& b, DWORD authn_svc, DWORD authz_svc, DWORD authn_level, DWORD imp_level,
+                    DWORD capabilities) noexcept;
+
 // ---- marshal.cpp, each run on the object's home thread ------------------------
 /// QueryInterface on the exported object, and the interface exported: its
 /// IPID serial. CO_E_OBJNOTCONNECTED once the object is gone.

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <new>
 #include <thread>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -549,6 +550,11 @@ class proxy_manager final : public IUnknown {
       AddRef();
       return S_OK;
     }
+    if (IsEqualIID(*iid, IID_IClientSecurity)) {
+      *ppv = static_cast<IClientSecurity*>(&security_);
+      AddRef();
+      return S_OK;
+    }
     {
       std::lock_guard g(lock_);
       for (const auto& p : proxies_)
@@ -787,12 +793,70 @@ class proxy_manager final : public IUnknown {
     }
   };
 
+  // IClientSecurity of the proxy: one blanket per manager, starting from the
+  // process's defaults; kept and reported (nothing is enforced in-process).
+  struct security_face final : IClientSecurity {
+    proxy_manager& m;
+    explicit security_face(proxy_manager& owner) : m(owner) {}
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
+    ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
+    ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+    HRESULT STDMETHODCALLTYPE QueryBlanket(IUnknown* pProxy, DWORD* pAuthnSvc, DWORD* pAuthzSvc,
+                                           OLECHAR** pServerPrincName, DWORD* pAuthnLevel, DWORD* pImpLevel,
+                                           void** pAuthInfo, DWORD* pCapabilites) override {
+      if (!pProxy) return E_INVALIDARG;
+      std::lock_guard g(m.lock_);
+      if (pServerPrincName) {
+        *pServerPrincName = nullptr;
+        if (!m.principal_.empty()) {
+          const std::size_t bytes = (m.principal_.size() + 1) * sizeof(OLECHAR);
+          auto* copy = static_cast<OLECHAR*>(CoTaskMemAlloc(bytes));
+          if (!copy) return E_OUTOFMEMORY;
+          std::memcpy(copy, m.principal_.c_str(), bytes);
+          *pServerPrincName = copy;
+        }
+      }
+      if (pAuthnSvc) *pAuthnSvc = m.blanket_.authn_svc;
+      if (pAuthzSvc) *pAuthzSvc = m.blanket_.authz_svc;
+      if (pAuthnLevel) *pAuthnLevel = m.blanket_.authn_level;
+      if (pImpLevel) *pImpLevel = m.blanket_.imp_level;
+      if (pAuthInfo) *pAuthInfo = nullptr;
+      if (pCapabilites) *pCapabilites = m.blanket_.capabilities;
+      return S_OK;
+    }
+    HRESULT STDMETHODCALLTYPE SetBlanket(IUnknown* pProxy, DWORD dwAuthnSvc, DWORD dwAuthzSvc, OLECHAR* pServerPrincName,
+                                         DWORD dwAuthnLevel, DWORD dwImpLevel, void*, DWORD dwCapabilities) override {
+      if (!pProxy) return E_INVALIDARG;
+      try {
+        std::lock_guard g(m.lock_);
+        blanket b = m.blanket_;
+        if (HRESULT hr = blanket_set(b, dwAuthnSvc, dwAuthzSvc, dwAuthnLevel, dwImpLevel, dwCapabilities); FAILED(hr))
+          return hr;
+        if (pServerPrincName != COLE_DEFAULT_PRINCIPAL) m.principal_ = pServerPrincName ? pServerPrincName : u"";
+        m.blanket_ = b;
+      } catch (...) {
+        return E_OUTOFMEMORY;
+      }
+      return S_OK;
+    }
+    HRESULT STDMETHODCALLTYPE CopyProxy(IUnknown* pProxy, IUnknown** ppCopy) override {
+      if (ppCopy) *ppCopy = nullptr;
+      if (!pProxy || !ppCopy) return E_INVALIDARG;
+      pProxy->AddRef();
+      *ppCopy = pProxy;  // the manager's one blanket serves the copy too
+      return S_OK;
+    }
+  };
+
   struct proxy {
     IID iid;
     IRpcProxyBuffer* buffer;  // one reference
     void* pointer;            // not counted (its references are the manager's)
   };
   marshal_face marshal_{*this};
+  security_face security_{*this};
+  blanket blanket_ = security_defaults();  // guarded by lock_
+  std::u16string principal_;               // guarded by lock_
   multi_qi_face multi_qi_{*this};
   std::atomic<ULONG> refs_{1};
   std::atomic<bool> released_{false};  // target_'s references given back (detach, or the last Release)

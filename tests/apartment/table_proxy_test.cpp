@@ -700,6 +700,68 @@ TEST_F(TableProxy, TheClientApartmentsEndLetsItsObjectsGo) {
   EXPECT_EQ(o.refs.load(), 1u);
 }
 
+// ---- Security -----------------------------------------------------------------------------------
+
+TEST_F(TableProxy, CoInitializeSecurityIsOncePerProcess) {
+  EXPECT_EQ(CoInitializeSecurity(nullptr, -2, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY,
+                                 nullptr, EOAC_NONE, nullptr),
+            E_INVALIDARG);
+  EXPECT_EQ(CoInitializeSecurity(nullptr, -1, nullptr, nullptr, 9, RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_NONE, nullptr),
+            E_INVALIDARG);
+  // In a fresh process (each CTest case is one) the first call is taken;
+  // after a marshal in this process it is already too late.
+  const HRESULT first = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
+                                             RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_NONE, nullptr);
+  EXPECT_TRUE(first == S_OK || first == RPC_E_TOO_LATE) << std::hex << first;
+  EXPECT_EQ(CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IDENTIFY,
+                                 nullptr, EOAC_NONE, nullptr),
+            RPC_E_TOO_LATE);
+}
+
+TEST_F(TableProxy, AProxyKeepsItsBlanket) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  DWORD authn = 0, authz = 7, level = 0, imp = 0, caps = 9;
+  OLECHAR* principal = reinterpret_cast<OLECHAR*>(1);
+  RPC_AUTH_IDENTITY_HANDLE info = reinterpret_cast<RPC_AUTH_IDENTITY_HANDLE>(1);
+  ASSERT_EQ(CoQueryProxyBlanket(p.get(), &authn, &authz, &principal, &level, &imp, &info, &caps), S_OK);
+  EXPECT_EQ(authn, static_cast<DWORD>(RPC_C_AUTHN_WINNT));
+  EXPECT_EQ(authz, static_cast<DWORD>(RPC_C_AUTHZ_NONE));
+  EXPECT_EQ(principal, nullptr);
+  EXPECT_EQ(info, nullptr);
+  EXPECT_NE(level, static_cast<DWORD>(RPC_C_AUTHN_LEVEL_DEFAULT));  // a real level, never "default"
+  ASSERT_EQ(CoSetProxyBlanket(p.get(), RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT, const_cast<OLECHAR*>(u"server"),
+                              RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_NONE),
+            S_OK);
+  ASSERT_EQ(CoQueryProxyBlanket(p.get(), &authn, &authz, &principal, &level, &imp, nullptr, &caps), S_OK);
+  EXPECT_EQ(level, static_cast<DWORD>(RPC_C_AUTHN_LEVEL_PKT_PRIVACY));
+  EXPECT_EQ(imp, static_cast<DWORD>(RPC_C_IMP_LEVEL_IMPERSONATE));
+  EXPECT_EQ(authn, static_cast<DWORD>(RPC_C_AUTHN_WINNT));
+  EXPECT_EQ(text(principal), u"server");
+  CoTaskMemFree(principal);
+  // The blanket belongs to the proxy manager: every interface of it shares it.
+  comkit::com_ptr<IPsBase> base;
+  ASSERT_EQ(p->QueryInterface(IID_IPsBase, base.put_void()), S_OK);
+  ASSERT_EQ(CoQueryProxyBlanket(base.get(), nullptr, nullptr, nullptr, &level, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(level, static_cast<DWORD>(RPC_C_AUTHN_LEVEL_PKT_PRIVACY));
+  EXPECT_EQ(CoSetProxyBlanket(p.get(), RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT, COLE_DEFAULT_PRINCIPAL, 7,
+                              RPC_C_IMP_LEVEL_DEFAULT, nullptr, EOAC_NONE),
+            E_INVALIDARG);
+  comkit::com_ptr<IUnknown> copy;
+  EXPECT_EQ(CoCopyProxy(p.get(), copy.put()), S_OK);
+  EXPECT_TRUE(copy);
+  DWORD tid = 0;
+  EXPECT_EQ(p->Thread(&tid), S_OK);  // calls go on as before
+  // An object in this apartment is no proxy.
+  callback local;
+  EXPECT_EQ(CoQueryProxyBlanket(static_cast<IPsCallback*>(&local), &authn, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                nullptr),
+            E_NOINTERFACE);
+  EXPECT_EQ(CoSetProxyBlanket(nullptr, 0, 0, nullptr, 0, 0, nullptr, 0), E_INVALIDARG);
+}
+
 // ---- Message filters ---------------------------------------------------------------------------
 
 struct test_filter final : IMessageFilter {

@@ -6,6 +6,7 @@
 #define COMKIT_ABI_MARSHAL_H
 
 #include <comkit/abi/objidl.h>
+#include <comkit/abi/rpcdce.h>
 #include <comkit/abi/threadmsg.h>
 
 /* ---- Global memory ----------------------------------------------------------- */
@@ -110,6 +111,31 @@ COMKIT_STDAPI CoGetInterfaceAndReleaseStream(LPSTREAM pStm, REFIID iid, LPVOID *
  * REGDB_E_IIDNOTREG for the others. */
 COMKIT_STDAPI CoRegisterPSClsid(REFIID riid, REFCLSID rclsid);
 COMKIT_STDAPI CoGetPSClsid(REFIID riid, CLSID *pClsid);
+
+/* ---- Security ------------------------------------------------------------------ */
+/* The process's security defaults, once: RPC_E_TOO_LATE after an earlier
+ * call or after the first marshal or unmarshal (which fixes the defaults,
+ * as on Windows). comkit keeps the values (they become every new proxy's
+ * blanket) but enforces nothing within a process; E_INVALIDARG for levels
+ * out of range or cAuthSvc < -1 (or -1 with a list). */
+#ifndef COMKIT_PSECURITY_DESCRIPTOR_DEFINED
+#define COMKIT_PSECURITY_DESCRIPTOR_DEFINED
+typedef void *PSECURITY_DESCRIPTOR;
+#endif
+COMKIT_STDAPI CoInitializeSecurity(PSECURITY_DESCRIPTOR pSecDesc, LONG cAuthSvc, SOLE_AUTHENTICATION_SERVICE *asAuthSvc,
+                                   void *pReserved1, DWORD dwAuthnLevel, DWORD dwImpLevel, void *pAuthList,
+                                   DWORD dwCapabilities, void *pReserved3);
+/* A proxy's authentication blanket, through its IClientSecurity:
+ * E_NOINTERFACE for an object that is not a proxy (an in-apartment
+ * pointer). CoCopyProxy gives the same proxy (comkit's proxies share one
+ * blanket per proxy manager). */
+COMKIT_STDAPI CoQueryProxyBlanket(IUnknown *pProxy, DWORD *pwAuthnSvc, DWORD *pAuthzSvc, LPOLESTR *pServerPrincName,
+                                  DWORD *pAuthnLevel, DWORD *pImpLevel, RPC_AUTH_IDENTITY_HANDLE *pAuthInfo,
+                                  DWORD *pCapabilites);
+COMKIT_STDAPI CoSetProxyBlanket(IUnknown *pProxy, DWORD dwAuthnSvc, DWORD dwAuthzSvc, OLECHAR *pServerPrincName,
+                                DWORD dwAuthnLevel, DWORD dwImpLevel, RPC_AUTH_IDENTITY_HANDLE pAuthInfo,
+                                DWORD dwCapabilities);
+COMKIT_STDAPI CoCopyProxy(IUnknown *pProxy, IUnknown **ppCopy);
 /* The free-threaded marshaler, aggregated into punkOuter: its marshal data
  * in-process is the object's address (custom OBJREF naming
  * CLSID_InProcFreeMarshaler); other destinations get the standard form. */

@@ -173,6 +173,14 @@ struct IContextCallback;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __IClientSecurity_FWD_DEFINED__
+#define __IClientSecurity_FWD_DEFINED__
+typedef struct IClientSecurity IClientSecurity;
+#ifdef __cplusplus
+struct IClientSecurity;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IMultiQI_FWD_DEFINED__
 #define __IMultiQI_FWD_DEFINED__
 typedef struct IMultiQI IMultiQI;
@@ -2257,6 +2265,154 @@ struct IContextCallback {
 #endif
 
 #endif  /* __IContextCallback_INTERFACE_DEFINED__ */
+
+typedef struct tagSOLE_AUTHENTICATION_SERVICE {
+    DWORD dwAuthnSvc;
+    DWORD dwAuthzSvc;
+    OLECHAR *pPrincipalName;
+    HRESULT hr;
+} SOLE_AUTHENTICATION_SERVICE;
+typedef struct tagSOLE_AUTHENTICATION_SERVICE *PSOLE_AUTHENTICATION_SERVICE;
+typedef enum tagEOLE_AUTHENTICATION_CAPABILITIES {
+    EOAC_NONE = 0x0,
+    EOAC_MUTUAL_AUTH = 0x1,
+    EOAC_STATIC_CLOAKING = 0x20,
+    EOAC_DYNAMIC_CLOAKING = 0x40,
+    EOAC_ANY_AUTHORITY = 0x80,
+    EOAC_MAKE_FULLSIC = 0x100,
+    EOAC_DEFAULT = 0x800,
+    EOAC_SECURE_REFS = 0x2,
+    EOAC_ACCESS_CONTROL = 0x4,
+    EOAC_APPID = 0x8,
+    EOAC_DYNAMIC = 0x10,
+    EOAC_REQUIRE_FULLSIC = 0x200,
+    EOAC_AUTO_IMPERSONATE = 0x400,
+    EOAC_DISABLE_AAA = 0x1000,
+    EOAC_NO_CUSTOM_MARSHAL = 0x2000,
+    EOAC_RESERVED1 = 0x4000
+} EOLE_AUTHENTICATION_CAPABILITIES;
+#define COLE_DEFAULT_PRINCIPAL ((OLECHAR *)(INT_PTR)-1)
+#define COLE_DEFAULT_AUTHINFO ((void *)(INT_PTR)-1)
+typedef struct tagSOLE_AUTHENTICATION_INFO {
+    DWORD dwAuthnSvc;
+    DWORD dwAuthzSvc;
+    void *pAuthInfo;
+} SOLE_AUTHENTICATION_INFO;
+typedef struct tagSOLE_AUTHENTICATION_INFO *PSOLE_AUTHENTICATION_INFO;
+typedef struct tagSOLE_AUTHENTICATION_LIST {
+    DWORD cAuthInfo;
+    SOLE_AUTHENTICATION_INFO *aAuthInfo;
+} SOLE_AUTHENTICATION_LIST;
+typedef struct tagSOLE_AUTHENTICATION_LIST *PSOLE_AUTHENTICATION_LIST;
+/*****************************************************************************
+ * IClientSecurity interface
+ */
+#ifndef __IClientSecurity_INTERFACE_DEFINED__
+#define __IClientSecurity_INTERFACE_DEFINED__
+
+EXTERN_C COMKIT_API const IID IID_IClientSecurity;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE IClientSecurity : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE QueryBlanket(
+        IUnknown *pProxy,
+        DWORD *pAuthnSvc,
+        DWORD *pAuthzSvc,
+        OLECHAR **pServerPrincName,
+        DWORD *pAuthnLevel,
+        DWORD *pImpLevel,
+        void **pAuthInfo,
+        DWORD *pCapabilites) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetBlanket(
+        IUnknown *pProxy,
+        DWORD dwAuthnSvc,
+        DWORD dwAuthzSvc,
+        OLECHAR *pServerPrincName,
+        DWORD dwAuthnLevel,
+        DWORD dwImpLevel,
+        void *pAuthInfo,
+        DWORD dwCapabilities) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE CopyProxy(
+        IUnknown *pProxy,
+        IUnknown **ppCopy) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(IClientSecurity, "0000013d-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(IClientSecurity, 0x0000013d, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct IClientSecurityVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        IClientSecurity *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        IClientSecurity *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        IClientSecurity *This);
+
+    /*** IClientSecurity methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryBlanket)(
+        IClientSecurity *This,
+        IUnknown *pProxy,
+        DWORD *pAuthnSvc,
+        DWORD *pAuthzSvc,
+        OLECHAR **pServerPrincName,
+        DWORD *pAuthnLevel,
+        DWORD *pImpLevel,
+        void **pAuthInfo,
+        DWORD *pCapabilites);
+
+    HRESULT (STDMETHODCALLTYPE *SetBlanket)(
+        IClientSecurity *This,
+        IUnknown *pProxy,
+        DWORD dwAuthnSvc,
+        DWORD dwAuthzSvc,
+        OLECHAR *pServerPrincName,
+        DWORD dwAuthnLevel,
+        DWORD dwImpLevel,
+        void *pAuthInfo,
+        DWORD dwCapabilities);
+
+    HRESULT (STDMETHODCALLTYPE *CopyProxy)(
+        IClientSecurity *This,
+        IUnknown *pProxy,
+        IUnknown **ppCopy);
+
+    END_INTERFACE
+} IClientSecurityVtbl;
+
+struct IClientSecurity {
+    CONST_VTBL IClientSecurityVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define IClientSecurity_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define IClientSecurity_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define IClientSecurity_Release(This) (This)->lpVtbl->Release(This)
+/*** IClientSecurity methods ***/
+#define IClientSecurity_QueryBlanket(This,pProxy,pAuthnSvc,pAuthzSvc,pServerPrincName,pAuthnLevel,pImpLevel,pAuthInfo,pCapabilites) (This)->lpVtbl->QueryBlanket(This,pProxy,pAuthnSvc,pAuthzSvc,pServerPrincName,pAuthnLevel,pImpLevel,pAuthInfo,pCapabilites)
+#define IClientSecurity_SetBlanket(This,pProxy,dwAuthnSvc,dwAuthzSvc,pServerPrincName,dwAuthnLevel,dwImpLevel,pAuthInfo,dwCapabilities) (This)->lpVtbl->SetBlanket(This,pProxy,dwAuthnSvc,dwAuthzSvc,pServerPrincName,dwAuthnLevel,dwImpLevel,pAuthInfo,dwCapabilities)
+#define IClientSecurity_CopyProxy(This,pProxy,ppCopy) (This)->lpVtbl->CopyProxy(This,pProxy,ppCopy)
+#endif
+
+#endif
+
+#endif  /* __IClientSecurity_INTERFACE_DEFINED__ */
 
 /*****************************************************************************
  * IMultiQI interface
