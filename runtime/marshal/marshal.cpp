@@ -210,10 +210,33 @@ bool ours(const GUID& ipid) noexcept {
   return ipid.Data2 == static_cast<WORD>(tag().pid) && std::memcmp(ipid.Data4, tag().nonce, 8) == 0;
 }
 
+// A list that keeps its first few items inline: a marshal and its release
+// give back one or two references, without a heap allocation.
+template <typename T, std::size_t N>
+class short_list {
+ public:
+  void push_back(T v) {
+    if (count_ < N)
+      inline_[count_++] = v;
+    else
+      more_.push_back(v);
+  }
+  template <typename F>
+  void for_each(F&& f) const {
+    for (std::size_t k = 0; k < count_; ++k) f(inline_[k]);
+    for (T v : more_) f(v);
+  }
+
+ private:
+  T inline_[N] = {};
+  std::size_t count_ = 0;
+  std::vector<T> more_;
+};
+
 // References to give back once the lock is released.
 struct releases {
-  std::vector<IUnknown*> refs;
-  std::vector<apartment*> homes;
+  short_list<IUnknown*, 6> refs;
+  short_list<apartment*, 2> homes;
   IExternalConnection* external = nullptr;
   DWORD connections_released = 0;
   bool last_closes = true;
@@ -221,8 +244,8 @@ struct releases {
     for (DWORD i = 0; i < connections_released && external; ++i)
       external->ReleaseConnection(EXTCONN_STRONG, 0, last_closes);
     if (external) external->Release();
-    for (IUnknown* p : refs) p->Release();
-    for (apartment* a : homes) apartment_release(a);
+    refs.for_each([](IUnknown* p) { p->Release(); });
+    homes.for_each([](apartment* a) { apartment_release(a); });
   }
   void take(exported_object* o) {  // g_export_lock held; o leaves every table
     g_by_identity.erase({o->apartment, o->identity});

@@ -15,12 +15,23 @@ void put(std::vector<std::byte>& out, T value) {
   out.insert(out.end(), p, p + sizeof value);
 }
 
+// A GUID's wire form is its little-endian in-memory layout.
+static_assert(sizeof(GUID) == 16);
 void put_guid(std::vector<std::byte>& out, const GUID& g) {
-  put(out, g.Data1);
-  put(out, g.Data2);
-  put(out, g.Data3);
-  for (unsigned char b : g.Data4) put(out, b);
+  const auto* p = reinterpret_cast<const std::byte*>(&g);
+  out.insert(out.end(), p, p + sizeof g);
 }
+
+// Fields written into a fixed buffer, then appended at once (a marshal is
+// on the hot path: one vector insert instead of a dozen).
+struct field_writer {
+  std::byte* at;
+  template <typename T>
+  void operator()(const T& value) noexcept {
+    std::memcpy(at, &value, sizeof value);
+    at += sizeof value;
+  }
+};
 
 template <typename T>
 bool get(std::span<const std::byte>& in, T* value) noexcept {
@@ -45,18 +56,23 @@ void objref_put_header(std::vector<std::byte>& out, const objref_header& h) {
 std::size_t objref_standard_size() noexcept { return objref_header_size + std_objref_size + 8; }
 
 void objref_put_standard(std::vector<std::byte>& out, const IID& iid, const std_objref& s) {
-  objref_put_header(out, {objref_standard, iid});
-  put(out, s.flags);
-  put(out, s.public_refs);
-  put(out, s.oxid);
-  put(out, s.oid);
-  put_guid(out, s.ipid);
+  std::byte bytes[objref_header_size + std_objref_size + 8];
+  field_writer w{bytes};
+  w(objref_signature);
+  w(static_cast<decltype(objref_header::flags)>(objref_standard));
+  w(iid);
+  w(s.flags);
+  w(s.public_refs);
+  w(s.oxid);
+  w(s.oid);
+  w(s.ipid);
   // An empty DUALSTRINGARRAY: no string bindings, no security bindings,
   // each list ended by its 0.
-  put(out, USHORT{2});
-  put(out, USHORT{1});
-  put(out, USHORT{0});
-  put(out, USHORT{0});
+  w(USHORT{2});
+  w(USHORT{1});
+  w(USHORT{0});
+  w(USHORT{0});
+  out.insert(out.end(), bytes, w.at);
 }
 
 HRESULT objref_get_header(std::span<const std::byte>& in, objref_header* out) noexcept {

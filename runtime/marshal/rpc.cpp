@@ -236,10 +236,32 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
   wait_options o;
   o.run_work = here && apartment_is_sta(here);
   o.done = &c->finished;
+  // An STA with a message filter is told of input (posted thread messages)
+  // that arrives while it waits: MessagePending may cancel the call.
+  IMessageFilter* filter = o.run_work ? apartment_message_filter(here) : nullptr;
+  if (filter) o.wake_mask = QS_ALLINPUT;
   if (here) apartment_release(here);
+  const auto sent = std::chrono::steady_clock::now();
+  bool cancelled = false;
   while (!c->finished.load(std::memory_order_acquire)) {
-    thread_wait(q, {}, 100, o);
+    const DWORD woke = thread_wait(q, {}, 100, o);
     if (c->finished.load(std::memory_order_acquire)) break;
+    if (filter && woke == WAIT_OBJECT_0) {
+      thread_queue_input_seen(q);  // asked once per new input
+      thread_queue* callee = apartment_queue(home);
+      const DWORD callee_tid = callee ? thread_queue_thread_id(callee) : 0;
+      const DWORD answer =
+          filter->MessagePending(reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(callee_tid)), elapsed_ms(sent),
+                                 t_incoming_causality ? PENDINGTYPE_NESTED : PENDINGTYPE_TOPLEVEL);
+      if (answer == PENDINGMSG_CANCELCALL) {
+        // A call not started never runs; one under way finishes at home
+        // and its reply is dropped (the call object outlives this wait).
+        int expected = pending;
+        c->state.compare_exchange_strong(expected, abandoned, std::memory_order_acq_rel);
+        cancelled = true;
+        break;
+      }
+    }
     if (!apartment_alive(home)) {
       int expected = pending;
       if (c->state.compare_exchange_strong(expected, abandoned, std::memory_order_acq_rel)) {
@@ -248,7 +270,8 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
       }
     }
   }
-  const HRESULT hr = c->hr;
+  if (filter) filter->Release();
+  const HRESULT hr = cancelled ? RPC_E_CALL_CANCELED : c->hr;
   call::unref(c);
   return hr;
 }
@@ -522,9 +545,16 @@ struct manager_key {
 std::mutex g_manager_lock;
 std::map<manager_key, proxy_manager*> g_managers;  // guarded by g_manager_lock
 
+// Proxy managers alive in the process: while there are none, nothing being
+// marshalled can be a proxy (proxy_export answers without asking).
+std::atomic<long> g_live_managers{0};
+
 class proxy_manager final : public IUnknown {
  public:
-  proxy_manager(const remote_object& target, apartment_id client) noexcept : target_(target), client_(client) {}
+  proxy_manager(const remote_object& target, apartment_id client) noexcept : target_(target), client_(client) {
+    g_live_managers.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~proxy_manager() { g_live_managers.fetch_sub(1, std::memory_order_relaxed); }
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
     if (!ppv) return E_POINTER;
@@ -892,6 +922,9 @@ void client_apartment_gone(apartment_id a) noexcept {
 }  // namespace
 
 HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
+  // A proxy marshalled on this thread was made (by unmarshalling) before,
+  // in this thread's apartment, so it is counted by now.
+  if (g_live_managers.load(std::memory_order_relaxed) == 0) return S_FALSE;
   IUnknown* found = nullptr;
   if (FAILED(object->QueryInterface(iid_proxy_manager, reinterpret_cast<void**>(&found))) || !found) return S_FALSE;
   auto* m = static_cast<proxy_manager*>(found);

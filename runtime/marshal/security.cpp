@@ -28,6 +28,7 @@ bool valid_levels(DWORD authn_level, DWORD imp_level) noexcept {
 }  // namespace
 
 void security_fix_defaults() noexcept {
+  if (g_fixed.load(std::memory_order_acquire) != 0) return;  // the common case: one plain load per marshal
   int none = 0;
   g_fixed.compare_exchange_strong(none, 1, std::memory_order_acq_rel);
 }

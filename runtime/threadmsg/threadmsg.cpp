@@ -180,6 +180,11 @@ unsigned thread_queue_run_work(thread_queue* q) noexcept {
   }
 }
 
+void thread_queue_input_seen(thread_queue* q) noexcept {
+  std::lock_guard g(q->lock);
+  q->new_input = false;
+}
+
 // ---- Handles and events ------------------------------------------------------
 //
 // One lock, g_wait_lock, guards the handle table, every event's state and

@@ -64,6 +64,9 @@ void thread_queue_drain(thread_queue* q) noexcept;
 unsigned thread_queue_run_work(thread_queue* q) noexcept;
 /// The queue's owning thread id.
 DWORD thread_queue_thread_id(const thread_queue* q) noexcept;
+/// The input now in the queue is no longer new (a wait without any_input
+/// ends only for input that arrives later).
+void thread_queue_input_seen(thread_queue* q) noexcept;
 
 /// What a wait waits for, besides its handles.
 struct wait_options {

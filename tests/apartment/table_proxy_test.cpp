@@ -135,8 +135,11 @@ struct ps_object final : IPsTest {
   HRESULT STDMETHODCALLTYPE Maybe(LONG* value, LONG* seen) override {
     ++calls;
     *seen = value ? *value : -1;
+    if (value && *value == 777) WaitForSingleObject(gate, 5000);  // held until the test opens the gate
     return S_OK;
   }
+  HANDLE gate = CreateEventW(nullptr, TRUE, TRUE, nullptr);
+  ~ps_object() { CloseHandle(gate); }
   HRESULT STDMETHODCALLTYPE Fail(HRESULT code, BSTR* never, IPsTest** none) override {
     ++calls;
     *never = nullptr;
@@ -803,7 +806,15 @@ struct test_filter final : IMessageFilter {
     last_reject = type;
     return retry_answer;
   }
-  DWORD STDMETHODCALLTYPE MessagePending(HTASK, DWORD, DWORD) override { return PENDINGMSG_WAITDEFPROCESS; }
+  std::atomic<int> pending{0};
+  std::atomic<DWORD> pending_type{0}, pending_answer{PENDINGMSG_WAITDEFPROCESS};
+  std::atomic<std::uintptr_t> pending_callee{0};
+  DWORD STDMETHODCALLTYPE MessagePending(HTASK callee, DWORD, DWORD type) override {
+    ++pending;
+    pending_type = type;
+    pending_callee = reinterpret_cast<std::uintptr_t>(callee);
+    return pending_answer;
+  }
 };
 
 TEST_F(TableProxy, AServerFilterTurnsCallsAwayAndACallerWithoutOneHearsIt) {
@@ -877,6 +888,55 @@ TEST_F(TableProxy, ACallersFilterRetriesOrCancels) {
     CoUninitialize();
   }).join();
   server.run_on([&] { EXPECT_EQ(CoRegisterMessageFilter(nullptr, nullptr), S_OK); });
+}
+
+TEST_F(TableProxy, MessagePendingMayCancelAWaitingCall) {
+  ps_object o;
+  test_filter client_filter;
+  sta_server server(&o);
+  IStream* to_client = nullptr;
+  ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, server.proxy().get(), &to_client), S_OK);
+  std::atomic<DWORD> client_tid{0};
+  std::atomic<int> step{0};
+  std::thread client([&] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    ASSERT_EQ(CoRegisterMessageFilter(&client_filter, nullptr), S_OK);
+    IPsTest* p = nullptr;
+    ASSERT_EQ(CoGetInterfaceAndReleaseStream(to_client, IID_IPsTest, reinterpret_cast<void**>(&p)), S_OK);
+    MSG m;
+    PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);
+    client_tid = GetCurrentThreadId();
+    LONG held = 777, seen = 0;
+    // A message arrives while the call waits; the filter lets it wait on.
+    ResetEvent(o.gate);
+    step = 1;
+    EXPECT_EQ(p->Maybe(&held, &seen), S_OK);
+    EXPECT_EQ(seen, 777);
+    // The filter cancels: the call returns at once, its reply is dropped.
+    client_filter.pending_answer = PENDINGMSG_CANCELCALL;
+    ResetEvent(o.gate);
+    step = 2;
+    EXPECT_EQ(p->Maybe(&held, &seen), RPC_E_CALL_CANCELED);
+    SetEvent(o.gate);
+    while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) {
+    }
+    p->Release();
+    CoRegisterMessageFilter(nullptr, nullptr);
+    CoUninitialize();
+  });
+  for (int want : {1, 2}) {
+    while (step < want) std::this_thread::yield();
+    const int before = client_filter.pending;
+    PostThreadMessageW(client_tid, WM_USER, 0, 0);
+    EXPECT_TRUE(eventually([&] { return client_filter.pending > before; }));
+    if (want == 1) {
+      EXPECT_EQ(client_filter.pending_type.load(), static_cast<DWORD>(PENDINGTYPE_TOPLEVEL));
+      EXPECT_EQ(client_filter.pending_callee.load(), server.tid());
+      SetEvent(o.gate);
+    }
+  }
+  client.join();
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
 // ---- The stub, fed requests directly --------------------------------------------------------
