@@ -346,7 +346,14 @@ struct invoke_call final : call {
   ULONG method = 0;
   void* reply = nullptr;
   ULONG reply_size = 0;
-  ~invoke_call() override { CoTaskMemFree(reply); }
+  // The request is the caller's until the caller stops waiting early
+  // (MessagePending cancelled it): then the home thread may still be
+  // reading it, and the call frees it when the last of the two lets go.
+  bool owns_request = false;
+  ~invoke_call() override {
+    CoTaskMemFree(reply);
+    if (owns_request) CoTaskMemFree(request);
+  }
   HRESULT execute() noexcept override {
     if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
     if (HRESULT refused = filter_incoming(target, serial, method, caller_tid, causality, sent); refused != S_OK)
@@ -498,6 +505,11 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
     const std::uint64_t outer = std::exchange(t_waiting_causality, c->causality);
     const HRESULT hr = send_and_wait(target_.home, c);
     t_waiting_causality = outer;
+    if (hr == RPC_E_CALL_CANCELED) {
+      c->owns_request = true;  // see invoke_call::owns_request
+      m->Buffer = nullptr;
+      m->cbBuffer = 0;
+    }
     if (SUCCEEDED(hr)) {
       CoTaskMemFree(m->Buffer);  // the request, replaced by the reply
       m->Buffer = c->reply;
