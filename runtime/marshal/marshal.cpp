@@ -142,13 +142,42 @@ struct exported_interface {
   IRpcStubBuffer* stub = nullptr;  // made on the first call through a proxy (one reference)
 };
 
+// An exported object's interfaces, contiguous, the first one inline: most
+// objects are marshalled through one interface, and exporting them then
+// allocates nothing for it. Growth invalidates pointers, as a vector's does.
+class interface_list {
+ public:
+  exported_interface* begin() noexcept { return count_ > 1 ? many_.data() : &one_; }
+  exported_interface* end() noexcept { return begin() + count_; }
+  const exported_interface* begin() const noexcept { return count_ > 1 ? many_.data() : &one_; }
+  const exported_interface* end() const noexcept { return begin() + count_; }
+  exported_interface& back() noexcept { return *(end() - 1); }
+  void push_back(const exported_interface& i) {
+    if (count_ == 0) {
+      one_ = i;
+    } else {
+      if (count_ == 1) {
+        many_.reserve(4);
+        many_.push_back(one_);
+      }
+      many_.push_back(i);
+    }
+    ++count_;
+  }
+
+ private:
+  exported_interface one_{};
+  std::vector<exported_interface> many_;
+  std::size_t count_ = 0;
+};
+
 struct exported_object {
   std::uint64_t oid;
   apartment_id apartment;
   ::comkit::rt::apartment* home;        // the same apartment (one reference): where calls go
   IUnknown* identity;                   // one reference
   IExternalConnection* external;        // one reference, or nullptr
-  std::vector<exported_interface> interfaces;
+  interface_list interfaces;
   long normal = 0;       // normal marshals outstanding
   long public_refs = 0;  // their public references
   long locks = 0;        // CoLockObjectExternal
@@ -176,6 +205,37 @@ struct identity_hash {
 std::mutex g_export_lock;
 std::unordered_map<identity_key, exported_object*, identity_hash> g_by_identity;  // guarded
 std::unordered_map<DWORD, exported_object*> g_by_ipid;                           // IPID Data1 -> object, guarded
+
+// Nodes of those maps kept for reuse (guarded): an object exported and
+// released over and over (the GIT, a marshal round trip) allocates no map
+// node after the first time. Each pool's capacity is reserved up front, so
+// recycling never allocates (it runs where nothing may throw).
+template <typename Map>
+class node_pool {
+ public:
+  node_pool() { nodes_.reserve(limit); }
+  void recycle(typename Map::node_type&& n) noexcept {
+    if (n && nodes_.size() < limit) nodes_.push_back(std::move(n));  // else n frees itself
+  }
+  // m.emplace(k, v), reusing a node when there is one.
+  void emplace(Map& m, const typename Map::key_type& k, exported_object* v) {
+    if (nodes_.empty()) {
+      m.emplace(k, v);
+      return;
+    }
+    typename Map::node_type n = std::move(nodes_.back());
+    nodes_.pop_back();
+    n.key() = k;
+    n.mapped() = v;
+    m.insert(std::move(n));  // keys are unique here
+  }
+
+ private:
+  static constexpr std::size_t limit = 64;
+  std::vector<typename Map::node_type> nodes_;
+};
+node_pool<decltype(g_by_identity)> g_identity_nodes;  // guarded by g_export_lock
+node_pool<decltype(g_by_ipid)> g_ipid_nodes;          // guarded by g_export_lock
 std::uint64_t g_next_oid = 1;                                                    // guarded
 DWORD g_next_ipid = 1;                                                           // guarded
 
@@ -248,9 +308,9 @@ struct releases {
     homes.for_each([](apartment* a) { apartment_release(a); });
   }
   void take(exported_object* o) {  // g_export_lock held; o leaves every table
-    g_by_identity.erase({o->apartment, o->identity});
+    g_identity_nodes.recycle(g_by_identity.extract({o->apartment, o->identity}));
     for (auto& i : o->interfaces) {
-      g_by_ipid.erase(i.ipid_serial);
+      g_ipid_nodes.recycle(g_by_ipid.extract(i.ipid_serial));
       if (i.stub) refs.push_back(i.stub);
       refs.push_back(i.pointer);
     }
@@ -328,7 +388,7 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
       candidate = nullptr;  // the object holds these now
       home = nullptr;
       try {
-        g_by_identity.emplace(identity_key{here, identity}, o);
+        g_identity_nodes.emplace(g_by_identity, identity_key{here, identity}, o);
       } catch (...) {
         if (o->external) o->external->Release();
         apartment_release(o->home);
@@ -346,7 +406,7 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
     } else {
       o->interfaces.push_back({iid, g_next_ipid++, pointer});
       entry = &o->interfaces.back();
-      g_by_ipid.emplace(entry->ipid_serial, o);
+      g_ipid_nodes.emplace(g_by_ipid, entry->ipid_serial, o);
     }
     if (mshlflags & MSHLFLAGS_TABLESTRONG)
       ++entry->table_strong;
@@ -1262,7 +1322,7 @@ HRESULT exporter_remote_qi(const remote_object& remote, const IID& iid, DWORD* s
     }
   try {
     o->interfaces.push_back({iid, g_next_ipid++, pointer});
-    g_by_ipid.emplace(o->interfaces.back().ipid_serial, o);
+    g_ipid_nodes.emplace(g_by_ipid, o->interfaces.back().ipid_serial, o);
   } catch (...) {
     r.refs.push_back(pointer);
     return E_OUTOFMEMORY;
