@@ -768,14 +768,21 @@ class proxy_manager final : public IUnknown {
   apartment_id client() const noexcept { return client_; }
 
  private:
-  // IMarshal of the proxy: the standard marshaler's, whose marshal of a
-  // proxy exports the object itself, at home (marshal_standard).
-  struct marshal_face final : IMarshal {
+  // An interface the manager answers itself (never asked of the object):
+  // IUnknown's methods are the manager's.
+  template <typename I>
+  struct face : I {
     proxy_manager& m;
-    explicit marshal_face(proxy_manager& owner) : m(owner) {}
+    explicit face(proxy_manager& owner) : m(owner) {}
     HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
     ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
     ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+  };
+
+  // IMarshal of the proxy: the standard marshaler's, whose marshal of a
+  // proxy exports the object itself, at home (marshal_standard).
+  struct marshal_face final : face<IMarshal> {
+    using face::face;
     HRESULT with_standard(HRESULT (*f)(IMarshal*, void*), void* context) {
       IMarshal* standard = nullptr;
       HRESULT hr = CoGetStandardMarshal(IID_IUnknown, &m, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &standard);
@@ -816,12 +823,8 @@ class proxy_manager final : public IUnknown {
     HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
   };
   // IMultiQI of the proxy: each interface as QueryInterface gives it.
-  struct multi_qi_face final : IMultiQI {
-    proxy_manager& m;
-    explicit multi_qi_face(proxy_manager& owner) : m(owner) {}
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
-    ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
-    ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+  struct multi_qi_face final : face<IMultiQI> {
+    using face::face;
     HRESULT STDMETHODCALLTYPE QueryMultipleInterfaces(ULONG count, MULTI_QI* results) override {
       if (!results || count == 0) return E_INVALIDARG;
       ULONG found = 0;
@@ -837,12 +840,8 @@ class proxy_manager final : public IUnknown {
 
   // IClientSecurity of the proxy: one blanket per manager, starting from the
   // process's defaults; kept and reported (nothing is enforced in-process).
-  struct security_face final : IClientSecurity {
-    proxy_manager& m;
-    explicit security_face(proxy_manager& owner) : m(owner) {}
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return m.QueryInterface(riid, ppv); }
-    ULONG STDMETHODCALLTYPE AddRef() override { return m.AddRef(); }
-    ULONG STDMETHODCALLTYPE Release() override { return m.Release(); }
+  struct security_face final : face<IClientSecurity> {
+    using face::face;
     HRESULT STDMETHODCALLTYPE QueryBlanket(IUnknown* pProxy, DWORD* pAuthnSvc, DWORD* pAuthzSvc,
                                            OLECHAR** pServerPrincName, DWORD* pAuthnLevel, DWORD* pImpLevel,
                                            void** pAuthInfo, DWORD* pCapabilites) override {
