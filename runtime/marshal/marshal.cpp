@@ -1017,6 +1017,53 @@ HRESULT STDAPICALLTYPE CoLockObjectExternal(LPUNKNOWN pUnk, BOOL fLock, BOOL fLa
 // out as is.
 
 namespace comkit::rt {
+
+// ---- Marshal data as bytes (the GIT's custom entries, the tables' interface values) ----
+
+HRESULT marshal_to_bytes(IUnknown* object, const IID& iid, DWORD dest, DWORD mshlflags,
+                         std::vector<std::byte>& out) noexcept {
+  IStream* s = nullptr;
+  if (HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &s); FAILED(hr)) return hr;
+  HRESULT hr = CoMarshalInterface(s, iid, object, dest, nullptr, mshlflags);
+  HGLOBAL h = nullptr;
+  ULARGE_INTEGER size{};
+  const LARGE_INTEGER zero{};
+  if (SUCCEEDED(hr) && SUCCEEDED(hr = s->Seek(zero, STREAM_SEEK_CUR, &size)) && SUCCEEDED(hr = GetHGlobalFromStream(s, &h))) {
+    const auto* p = static_cast<const std::byte*>(GlobalLock(h));
+    try {
+      out.insert(out.end(), p, p + size.QuadPart);
+    } catch (...) {
+      hr = E_OUTOFMEMORY;
+    }
+    GlobalUnlock(h);
+    if (FAILED(hr)) {  // the data was written: give back what it holds
+      s->Seek(zero, STREAM_SEEK_SET, nullptr);
+      CoReleaseMarshalData(s);
+    }
+  }
+  s->Release();
+  return hr;
+}
+
+HRESULT unmarshal_from_bytes(std::span<const std::byte> bytes, const IID& iid, void** ppv) noexcept {
+  *ppv = nullptr;
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE, bytes.size());
+  if (!h) return E_OUTOFMEMORY;
+  if (!bytes.empty()) std::memcpy(GlobalLock(h), bytes.data(), bytes.size());
+  GlobalUnlock(h);
+  IStream* s = nullptr;
+  if (FAILED(CreateStreamOnHGlobal(h, TRUE, &s))) {
+    GlobalFree(h);
+    return E_OUTOFMEMORY;
+  }
+  const HRESULT hr = CoUnmarshalInterface(s, iid, ppv);
+  s->Release();
+  return hr;
+}
+
+}  // namespace comkit::rt
+
+namespace comkit::rt {
 namespace {
 
 struct git_entry {
@@ -1066,26 +1113,8 @@ class global_interface_table final : public IGlobalInterfaceTable {
       e.iid = *iid;
     } else {
       custom->Release();
-      IStream* s = nullptr;
-      if (HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &s); FAILED(hr)) return hr;
-      HRESULT hr = CoMarshalInterface(s, *iid, pUnk, MSHCTX_INPROC, nullptr, MSHLFLAGS_TABLESTRONG);
-      HGLOBAL h = nullptr;
-      if (SUCCEEDED(hr)) hr = GetHGlobalFromStream(s, &h);
-      if (SUCCEEDED(hr)) {
-        try {
-          const auto* p = static_cast<const std::byte*>(GlobalLock(h));
-          e.marshal.assign(p, p + GlobalSize(h));
-          GlobalUnlock(h);
-        } catch (...) {
-          GlobalUnlock(h);
-          LARGE_INTEGER zero{};
-          s->Seek(zero, STREAM_SEEK_SET, nullptr);
-          CoReleaseMarshalData(s);
-          hr = E_OUTOFMEMORY;
-        }
-      }
-      s->Release();
-      if (FAILED(hr)) return hr;
+      if (HRESULT hr = marshal_to_bytes(pUnk, *iid, MSHCTX_INPROC, MSHLFLAGS_TABLESTRONG, e.marshal); FAILED(hr))
+        return hr;
     }
     std::lock_guard g(lock_);
     try {
@@ -1161,7 +1190,7 @@ class global_interface_table final : public IGlobalInterfaceTable {
       return hr;
     }
     if (is_standard) return unmarshal_standard(header, standard, *iid, ppv);
-    return unmarshal_bytes(marshal, *iid, ppv);
+    return unmarshal_from_bytes(marshal, *iid, ppv);
   }
 
  private:
@@ -1171,20 +1200,6 @@ class global_interface_table final : public IGlobalInterfaceTable {
     git_entry& e = entries_[slot - 1];
     if (!e.used || e.generation != cookie >> git_slot_bits) return nullptr;
     return &e;
-  }
-  static HRESULT unmarshal_bytes(const std::vector<std::byte>& bytes, const IID& iid, void** ppv) noexcept {
-    HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE, bytes.size());
-    if (!h) return E_OUTOFMEMORY;
-    std::memcpy(GlobalLock(h), bytes.data(), bytes.size());
-    GlobalUnlock(h);
-    IStream* s = nullptr;
-    if (FAILED(CreateStreamOnHGlobal(h, TRUE, &s))) {
-      GlobalFree(h);
-      return E_OUTOFMEMORY;
-    }
-    const HRESULT hr = CoUnmarshalInterface(s, iid, ppv);
-    s->Release();
-    return hr;
   }
   static void discard(git_entry& e) noexcept {
     if (e.agile) e.agile->Release();

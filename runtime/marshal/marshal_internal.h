@@ -4,7 +4,10 @@
 #ifndef COMKIT_RUNTIME_MARSHAL_INTERNAL_H
 #define COMKIT_RUNTIME_MARSHAL_INTERNAL_H
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "apartment/apartment_internal.h"
 #include "marshal/objref.h"
@@ -38,6 +41,14 @@ HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objr
 IClassFactory* standard_ps_class_factory() noexcept;
 /// True when a proxy/stub table describes iid (built in or registered).
 bool has_proxy_table(const IID& iid) noexcept;
+
+// ---- marshal.cpp: marshal data as bytes -------------------------------------------------------
+/// One CoMarshalInterface of object as iid, its OBJREF appended to out (its
+/// references given back again if the bytes cannot be kept).
+HRESULT marshal_to_bytes(IUnknown* object, const IID& iid, DWORD dest, DWORD mshlflags,
+                         std::vector<std::byte>& out) noexcept;
+/// CoUnmarshalInterface from OBJREF bytes.
+HRESULT unmarshal_from_bytes(std::span<const std::byte> bytes, const IID& iid, void** ppv) noexcept;
 
 // ---- security.cpp -------------------------------------------------------------------------------
 /// An authentication blanket (a proxy's, or the process's defaults).

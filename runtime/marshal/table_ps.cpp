@@ -27,13 +27,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -103,11 +101,11 @@ const COMKIT_PS_INTERFACE* table_for(const IID& iid) {
 
 // ---- One interface's proxy vtable and call descriptions ----------------------------------
 
-struct iface_rt;
-
 struct method_rt {
+  ~method_rt() {
+    if (closure) ffi_closure_free(closure);  // only when building the interface failed: built ones live on
+  }
   const COMKIT_PS_METHOD* m = nullptr;
-  const iface_rt* owner = nullptr;
   unsigned slot = 0;
   bool remotable = false;
   ffi_cif cif{};
@@ -194,7 +192,7 @@ bool is_array(const COMKIT_PS_PARAM& p) { return (p.flags & (COMKIT_PS_ARRAY | C
 // A method the runtime can carry: its table is consistent.
 bool valid_method(const COMKIT_PS_METHOD& m) {
   if (!m.remotable || m.param_count > max_params || (m.param_count && !m.params)) return false;
-  if (!valid_value(m.result, true) || m.result.indirection != 0 || m.result.kind == COMKIT_PS_VARIANT) return false;
+  if (!valid_value(m.result, true) || m.result.indirection != 0) return false;
   const int n = m.param_count;
   for (int i = 0; i < n; ++i) {
     const COMKIT_PS_PARAM& p = m.params[i];
@@ -242,7 +240,6 @@ iface_rt* build(const COMKIT_PS_INTERFACE* t) {
   for (unsigned k = 0; k < n; ++k) {
     method_rt& mr = r->methods[k];
     mr.m = &t->methods[k];
-    mr.owner = r.get();
     mr.slot = k + 3;
     mr.remotable = valid_method(*mr.m);
     mr.args.push_back(&ffi_type_pointer);  // this
@@ -251,8 +248,7 @@ iface_rt* build(const COMKIT_PS_INTERFACE* t) {
     // A method the tables cannot carry still answers: its closure takes
     // only `this` (the caller's further arguments are ignored) and returns
     // E_NOTIMPL.
-    ffi_type* result = valid_value(mr.m->result, true) && mr.m->result.kind != COMKIT_PS_VARIANT ? ffi_of(mr.m->result)
-                                                                                                  : &ffi_type_sint32;
+    ffi_type* result = valid_value(mr.m->result, true) ? ffi_of(mr.m->result) : &ffi_type_sint32;
     if (ffi_prep_cif(&mr.cif, FFI_DEFAULT_ABI, static_cast<unsigned>(mr.args.size()), result, mr.args.data()) != FFI_OK)
       return nullptr;
     mr.closure = static_cast<ffi_closure*>(ffi_closure_alloc(sizeof(ffi_closure), &mr.code));
@@ -320,38 +316,11 @@ HRESULT write_interface(writer& w, IUnknown* unk, const IID& iid, DWORD dest) {
     w.u32(0);
     return S_OK;
   }
-  IStream* stm = nullptr;
-  HRESULT hr = CreateStreamOnHGlobal(nullptr, TRUE, &stm);
-  if (FAILED(hr)) return hr;
-  hr = CoMarshalInterface(stm, iid, unk, dest, nullptr, MSHLFLAGS_NORMAL);
-  if (SUCCEEDED(hr)) {
-    HGLOBAL g = nullptr;
-    ULARGE_INTEGER size{};
-    LARGE_INTEGER zero{};
-    if (SUCCEEDED(hr = stm->Seek(zero, STREAM_SEEK_CUR, &size)) && SUCCEEDED(hr = GetHGlobalFromStream(stm, &g))) {
-      const void* data = GlobalLock(g);
-      w.u32(static_cast<std::uint32_t>(size.QuadPart));
-      w.bytes(data, static_cast<std::size_t>(size.QuadPart));
-      GlobalUnlock(g);
-    }
-  }
-  stm->Release();
-  return hr;
-}
-
-IStream* stream_over(const unsigned char* data, std::uint32_t size) {
-  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, size);
-  if (!g) return nullptr;
-  if (void* p = GlobalLock(g)) {
-    std::memcpy(p, data, size);
-    GlobalUnlock(g);
-  }
-  IStream* stm = nullptr;
-  if (FAILED(CreateStreamOnHGlobal(g, TRUE, &stm))) {
-    GlobalFree(g);
-    return nullptr;
-  }
-  return stm;
+  std::vector<std::byte> objref;
+  if (HRESULT hr = marshal_to_bytes(unk, iid, dest, MSHLFLAGS_NORMAL, objref); FAILED(hr)) return hr;
+  w.u32(static_cast<std::uint32_t>(objref.size()));
+  w.bytes(objref.data(), objref.size());
+  return S_OK;
 }
 
 // Reads an OBJREF and unmarshals it; *out is null for a null pointer.
@@ -362,11 +331,7 @@ HRESULT read_interface(reader& r, const IID& iid, void** out) {
   if (n == 0) return S_OK;
   const unsigned char* data = r.take(n);
   if (!data) return bad_stub_data;
-  IStream* stm = stream_over(data, n);
-  if (!stm) return E_OUTOFMEMORY;
-  const HRESULT hr = CoUnmarshalInterface(stm, iid, out);
-  stm->Release();
-  return hr;
+  return unmarshal_from_bytes({reinterpret_cast<const std::byte*>(data), n}, iid, out);
 }
 
 // A string or BSTR: u32 units (0xFFFFFFFF: null), the units.
