@@ -9,13 +9,17 @@
 //   pending --(home thread: run)--> running --(run finished)--> done
 //   pending --(home thread gone: cancel)--> done, RPC_E_DISCONNECTED
 //   pending --(caller: home apartment ended, call never started)--> abandoned
+//   pending --(caller: its IMessageFilter::MessagePending cancelled)--> abandoned
 //
 // Every transition out of `pending` is a compare-exchange, so exactly one of
 // run, cancel or abandon wins. The caller waits (serving its own STA's calls:
 // COM's reentrancy rule) until `finished` is set, checking every 100 ms
 // whether the home apartment still lives; once it has ended and the call has
 // not started, the caller abandons it and returns RPC_E_DISCONNECTED. A call
-// that is running is always waited for: it ends when the object returns.
+// that is running is waited for (it ends when the object returns), except
+// when MessagePending cancels: then the caller stops waiting and returns
+// RPC_E_CALL_CANCELED while the home thread finishes the call, so anything
+// the call reads (an invoke_call's request) becomes the call's to free.
 // Whoever finishes the call copies the caller's queue, then sets `finished`,
 // then wakes that queue, and never touches the call after setting it.
 #include <atomic>
@@ -137,6 +141,14 @@ std::uint64_t outgoing_causality() noexcept {
   return t_own_causality;
 }
 
+// IMessageFilter's HTASK: a thread id.
+HTASK as_htask(DWORD thread_id) noexcept { return reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(thread_id)); }
+// The thread of an STA (0 for the MTA), as a filter is told it.
+HTASK htask_of(const apartment* a) noexcept {
+  const thread_queue* q = apartment_queue(a);
+  return as_htask(q ? thread_queue_thread_id(q) : 0);
+}
+
 DWORD elapsed_ms(std::chrono::steady_clock::time_point since) noexcept {
   return static_cast<DWORD>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
@@ -157,8 +169,7 @@ HRESULT filter_incoming(const remote_object& target, DWORD serial, ULONG method,
   const DWORD type = !t_waiting_causality              ? CALLTYPE_TOPLEVEL
                      : causality == t_waiting_causality ? CALLTYPE_NESTED
                                                         : CALLTYPE_TOPLEVEL_CALLPENDING;
-  const DWORD answer = filter->HandleInComingCall(type, reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(caller_tid)),
-                                                  elapsed_ms(sent), &info);
+  const DWORD answer = filter->HandleInComingCall(type, as_htask(caller_tid), elapsed_ms(sent), &info);
   if (object) object->Release();
   filter->Release();
   if (answer == SERVERCALL_REJECTED) return RPC_E_CALL_REJECTED;
@@ -248,11 +259,8 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
     if (c->finished.load(std::memory_order_acquire)) break;
     if (filter && woke == WAIT_OBJECT_0) {
       thread_queue_input_seen(q);  // asked once per new input
-      thread_queue* callee = apartment_queue(home);
-      const DWORD callee_tid = callee ? thread_queue_thread_id(callee) : 0;
-      const DWORD answer =
-          filter->MessagePending(reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(callee_tid)), elapsed_ms(sent),
-                                 t_incoming_causality ? PENDINGTYPE_NESTED : PENDINGTYPE_TOPLEVEL);
+      const DWORD answer = filter->MessagePending(htask_of(home), elapsed_ms(sent),
+                                                  t_incoming_causality ? PENDINGTYPE_NESTED : PENDINGTYPE_TOPLEVEL);
       if (answer == PENDINGMSG_CANCELCALL) {
         // A call not started never runs; one under way finishes at home
         // and its reply is dropped (the call object outlives this wait).
@@ -467,11 +475,8 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
       IMessageFilter* filter = here && apartment_is_sta(here) ? apartment_message_filter(here) : nullptr;
       if (here) apartment_release(here);
       if (!filter) return hr;
-      thread_queue* callee = apartment_queue(target_.home);
-      const DWORD callee_tid = callee ? thread_queue_thread_id(callee) : 0;
-      const DWORD answer =
-          filter->RetryRejectedCall(reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(callee_tid)), elapsed_ms(sent),
-                                    hr == RPC_E_CALL_REJECTED ? SERVERCALL_REJECTED : SERVERCALL_RETRYLATER);
+      const DWORD answer = filter->RetryRejectedCall(htask_of(target_.home), elapsed_ms(sent),
+                                                     hr == RPC_E_CALL_REJECTED ? SERVERCALL_REJECTED : SERVERCALL_RETRYLATER);
       filter->Release();
       if (answer == static_cast<DWORD>(-1)) return RPC_E_CALL_REJECTED;
       if (answer >= 100) {
@@ -764,7 +769,7 @@ class proxy_manager final : public IUnknown {
     return false;
   }
 
- const remote_object& target() const noexcept { return target_; }
+  const remote_object& target() const noexcept { return target_; }
   apartment_id client() const noexcept { return client_; }
 
  private:
@@ -783,13 +788,11 @@ class proxy_manager final : public IUnknown {
   // proxy exports the object itself, at home (marshal_standard).
   struct marshal_face final : face<IMarshal> {
     using face::face;
-    HRESULT with_standard(HRESULT (*f)(IMarshal*, void*), void* context) {
-      IMarshal* standard = nullptr;
-      HRESULT hr = CoGetStandardMarshal(IID_IUnknown, &m, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &standard);
-      if (FAILED(hr)) return hr;
-      hr = f(standard, context);
-      standard->Release();
-      return hr;
+    // The standard marshaler to forward to (a small object; null when out of memory).
+    IMarshal* standard() noexcept {
+      IMarshal* s = nullptr;
+      if (FAILED(CoGetStandardMarshal(IID_IUnknown, &m, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &s))) return nullptr;
+      return s;
     }
     HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID* pCid) override {
       if (!pCid) return E_POINTER;
@@ -798,26 +801,26 @@ class proxy_manager final : public IUnknown {
     }
     HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID riid, void* pv, DWORD dest, void* dc, DWORD flags,
                                                 DWORD* pSize) override {
-      struct args { REFIID riid; void* pv; DWORD dest; void* dc; DWORD flags; DWORD* size; } a{riid, pv, dest, dc, flags, pSize};
-      return with_standard([](IMarshal* s, void* c) {
-        auto* x = static_cast<args*>(c);
-        return s->GetMarshalSizeMax(x->riid, x->pv, x->dest, x->dc, x->flags, x->size);
-      }, &a);
+      IMarshal* s = standard();
+      if (!s) return E_OUTOFMEMORY;
+      const HRESULT hr = s->GetMarshalSizeMax(riid, pv, dest, dc, flags, pSize);
+      s->Release();
+      return hr;
     }
     HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* pStm, REFIID riid, void* pv, DWORD dest, void* dc,
                                                DWORD flags) override {
-      struct args { IStream* stm; REFIID riid; void* pv; DWORD dest; void* dc; DWORD flags; } a{pStm, riid, pv, dest, dc, flags};
-      return with_standard([](IMarshal* s, void* c) {
-        auto* x = static_cast<args*>(c);
-        return s->MarshalInterface(x->stm, x->riid, x->pv, x->dest, x->dc, x->flags);
-      }, &a);
+      IMarshal* s = standard();
+      if (!s) return E_OUTOFMEMORY;
+      const HRESULT hr = s->MarshalInterface(pStm, riid, pv, dest, dc, flags);
+      s->Release();
+      return hr;
     }
     HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
-      struct args { IStream* stm; REFIID riid; void** ppv; } a{pStm, riid, ppv};
-      return with_standard([](IMarshal* s, void* c) {
-        auto* x = static_cast<args*>(c);
-        return s->UnmarshalInterface(x->stm, x->riid, x->ppv);
-      }, &a);
+      IMarshal* s = standard();
+      if (!s) return E_OUTOFMEMORY;
+      const HRESULT hr = s->UnmarshalInterface(pStm, riid, ppv);
+      s->Release();
+      return hr;
     }
     HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override { return CoReleaseMarshalData(pStm); }
     HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }

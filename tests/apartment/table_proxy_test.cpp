@@ -603,6 +603,18 @@ TEST_F(TableProxy, AMarshalledProxyNamesTheObjectItself) {
     CLSID clsid{};
     EXPECT_EQ(marshal->GetUnmarshalClass(IID_IPsTest, p.get(), MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &clsid), S_OK);
     EXPECT_TRUE(IsEqualCLSID(clsid, CLSID_StdMarshal));
+    DWORD size = 0;
+    EXPECT_EQ(marshal->GetMarshalSizeMax(IID_IPsTest, p.get(), MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL, &size), S_OK);
+    EXPECT_GE(size, 68u);
+    {
+      // Its IMarshal used directly writes the object's OBJREF, which can be given back.
+      comkit::com_ptr<IStream> s;
+      ASSERT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, s.put()), S_OK);
+      EXPECT_EQ(marshal->MarshalInterface(s.get(), IID_IPsTest, p.get(), MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL), S_OK);
+      const LARGE_INTEGER zero{};
+      s->Seek(zero, STREAM_SEEK_SET, nullptr);
+      EXPECT_EQ(marshal->ReleaseMarshalData(s.get()), S_OK);
+    }
     comkit::com_ptr<IUnknown> a, b;
     ASSERT_EQ(marshal->QueryInterface(IID_IUnknown, a.put_void()), S_OK);
     ASSERT_EQ(p->QueryInterface(IID_IUnknown, b.put_void()), S_OK);
