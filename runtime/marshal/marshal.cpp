@@ -142,32 +142,34 @@ struct exported_interface {
   IRpcStubBuffer* stub = nullptr;  // made on the first call through a proxy (one reference)
 };
 
-// An exported object's interfaces, contiguous, the first one inline: most
-// objects are marshalled through one interface, and exporting them then
-// allocates nothing for it. Growth invalidates pointers, as a vector's does.
-class interface_list {
+// A vector whose first N items live inline: an exported object's
+// interfaces (most objects are marshalled through one) and a release
+// batch's references allocate nothing in the common case. Contiguous;
+// growth invalidates pointers, as a vector's does.
+template <typename T, std::size_t N>
+class small_vector {
  public:
-  exported_interface* begin() noexcept { return count_ > 1 ? many_.data() : &one_; }
-  exported_interface* end() noexcept { return begin() + count_; }
-  const exported_interface* begin() const noexcept { return count_ > 1 ? many_.data() : &one_; }
-  const exported_interface* end() const noexcept { return begin() + count_; }
-  exported_interface& back() noexcept { return *(end() - 1); }
-  void push_back(const exported_interface& i) {
-    if (count_ == 0) {
-      one_ = i;
-    } else {
-      if (count_ == 1) {
-        many_.reserve(4);
-        many_.push_back(one_);
-      }
-      many_.push_back(i);
+  T* begin() noexcept { return heap_.empty() ? inline_ : heap_.data(); }
+  T* end() noexcept { return begin() + count_; }
+  const T* begin() const noexcept { return heap_.empty() ? inline_ : heap_.data(); }
+  const T* end() const noexcept { return begin() + count_; }
+  T& back() noexcept { return *(end() - 1); }
+  void push_back(const T& v) {
+    if (heap_.empty() && count_ < N) {
+      inline_[count_++] = v;
+      return;
     }
+    if (heap_.empty()) {
+      heap_.reserve(2 * N + 2);
+      heap_.assign(inline_, inline_ + count_);
+    }
+    heap_.push_back(v);
     ++count_;
   }
 
  private:
-  exported_interface one_{};
-  std::vector<exported_interface> many_;
+  T inline_[N] = {};
+  std::vector<T> heap_;
   std::size_t count_ = 0;
 };
 
@@ -177,7 +179,7 @@ struct exported_object {
   ::comkit::rt::apartment* home;        // the same apartment (one reference): where calls go
   IUnknown* identity;                   // one reference
   IExternalConnection* external;        // one reference, or nullptr
-  interface_list interfaces;
+  small_vector<exported_interface, 1> interfaces;
   long normal = 0;       // normal marshals outstanding
   long public_refs = 0;  // their public references
   long locks = 0;        // CoLockObjectExternal
@@ -270,33 +272,10 @@ bool ours(const GUID& ipid) noexcept {
   return ipid.Data2 == static_cast<WORD>(tag().pid) && std::memcmp(ipid.Data4, tag().nonce, 8) == 0;
 }
 
-// A list that keeps its first few items inline: a marshal and its release
-// give back one or two references, without a heap allocation.
-template <typename T, std::size_t N>
-class short_list {
- public:
-  void push_back(T v) {
-    if (count_ < N)
-      inline_[count_++] = v;
-    else
-      more_.push_back(v);
-  }
-  template <typename F>
-  void for_each(F&& f) const {
-    for (std::size_t k = 0; k < count_; ++k) f(inline_[k]);
-    for (T v : more_) f(v);
-  }
-
- private:
-  T inline_[N] = {};
-  std::size_t count_ = 0;
-  std::vector<T> more_;
-};
-
 // References to give back once the lock is released.
 struct releases {
-  short_list<IUnknown*, 6> refs;
-  short_list<apartment*, 2> homes;
+  small_vector<IUnknown*, 6> refs;
+  small_vector<apartment*, 2> homes;
   IExternalConnection* external = nullptr;
   DWORD connections_released = 0;
   bool last_closes = true;
@@ -304,8 +283,8 @@ struct releases {
     for (DWORD i = 0; i < connections_released && external; ++i)
       external->ReleaseConnection(EXTCONN_STRONG, 0, last_closes);
     if (external) external->Release();
-    refs.for_each([](IUnknown* p) { p->Release(); });
-    homes.for_each([](apartment* a) { apartment_release(a); });
+    for (IUnknown* p : refs) p->Release();
+    for (apartment* a : homes) apartment_release(a);
   }
   void take(exported_object* o) {  // g_export_lock held; o leaves every table
     g_identity_nodes.recycle(g_by_identity.extract({o->apartment, o->identity}));
