@@ -34,6 +34,8 @@ std::string emit_proxy_tables(const model::model& m, const emit_options& o);
 /// `in_record`: conformant arrays print as [1], as in the SDK's structs.
 std::string c_declaration(const type* t, const std::string& name, bool in_record = false);
 std::string c_expression(const expr* e);
+/// C spelling of type t alone, without a top-level const (`LONG` for `const LONG`).
+std::string spelling_unconst(const type* t);
 
 }  // namespace comkit::idl
 

@@ -61,7 +61,7 @@ static const COMKIT_PS_PARAM IStream_Write_4_ProxyParams[] = {
 static const COMKIT_PS_PARAM IStream_Seek_5_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((LONGLONG)-1 < (LONGLONG)1), sizeof(LARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((DWORD)-1 < (DWORD)1), sizeof(DWORD), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
-    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
 static const COMKIT_PS_PARAM IStream_SetSize_6_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
@@ -69,8 +69,8 @@ static const COMKIT_PS_PARAM IStream_SetSize_6_ProxyParams[] = {
 static const COMKIT_PS_PARAM IStream_CopyTo_7_ProxyParams[] = {
     {COMKIT_PS_IFACE, COMKIT_PS_IN, 0, 0, 0, -1, -1, 0, -1, 0, {0, 0, 0}, &IID_IStream},
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
-    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
-    {COMKIT_PS_FLAT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT | COMKIT_PS_UNIQUE, 1, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
 static const COMKIT_PS_PARAM IStream_Commit_8_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((DWORD)-1 < (DWORD)1), sizeof(DWORD), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
@@ -213,7 +213,7 @@ static const COMKIT_PS_PARAM IPersistStream_Save_6_ProxyParams[] = {
     {COMKIT_PS_INT, COMKIT_PS_IN, 0, ((BOOL)-1 < (BOOL)1), sizeof(BOOL), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
 static const COMKIT_PS_PARAM IPersistStream_GetSizeMax_7_ProxyParams[] = {
-    {COMKIT_PS_FLAT, COMKIT_PS_OUT, 1, 0, sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
+    {COMKIT_PS_INT, COMKIT_PS_OUT, 1, ((ULONGLONG)-1 < (ULONGLONG)1), sizeof(ULARGE_INTEGER), -1, -1, 0, -1, 0, {0, 0, 0}, NULL},
 };
 static const COMKIT_PS_METHOD IPersistStream_ProxyMethods[] = {
     {"GetClassID", 1, 1, 0, {COMKIT_PS_INT, 0, 0, ((HRESULT)-1 < (HRESULT)1), sizeof(HRESULT), -1, -1, 0, -1, 0, {0, 0, 0}, NULL}, IPersistStream_GetClassID_3_ProxyParams},

@@ -154,6 +154,13 @@ std::string c_declaration(const type* t, const std::string& name, bool in_record
   return declarator(t, name, in_record, nullptr);
 }
 
+std::string spelling_unconst(const type* t) {
+  if (!t || !t->is_const) return c_declaration(t, "");
+  type copy = *t;
+  copy.is_const = false;
+  return c_declaration(&copy, "");
+}
+
 namespace {
 
 // ---- the header writer ------------------------------------------------------------

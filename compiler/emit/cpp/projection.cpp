@@ -55,16 +55,7 @@ std::string cpp_name(const parameter& p, std::size_t k) {
   return n;
 }
 
-
 std::string spelling(const type* t) { return c_declaration(t, ""); }
-
-// The C spelling of t without a top-level const.
-std::string spelling_unconst(const type* t) {
-  if (!t || !t->is_const) return spelling(t);
-  type copy = *t;
-  copy.is_const = false;
-  return c_declaration(&copy, "");
-}
 
 enum class shape {
   pass,         // the C type, as it is

@@ -7,9 +7,11 @@
 // described by what its value is (an integer, a BSTR, an interface pointer
 // ...) and how many pointer levels sit above the value; sizes and
 // signedness are sizeof/cast expressions, left to the C compiler that
-// builds the file. A method the tables cannot describe (a [local] or
-// [call_as] method, a VARIANT, a struct with pointers, a callee-allocated
-// array ...) is emitted with remotable = 0 and the reason in a comment.
+// builds the file. A [local] method is described through its [call_as]
+// form when that has the same parameters. A method the tables cannot
+// describe (another [local] or [call_as] method, a struct with pointers or
+// unions, SAFEARRAY, a multi-level array ...) is emitted with remotable = 0
+// and the reason in a comment; its proxy answers E_NOTIMPL.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -79,19 +81,13 @@ struct value_desc {
   std::string why;             // when not describable
 };
 
-std::string c_type(const type* t) {
-  if (!t || !t->is_const) return c_declaration(t, "");
-  type copy = *t;
-  copy.is_const = false;
-  return c_declaration(&copy, "");
-}
-
 std::string iid_name_of(const decl* d) {
   return (d->kind == decl_kind::dispinterface ? "DIID_" : "IID_") + std::string(d->name);
 }
 
-// What a value of type t is, when it is a scalar, a string, a BSTR or an
-// interface pointer (at indirection 0). `string`: the parameter is [string].
+// What a value of type t is, when it is a number, an enum, a struct of one
+// arithmetic field, a string, a BSTR, a VARIANT or an interface pointer (at
+// indirection 0); otherwise why not. `string`: the parameter is [string].
 value_desc scalar_value(const type* t, bool string) {
   value_desc v;
   if (named(t, "BSTR")) {
@@ -129,7 +125,7 @@ value_desc scalar_value(const type* t, bool string) {
     v.why = "an unknown type";
     return v;
   }
-  const std::string spelled = c_type(t);
+  const std::string spelled = spelling_unconst(t);
   if (r->kind == type_kind::builtin) {
     if (r->spelling == "void" || r->spelling == "handle_t") {
       v.why = "void";
@@ -181,7 +177,7 @@ struct param_desc {
 bool element(const type* e, const parameter& p, param_desc& d) {
   if (is_flat(e) && !is_pointer(e)) {
     d.value.kind = "COMKIT_PS_FLAT";
-    d.value.size = "sizeof(" + c_type(e) + ")";
+    d.value.size = "sizeof(" + spelling_unconst(e) + ")";
     return true;
   }
   value_desc v = scalar_value(e, p.string);
@@ -197,9 +193,14 @@ bool element(const type* e, const parameter& p, param_desc& d) {
     v.iid = "NULL";
     d.iid_param = p.iid_is.index;
   }
-  v.size = "sizeof(" + c_type(e) + ")";
+  v.size = "sizeof(" + spelling_unconst(e) + ")";
   d.value = v;
   return true;
+}
+
+// [unique] and [ptr] outer pointers may be null.
+void add_unique(const parameter& p, param_desc& d) {
+  if (p.pointer == model::pointer_kind::unique || p.pointer == model::pointer_kind::ptr) d.flags.push_back("COMKIT_PS_UNIQUE");
 }
 
 // Describes parameter p, or says why it cannot be described.
@@ -226,7 +227,7 @@ param_desc describe(const method& m, const parameter& p) {
     d.flags.push_back("COMKIT_PS_ALLOCATED");
     d.size_param = sz.index;
     d.size_deref = true;
-    if (p.pointer == model::pointer_kind::unique || p.pointer == model::pointer_kind::ptr) d.flags.push_back("COMKIT_PS_UNIQUE");
+    add_unique(p, d);
     return d;
   }
   if (p.size_is.size() > 1) {
@@ -259,7 +260,7 @@ param_desc describe(const method& m, const parameter& p) {
       d.length_param = p.length_is[0].index;
       d.length_deref = p.length_is[0].dereferenced;
     }
-    if (p.pointer == model::pointer_kind::unique || p.pointer == model::pointer_kind::ptr) d.flags.push_back("COMKIT_PS_UNIQUE");
+    add_unique(p, d);
     return d;
   }
   const bool iid_is = p.iid_is.present();
@@ -295,23 +296,16 @@ param_desc describe(const method& m, const parameter& p) {
     }
     d.value.kind = "COMKIT_PS_IFACE";
     d.iid_param = p.iid_is.index;
-  } else if (named(inner, "VARIANT") || named(inner, "VARIANTARG")) {
-    d.value = scalar_value(inner, false);
-  } else if (is_flat(inner) && !model::resolve_typedefs(inner)->is_const && record_of(inner) &&
-             record_of(inner)->kind == record_kind::struct_) {
-    d.value.kind = "COMKIT_PS_FLAT";
-    d.value.size = "sizeof(" + c_type(inner) + ")";
-  } else if (is_flat(inner) && p.dir == direction::in && record_of(inner) && record_of(inner)->kind == record_kind::struct_) {
-    d.value.kind = "COMKIT_PS_FLAT";  // [in] const RECT*, REFIID
-    d.value.size = "sizeof(" + c_type(inner) + ")";
-  } else if (record_of(inner) && record_of(inner)->kind != record_kind::enum_) {
-    d.value.why = "a struct with pointers or unions";
-    return d;
+  } else if (value_desc v = scalar_value(inner, p.string); v.kind) {
+    d.value = v;
+  } else if (const record* r = record_of(inner); r && r->kind == record_kind::struct_ && is_flat(inner)) {
+    d.value.kind = "COMKIT_PS_FLAT";  // REFIID, [out] RECT*
+    d.value.size = "sizeof(" + spelling_unconst(inner) + ")";
   } else {
-    d.value = scalar_value(inner, p.string);
-    if (!d.value.kind) return d;
+    d.value.why = r ? "a struct with pointers or unions" : v.why;
+    return d;
   }
-  if (p.pointer == model::pointer_kind::unique || p.pointer == model::pointer_kind::ptr) d.flags.push_back("COMKIT_PS_UNIQUE");
+  add_unique(p, d);
   return d;
 }
 
