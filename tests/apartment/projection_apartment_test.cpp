@@ -104,6 +104,11 @@ TEST_F(Apartments, StaThreadRunsCodeInItsApartment) {
   });
   EXPECT_EQ(tid, sta.id());
   EXPECT_TRUE(type == APTTYPE_STA || type == APTTYPE_MAINSTA);
+  int runs = 0;
+  const auto count = [&] { ++runs; };  // an lvalue callable works too
+  sta.run(count);
+  sta.context().run(count);
+  EXPECT_EQ(runs, 2);
   // An exception thrown there is thrown here.
   EXPECT_THROW(sta.run([] { throw std::runtime_error("thrown in the STA"); }), std::runtime_error);
   // And back into the MTA from the STA.

@@ -396,8 +396,6 @@ class proxy_writer {
       } else {
         why = "[local]";
       }
-    } else if (m.call_as) {
-      why = "[call_as]";
     } else if (m.vararg) {
       why = "[vararg]";
     }

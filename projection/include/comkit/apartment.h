@@ -20,19 +20,10 @@
 #include <cstddef>
 #include <exception>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 namespace comkit {
-
-namespace detail {
-
-#if COMKIT_HAS_EXCEPTIONS
-inline void check_or_throw(HRESULT hr) {
-  if (hr < 0) throw_hresult(hr);
-}
-#endif
-
-}  // namespace detail
 
 /// The apartment of the thread that made it (its object context's
 /// IContextCallback). run(f) runs f there: at once when the caller is in
@@ -56,7 +47,7 @@ class apartment_context {
   template <typename F>
   detail::error_policy::wrap<void> run(F&& f) const {
     struct state {
-      F* f = nullptr;
+      std::remove_reference_t<F>* f = nullptr;
 #if COMKIT_HAS_EXCEPTIONS
       std::exception_ptr error;
 #endif
@@ -68,7 +59,7 @@ class apartment_context {
                   : CO_E_NOTINITIALIZED;
 #if COMKIT_HAS_EXCEPTIONS
     if (s.error) std::rethrow_exception(s.error);
-    detail::check_or_throw(hr);
+    check_hresult(hr);
 #else
     return result<void>(hr);
 #endif
@@ -105,7 +96,7 @@ class sta_thread {
   sta_thread() {
     std::atomic<int> ready{0};
     m_thread = std::thread([this, &ready] {
-      const HRESULT hr = CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
+      const HRESULT hr = m_init = CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
       MSG m;
       PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);  // the queue exists before anyone posts
       m_id = GetCurrentThreadId();
@@ -124,7 +115,7 @@ class sta_thread {
     if (ready.load(std::memory_order_acquire) < 0) {
       m_thread.join();
 #if COMKIT_HAS_EXCEPTIONS
-      throw_hresult(E_FAIL);
+      throw_hresult(m_init);  // CoInitializeEx's failure; without exceptions, run() then fails
 #endif
     }
   }
@@ -148,6 +139,7 @@ class sta_thread {
  private:
   std::thread m_thread;
   DWORD m_id = 0;
+  HRESULT m_init = S_OK;  // written by the thread before `ready`
   apartment_context m_context{nullptr};
 };
 
@@ -166,7 +158,7 @@ class git_cookie {
                      : CO_E_NOTINITIALIZED;
     if (hr < 0) m_cookie = 0;
 #if COMKIT_HAS_EXCEPTIONS
-    detail::check_or_throw(hr);
+    check_hresult(hr);
 #endif
   }
   git_cookie(git_cookie&& o) noexcept : m_cookie(std::exchange(o.m_cookie, 0)) {}

@@ -48,7 +48,7 @@ class apartment_awaiter {
   /// coroutine then continued where it was); without exceptions, returns
   /// the HRESULT.
 #if COMKIT_HAS_EXCEPTIONS
-  void await_resume() const { detail::check_or_throw(m_result); }
+  void await_resume() const { check_hresult(m_result); }
 #else
   HRESULT await_resume() const noexcept { return m_result; }
 #endif
