@@ -15,9 +15,9 @@
 namespace comkit::rt {
 namespace {
 
-// 0: not fixed yet; 1: fixed by a marshal or unmarshal (implicitly); 2: by
-// CoInitializeSecurity.
-std::atomic<int> g_fixed{0};
+// Set by CoInitializeSecurity, or by the first marshal or unmarshal (which
+// fixes the defaults as they are).
+std::atomic<bool> g_fixed{false};
 std::mutex g_defaults_lock;
 blanket g_defaults;  // guarded by g_defaults_lock
 
@@ -28,9 +28,7 @@ bool valid_levels(DWORD authn_level, DWORD imp_level) noexcept {
 }  // namespace
 
 void security_fix_defaults() noexcept {
-  if (g_fixed.load(std::memory_order_acquire) != 0) return;  // the common case: one plain load per marshal
-  int none = 0;
-  g_fixed.compare_exchange_strong(none, 1, std::memory_order_acq_rel);
+  if (!g_fixed.load(std::memory_order_relaxed)) g_fixed.store(true, std::memory_order_release);  // one load per marshal
 }
 
 blanket security_defaults() noexcept {
@@ -40,8 +38,7 @@ blanket security_defaults() noexcept {
 
 HRESULT blanket_set(blanket& b, DWORD authn_svc, DWORD authz_svc, DWORD authn_level, DWORD imp_level,
                     DWORD capabilities) noexcept {
-  if (authn_level != RPC_C_AUTHN_LEVEL_DEFAULT && authn_level > RPC_C_AUTHN_LEVEL_PKT_PRIVACY) return E_INVALIDARG;
-  if (imp_level > RPC_C_IMP_LEVEL_DELEGATE) return E_INVALIDARG;
+  if (!valid_levels(authn_level, imp_level)) return E_INVALIDARG;
   const blanket d = security_defaults();
   b.authn_svc = authn_svc == static_cast<DWORD>(RPC_C_AUTHN_DEFAULT) ? d.authn_svc : authn_svc;
   b.authz_svc = authz_svc == static_cast<DWORD>(RPC_C_AUTHZ_DEFAULT) ? d.authz_svc : authz_svc;
@@ -60,8 +57,7 @@ HRESULT STDAPICALLTYPE CoInitializeSecurity(PSECURITY_DESCRIPTOR, LONG cAuthSvc,
                                             void*) {
   if (cAuthSvc < -1 || (cAuthSvc == -1 && asAuthSvc) || (cAuthSvc > 0 && !asAuthSvc)) return E_INVALIDARG;
   if (!valid_levels(dwAuthnLevel, dwImpLevel)) return E_INVALIDARG;
-  int none = 0;
-  if (!g_fixed.compare_exchange_strong(none, 2, std::memory_order_acq_rel)) return RPC_E_TOO_LATE;
+  if (g_fixed.exchange(true, std::memory_order_acq_rel)) return RPC_E_TOO_LATE;
   std::lock_guard g(g_defaults_lock);
   if (dwAuthnLevel != RPC_C_AUTHN_LEVEL_DEFAULT) g_defaults.authn_level = dwAuthnLevel;
   if (dwImpLevel != RPC_C_IMP_LEVEL_DEFAULT) g_defaults.imp_level = dwImpLevel;
