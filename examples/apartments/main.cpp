@@ -9,6 +9,7 @@
 #include <comkit/apartment.h>
 #include <comkit/comkit.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -51,7 +52,7 @@ struct counter : comkit::implements<counter, ICounter> {
 int main() {
   if (CoInitializeEx(nullptr, COINIT_MULTITHREADED) < 0) return 1;
   constexpr int threads = 4, calls = 2000;
-  int failures = 0;
+  std::atomic<int> failures{0};  // counted by the workers
   {
     comkit::sta_thread sta;  // the component's apartment: a thread that pumps
     comkit::com_ptr<counter> impl;
