@@ -30,9 +30,11 @@ struct block {
   bool moveable = false;
 };
 
-std::mutex g_global_lock;                                   // guards both maps
-std::unordered_map<HGLOBAL, block*> g_by_handle;            // every live block
-std::unordered_map<const void*, HGLOBAL> g_handle_of_data;  // a block's address -> its handle
+// Never destroyed (made with new): a stream may be released by a thread
+// still running when the process exits, after static destructors ran.
+std::mutex g_global_lock;                                                    // guards both maps
+auto& g_by_handle = *new std::unordered_map<HGLOBAL, block*>;               // every live block
+auto& g_handle_of_data = *new std::unordered_map<const void*, HGLOBAL>;     // a block's address -> its handle
 
 block* find(HGLOBAL h) noexcept {
   auto it = g_by_handle.find(h);

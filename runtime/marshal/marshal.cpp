@@ -204,9 +204,14 @@ struct identity_hash {
   }
 };
 
+// The exporter's state is never destroyed (each object below is made with
+// new and only referred to): an MTA pool thread may still be running a
+// proxy's release when the process exits, after static destructors ran.
 std::mutex g_export_lock;
-std::unordered_map<identity_key, exported_object*, identity_hash> g_by_identity;  // guarded
-std::unordered_map<DWORD, exported_object*> g_by_ipid;                           // IPID Data1 -> object, guarded
+using identity_map = std::unordered_map<identity_key, exported_object*, identity_hash>;
+using ipid_map = std::unordered_map<DWORD, exported_object*>;
+auto& g_by_identity = *new identity_map;  // guarded
+auto& g_by_ipid = *new ipid_map;          // IPID Data1 -> object, guarded
 
 // Nodes of those maps kept for reuse (guarded): an object exported and
 // released over and over (the GIT, a marshal round trip) allocates no map
@@ -236,8 +241,8 @@ class node_pool {
   static constexpr std::size_t limit = 64;
   std::vector<typename Map::node_type> nodes_;
 };
-node_pool<decltype(g_by_identity)> g_identity_nodes;  // guarded by g_export_lock
-node_pool<decltype(g_by_ipid)> g_ipid_nodes;          // guarded by g_export_lock
+auto& g_identity_nodes = *new node_pool<identity_map>;  // guarded by g_export_lock
+auto& g_ipid_nodes = *new node_pool<ipid_map>;          // guarded by g_export_lock
 std::uint64_t g_next_oid = 1;                                                    // guarded
 DWORD g_next_ipid = 1;                                                           // guarded
 
@@ -572,7 +577,7 @@ constexpr DWORD ftm_data_size = 4 + sizeof(void*) + 16;
 // before the pointer in it is touched: the secret alone can be learnt by a
 // fuzzer watching memcmp, and a copy of used-up data must not release twice.
 std::mutex g_ftm_lock;
-std::unordered_map<std::uint64_t, long> g_ftm_outstanding;  // guarded by g_ftm_lock
+auto& g_ftm_outstanding = *new std::unordered_map<std::uint64_t, long>;  // guarded by g_ftm_lock; never destroyed
 std::uint64_t ftm_key(const void* pointer, DWORD mshlflags) noexcept {
   const DWORD kind = mshlflags & (MSHLFLAGS_TABLESTRONG | MSHLFLAGS_TABLEWEAK);
   return (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(pointer)) << 2) ^ kind;

@@ -48,7 +48,7 @@ namespace {
 // ---- Proxy/stub factories -------------------------------------------------------
 
 std::mutex g_ps_lock;
-std::unordered_map<IID, CLSID, detail::guid_hash> g_ps_registered;  // CoRegisterPSClsid, guarded by g_ps_lock
+auto& g_ps_registered = *new std::unordered_map<IID, CLSID, detail::guid_hash>;  // CoRegisterPSClsid, guarded by g_ps_lock; never destroyed
 
 // ---- Where calls run ----------------------------------------------------------------
 // An STA's calls run on its thread (its queue); the MTA's on a pool of
@@ -560,7 +560,9 @@ struct manager_key {
 };
 
 std::mutex g_manager_lock;
-std::map<manager_key, proxy_manager*> g_managers;  // guarded by g_manager_lock
+// Never destroyed (made with new): a pool thread may release a proxy while
+// the process exits, after static destructors ran.
+auto& g_managers = *new std::map<manager_key, proxy_manager*>;  // guarded by g_manager_lock
 
 // Proxy managers alive in the process: while there are none, nothing being
 // marshalled can be a proxy (proxy_export answers without asking).

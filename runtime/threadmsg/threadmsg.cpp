@@ -69,7 +69,7 @@ class thread_queue {
 namespace {
 
 std::mutex g_queues_lock;                          // guards g_queues
-std::unordered_map<DWORD, thread_queue*> g_queues;  // live queues by thread id (each holds a reference)
+auto& g_queues = *new std::unordered_map<DWORD, thread_queue*>;  // live queues by thread id (each holds a reference); never destroyed
 
 // The thread's queue: made on first use, retired when the thread ends (its
 // pending work cancelled, so no caller waits for a thread that is gone).
@@ -207,8 +207,10 @@ struct handle_slot {
 };
 
 std::mutex g_wait_lock;
-std::vector<handle_slot> g_handles;      // guarded by g_wait_lock
-std::vector<std::uint32_t> g_free_slots;  // guarded by g_wait_lock
+// Never destroyed (made with new): threads may wait or close handles while
+// the process exits, after static destructors ran.
+auto& g_handles = *new std::vector<handle_slot>;         // guarded by g_wait_lock
+auto& g_free_slots = *new std::vector<std::uint32_t>;    // guarded by g_wait_lock
 
 // A handle is ((generation << 32) | (slot + 1)) << 2: never NULL, never
 // INVALID_HANDLE_VALUE, a multiple of 4 as Windows' are, and stale once the
