@@ -5,6 +5,7 @@
 // Exit codes, for scripts: 0 success, 1 the operation failed (a missing
 // file, a library that is not a server, an unregistered class ...), 2 the
 // command line was wrong.
+#include "typelib_data.h"
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ const char* const usage_text =
     "                                      remove a server's or one class's registration\n"
     "  list                                every registered class\n"
     "  inspect CLSID|PROGID                a class's registration, and whether it loads\n"
+    "  inspect FILE.tlb                    a type library's contents\n"
     "  idl FILE.idl [OPTIONS]              compile MIDL into C/C++ headers and IID definitions\n"
     "  help [COMMAND]                      this text, or a command's\n"
     "\n"
@@ -53,7 +55,7 @@ const char* command_help(std::string_view cmd) {
            "loaded). CLSID ({...}) or ProgID: removes that one class from its manifest.\n";
   if (cmd == "list") return "usage: comkit list\nPrints every registered class: CLSID, ProgID, threading model, server.\n";
   if (cmd == "inspect")
-    return "usage: comkit inspect CLSID|PROGID\n"
+    return "usage: comkit inspect CLSID|PROGID|FILE.tlb\n"
            "Prints the class's registration, loads its server, and lists the interfaces its\n"
            "class object answers. Exit code 1 when it is not registered or does not load.\n";
   if (cmd == "idl") return idl_help_text;
@@ -239,11 +241,30 @@ struct known_interface {
   GUID iid;
 };
 
+// `comkit inspect FILE`: a type library (any file that starts like one) as text.
+int inspect_typelib(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return -1;
+  std::vector<std::uint8_t> image;
+  std::uint8_t buffer[65536];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) image.insert(image.end(), buffer, buffer + n);
+  std::fclose(f);
+  if (!comkit::typelib::looks_like_msft(image)) return -1;
+  comkit::typelib::library lib;
+  if (const HRESULT hr = comkit::typelib::read_msft(image, lib); FAILED(hr)) {
+    std::fprintf(stderr, "comkit: %s: not a readable type library (0x%08lx)\n", path.c_str(), static_cast<unsigned long>(hr));
+    return exit_failed;
+  }
+  std::fputs(comkit::typelib::dump(lib).c_str(), stdout);
+  return exit_ok;
+}
+
 int cmd_inspect(const std::vector<std::string_view>& args) {
   if (args.size() != 2) {
     std::fputs(command_help("inspect"), stderr);
     return exit_usage;
   }
+  if (const int status = inspect_typelib(std::string(args[1])); status >= 0) return status;
   CLSID clsid;
   if (!resolve_class(args[1], clsid)) {
     std::fprintf(stderr, "comkit: %.*s: not registered\n", static_cast<int>(args[1].size()), args[1].data());

@@ -17,12 +17,13 @@ constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 extern const char* const idl_help_text;
 const char* const idl_help_text =
     "usage: comkit idl FILE.idl... [-I DIR]... [-D NAME[=VALUE]]... [-U NAME]... [-o DIR]\n"
-    "                  [--c-header] [--cpp-header] [--iid-source] [--proxy] [--depfile FILE]\n"
-    "                  [--iid-api MACRO] [-Werror] [--no-caret]\n"
+    "                  [--c-header] [--cpp-header] [--iid-source] [--proxy] [--tlb]\n"
+    "                  [--win32|--win64] [--depfile FILE] [--iid-api MACRO] [-Werror] [--no-caret]\n"
     "Compiles MIDL into FILE.h (C and C++ declarations, Windows SDK layout), FILE_i.c\n"
-    "(the IID/CLSID definitions), FILE_projection.h (the C++ projection) and FILE_p.c\n"
-    "(the proxy/stub tables). With none of --c-header, --cpp-header, --iid-source and\n"
-    "--proxy, all four are written. Several\n"
+    "(the IID/CLSID definitions), FILE_projection.h (the C++ projection), FILE_p.c\n"
+    "(the proxy/stub tables) and, for a file with a library block, FILE.tlb (its type\n"
+    "library, Windows' MSFT format). With none of --c-header, --cpp-header, --iid-source,\n"
+    "--proxy and --tlb, all are written. Several\n"
     "FILE.idl are compiled one after the other with the same options, each imported\n"
     "file parsed once.\n"
     "  -I DIR           search DIR for #include and import (after the file's own directory)\n"
@@ -30,6 +31,8 @@ const char* const idl_help_text =
     "  -o DIR           write the outputs into DIR (default: the current directory)\n"
     "  --depfile FILE   write a make-style list of every file read (for build systems)\n"
     "  --iid-api MACRO  put MACRO before each IID declaration (e.g. an export attribute)\n"
+    "  --win32, --win64 the type library's target (default: --win64); importlib() files are\n"
+    "                   found beside FILE.idl, then on the -I path\n"
     "  -Werror          treat warnings as errors\n"
     "Diagnostics read FILE:LINE:COL: error: ...; every error is reported, and nothing is\n"
     "written unless the whole compilation succeeds. Exit codes: 0 success, 1 errors in\n"
@@ -85,6 +88,12 @@ int cmd_idl(const std::vector<std::string_view>& args) {
       o.iid_source = true;
     } else if (a == "--proxy") {
       o.proxy = true;
+    } else if (a == "--tlb") {
+      o.typelib = true;
+    } else if (a == "--win32") {
+      o.win32 = true;
+    } else if (a == "--win64") {
+      o.win32 = false;
     } else if (a == "-Werror") {
       o.warnings_are_errors = true;
     } else if (a == "--no-caret") {
@@ -100,7 +109,8 @@ int cmd_idl(const std::vector<std::string_view>& args) {
     std::fprintf(stderr, "comkit idl: no input file\n%s", idl_help_text);
     return exit_usage;
   }
-  if (!o.c_header && !o.cpp_header && !o.iid_source && !o.proxy) o.c_header = o.cpp_header = o.iid_source = o.proxy = true;
+  if (!o.c_header && !o.cpp_header && !o.iid_source && !o.proxy && !o.typelib)
+    o.c_header = o.cpp_header = o.iid_source = o.proxy = o.typelib = true;
   // Several inputs are compiled one after the other in this process, in one
   // session: a file imported by an earlier input is not parsed again. A
   // failed input writes nothing and the others go on.

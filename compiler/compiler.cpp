@@ -12,6 +12,7 @@
 #include "common/atomic_file.h"
 #include "compilation.h"
 #include "emit/emit.h"
+#include "emit/typelib/typelib_emit.h"
 
 namespace comkit::idl {
 namespace {
@@ -51,7 +52,7 @@ compile_result compile(const compile_options& o, file_reader reader) {
 
 compile_result compile(compile_session& session, const compile_options& o, file_reader reader) {
   compile_result r;
-  compilation c(session, o.pp, std::move(reader));
+  compilation c(session, o.pp, reader);
   c.first_source = static_cast<std::uint32_t>(session.sources.size()) + 1;
   c.diags.set_warnings_are_errors(o.warnings_are_errors);
   parse_main_file(c, o.input);
@@ -81,6 +82,25 @@ compile_result compile(compile_session& session, const compile_options& o, file_
   if (o.iid_source) r.outputs[eo.base_name + "_i.c"] = emit_iid_source(*m, eo);
   if (o.cpp_header) r.outputs[eo.base_name + "_projection.h"] = emit_cpp_projection(*m, eo);
   if (o.proxy) r.outputs[eo.base_name + "_p.c"] = emit_proxy_tables(*m, eo);
+  if (o.typelib && has_library(*m)) {
+    // importlib("x.tlb") is looked for beside the input, then on the -I path.
+    typelib_options to;
+    to.syskind = o.win32 ? SYS_WIN32 : SYS_WIN64;
+    const std::size_t slash = o.input.rfind('/');
+    to.search_dirs.push_back(slash == std::string::npos ? std::string() : o.input.substr(0, slash));
+    to.search_dirs.insert(to.search_dirs.end(), o.pp.include_dirs.begin(), o.pp.include_dirs.end());
+    to.reader = reader;
+    typelib_error error;
+    if (auto image = emit_typelib(*m, to, error)) {
+      r.outputs[eo.base_name + ".tlb"] = std::move(*image);
+    } else {
+      c.diags.error(error.loc, error.message);
+      r.errors = c.diags.error_count();
+      r.diagnostics = c.diags.render_all(o.caret);
+      r.outputs.clear();
+      return r;
+    }
+  }
   r.ok = true;
   return r;
 }

@@ -19,6 +19,8 @@ struct compile_options {
   bool cpp_header = false;
   bool iid_source = false;
   bool proxy = false;    // FILE_p.c: the proxy/stub tables
+  bool typelib = false;  // FILE.tlb, when the file has a library block
+  bool win32 = false;    // the type library's target: SYS_WIN32, else SYS_WIN64
   std::string depfile;   // make-style dependency file, written when set
   std::string iid_api;   // see emit_options::iid_api
   bool warnings_are_errors = false;

@@ -416,8 +416,9 @@ class reader {
       const auto r = records.subspan(o, size);
       v.type = read_type_desc(i32(r, 4));
       v.flags = static_cast<WORD>(i32(r, 8));
-      v.varkind = static_cast<VARKIND>(u16(r, 12));
-      if (v.varkind > VAR_DISPATCH) fail();
+      const unsigned varkind = u16(r, 12);
+      if (varkind > VAR_DISPATCH) fail();
+      v.varkind = static_cast<VARKIND>(varkind);
       if (v.varkind == VAR_CONST) v.constant = read_value(i32(r, 16));
       else v.offset = u32(r, 16);
       const std::size_t optional = (size - 0x14) / 4;

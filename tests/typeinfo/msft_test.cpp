@@ -233,3 +233,81 @@ TEST(Msft, WriterRefusesDanglingReferences) {
 }
 
 }  // namespace
+
+// ---- the compiler's type libraries -------------------------------------------------
+#include "compiler.h"
+
+namespace {
+
+// A library's dump without the items only widl writes: its three custom
+// data items (its version and a timestamp, GUIDs DE77BA63-65).
+std::string without_widl_stamps(library lib) {
+  auto& c = lib.d.custom;
+  std::erase_if(c, [](const cust_item& i) { return i.guid.Data1 >= 0xDE77BA63 && i.guid.Data1 <= 0xDE77BA65 && i.guid.Data2 == 0x517C; });
+  return dump(lib);
+}
+
+library compile_tlb(const char* idl, bool win32) {
+  comkit::idl::compile_options o;
+  o.input = std::string(COMKIT_TYPEINFO_DATA) + "/" + idl;
+  o.pp.include_dirs.push_back(COMKIT_IDL_DIR);
+  o.typelib = true;
+  o.win32 = win32;
+  const comkit::idl::compile_result r = comkit::idl::compile(o);
+  EXPECT_TRUE(r.ok) << r.diagnostics;
+  std::string base = idl;
+  base = base.substr(0, base.size() - 4) + ".tlb";
+  library lib;
+  const auto it = r.outputs.find(base);
+  if (it == r.outputs.end()) {
+    ADD_FAILURE() << "no " << base;
+    return lib;
+  }
+  EXPECT_EQ(read_msft({reinterpret_cast<const std::uint8_t*>(it->second.data()), it->second.size()}, lib), S_OK);
+  return lib;
+}
+
+// The compiler's type library has widl's content for the same IDL: the
+// same type infos in the same order, names, GUIDs, flags, sizes, vtable
+// offsets, member ids, parameter flags, defaults and custom data.
+TEST(CompilerTypelib, SameContentAsWidl) {
+  EXPECT_EQ(dump(compile_tlb("sample.idl", false)), without_widl_stamps(read("sample64.tlb")));
+  EXPECT_EQ(dump(compile_tlb("sample.idl", true)), without_widl_stamps(read("sample32.tlb")));
+}
+
+TEST(CompilerTypelib, SameContentAsWidlWhereWidlIsRight) {
+  // widl 8.0 stores "#" for [entry("RealFunc")] and drops a module's
+  // constants; the rest must match.
+  for (bool win32 : {false, true}) {
+    library widl = read(win32 ? "s2_32.tlb" : "s2_64.tlb");
+    library ours = compile_tlb("sample2.idl", win32);
+    type_data* mod = nullptr;
+    for (type_data& t : ours.types)
+      if (t.d.name == u"Mod") mod = &t;
+    ASSERT_NE(mod, nullptr);
+    EXPECT_EQ(mod->funcs[0].entry, u"RealFunc");
+    ASSERT_EQ(mod->vars.size(), 1u);
+    EXPECT_EQ(mod->vars[0].d.name, u"MODCONST");
+    EXPECT_EQ(mod->vars[0].constant.i, 0x12345678);
+    mod->funcs[0].entry = u"#";
+    mod->vars.clear();
+    EXPECT_EQ(dump(ours), without_widl_stamps(widl)) << (win32 ? "win32" : "win64");
+  }
+}
+
+TEST(CompilerTypelib, BadInputIsAnErrorWithALocation) {
+  comkit::idl::compile_options o;
+  o.input = "bad.idl";
+  o.typelib = true;
+  auto reader = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "bad.idl") return std::string("[uuid(11111111-2222-3333-4444-555555555555)] library L { importlib(\"nowhere.tlb\"); }\n");
+    return std::nullopt;
+  };
+  const comkit::idl::compile_result r = comkit::idl::compile(o, reader);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.diagnostics.find("bad.idl:1:"), std::string::npos) << r.diagnostics;
+  EXPECT_NE(r.diagnostics.find("nowhere.tlb"), std::string::npos) << r.diagnostics;
+  EXPECT_TRUE(r.outputs.empty());
+}
+
+}  // namespace

@@ -1,0 +1,41 @@
+// compiler/emit/typelib/typelib_emit.h - the type library back-end
+// (<base>.tlb). Unlike the text emitters it reads files (the libraries
+// importlib names) and can fail on input the other outputs accept (a type
+// with no type library form), so it reports an error with a location.
+#ifndef COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H
+#define COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <comkit/abi/oaidl.h>
+
+#include "model/model.h"
+#include "preprocessor.h"
+
+namespace comkit::idl {
+
+struct typelib_options {
+  SYSKIND syskind = SYS_WIN64;
+  /// Where importlib("x.tlb") is looked for, in order ("" is the current
+  /// directory). stdole2.tlb and stdole32.tlb need no file: their identity
+  /// and the types IDL names from them are known.
+  std::vector<std::string> search_dirs;
+  file_reader reader;
+};
+
+struct typelib_error {
+  location loc;
+  std::string message;
+};
+
+/// True when the main file has a `library` block (it gets a .tlb).
+bool has_library(const model::model& m);
+/// The MSFT image of the main file's first library block, or nullopt with
+/// `error` set.
+std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error);
+
+}  // namespace comkit::idl
+
+#endif  // COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H
