@@ -2,6 +2,7 @@
 // libraries widl 8.0 wrote for tests/typeinfo/data/*.idl (win32 and win64).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -308,6 +309,44 @@ TEST(CompilerTypelib, BadInputIsAnErrorWithALocation) {
   EXPECT_NE(r.diagnostics.find("bad.idl:1:"), std::string::npos) << r.diagnostics;
   EXPECT_NE(r.diagnostics.find("nowhere.tlb"), std::string::npos) << r.diagnostics;
   EXPECT_TRUE(r.outputs.empty());
+}
+
+}  // namespace
+
+namespace {
+
+// comkit's stdole2.tlb (idl/stdole2.idl) against Wine's, read in place from
+// Debian's libwine when it is installed: the same content but for widl's
+// stamps, widl importing stdole2 into itself, and the entry names widl
+// does not store.
+TEST(CompilerTypelib, Stdole2MatchesWines) {
+  std::ifstream f("/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/stdole2.tlb", std::ios::binary);
+  if (!f) GTEST_SKIP() << "libwine is not installed";
+  const std::vector<std::uint8_t> pe{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  const std::uint8_t magic[] = {'M', 'S', 'F', 'T', 2, 0, 1, 0};
+  const auto at = std::search(pe.begin(), pe.end(), std::begin(magic), std::end(magic));
+  ASSERT_NE(at, pe.end());
+  library wine;
+  ASSERT_EQ(read_msft(std::span(pe).subspan(static_cast<std::size_t>(at - pe.begin())), wine), S_OK);
+  wine.imports.clear();
+  wine.imported_types.clear();
+
+  comkit::idl::compile_options o;
+  o.input = std::string(COMKIT_IDL_DIR) + "/stdole2.idl";
+  o.pp.include_dirs.push_back(COMKIT_IDL_DIR);
+  o.typelib = true;
+  const comkit::idl::compile_result r = comkit::idl::compile(o);
+  ASSERT_TRUE(r.ok) << r.diagnostics;
+  const std::string& image = r.outputs.at("stdole2.tlb");
+  library ours;
+  ASSERT_EQ(read_msft({reinterpret_cast<const std::uint8_t*>(image.data()), image.size()}, ours), S_OK);
+  for (type_data& t : ours.types)
+    for (func_data& fn : t.funcs)
+      if (!fn.entry.empty()) {
+        EXPECT_TRUE(fn.entry == u"OleLoadPictureFile" || fn.entry == u"OleSavePictureFile");
+        fn.entry = u"#";
+      }
+  EXPECT_EQ(dump(ours), without_widl_stamps(wine));
 }
 
 }  // namespace

@@ -343,7 +343,7 @@ class builder {
     t.alignment = static_cast<WORD>(ptr_);
     bool dispatchable = i->dispinterface;
     for (const model::interface_info* b = i; b; b = b->base)
-      if (b->base_name == "IDispatch" || b->name == "IDispatch") dispatchable = true;
+      if (b->base_name == "IDispatch") dispatchable = true;
     if (dispatchable) t.flags |= TYPEFLAG_FDISPATCHABLE;
     if (i->dispinterface) {
       t.kind = TKIND_DISPATCH;
@@ -442,13 +442,15 @@ class builder {
       const bool last_put = k + 1 == m.params.size() && (m.property == property_kind::put || m.property == property_kind::putref);
       if (!last_put) pd.name = u16(p.name);
       pd.type = desc(p.ty, p.syntax->loc);
-      if (p.dir != direction::out) pd.flags |= PARAMFLAG_FIN;
-      if (p.dir != direction::in) pd.flags |= PARAMFLAG_FOUT;
+      // As MIDL writes them: only the directions written ([in] is not
+      // implied in a type library).
+      if (p.syntax->attrs.has("in")) pd.flags |= PARAMFLAG_FIN;
+      if (p.syntax->attrs.has("out")) pd.flags |= PARAMFLAG_FOUT;
       if (p.lcid) pd.flags |= PARAMFLAG_FLCID;
       if (p.syntax->attrs.has("retval")) pd.flags |= PARAMFLAG_FRETVAL;
       if (p.optional) {
         pd.flags |= PARAMFLAG_FOPT;
-        ++f.params_opt;
+        if (!p.default_value) ++f.params_opt;  // cParamsOpt counts the optional parameters without a default
       }
       if (p.default_value) {
         pd.flags |= PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT;
@@ -614,6 +616,8 @@ class builder {
     if (s.uuid_text) t.guid = guid_of(*s.uuid_text);
     if (auto h = text(s.attrs, "helpstring")) t.d.helpstring = u16(*h);
     if (auto dll = text(s.attrs, "dllname")) t.dllname = u16(*dll);
+    if (const attribute* hc = s.attrs.find("helpcontext"); hc && !hc->args.empty())
+      t.d.helpcontext = static_cast<std::uint32_t>(number(hc->args[0].value).value_or(0));
     t.alignment = 1;
     int n = 0;
     for (const decl* m : s.members) {
@@ -637,9 +641,19 @@ class builder {
           tl::param_data pd;
           pd.name = u16(p->name);
           pd.type = desc(p->ty, p->loc);
-          pd.flags = p->attrs.has("out") ? PARAMFLAG_FOUT : PARAMFLAG_FIN;
-          if (p->attrs.has("in") && p->attrs.has("out")) pd.flags = PARAMFLAG_FIN | PARAMFLAG_FOUT;
+          if (p->attrs.has("in")) pd.flags |= PARAMFLAG_FIN;
+          if (p->attrs.has("out")) pd.flags |= PARAMFLAG_FOUT;
           if (p->attrs.has("retval")) pd.flags |= PARAMFLAG_FRETVAL;
+          if (p->attrs.has("lcid")) pd.flags |= PARAMFLAG_FLCID;
+          const attribute* def = p->attrs.find("defaultvalue");
+          if (p->attrs.has("optional")) {
+            pd.flags |= PARAMFLAG_FOPT;
+            if (!def) ++f.params_opt;
+          }
+          if (def && !def->args.empty()) {
+            pd.flags |= PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT;
+            pd.default_value = constant(def->args[0].value, default_vt(pd.type));
+          }
           f.params.push_back(std::move(pd));
         }
         t.funcs.push_back(std::move(f));

@@ -774,4 +774,36 @@ COMKIT_STDAPI VarInt(LPVARIANT pvarIn, LPVARIANT pvarResult);
 COMKIT_STDAPI VarNot(LPVARIANT pvarIn, LPVARIANT pvarResult);
 COMKIT_STDAPI VarRound(LPVARIANT pvarIn, int cDecimals, LPVARIANT pvarResult);
 
+/* ---- Type libraries (docs/typelib.md) ----------------------------------- */
+
+typedef enum tagREGKIND {
+    REGKIND_DEFAULT = 0,
+    REGKIND_REGISTER = 1,
+    REGKIND_NONE = 2
+} REGKIND;
+
+/* Loads a type library: an MSFT image, or a file with one inside (an ELF
+ * server, a PE). The format is decided by the content, not the name. An
+ * absolute path is used as it is; a bare name is looked for in the current
+ * directory, each directory of $COMKIT_TYPELIB_PATH, beside libcomkit and
+ * in its ../share/comkit (where stdole2.tlb is). The same file gives the
+ * same ITypeLib while it lives. TYPE_E_CANTLOADLIBRARY when it cannot be
+ * found or is not a type library, TYPE_E_INVDATAREAD when it is damaged,
+ * E_INVALIDARG for NULL arguments or an unknown REGKIND. Registration
+ * (REGKIND_REGISTER) is not implemented yet: the library loads and nothing
+ * is registered. */
+COMKIT_STDAPI LoadTypeLib(LPCOLESTR szFile, ITypeLib **pptlib);
+COMKIT_STDAPI LoadTypeLibEx(LPCOLESTR szFile, REGKIND regkind, ITypeLib **pptlib);
+
+/* The name hash type libraries store (case-insensitive; the high word names
+ * the lcid's character table). A NULL name hashes to 0. */
+COMKIT_STDAPI_(ULONG) LHashValOfNameSysA(SYSKIND syskind, LCID lcid, LPCSTR szName);
+COMKIT_STDAPI_(ULONG) LHashValOfNameSys(SYSKIND syskind, LCID lcid, LPCOLESTR szName);
+#define LHashValOfName(lcid, szName) LHashValOfNameSys(SYS_WIN32, lcid, szName)
+#define WHashValOfLHashVal(lhashval) ((USHORT)(0x0000ffff & (lhashval)))
+#define IsHashValCompatible(lhashval1, lhashval2) ((BOOL)((0x00ff0000 & (lhashval1)) == (0x00ff0000 & (lhashval2))))
+
+/* Frees what ITypeInfo2/ITypeLib2::GetAll...CustData filled in. */
+COMKIT_STDAPI_(void) ClearCustData(LPCUSTDATA pCustData);
+
 #endif /* COMKIT_ABI_OLEAUTO_H */

@@ -476,6 +476,7 @@ typedef struct tagTLIBATTR *LPTLIBATTR;
 
 typedef IDispatch *LPDISPATCH;
 #define DISPID_UNKNOWN (-1)
+#define MEMBERID_NIL (DISPID_UNKNOWN)
 #define DISPID_VALUE (0)
 #define DISPID_PROPERTYPUT (-3)
 #define DISPID_NEWENUM (-4)
