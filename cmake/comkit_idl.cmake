@@ -3,10 +3,12 @@
 include_guard(GLOBAL)
 
 # comkit_add_idl(TARGET FILES a.idl ... [INCLUDE_DIRS dir ...] [DEFINES N=V ...]
-#                [OUTPUT_DIR dir] [IID_API macro])
+#                [OUTPUT_DIR dir] [IID_API macro] [TYPELIB])
 # Compiles each IDL file with `comkit idl` at build time into OUTPUT_DIR
 # (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c,
-# NAME_projection.h and NAME_p.c. TARGET becomes a static library holding
+# NAME_projection.h and NAME_p.c, and with TYPELIB also NAME.tlb (every
+# file then needs a library block); TARGET's COMKIT_TYPELIBS property lists
+# the type libraries. TARGET becomes a static library holding
 # the _i.c IID definitions, with OUTPUT_DIR on its public include path; link
 # it to use the interfaces. The _p.c proxy/stub tables go into every target
 # that links TARGET as objects (they register themselves when loaded, so no
@@ -14,7 +16,7 @@ include_guard(GLOBAL)
 # an imported or #included file re-runs it. Works in comkit's own build and
 # for consumers after find_package(comkit).
 function(comkit_add_idl target)
-  cmake_parse_arguments(arg "" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
+  cmake_parse_arguments(arg "TYPELIB" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
   if(NOT arg_FILES)
     message(FATAL_ERROR "comkit_add_idl(${target}): no FILES")
   endif()
@@ -48,12 +50,19 @@ function(comkit_add_idl target)
   if(arg_IID_API)
     list(APPEND flags --iid-api ${arg_IID_API})
   endif()
+  # The outputs asked for by name, so that each is a declared output (the
+  # depfile names every output written).
+  list(APPEND flags --c-header --cpp-header --iid-source --proxy)
+  if(arg_TYPELIB)
+    list(APPEND flags --tlb)
+  endif()
   # One compiler run for all of the target's files: each imported file is
   # parsed once (docs/idl.md), and one depfile covers every output.
   set(sources "")
   set(headers "")
   set(inputs "")
   set(proxies "")
+  set(typelibs "")
   foreach(file IN LISTS arg_FILES)
     get_filename_component(abs ${file} ABSOLUTE)
     get_filename_component(name ${file} NAME_WE)
@@ -61,15 +70,19 @@ function(comkit_add_idl target)
     list(APPEND sources ${arg_OUTPUT_DIR}/${name}_i.c)
     list(APPEND proxies ${arg_OUTPUT_DIR}/${name}_p.c)
     list(APPEND headers ${arg_OUTPUT_DIR}/${name}.h ${arg_OUTPUT_DIR}/${name}_projection.h)
+    if(arg_TYPELIB)
+      list(APPEND typelibs ${arg_OUTPUT_DIR}/${name}.tlb)
+    endif()
   endforeach()
   add_custom_command(
-    OUTPUT ${headers} ${sources} ${proxies}
+    OUTPUT ${headers} ${sources} ${proxies} ${typelibs}
     COMMAND ${compiler} ${inputs} ${flags} -o ${arg_OUTPUT_DIR} --depfile ${arg_OUTPUT_DIR}/${target}.d
     DEPENDS ${inputs} ${compiler_target}
     DEPFILE ${arg_OUTPUT_DIR}/${target}.d
     COMMENT "comkit idl ${arg_FILES}"
     VERBATIM)
-  add_library(${target} STATIC ${sources} ${headers})
+  add_library(${target} STATIC ${sources} ${headers} ${typelibs})
+  set_property(TARGET ${target} PROPERTY COMKIT_TYPELIBS ${typelibs})
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE C)
   target_include_directories(${target} PUBLIC ${arg_OUTPUT_DIR})
   target_link_libraries(${target} PUBLIC comkit::abi)

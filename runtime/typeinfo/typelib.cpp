@@ -43,6 +43,7 @@
 #include "runtime_internal.h"
 #include "typelib_data.h"
 #include "typeinfo_internal.h"
+#include "dispatch/dispatch_internal.h"
 
 namespace comkit::rt {
 namespace {
@@ -172,8 +173,9 @@ class type_info final : public ITypeInfo2 {
   HRESULT STDMETHODCALLTYPE GetRefTypeOfImplType(UINT index, HREFTYPE* out) override;
   HRESULT STDMETHODCALLTYPE GetImplTypeFlags(UINT index, INT* out) override;
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(LPOLESTR* names, UINT count, MEMBERID* ids) override;
-  HRESULT STDMETHODCALLTYPE Invoke(PVOID, MEMBERID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*, UINT*) override {
-    return E_NOTIMPL;  // needs DispCallFunc (not implemented yet)
+  HRESULT STDMETHODCALLTYPE Invoke(PVOID instance, MEMBERID memid, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
+                                   UINT* argerr) override {
+    return typeinfo_invoke(this, instance, memid, flags, params, result, excepinfo, argerr);
   }
   HRESULT STDMETHODCALLTYPE GetDocumentation(MEMBERID memid, BSTR* name, BSTR* doc, DWORD* context, BSTR* helpfile) override;
   HRESULT STDMETHODCALLTYPE GetDllEntry(MEMBERID memid, INVOKEKIND kind, BSTR* dll, BSTR* name, WORD* ordinal) override;

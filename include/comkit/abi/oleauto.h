@@ -803,6 +803,24 @@ COMKIT_STDAPI_(ULONG) LHashValOfNameSys(SYSKIND syskind, LCID lcid, LPCOLESTR sz
 #define WHashValOfLHashVal(lhashval) ((USHORT)(0x0000ffff & (lhashval)))
 #define IsHashValCompatible(lhashval1, lhashval2) ((BOOL)((0x00ff0000 & (lhashval1)) == (0x00ff0000 & (lhashval2))))
 
+/* ---- Late binding -------------------------------------------------------- */
+
+/* Calls the function at vtable byte offset oVft of pvInstance (with
+ * pvInstance first), or, with a NULL pvInstance, the function at address
+ * oVft, with cActuals arguments of the types prgvt taken from prgpvarg;
+ * the result, of type vtReturn, goes to pvargResult. On x86-64 every
+ * CALLCONV is the platform's C convention (CC_PASCAL and unknown ones give
+ * E_INVALIDARG). DISP_E_BADVARTYPE for a type that cannot be passed. */
+COMKIT_STDAPI DispCallFunc(void *pvInstance, ULONG_PTR oVft, CALLCONV cc, VARTYPE vtReturn, UINT cActuals, VARTYPE *prgvt,
+                           VARIANTARG **prgpvarg, VARIANT *pvargResult);
+/* IDispatch implemented from type information (ITypeInfo::Invoke over
+ * pvThis), aggregated by punkOuter when it is not NULL; *ppunkStdDisp is
+ * the object's own IUnknown. */
+COMKIT_STDAPI CreateStdDispatch(IUnknown *punkOuter, void *pvThis, ITypeInfo *ptinfo, IUnknown **ppunkStdDisp);
+COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo *ptinfo, OLECHAR **rgszNames, UINT cNames, DISPID *rgdispid);
+COMKIT_STDAPI DispInvoke(void *_this, ITypeInfo *ptinfo, DISPID dispidMember, WORD wFlags, DISPPARAMS *pparams, VARIANT *pvarResult,
+                         EXCEPINFO *pexcepinfo, UINT *puArgErr);
+
 /* Frees what ITypeInfo2/ITypeLib2::GetAll...CustData filled in. */
 COMKIT_STDAPI_(void) ClearCustData(LPCUSTDATA pCustData);
 
