@@ -47,6 +47,11 @@ const registered_class* registry_snapshot::find(const GUID& clsid) const noexcep
   return it == m_by_clsid.end() ? nullptr : &m_classes[it->second];
 }
 
+const registered_interface* registry_snapshot::find_interface(const GUID& iid) const noexcept {
+  const auto it = m_by_iid.find(iid);
+  return it == m_by_iid.end() ? nullptr : &m_interfaces[it->second];
+}
+
 const registered_class* registry_snapshot::find_progid(std::string_view progid) const noexcept {
   try {
     const auto it = m_by_progid.find(ascii_lower(progid));
@@ -108,13 +113,63 @@ bool valid_threading_model(std::string_view t) {
   return t.empty() || t == "Apartment" || t == "Free" || t == "Both" || t == "Neutral";
 }
 
+// "major.minor" (decimal, each at most 65535).
+bool parse_version(std::string_view v, std::uint16_t& major, std::uint16_t& minor) {
+  const std::size_t dot = v.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == v.size()) return false;
+  auto number = [](std::string_view d, std::uint16_t& out) {
+    if (d.empty() || d.size() > 5) return false;
+    std::uint32_t n = 0;
+    for (char c : d) {
+      if (c < '0' || c > '9') return false;
+      n = n * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (n > 0xFFFF) return false;
+    out = static_cast<std::uint16_t>(n);
+    return true;
+  };
+  return number(v.substr(0, dot), major) && number(v.substr(dot + 1), minor);
+}
+
+// A number in decimal or 0x-prefixed hexadecimal, at most 32 bits.
+bool parse_u32(std::string_view v, std::uint32_t& out) {
+  if (v.empty() || v.size() > 10) return false;
+  const bool hex = v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+  std::uint64_t n = 0;
+  for (char c : hex ? v.substr(2) : v) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    else return false;
+    n = n * (hex ? 16 : 10) + static_cast<std::uint64_t>(d);
+    if (n > 0xFFFFFFFFu) return false;
+  }
+  out = static_cast<std::uint32_t>(n);
+  return true;
+}
+
+}  // namespace
+
+/// What one manifest registers.
+struct manifest_contents {
+  std::vector<registered_class> classes;
+  std::vector<registered_typelib> typelibs;
+  std::vector<registered_interface> interfaces;
+};
+
+namespace {
+
 /// Parses one manifest. On a malformed file returns false with "line N:
-/// message" in `error`; `out` then holds nothing from it.
-bool parse_manifest(const std::string& path, std::string_view text, std::vector<registered_class>& out,
-                    std::string& error) {
-  enum class section { none, server, cls, other } sec = section::none;
+/// message" in `error`; `out` then holds nothing from it. A manifest
+/// registers a server's classes (it then needs [server] path), type
+/// libraries, or both.
+bool parse_manifest(const std::string& path, std::string_view text, manifest_contents& out, std::string& error) {
+  enum class section { none, server, cls, typelib, iface, other } sec = section::none;
   std::string server_path;
   std::vector<registered_class> classes;
+  std::vector<registered_typelib> typelibs;
+  std::vector<registered_interface> interfaces;
   std::set<GUID, bool (*)(const GUID&, const GUID&)> seen(
       [](const GUID& a, const GUID& b) { return std::memcmp(&a, &b, sizeof(GUID)) < 0; });
   int line_no = 0;
@@ -142,8 +197,24 @@ bool parse_manifest(const std::string& path, std::string_view text, std::vector<
         c.clsid = *g;
         classes.push_back(std::move(c));
         sec = section::cls;
+      } else if (name.substr(0, 8) == "typelib " || name.substr(0, 10) == "interface ") {
+        const bool lib = name.front() == 't';
+        const std::string_view id = trim(name.substr(lib ? 8 : 10));
+        const auto g = comkit::detail::guid_from_string(id);
+        if (!g || id.front() != '{') return fail(std::string(lib ? "typelib" : "interface") + " section needs a braced GUID, not '" + std::string(id) + "'");
+        if (lib) {
+          registered_typelib t;
+          t.libid = *g;
+          typelibs.push_back(std::move(t));
+          sec = section::typelib;
+        } else {
+          registered_interface i;
+          i.iid = *g;
+          interfaces.push_back(std::move(i));
+          sec = section::iface;
+        }
       } else {
-        sec = section::other;  // room for later sections (interfaces, type libraries)
+        sec = section::other;  // room for later sections
       }
       continue;
     }
@@ -174,14 +245,52 @@ bool parse_manifest(const std::string& path, std::string_view text, std::vector<
         }
         break;
       }
+      case section::typelib: {
+        registered_typelib& t = typelibs.back();
+        if (key == "version") {
+          if (!parse_version(value, t.major, t.minor)) return fail("version must be 'major.minor', not '" + value + "'");
+        } else if (key == "lcid" || key == "flags") {
+          if (!parse_u32(value, key == "lcid" ? t.lcid : t.flags)) return fail("invalid " + std::string(key) + " '" + value + "'");
+        } else if (key == "syskind") {
+          if (value != "win32" && value != "win64") return fail("syskind must be win32 or win64");
+          t.syskind = value == "win32" ? 1 : 3;
+        } else if (key == "path") {
+          if (value.empty() || value.front() != '/') return fail("type library path must be absolute");
+          t.path = value;
+        } else if (key == "name") {
+          t.name = value;
+        } else if (key == "helpdir") {
+          t.helpdir = value;
+        }
+        break;
+      }
+      case section::iface: {
+        registered_interface& i = interfaces.back();
+        if (key == "name") {
+          i.name = value;
+        } else if (key == "proxy-stub" || key == "typelib") {
+          const auto g = comkit::detail::guid_from_string(value);
+          if (!g || value.empty() || value.front() != '{') return fail(std::string(key) + " needs a braced GUID");
+          (key == "typelib" ? i.typelib : i.proxy_stub) = *g;
+        } else if (key == "typelib-version") {
+          if (!parse_version(value, i.typelib_major, i.typelib_minor)) return fail("typelib-version must be 'major.minor'");
+        }
+        break;
+      }
     }
   }
-  if (server_path.empty()) return fail("no [server] path");
+  if (server_path.empty() && (!classes.empty() || typelibs.empty())) return fail("no [server] path");
+  for (const registered_typelib& t : typelibs)
+    if (t.path.empty()) return fail("a typelib section without its path");
   for (registered_class& c : classes) {
     c.server_path = server_path;
     c.manifest_path = path;
   }
-  out.insert(out.end(), std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
+  for (registered_typelib& t : typelibs) t.manifest_path = path;
+  for (registered_interface& i : interfaces) i.manifest_path = path;
+  out.classes.insert(out.classes.end(), std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
+  out.typelibs.insert(out.typelibs.end(), std::make_move_iterator(typelibs.begin()), std::make_move_iterator(typelibs.end()));
+  out.interfaces.insert(out.interfaces.end(), std::make_move_iterator(interfaces.begin()), std::make_move_iterator(interfaces.end()));
   return true;
 }
 
@@ -287,21 +396,27 @@ struct registry_loader {
         stamp s = stamp_of(file);
         stamps.push_back(s);
         std::string text, error;
-        std::vector<registered_class> classes;
-        const bool ok = read_file(file, text, error) && parse_manifest(file, text, classes, error);
+        manifest_contents contents;
+        const bool ok = read_file(file, text, error) && parse_manifest(file, text, contents, error);
         if (!ok) {
           const std::string key = file + "@" + std::to_string(s.mtime_ns);
           if (st.reported.insert(key).second)
             COMKIT_WARN("registry", "%s: %s (manifest skipped)", file.c_str(), error.c_str());
           continue;
         }
-        for (registered_class& c : classes) {
+        for (registered_class& c : contents.classes) {
           if (snap->m_by_clsid.count(c.clsid)) continue;  // an earlier directory registers it
           const std::size_t index = snap->m_classes.size();
           snap->m_by_clsid.emplace(c.clsid, index);
           if (!c.progid.empty()) snap->m_by_progid.emplace(ascii_lower(c.progid), index);
           if (!c.vi_progid.empty()) snap->m_by_progid.emplace(ascii_lower(c.vi_progid), index);
           snap->m_classes.push_back(std::move(c));
+        }
+        for (registered_typelib& t : contents.typelibs) snap->m_typelibs.push_back(std::move(t));
+        for (registered_interface& i : contents.interfaces) {
+          if (snap->m_by_iid.count(i.iid)) continue;
+          snap->m_by_iid.emplace(i.iid, snap->m_interfaces.size());
+          snap->m_interfaces.push_back(std::move(i));
         }
       }
     }
@@ -494,7 +609,67 @@ HRESULT write_atomically(const std::string& path, const std::string& text) {
 
 bool has_newline(const char* s) { return s && std::strpbrk(s, "\r\n") != nullptr; }
 
+// "typelib-{LIBID}-<major>.<minor>-<lcid>-<syskind>.manifest": one file per
+// registered version, locale and target, as Windows has one key for each.
+std::string typelib_manifest_name(const GUID& libid, std::uint16_t major, std::uint16_t minor, std::uint32_t lcid, std::uint32_t syskind) {
+  char tail[64];
+  std::snprintf(tail, sizeof tail, "-%u.%u-%x-%s.manifest", major, minor, lcid, syskind == 1 ? "win32" : "win64");
+  return "typelib-" + comkit::detail::guid_to_string(libid) + tail;
+}
+
+bool one_line(const std::string& s) { return s.find_first_of("\r\n") == std::string::npos; }
+
 }  // namespace
+
+HRESULT registry_write_typelib(const registered_typelib& lib, const std::vector<registered_interface>& interfaces, DWORD scope) {
+  try {
+    if (lib.path.empty() || lib.path.front() != '/' || !one_line(lib.path) || !one_line(lib.name) || !one_line(lib.helpdir))
+      return E_INVALIDARG;
+    std::string dir;
+    if (HRESULT hr = target_directory(scope, dir); FAILED(hr)) return hr;
+    char number[32];
+    std::string t = "# comkit type library manifest; written by RegisterTypeLib (docs/typelib.md)\n";
+    t += "[typelib " + comkit::detail::guid_to_string(lib.libid) + "]\n";
+    std::snprintf(number, sizeof number, "%u.%u", lib.major, lib.minor);
+    t += std::string("version = ") + number + "\n";
+    std::snprintf(number, sizeof number, "0x%x", lib.lcid);
+    t += std::string("lcid = ") + number + "\n";
+    t += std::string("syskind = ") + (lib.syskind == 1 ? "win32" : "win64") + "\n";
+    t += "path = " + lib.path + "\n";
+    if (!lib.name.empty()) t += "name = " + lib.name + "\n";
+    t += "flags = " + std::to_string(lib.flags) + "\n";
+    if (!lib.helpdir.empty()) t += "helpdir = " + lib.helpdir + "\n";
+    for (const registered_interface& i : interfaces) {
+      if (!one_line(i.name)) return E_INVALIDARG;
+      t += "\n[interface " + comkit::detail::guid_to_string(i.iid) + "]\n";
+      if (!i.name.empty()) t += "name = " + i.name + "\n";
+      t += "proxy-stub = " + comkit::detail::guid_to_string(i.proxy_stub) + "\n";
+      t += "typelib = " + comkit::detail::guid_to_string(i.typelib) + "\n";
+      std::snprintf(number, sizeof number, "%u.%u", i.typelib_major, i.typelib_minor);
+      t += std::string("typelib-version = ") + number + "\n";
+    }
+    if (HRESULT hr = make_directories(dir); FAILED(hr)) return hr;
+    const HRESULT hr = write_atomically(dir + "/" + typelib_manifest_name(lib.libid, lib.major, lib.minor, lib.lcid, lib.syskind), t);
+    registry_invalidate();
+    return hr;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+HRESULT registry_remove_typelib(const GUID& libid, std::uint16_t major, std::uint16_t minor, std::uint32_t lcid, std::uint32_t syskind,
+                                DWORD scope) {
+  try {
+    std::string dir;
+    if (HRESULT hr = target_directory(scope, dir); FAILED(hr)) return hr;
+    registry_invalidate();
+    if (::unlink((dir + "/" + typelib_manifest_name(libid, major, minor, lcid, syskind)).c_str()) == 0) return S_OK;
+    return errno == ENOENT ? S_FALSE : last_errno_hr();
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
 }  // namespace comkit::rt
 
 using namespace comkit::rt;
@@ -560,8 +735,9 @@ HRESULT STDAPICALLTYPE ComkitUnregisterClass(REFCLSID rclsid) {
       manifest = c->manifest_path;
     }
     std::string text, error;
-    std::vector<registered_class> classes;
-    if (!read_file(manifest, text, error) || !parse_manifest(manifest, text, classes, error)) return REGDB_E_READREGDB;
+    manifest_contents contents;
+    if (!read_file(manifest, text, error) || !parse_manifest(manifest, text, contents, error)) return REGDB_E_READREGDB;
+    std::vector<registered_class>& classes = contents.classes;
     const std::string server = classes.empty() ? std::string() : classes.front().server_path;
     std::erase_if(classes, [&](const registered_class& x) { return x.clsid == *clsid; });
     HRESULT hr = S_OK;

@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -40,10 +41,14 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include <comkit/abi/extensions.h>
+#include <comkit/detail/utf.h>
+
 #include "runtime_internal.h"
 #include "typelib_data.h"
 #include "typeinfo_internal.h"
 #include "dispatch/dispatch_internal.h"
+#include "registry/registry_internal.h"
 
 namespace comkit::rt {
 namespace {
@@ -529,11 +534,7 @@ std::vector<std::string> search_path() {
   return dirs;
 }
 
-std::string utf8_path(const OLECHAR* p) {
-  std::u16string s;
-  for (; *p; ++p) s += static_cast<char16_t>(*p);
-  return tl::to_utf8(s);
-}
+std::string utf8_path(const OLECHAR* p) { return comkit::detail::utf8_of(reinterpret_cast<const char16_t*>(p)); }
 
 HRESULT load_file(const std::string& path, ITypeLib** out) {
   {
@@ -1107,13 +1108,164 @@ HRESULT type_info::all_cust(const tl::cust_data& items, CUSTDATA* out) {
 
 using comkit::rt::load_typelib;
 
+namespace comkit::rt {
+namespace {
+
+std::string utf8_bstr(BSTR b) { return comkit::detail::utf8_of(reinterpret_cast<const char16_t*>(b), SysStringLen(b)); }
+
+// PSDispatch and PSOAInterface: the proxy/stub classes Windows registers
+// for dispinterfaces and for [oleautomation]/[dual] interfaces.
+constexpr GUID clsid_ps_dispatch = {0x00020420, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+constexpr GUID clsid_ps_oa_interface = {0x00020424, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+
+HRESULT register_typelib(ITypeLib* lib, const std::string& full_path, const std::string& help_dir, DWORD scope) {
+  if (!lib) return E_INVALIDARG;
+  registered_typelib entry;
+  entry.path = full_path;
+  if (entry.path.empty() || entry.path.front() != '/') return E_INVALIDARG;
+  entry.helpdir = help_dir;
+  TLIBATTR* attr = nullptr;
+  if (const HRESULT hr = lib->GetLibAttr(&attr); FAILED(hr)) return hr;
+  entry.libid = attr->guid;
+  entry.major = attr->wMajorVerNum;
+  entry.minor = attr->wMinorVerNum;
+  entry.lcid = attr->lcid;
+  entry.syskind = attr->syskind == SYS_WIN32 ? 1 : 3;
+  entry.flags = attr->wLibFlags & ~LIBFLAG_FHASDISKIMAGE;
+  lib->ReleaseTLibAttr(attr);
+  BSTR doc = nullptr;
+  if (SUCCEEDED(lib->GetDocumentation(-1, nullptr, &doc, nullptr, nullptr))) entry.name = utf8_bstr(doc);
+  SysFreeString(doc);
+  // The interfaces automation marshals: dispinterfaces and duals, and
+  // [oleautomation] interfaces.
+  std::vector<registered_interface> interfaces;
+  for (UINT i = 0; i < lib->GetTypeInfoCount(); ++i) {
+    ITypeInfo* ti = nullptr;
+    if (FAILED(lib->GetTypeInfo(i, &ti))) continue;
+    TYPEATTR* a = nullptr;
+    if (SUCCEEDED(ti->GetTypeAttr(&a))) {
+      const bool dispatch = a->typekind == TKIND_DISPATCH;
+      const bool automation = a->typekind == TKIND_INTERFACE && (a->wTypeFlags & (TYPEFLAG_FOLEAUTOMATION | TYPEFLAG_FDUAL));
+      if (dispatch || automation) {
+        registered_interface r;
+        r.iid = a->guid;
+        r.proxy_stub = dispatch && !(a->wTypeFlags & TYPEFLAG_FDUAL) ? clsid_ps_dispatch : clsid_ps_oa_interface;
+        r.typelib = entry.libid;
+        r.typelib_major = entry.major;
+        r.typelib_minor = entry.minor;
+        BSTR name = nullptr;
+        if (SUCCEEDED(ti->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr))) r.name = utf8_bstr(name);
+        SysFreeString(name);
+        interfaces.push_back(std::move(r));
+      }
+      ti->ReleaseTypeAttr(a);
+    }
+    ti->Release();
+  }
+  const HRESULT hr = registry_write_typelib(entry, interfaces, scope);
+  return FAILED(hr) && hr != E_INVALIDARG && hr != E_OUTOFMEMORY ? TYPE_E_REGISTRYACCESS : hr;
+}
+
+HRESULT unregister_typelib(const GUID* libid, WORD major, WORD minor, LCID lcid, SYSKIND syskind, DWORD scope) {
+  if (!libid) return E_INVALIDARG;
+  const HRESULT hr = registry_remove_typelib(*libid, major, minor, lcid, syskind == SYS_WIN32 ? 1 : 3, scope);
+  if (hr == S_FALSE) return TYPE_E_REGISTRYACCESS;  // nothing registered there
+  return FAILED(hr) ? TYPE_E_REGISTRYACCESS : S_OK;
+}
+
+// The registered path of libid: the same major version, the requested
+// minor or else the nearest higher one; the lcid itself, else its primary
+// language, else LANG_NEUTRAL (0); this process's syskind preferred.
+HRESULT query_path(const GUID& libid, WORD major, WORD minor, LCID lcid, std::string& path) {
+  const registry_view reg;
+  const registered_typelib* best = nullptr;
+  auto rank_lcid = [&](std::uint32_t l) { return l == lcid ? 0 : l == (lcid & 0x3FF) ? 1 : l == 0 ? 2 : 3; };
+  for (const registered_typelib& t : reg->typelibs()) {
+    if (t.libid != libid || t.major != major || t.minor < minor || rank_lcid(t.lcid) == 3) continue;
+    if (!best) {
+      best = &t;
+      continue;
+    }
+    // Closer minor first, then the better lcid, then win64.
+    if (t.minor != best->minor) {
+      if (t.minor < best->minor) best = &t;
+    } else if (rank_lcid(t.lcid) != rank_lcid(best->lcid)) {
+      if (rank_lcid(t.lcid) < rank_lcid(best->lcid)) best = &t;
+    } else if (t.syskind == 3 && best->syskind != 3) {
+      best = &t;
+    }
+  }
+  if (!best) return TYPE_E_LIBNOTREGISTERED;
+  path = best->path;
+  return S_OK;
+}
+
+}  // namespace
+}  // namespace comkit::rt
+
 COMKIT_STDAPI LoadTypeLibEx(LPCOLESTR file, REGKIND kind, ITypeLib** out) {
   if (!file || !out) return E_INVALIDARG;
   *out = nullptr;
   if (kind != REGKIND_DEFAULT && kind != REGKIND_REGISTER && kind != REGKIND_NONE) return E_INVALIDARG;
   const std::string path = comkit::rt::utf8_path(file);
   if (path.empty()) return TYPE_E_CANTLOADLIBRARY;
-  return load_typelib(path, std::string(), out);
+  HRESULT hr = load_typelib(path, std::string(), out);
+  if (SUCCEEDED(hr) && kind == REGKIND_REGISTER) {
+    // Registered under the file's full path, whatever name found it.
+    char* real = realpath(path.c_str(), nullptr);
+    std::string full = real ? real : path;
+    std::free(real);
+    if (full.front() != '/') {
+      char cwd[PATH_MAX];
+      if (getcwd(cwd, sizeof cwd)) full = std::string(cwd) + "/" + full;
+    }
+    hr = comkit::rt::register_typelib(*out, full, std::string(), COMKIT_REGISTER_DEFAULT);
+    if (FAILED(hr)) {
+      (*out)->Release();
+      *out = nullptr;
+    }
+  }
+  return hr;
+}
+
+COMKIT_STDAPI RegisterTypeLib(ITypeLib* ptlib, LPCOLESTR szFullPath, LPCOLESTR szHelpDir) {
+  if (!ptlib || !szFullPath) return E_INVALIDARG;
+  return comkit::rt::register_typelib(ptlib, comkit::rt::utf8_path(szFullPath), szHelpDir ? comkit::rt::utf8_path(szHelpDir) : std::string(),
+                                      COMKIT_REGISTER_DEFAULT);
+}
+
+COMKIT_STDAPI RegisterTypeLibForUser(ITypeLib* ptlib, OLECHAR* szFullPath, OLECHAR* szHelpDir) {
+  if (!ptlib || !szFullPath) return E_INVALIDARG;
+  return comkit::rt::register_typelib(ptlib, comkit::rt::utf8_path(szFullPath), szHelpDir ? comkit::rt::utf8_path(szHelpDir) : std::string(),
+                                      COMKIT_REGISTER_USER);
+}
+
+COMKIT_STDAPI UnRegisterTypeLib(REFGUID libID, WORD wVerMajor, WORD wVerMinor, LCID lcid, SYSKIND syskind) {
+  return comkit::rt::unregister_typelib(comkit::rt::nullable(&libID), wVerMajor, wVerMinor, lcid, syskind, COMKIT_REGISTER_DEFAULT);
+}
+
+COMKIT_STDAPI UnRegisterTypeLibForUser(REFGUID libID, WORD wVerMajor, WORD wVerMinor, LCID lcid, SYSKIND syskind) {
+  return comkit::rt::unregister_typelib(comkit::rt::nullable(&libID), wVerMajor, wVerMinor, lcid, syskind, COMKIT_REGISTER_USER);
+}
+
+COMKIT_STDAPI QueryPathOfRegTypeLib(REFGUID guid, USHORT wMaj, USHORT wMin, LCID lcid, LPBSTR lpbstrPathName) {
+  const GUID* libid = comkit::rt::nullable(&guid);
+  if (!libid || !lpbstrPathName) return E_INVALIDARG;
+  *lpbstrPathName = nullptr;
+  std::string path;
+  if (const HRESULT hr = comkit::rt::query_path(*libid, wMaj, wMin, lcid, path); FAILED(hr)) return hr;
+  const std::u16string wide = comkit::detail::utf16_of(path);
+  *lpbstrPathName = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(wide.data()), static_cast<UINT>(wide.size()));
+  return *lpbstrPathName ? S_OK : E_OUTOFMEMORY;
+}
+
+COMKIT_STDAPI LoadRegTypeLib(REFGUID rguid, WORD wVerMajor, WORD wVerMinor, LCID lcid, ITypeLib** pptlib) {
+  const GUID* libid = comkit::rt::nullable(&rguid);
+  if (!libid || !pptlib) return E_INVALIDARG;
+  *pptlib = nullptr;
+  std::string path;
+  if (const HRESULT hr = comkit::rt::query_path(*libid, wVerMajor, wVerMinor, lcid, path); FAILED(hr)) return hr;
+  return load_typelib(path, std::string(), pptlib);
 }
 
 COMKIT_STDAPI LoadTypeLib(LPCOLESTR file, ITypeLib** out) { return LoadTypeLibEx(file, REGKIND_DEFAULT, out); }

@@ -315,3 +315,96 @@ TEST(TypeLibThreads, ConcurrentLoadAndRelease) {
 }
 
 }  // namespace
+
+// ---- registration ------------------------------------------------------------------
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <comkit/abi/extensions.h>
+
+namespace {
+
+// A private registry for the test's duration.
+struct scratch_registry {
+  std::string dir;
+  scratch_registry() {
+    char tmpl[] = "/tmp/comkit-typelib-registry-XXXXXX";
+    dir = mkdtemp(tmpl);
+    setenv("COMKIT_REGISTRY_PATH", dir.c_str(), 1);
+    ComkitRegistryRefresh();
+  }
+  ~scratch_registry() {
+    std::system(("rm -rf '" + dir + "'").c_str());
+    unsetenv("COMKIT_REGISTRY_PATH");
+    ComkitRegistryRefresh();
+  }
+  std::string all_manifests() const {
+    std::string text;
+    std::FILE* ls = popen(("cat '" + dir + "'/*.manifest 2>/dev/null").c_str(), "r");
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, ls)) > 0;) text.append(buffer, n);
+    pclose(ls);
+    return text;
+  }
+};
+
+const GUID sample2_libid = {0x9d6b4e20, 0x2c3d, 0x4e4f, {0xa0, 0x51, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}};
+const GUID sample_libid = {0x8c5a3f10, 0x1b2c, 0x4d3e, {0x9f, 0x40, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab}};
+
+std::u16string query(const GUID& libid, USHORT major, USHORT minor, LCID lcid, HRESULT expected = S_OK) {
+  BSTR path = nullptr;
+  EXPECT_EQ(QueryPathOfRegTypeLib(libid, major, minor, lcid, &path), expected) << major << "." << minor << " lcid " << lcid;
+  return str(path);
+}
+
+TEST(TypeLibRegistry, RegisterQueryLoadAndUnregister) {
+  scratch_registry reg;
+  auto lib = load("s2_64.tlb");  // Sample2 3.4, lcid 0x407
+  const std::u16string path = path_of("s2_64.tlb");
+  ASSERT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr), S_OK);
+  EXPECT_EQ(query(sample2_libid, 3, 4, 0x407), path);
+  EXPECT_EQ(query(sample2_libid, 3, 1, 0x407), path) << "a lower minor finds the nearest higher";
+  query(sample2_libid, 3, 5, 0x407, TYPE_E_LIBNOTREGISTERED);
+  query(sample2_libid, 2, 4, 0x407, TYPE_E_LIBNOTREGISTERED);
+  query(sample2_libid, 3, 4, 0x409, TYPE_E_LIBNOTREGISTERED);
+
+  comkit::com_ptr<ITypeLib> again;
+  ASSERT_EQ(LoadRegTypeLib(sample2_libid, 3, 0, 0x407, again.put()), S_OK);
+  EXPECT_EQ(again.get(), lib.get()) << "the same file, the same library";
+
+  // The interfaces automation marshals are registered with it.
+  const std::string manifests = reg.all_manifests();
+  EXPECT_NE(manifests.find("[interface {9D6B4E24-2C3D-4E4F-A051-123456789ABC}]\nname = IDerived\nproxy-stub = {00020424-0000-0000-C000-000000000046}"),
+            std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("name = DWrap\nproxy-stub = {00020420-0000-0000-C000-000000000046}"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("name = IBase\n"), std::string::npos);
+  EXPECT_EQ(manifests.find("ILocalChild"), std::string::npos) << "not [oleautomation]";
+
+  ASSERT_EQ(UnRegisterTypeLib(sample2_libid, 3, 4, 0x407, SYS_WIN64), S_OK);
+  EXPECT_EQ(UnRegisterTypeLib(sample2_libid, 3, 4, 0x407, SYS_WIN64), TYPE_E_REGISTRYACCESS);
+  query(sample2_libid, 3, 4, 0x407, TYPE_E_LIBNOTREGISTERED);
+  comkit::com_ptr<ITypeLib> none;
+  EXPECT_EQ(LoadRegTypeLib(sample2_libid, 3, 4, 0x407, none.put()), TYPE_E_LIBNOTREGISTERED);
+}
+
+TEST(TypeLibRegistry, VersionsLocalesAndRegkind) {
+  scratch_registry reg;
+  const std::u16string path = path_of("sample64.tlb");  // SampleLib 1.2, lcid 0
+  comkit::com_ptr<ITypeLib> lib;
+  ASSERT_EQ(LoadTypeLibEx(reinterpret_cast<LPCOLESTR>(path.c_str()), REGKIND_NONE, lib.put()), S_OK);
+  query(sample_libid, 1, 2, 0, TYPE_E_LIBNOTREGISTERED);
+  lib = nullptr;
+  ASSERT_EQ(LoadTypeLibEx(reinterpret_cast<LPCOLESTR>(path.c_str()), REGKIND_REGISTER, lib.put()), S_OK);
+  EXPECT_EQ(query(sample_libid, 1, 2, 0), path);
+  EXPECT_EQ(query(sample_libid, 1, 0, 0x409), path) << "an lcid falls back to LANG_NEUTRAL";
+  ASSERT_EQ(UnRegisterTypeLib(sample_libid, 1, 2, 0, SYS_WIN64), S_OK);
+
+  EXPECT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(u"relative.tlb"), nullptr), E_INVALIDARG);
+  EXPECT_EQ(RegisterTypeLib(nullptr, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr), E_INVALIDARG);
+  BSTR out = nullptr;
+  EXPECT_EQ(QueryPathOfRegTypeLib(sample_libid, 1, 2, 0, nullptr), E_INVALIDARG);
+  EXPECT_EQ(out, nullptr);
+}
+
+}  // namespace

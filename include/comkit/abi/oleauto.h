@@ -789,11 +789,30 @@ typedef enum tagREGKIND {
  * in its ../share/comkit (where stdole2.tlb is). The same file gives the
  * same ITypeLib while it lives. TYPE_E_CANTLOADLIBRARY when it cannot be
  * found or is not a type library, TYPE_E_INVDATAREAD when it is damaged,
- * E_INVALIDARG for NULL arguments or an unknown REGKIND. Registration
- * (REGKIND_REGISTER) is not implemented yet: the library loads and nothing
- * is registered. */
+ * E_INVALIDARG for NULL arguments or an unknown REGKIND. REGKIND_REGISTER
+ * also registers it (RegisterTypeLib, under the file's full path);
+ * REGKIND_DEFAULT and REGKIND_NONE do not. */
 COMKIT_STDAPI LoadTypeLib(LPCOLESTR szFile, ITypeLib **pptlib);
 COMKIT_STDAPI LoadTypeLibEx(LPCOLESTR szFile, REGKIND regkind, ITypeLib **pptlib);
+
+/* Type library registration, in comkit's registry (docs/typelib.md): one
+ * manifest per library version, locale and SYSKIND, with the path, the
+ * library's doc string, flags and help directory, and an entry for each
+ * dispinterface, dual and [oleautomation] interface (proxy/stub class
+ * PSDispatch or PSOAInterface). RegisterTypeLib writes to the default
+ * scope (ComkitSetDefaultRegistrationScope), the ...ForUser forms to the
+ * user's. szFullPath must be absolute (E_INVALIDARG). A registration that
+ * cannot be written, or an unregistration of nothing, gives
+ * TYPE_E_REGISTRYACCESS. QueryPathOfRegTypeLib and LoadRegTypeLib take the
+ * same major version and the requested minor or else the nearest higher
+ * one, and the lcid itself, else its primary language, else 0;
+ * TYPE_E_LIBNOTREGISTERED when none matches. */
+COMKIT_STDAPI RegisterTypeLib(ITypeLib *ptlib, LPCOLESTR szFullPath, LPCOLESTR szHelpDir);
+COMKIT_STDAPI RegisterTypeLibForUser(ITypeLib *ptlib, OLECHAR *szFullPath, OLECHAR *szHelpDir);
+COMKIT_STDAPI UnRegisterTypeLib(REFGUID libID, WORD wVerMajor, WORD wVerMinor, LCID lcid, SYSKIND syskind);
+COMKIT_STDAPI UnRegisterTypeLibForUser(REFGUID libID, WORD wVerMajor, WORD wVerMinor, LCID lcid, SYSKIND syskind);
+COMKIT_STDAPI QueryPathOfRegTypeLib(REFGUID guid, USHORT wMaj, USHORT wMin, LCID lcid, LPBSTR lpbstrPathName);
+COMKIT_STDAPI LoadRegTypeLib(REFGUID rguid, WORD wVerMajor, WORD wVerMinor, LCID lcid, ITypeLib **pptlib);
 
 /* The name hash type libraries store (case-insensitive; the high word names
  * the lcid's character table). A NULL name hashes to 0. */
