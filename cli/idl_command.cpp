@@ -1,16 +1,73 @@
 // cli/idl_command.cpp - `comkit idl`: the IDL compiler's command line.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "compilation.h"
 #include "compiler.h"
+#include "typelib_data.h"
 
 namespace {
 
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
+
+std::optional<std::vector<std::uint8_t>> read_binary(const std::string& path) {
+  const std::optional<std::string> text = comkit::idl::read_regular_file(path);
+  if (!text) return std::nullopt;
+  return std::vector<std::uint8_t>(text->begin(), text->end());
+}
+
+// `comkit idl --from-tlb FILE.tlb...`: each type library as FILE.idl in the
+// output directory. The names of imported types come from the imported
+// libraries, looked for beside the input and on the -I path.
+int idl_from_typelibs(const std::vector<std::string>& inputs, const comkit::idl::compile_options& o) {
+  namespace tl = comkit::typelib;
+  int status = exit_ok;
+  for (const std::string& input : inputs) {
+    const auto image = read_binary(input);
+    tl::library lib;
+    if (!image || FAILED(tl::read_msft(*image, lib))) {
+      std::fprintf(stderr, "comkit idl: %s: not a readable type library\n", input.c_str());
+      status = exit_failed;
+      continue;
+    }
+    std::vector<std::string> dirs{input.rfind('/') == std::string::npos ? std::string(".") : input.substr(0, input.rfind('/'))};
+    dirs.insert(dirs.end(), o.pp.include_dirs.begin(), o.pp.include_dirs.end());
+    std::vector<std::optional<tl::library>> imported(lib.imports.size());
+    for (std::size_t i = 0; i < lib.imports.size(); ++i)
+      for (const std::string& dir : dirs)
+        if (const auto other = read_binary(dir + "/" + tl::to_utf8(lib.imports[i].filename))) {
+          tl::library l;
+          if (SUCCEEDED(tl::read_msft(*other, l))) {
+            imported[i] = std::move(l);
+            break;
+          }
+        }
+    std::vector<std::string> names(lib.imported_types.size());
+    for (std::size_t i = 0; i < lib.imported_types.size(); ++i) {
+      const tl::imported_type& t = lib.imported_types[i];
+      if (t.file >= imported.size() || !imported[t.file]) continue;
+      for (std::size_t k = 0; k < imported[t.file]->types.size(); ++k) {
+        const tl::type_data& candidate = imported[t.file]->types[k];
+        if (t.guid != GUID{} ? candidate.guid == t.guid : static_cast<std::int32_t>(k) == t.index) names[i] = tl::to_utf8(candidate.d.name);
+      }
+    }
+    std::string base = input.substr(input.rfind('/') == std::string::npos ? 0 : input.rfind('/') + 1);
+    if (const std::size_t dot = base.rfind('.'); dot != std::string::npos) base = base.substr(0, dot);
+    comkit::idl::compile_options out = o;
+    comkit::idl::compile_result r;
+    r.outputs[base + ".idl"] = tl::to_idl(lib, names);
+    std::string error;
+    if (!comkit::idl::write_outputs(out, r, error)) {
+      std::fprintf(stderr, "comkit idl: %s\n", error.c_str());
+      status = exit_failed;
+    }
+  }
+  return status;
+}
 
 }  // namespace
 
@@ -33,6 +90,7 @@ const char* const idl_help_text =
     "  --iid-api MACRO  put MACRO before each IID declaration (e.g. an export attribute)\n"
     "  --win32, --win64 the type library's target (default: --win64); importlib() files are\n"
     "                   found beside FILE.idl, then on the -I path\n"
+    "  --from-tlb       the inputs are type libraries: write each back as FILE.idl\n"
     "  -Werror          treat warnings as errors\n"
     "Diagnostics read FILE:LINE:COL: error: ...; every error is reported, and nothing is\n"
     "written unless the whole compilation succeeds. Exit codes: 0 success, 1 errors in\n"
@@ -41,6 +99,7 @@ const char* const idl_help_text =
 int cmd_idl(const std::vector<std::string_view>& args) {
   comkit::idl::compile_options o;
   std::vector<std::string> inputs;
+  bool from_tlb = false;
   auto value = [&](std::size_t& i, std::string_view flag, std::string& out) {
     std::string_view a = args[i];
     if (a.size() > flag.size() && a.substr(0, flag.size()) == flag && flag.size() == 2) {
@@ -90,6 +149,8 @@ int cmd_idl(const std::vector<std::string_view>& args) {
       o.proxy = true;
     } else if (a == "--tlb") {
       o.typelib = true;
+    } else if (a == "--from-tlb") {
+      from_tlb = true;
     } else if (a == "--win32") {
       o.win32 = true;
     } else if (a == "--win64") {
@@ -109,6 +170,7 @@ int cmd_idl(const std::vector<std::string_view>& args) {
     std::fprintf(stderr, "comkit idl: no input file\n%s", idl_help_text);
     return exit_usage;
   }
+  if (from_tlb) return idl_from_typelibs(inputs, o);
   if (!o.c_header && !o.cpp_header && !o.iid_source && !o.proxy && !o.typelib)
     o.c_header = o.cpp_header = o.iid_source = o.proxy = o.typelib = true;
   // Several inputs are compiled one after the other in this process, in one

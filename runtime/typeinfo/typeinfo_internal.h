@@ -15,6 +15,12 @@ namespace comkit::rt {
 /// same file loaded twice gives the same object while it lives.
 HRESULT load_typelib(const std::string& name, const std::string& relative_to, ITypeLib** out);
 
+/// ITypeComp over one type info (its members, then its base interface's)
+/// and over a library (module and enum names, their members); both work
+/// through the public ITypeInfo/ITypeLib methods (typecomp.cpp).
+HRESULT make_typeinfo_comp(ITypeInfo* ti, ITypeComp** out);
+HRESULT make_typelib_comp(ITypeLib* lib, ITypeComp** out);
+
 }  // namespace comkit::rt
 
 #endif  // COMKIT_RUNTIME_TYPEINFO_INTERNAL_H

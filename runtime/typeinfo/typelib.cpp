@@ -167,11 +167,7 @@ class type_info final : public ITypeInfo2 {
   ULONG STDMETHODCALLTYPE AddRef() override;
   ULONG STDMETHODCALLTYPE Release() override;
   HRESULT STDMETHODCALLTYPE GetTypeAttr(TYPEATTR** out) override;
-  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override {
-    if (!out) return E_INVALIDARG;
-    *out = nullptr;
-    return E_NOTIMPL;  // ITypeComp binding is not implemented yet (docs/typelib.md)
-  }
+  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override { return make_typeinfo_comp(this, out); }
   HRESULT STDMETHODCALLTYPE GetFuncDesc(UINT index, FUNCDESC** out) override;
   HRESULT STDMETHODCALLTYPE GetVarDesc(UINT index, VARDESC** out) override;
   HRESULT STDMETHODCALLTYPE GetNames(MEMBERID memid, BSTR* names, UINT max, UINT* count) override;
@@ -333,11 +329,7 @@ class type_lib final : public ITypeLib2 {
     *out = a;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override {
-    if (!out) return E_INVALIDARG;
-    *out = nullptr;
-    return E_NOTIMPL;  // not implemented yet
-  }
+  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override { return make_typelib_comp(this, out); }
   HRESULT STDMETHODCALLTYPE GetDocumentation(INT index, BSTR* name, BSTR* doc, DWORD* context, BSTR* helpfile) override {
     if (index < -1 || index >= static_cast<INT>(infos_.size())) return TYPE_E_ELEMENTNOTFOUND;
     const tl::doc& d = index == -1 ? data_.d : data_.types[static_cast<std::size_t>(index)].d;

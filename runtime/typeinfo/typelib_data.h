@@ -188,6 +188,11 @@ bool looks_like_msft(std::span<const std::uint8_t> image);
 /// for a type library, and what tests compare.
 std::string dump(const library& lib);
 
+/// The library as MIDL source that compiles back to the same content
+/// (`comkit idl --from-tlb`). imported_names[i] names imported_types[i]
+/// when known (stdole2's types are known without it).
+std::string to_idl(const library& lib, const std::vector<std::string>& imported_names = {});
+
 /// Text as the format stores it (names, strings): UTF-8.
 std::string to_utf8(const std::u16string& s);
 

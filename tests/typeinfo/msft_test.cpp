@@ -350,3 +350,45 @@ TEST(CompilerTypelib, Stdole2MatchesWines) {
 }
 
 }  // namespace
+
+namespace {
+
+// A library as IDL (to_idl), compiled again in-process.
+library recompile(const library& lib, bool win32) {
+  const std::string idl = to_idl(lib);
+  comkit::idl::compile_options o;
+  o.input = "roundtrip.idl";
+  o.pp.include_dirs.push_back(COMKIT_IDL_DIR);
+  o.typelib = true;
+  o.win32 = win32;
+  auto reader = [&](const std::string& path) -> std::optional<std::string> {
+    if (path == "roundtrip.idl") return idl;
+    return comkit::idl::read_regular_file(path);
+  };
+  const comkit::idl::compile_result r = comkit::idl::compile(o, reader);
+  EXPECT_TRUE(r.ok) << r.diagnostics << "\n" << idl;
+  library out;
+  const auto it = r.outputs.find("roundtrip.tlb");
+  if (it == r.outputs.end()) return out;
+  EXPECT_EQ(read_msft({reinterpret_cast<const std::uint8_t*>(it->second.data()), it->second.size()}, out), S_OK);
+  return out;
+}
+
+// tlb -> IDL -> tlb gives the same content, and a second round changes
+// nothing (the round trip is stable).
+TEST(FromTlb, RoundTripKeepsTheContent) {
+  for (const char* name : {"sample64.tlb", "s2_64.tlb", "sample32.tlb"}) {
+    const bool win32 = std::string(name).find("32") != std::string::npos;
+    library original = read(name);
+    library once = recompile(original, win32);
+    library twice = recompile(once, win32);
+    EXPECT_EQ(dump(once), dump(twice)) << name;
+    // And against the original, but for widl's stamps (library custom data
+    // items DE77BA63-65, which are written back as custom() like any other).
+    std::erase_if(original.d.custom, [](const cust_item& i) { return i.guid.Data1 >= 0xDE77BA63 && i.guid.Data1 <= 0xDE77BA65; });
+    std::erase_if(once.d.custom, [](const cust_item& i) { return i.guid.Data1 >= 0xDE77BA63 && i.guid.Data1 <= 0xDE77BA65; });
+    EXPECT_EQ(dump(once), dump(original)) << name << "\n" << to_idl(original);
+  }
+}
+
+}  // namespace

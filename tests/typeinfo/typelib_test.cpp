@@ -408,3 +408,75 @@ TEST(TypeLibRegistry, VersionsLocalesAndRegkind) {
 }
 
 }  // namespace
+
+// ---- ITypeComp -----------------------------------------------------------------------
+namespace {
+
+LPOLESTR olestr(const char16_t* s) { return const_cast<LPOLESTR>(reinterpret_cast<const OLECHAR*>(s)); }
+
+TEST(TypeComp, BindsMembersOfATypeInfoAndItsBase) {
+  auto lib = load("s2_64.tlb");
+  auto child = info(lib.get(), 6);  // ILocalChild : IBase : IUnknown
+  comkit::com_ptr<ITypeComp> comp;
+  ASSERT_EQ(child->GetTypeComp(comp.put()), S_OK);
+  ITypeInfo* found = nullptr;
+  DESCKIND kind = DESCKIND_MAX;
+  BINDPTR bind{};
+  ASSERT_EQ(comp->Bind(olestr(u"child"), 0, INVOKE_FUNC, &found, &kind, &bind), S_OK);
+  ASSERT_EQ(kind, DESCKIND_FUNCDESC);
+  EXPECT_EQ(bind.lpfuncdesc->memid, 0x60020000);
+  EXPECT_EQ(name_of(found), u"ILocalChild");
+  found->ReleaseFuncDesc(bind.lpfuncdesc);
+  found->Release();
+  // Found in the base, and described by the base's type info.
+  ASSERT_EQ(comp->Bind(olestr(u"BaseMethod"), 0, 0, &found, &kind, &bind), S_OK);
+  ASSERT_EQ(kind, DESCKIND_FUNCDESC);
+  EXPECT_EQ(name_of(found), u"IBase");
+  found->ReleaseFuncDesc(bind.lpfuncdesc);
+  found->Release();
+  // A name that exists, as another kind of member.
+  EXPECT_EQ(comp->Bind(olestr(u"Child"), 0, INVOKE_PROPERTYGET, &found, &kind, &bind), TYPE_E_TYPEMISMATCH);
+  ASSERT_EQ(comp->Bind(olestr(u"nothing"), 0, 0, &found, &kind, &bind), S_OK);
+  EXPECT_EQ(kind, DESCKIND_NONE);
+  EXPECT_EQ(found, nullptr);
+
+  auto u = info(lib.get(), 2);  // union U { long l; double d; char c[3]; }
+  comkit::com_ptr<ITypeComp> ucomp;
+  ASSERT_EQ(u->GetTypeComp(ucomp.put()), S_OK);
+  ASSERT_EQ(ucomp->Bind(olestr(u"D"), 0, 0, &found, &kind, &bind), S_OK);
+  ASSERT_EQ(kind, DESCKIND_VARDESC);
+  EXPECT_EQ(bind.lpvardesc->memid, 0x40000001);
+  found->ReleaseVarDesc(bind.lpvardesc);
+  found->Release();
+}
+
+TEST(TypeComp, BindsModulesEnumsAndTypeNamesInALibrary) {
+  auto lib = load("sample64.tlb");
+  comkit::com_ptr<ITypeComp> comp;
+  ASSERT_EQ(lib->GetTypeComp(comp.put()), S_OK);
+  ITypeInfo* found = nullptr;
+  DESCKIND kind = DESCKIND_MAX;
+  BINDPTR bind{};
+  ASSERT_EQ(comp->Bind(olestr(u"blue"), 0, 0, &found, &kind, &bind), S_OK);  // an enum constant
+  ASSERT_EQ(kind, DESCKIND_VARDESC);
+  EXPECT_EQ(V_I4(bind.lpvardesc->lpvarValue), -5);
+  EXPECT_EQ(name_of(found), u"Color");
+  found->ReleaseVarDesc(bind.lpvardesc);
+  found->Release();
+  ASSERT_EQ(comp->Bind(olestr(u"Color"), 0, 0, &found, &kind, &bind), S_OK);
+  ASSERT_EQ(kind, DESCKIND_TYPECOMP);
+  ASSERT_NE(bind.lptcomp, nullptr);
+  bind.lptcomp->Release();
+  ASSERT_EQ(comp->Bind(olestr(u"IPlain"), 0, 0, &found, &kind, &bind), S_OK);
+  EXPECT_EQ(kind, DESCKIND_NONE) << "an interface's name binds as a type, not a value";
+  ITypeComp* tcomp = nullptr;
+  ASSERT_EQ(comp->BindType(olestr(u"iplain"), 0, &found, &tcomp), S_OK);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(name_of(found), u"IPlain");
+  EXPECT_EQ(tcomp, nullptr);
+  found->Release();
+  ASSERT_EQ(comp->BindType(olestr(u"Nope"), 0, &found, &tcomp), S_OK);
+  EXPECT_EQ(found, nullptr);
+}
+
+}  // namespace

@@ -1,0 +1,242 @@
+// runtime/typeinfo/typecomp.cpp - ITypeComp, the binding interface
+// compilers and script engines use to resolve a name: over one type info
+// (its functions and variables, then its base interface's) or over a whole
+// library (its enum constants, module members and application objects, and
+// its type names). Written against the public ITypeInfo/ITypeLib methods,
+// so it serves any implementation of them.
+#include <atomic>
+#include <new>
+#include <string>
+
+#include <objbase.h>
+#include <oleauto.h>
+
+#include "runtime_internal.h"
+#include "typeinfo_internal.h"
+
+namespace comkit::rt {
+namespace {
+
+bool same_name(BSTR a, const OLECHAR* b) {
+  if (!a || !b) return false;
+  UINT i = 0;
+  const UINT n = SysStringLen(a);
+  for (; i < n; ++i) {
+    OLECHAR x = a[i], y = b[i];
+    if (!y) return false;
+    if (x >= 'a' && x <= 'z') x = static_cast<OLECHAR>(x - 32);
+    if (y >= 'a' && y <= 'z') y = static_cast<OLECHAR>(y - 32);
+    if (x != y) return false;
+  }
+  return b[i] == 0;
+}
+
+bool name_is(ITypeInfo* ti, MEMBERID memid, const OLECHAR* name) {
+  BSTR n = nullptr;
+  if (FAILED(ti->GetDocumentation(memid, &n, nullptr, nullptr, nullptr))) return false;
+  const bool same = same_name(n, name);
+  SysFreeString(n);
+  return same;
+}
+
+// The INVOKE_* kinds a Bind's wFlags allow (0: any).
+bool kind_allowed(INVOKEKIND kind, WORD flags) {
+  if (flags == 0) return true;
+  return ((flags & INVOKE_FUNC) && kind == INVOKE_FUNC) || ((flags & INVOKE_PROPERTYGET) && kind == INVOKE_PROPERTYGET) ||
+         ((flags & INVOKE_PROPERTYPUT) && kind == INVOKE_PROPERTYPUT) ||
+         ((flags & INVOKE_PROPERTYPUTREF) && kind == INVOKE_PROPERTYPUTREF);
+}
+
+void clear_result(ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) {
+  *info = nullptr;
+  *kind = DESCKIND_NONE;
+  ptr->lpfuncdesc = nullptr;
+}
+
+// Binds `name` in one type info: its functions, its variables, then (for an
+// interface) its base's.
+HRESULT bind_in_typeinfo(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr, int depth) {
+  if (depth > 32) return S_OK;
+  TYPEATTR* attr = nullptr;
+  if (const HRESULT hr = ti->GetTypeAttr(&attr); FAILED(hr)) return hr;
+  const WORD funcs = attr->cFuncs, vars = attr->cVars, impls = attr->cImplTypes;
+  const TYPEKIND typekind = attr->typekind;
+  ti->ReleaseTypeAttr(attr);
+  bool name_matched = false;
+  for (UINT i = 0; i < funcs; ++i) {
+    FUNCDESC* f = nullptr;
+    if (FAILED(ti->GetFuncDesc(i, &f))) continue;
+    if (name_is(ti, f->memid, name)) {
+      if (kind_allowed(f->invkind, flags)) {
+        ti->AddRef();
+        *info = ti;
+        *kind = DESCKIND_FUNCDESC;
+        ptr->lpfuncdesc = f;
+        return S_OK;
+      }
+      name_matched = true;
+    }
+    ti->ReleaseFuncDesc(f);
+  }
+  for (UINT i = 0; i < vars; ++i) {
+    VARDESC* v = nullptr;
+    if (FAILED(ti->GetVarDesc(i, &v))) continue;
+    if (name_is(ti, v->memid, name)) {
+      ti->AddRef();
+      *info = ti;
+      *kind = DESCKIND_VARDESC;
+      ptr->lpvardesc = v;
+      return S_OK;
+    }
+    ti->ReleaseVarDesc(v);
+  }
+  if (typekind == TKIND_INTERFACE && impls > 0) {
+    HREFTYPE href;
+    ITypeInfo* base = nullptr;
+    if (SUCCEEDED(ti->GetRefTypeOfImplType(0, &href)) && SUCCEEDED(ti->GetRefTypeInfo(href, &base))) {
+      const HRESULT hr = bind_in_typeinfo(base, name, flags, info, kind, ptr, depth + 1);
+      base->Release();
+      if (FAILED(hr) || *kind != DESCKIND_NONE) return hr;
+    }
+  }
+  // The name exists, but not as the kind of member asked for.
+  return name_matched ? TYPE_E_TYPEMISMATCH : S_OK;
+}
+
+class typeinfo_comp final : public ITypeComp {
+ public:
+  explicit typeinfo_comp(ITypeInfo* ti) : ti_(ti) { ti_->AddRef(); }
+  ~typeinfo_comp() { ti_->Release(); }
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    const IID* iid = nullable(&riid);
+    if (iid && (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_ITypeComp))) {
+      *ppv = static_cast<ITypeComp*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) override {
+    if (!name || !info || !kind || !ptr) return E_INVALIDARG;
+    clear_result(info, kind, ptr);
+    return bind_in_typeinfo(ti_, name, flags, info, kind, ptr, 0);
+  }
+  HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG, ITypeInfo** info, ITypeComp** comp) override {
+    if (!name || !info || !comp) return E_INVALIDARG;
+    *info = nullptr;  // a type info names no types
+    *comp = nullptr;
+    return S_OK;
+  }
+
+ private:
+  std::atomic<ULONG> refs_{1};
+  ITypeInfo* ti_;
+};
+
+class typelib_comp final : public ITypeComp {
+ public:
+  explicit typelib_comp(ITypeLib* lib) : lib_(lib) { lib_->AddRef(); }
+  ~typelib_comp() { lib_->Release(); }
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    const IID* iid = nullable(&riid);
+    if (iid && (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_ITypeComp))) {
+      *ppv = static_cast<ITypeComp*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+
+  // A library binds, in type info order: the name of a module or enum (its
+  // ITypeComp, DESCKIND_TYPECOMP), or a member of a module or an enum
+  // constant. [appobject] coclasses (DESCKIND_IMPLICITAPPOBJ) are not bound
+  // yet.
+  HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) override {
+    if (!name || !info || !kind || !ptr) return E_INVALIDARG;
+    clear_result(info, kind, ptr);
+    const UINT count = lib_->GetTypeInfoCount();
+    for (UINT i = 0; i < count; ++i) {
+      ITypeInfo* ti = nullptr;
+      if (FAILED(lib_->GetTypeInfo(i, &ti))) continue;
+      TYPEATTR* attr = nullptr;
+      if (FAILED(ti->GetTypeAttr(&attr))) {
+        ti->Release();
+        continue;
+      }
+      const TYPEKIND typekind = attr->typekind;
+      ti->ReleaseTypeAttr(attr);
+      HRESULT hr = S_OK;
+      if ((typekind == TKIND_MODULE || typekind == TKIND_ENUM) && name_is(ti, MEMBERID_NIL, name)) {
+        ITypeComp* comp = nullptr;
+        hr = ti->GetTypeComp(&comp);
+        ti->Release();
+        if (FAILED(hr)) return hr;
+        *kind = DESCKIND_TYPECOMP;
+        ptr->lptcomp = comp;
+        return S_OK;
+      }
+      if (typekind == TKIND_MODULE || typekind == TKIND_ENUM) {
+        hr = bind_in_typeinfo(ti, name, flags, info, kind, ptr, 0);
+        if (FAILED(hr) || *kind != DESCKIND_NONE) {
+          ti->Release();
+          return hr;
+        }
+      }
+      ti->Release();
+    }
+    return S_OK;
+  }
+
+  HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG, ITypeInfo** info, ITypeComp** comp) override {
+    if (!name || !info || !comp) return E_INVALIDARG;
+    *info = nullptr;
+    *comp = nullptr;
+    const UINT count = lib_->GetTypeInfoCount();
+    for (UINT i = 0; i < count; ++i) {
+      ITypeInfo* ti = nullptr;
+      if (FAILED(lib_->GetTypeInfo(i, &ti))) continue;
+      if (name_is(ti, MEMBERID_NIL, name)) {
+        *info = ti;
+        return S_OK;
+      }
+      ti->Release();
+    }
+    return S_OK;
+  }
+
+ private:
+  std::atomic<ULONG> refs_{1};
+  ITypeLib* lib_;
+};
+
+}  // namespace
+
+HRESULT make_typeinfo_comp(ITypeInfo* ti, ITypeComp** out) {
+  if (!out) return E_INVALIDARG;
+  *out = new (std::nothrow) typeinfo_comp(ti);
+  return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+HRESULT make_typelib_comp(ITypeLib* lib, ITypeComp** out) {
+  if (!out) return E_INVALIDARG;
+  *out = new (std::nothrow) typelib_comp(lib);
+  return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+}  // namespace comkit::rt
