@@ -21,12 +21,16 @@ std::string guid_text(const GUID& g) {
 std::string quoted(const std::u16string& s) {
   std::string out = "\"";
   for (char c : to_utf8(s)) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      char octal[8];  // three octal digits: unambiguous whatever follows
+      std::snprintf(octal, sizeof octal, "\\%03o", static_cast<unsigned char>(c));
+      out += octal;
+    } else {
+      out += c;
     }
-    out += c;
   }
   return out + "\"";
 }

@@ -8,6 +8,7 @@
 // it is first met. A name found in an importlib'd library is imported from
 // it (by GUID); anything else the library uses that an imported IDL file
 // defines becomes a type of this library.
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -26,7 +27,50 @@ namespace tl = comkit::typelib;
 using model::direction;
 using model::property_kind;
 
-std::u16string u16(std::string_view s) {  // ASCII and UTF-8 names and strings
+// A string literal's body with its C escapes resolved (\n, \t, \\, \",
+// octal and \x): a type library stores the text itself. Names have none.
+std::string unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out += s[i];
+      continue;
+    }
+    const char c = s[++i];
+    switch (c) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'a': out += '\a'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'v': out += '\v'; break;
+      case 'x': {
+        unsigned v = 0;
+        int digits = 0;
+        while (i + 1 < s.size() && digits < 2 && std::isxdigit(static_cast<unsigned char>(s[i + 1]))) {
+          const char h = s[++i];
+          v = v * 16 + static_cast<unsigned>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+          ++digits;
+        }
+        out += static_cast<char>(v);
+        break;
+      }
+      default:
+        if (c >= '0' && c <= '7') {
+          unsigned v = static_cast<unsigned>(c - '0');
+          for (int k = 0; k < 2 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7'; ++k) v = v * 8 + static_cast<unsigned>(s[++i] - '0');
+          out += static_cast<char>(v);
+        } else {
+          out += c;  // \\, \", \' and anything else: the character itself
+        }
+    }
+  }
+  return out;
+}
+
+std::u16string u16(std::string_view text) {  // a name, or a string literal's body (escapes resolved)
+  const std::string s = unescape(text);
   std::u16string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
