@@ -840,6 +840,16 @@ COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo *ptinfo, OLECHAR **rgszNames, UINT cNa
 COMKIT_STDAPI DispInvoke(void *_this, ITypeInfo *ptinfo, DISPID dispidMember, WORD wFlags, DISPPARAMS *pparams, VARIANT *pvarResult,
                          EXCEPINFO *pexcepinfo, UINT *puArgErr);
 
+/* IRecordInfo for a TKIND_RECORD type info (E_INVALIDARG for any other
+ * kind): creates, copies (deeply: BSTRs, VARIANTs, interfaces, SAFEARRAYs,
+ * nested records and C arrays of them) and clears the record, and reaches
+ * its fields by name as VARIANTs. Records are allocated from the task
+ * allocator, as VARIANT and SAFEARRAY expect. ...FromGuids loads the
+ * registered library (LoadRegTypeLib) first. */
+COMKIT_STDAPI GetRecordInfoFromTypeInfo(ITypeInfo *pTypeInfo, IRecordInfo **ppRecInfo);
+COMKIT_STDAPI GetRecordInfoFromGuids(REFGUID rGuidTypeLib, ULONG uVerMajor, ULONG uVerMinor, LCID lcid, REFGUID rGuidTypeInfo,
+                                     IRecordInfo **ppRecInfo);
+
 /* Frees what ITypeInfo2/ITypeLib2::GetAll...CustData filled in. */
 COMKIT_STDAPI_(void) ClearCustData(LPCUSTDATA pCustData);
 
