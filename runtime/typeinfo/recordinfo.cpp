@@ -41,12 +41,6 @@ struct field {
   field_kind kind;
 };
 
-bool same_name(const std::u16string& a, const OLECHAR* b) {
-  std::size_t i = 0;
-  for (; i < a.size(); ++i)
-    if (!b[i] || a[i] != static_cast<char16_t>(b[i])) return false;
-  return b[i] == 0;
-}
 
 HRESULT describe(ITypeInfo* ti, const TYPEDESC& t, field_kind& out, int depth);
 

@@ -17,24 +17,11 @@
 namespace comkit::rt {
 namespace {
 
-bool same_name(BSTR a, const OLECHAR* b) {
-  if (!a || !b) return false;
-  UINT i = 0;
-  const UINT n = SysStringLen(a);
-  for (; i < n; ++i) {
-    OLECHAR x = a[i], y = b[i];
-    if (!y) return false;
-    if (x >= 'a' && x <= 'z') x = static_cast<OLECHAR>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<OLECHAR>(y - 32);
-    if (x != y) return false;
-  }
-  return b[i] == 0;
-}
 
 bool name_is(ITypeInfo* ti, MEMBERID memid, const OLECHAR* name) {
   BSTR n = nullptr;
   if (FAILED(ti->GetDocumentation(memid, &n, nullptr, nullptr, nullptr))) return false;
-  const bool same = same_name(n, name);
+  const bool same = n && same_name(std::u16string_view(reinterpret_cast<const char16_t*>(n), SysStringLen(n)), name);
   SysFreeString(n);
   return same;
 }

@@ -4,10 +4,26 @@
 #define COMKIT_RUNTIME_TYPEINFO_INTERNAL_H
 
 #include <string>
+#include <string_view>
 
 #include <oaidl.h>
 
 namespace comkit::rt {
+
+/// Whether a name of a type library equals a caller's NUL-terminated name:
+/// case-insensitively (ASCII), as type libraries compare names.
+inline bool same_name(std::u16string_view a, const OLECHAR* b) {
+  if (!b) return false;
+  std::size_t i = 0;
+  for (; i < a.size(); ++i) {
+    char16_t x = a[i], y = static_cast<char16_t>(b[i]);
+    if (!y) return false;
+    if (x >= 'a' && x <= 'z') x = static_cast<char16_t>(x - 32);
+    if (y >= 'a' && y <= 'z') y = static_cast<char16_t>(y - 32);
+    if (x != y) return false;
+  }
+  return b[i] == 0;
+}
 
 /// Loads the type library `name`: an absolute path as it is; otherwise
 /// looked for in `relative_to` (when not empty), the current directory,

@@ -62,17 +62,6 @@ constexpr std::uint32_t impinfo_stride = 12;
 
 BSTR bstr_of(const std::u16string& s) { return SysAllocStringLen(reinterpret_cast<const OLECHAR*>(s.data()), static_cast<UINT>(s.size())); }
 
-bool same_name(const std::u16string& a, const OLECHAR* b) {
-  std::size_t i = 0;
-  for (; i < a.size(); ++i) {
-    char16_t x = a[i], y = static_cast<char16_t>(b[i]);
-    if (!y) return false;
-    if (x >= 'a' && x <= 'z') x = static_cast<char16_t>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<char16_t>(y - 32);
-    if (x != y) return false;
-  }
-  return b[i] == 0;
-}
 
 // A value of the library as a VARIANT (custom data, default values, constants).
 HRESULT to_variant(const tl::value& v, VARIANT* out) {

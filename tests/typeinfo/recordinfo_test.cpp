@@ -42,7 +42,7 @@ std::u16string text(BSTR b) { return b ? std::u16string(reinterpret_cast<const c
 // A Rich holding one of everything that owns memory.
 void fill(Rich& r) {
   std::memset(&r, 0, sizeof r);
-  r.small = 7;
+  r.count16 = 7;
   r.name = bstr(u"rich");
   V_VT(&r.value) = VT_BSTR;
   V_BSTR(&r.value) = bstr(u"inside a variant");
@@ -77,7 +77,7 @@ TEST(RecordInfo, LayoutMatchesTheCompilersHeader) {
   EXPECT_EQ(count, 8u);
   BSTR names[8] = {};
   ASSERT_EQ(ri->GetFieldNames(&count, names), S_OK);
-  EXPECT_EQ(text(names[0]), u"small");
+  EXPECT_EQ(text(names[0]), u"count16");
   EXPECT_EQ(text(names[7]), u"ratio");
   for (BSTR& n : names) SysFreeString(n);
 
@@ -94,9 +94,9 @@ TEST(RecordInfo, LayoutMatchesTheCompilersHeader) {
   EXPECT_NE(V_BSTR(&v), r.name) << "GetField copies";
   VariantClear(&v);
   PVOID where = nullptr;
-  ASSERT_EQ(ri->GetFieldNoCopy(&r, w(u"small"), &v, &where), S_OK);
+  ASSERT_EQ(ri->GetFieldNoCopy(&r, w(u"count16"), &v, &where), S_OK);
   EXPECT_EQ(V_VT(&v), VT_I2 | VT_BYREF);
-  EXPECT_EQ(where, &r.small);
+  EXPECT_EQ(where, &r.count16);
   ASSERT_EQ(ri->GetFieldNoCopy(&r, w(u"inner"), &v, &where), S_OK);
   EXPECT_EQ(V_VT(&v), VT_RECORD | VT_BYREF);
   EXPECT_EQ(where, &r.inner);
@@ -139,9 +139,9 @@ TEST(RecordInfo, CopyIsDeepAndClearFreesEverything) {
   V_I4(&n) = 12;
   ASSERT_EQ(ri->PutField(INVOKE_PROPERTYPUT, &c, w(u"name"), &n), S_OK);
   EXPECT_EQ(text(c.name), u"12");
-  ASSERT_EQ(ri->PutField(INVOKE_PROPERTYPUT, &c, w(u"small"), &n), S_OK);
-  EXPECT_EQ(c.small, 12);
-  EXPECT_EQ(ri->PutField(INVOKE_FUNC, &c, w(u"small"), &n), E_INVALIDARG);
+  ASSERT_EQ(ri->PutField(INVOKE_PROPERTYPUT, &c, w(u"count16"), &n), S_OK);
+  EXPECT_EQ(c.count16, 12);
+  EXPECT_EQ(ri->PutField(INVOKE_FUNC, &c, w(u"count16"), &n), E_INVALIDARG);
   ri->RecordClear(&c);
 }
 
