@@ -148,7 +148,7 @@ int cmd_idl(const std::vector<std::string_view>& args) {
     } else if (a == "--proxy") {
       o.proxy = true;
     } else if (a == "--tlb") {
-      o.typelib = true;
+      o.typelib = o.typelib_required = true;
     } else if (a == "--from-tlb") {
       from_tlb = true;
     } else if (a == "--win32") {

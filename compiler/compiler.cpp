@@ -90,13 +90,22 @@ compile_result compile(compile_session& session, const compile_options& o, file_
     to.search_dirs.push_back(slash == std::string::npos ? std::string() : o.input.substr(0, slash));
     to.search_dirs.insert(to.search_dirs.end(), o.pp.include_dirs.begin(), o.pp.include_dirs.end());
     to.reader = reader;
+    to.evaluate = [&c](const expr* e) { return evaluate(c, e); };
     typelib_error error;
-    if (auto image = emit_typelib(*m, to, error)) {
+    std::vector<typelib_error> warnings;
+    auto image = emit_typelib(*m, to, error, warnings);
+    for (const typelib_error& w : warnings) c.diags.warning(w.loc, w.message);
+    if (image) {
       r.outputs[eo.base_name + ".tlb"] = std::move(*image);
-    } else {
+    } else if (o.typelib_required) {
       c.diags.error(error.loc, error.message);
-      r.errors = c.diags.error_count();
-      r.diagnostics = c.diags.render_all(o.caret);
+    } else {
+      c.diags.warning(error.loc, error.message + "; " + eo.base_name + ".tlb is not written");
+    }
+    r.errors = c.diags.error_count();
+    r.warnings = c.diags.warning_count();
+    r.diagnostics = c.diags.render_all(o.caret);
+    if (r.errors != 0) {
       r.outputs.clear();
       return r;
     }

@@ -20,6 +20,9 @@ struct compile_options {
   bool iid_source = false;
   bool proxy = false;    // FILE_p.c: the proxy/stub tables
   bool typelib = false;  // FILE.tlb, when the file has a library block
+  /// --tlb was asked for: a library the type library writer cannot write is
+  /// an error (otherwise a warning, and no FILE.tlb).
+  bool typelib_required = false;
   bool win32 = false;    // the type library's target: SYS_WIN32, else SYS_WIN64
   std::string depfile;   // make-style dependency file, written when set
   std::string iid_api;   // see emit_options::iid_api

@@ -299,7 +299,7 @@ TEST(CompilerTypelib, SameContentAsWidlWhereWidlIsRight) {
 TEST(CompilerTypelib, BadInputIsAnErrorWithALocation) {
   comkit::idl::compile_options o;
   o.input = "bad.idl";
-  o.typelib = true;
+  o.typelib = o.typelib_required = true;  // --tlb
   auto reader = [](const std::string& path) -> std::optional<std::string> {
     if (path == "bad.idl") return std::string("[uuid(11111111-2222-3333-4444-555555555555)] library L { importlib(\"nowhere.tlb\"); }\n");
     return std::nullopt;
@@ -389,6 +389,80 @@ TEST(FromTlb, RoundTripKeepsTheContent) {
     std::erase_if(once.d.custom, [](const cust_item& i) { return i.guid.Data1 >= 0xDE77BA63 && i.guid.Data1 <= 0xDE77BA65; });
     EXPECT_EQ(dump(once), dump(original)) << name << "\n" << to_idl(original);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Without --tlb, a library the writer cannot write costs only its .tlb: the
+// other outputs are written, and a warning says why.
+TEST(CompilerTypelib, WithoutTlbAFailureIsAWarning) {
+  comkit::idl::compile_options o;
+  o.input = "bad.idl";
+  o.typelib = o.c_header = true;
+  auto reader = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "bad.idl") return std::string("[uuid(11111111-2222-3333-4444-555555555555)] library L { importlib(\"nowhere.tlb\"); }\n");
+    return std::nullopt;
+  };
+  const comkit::idl::compile_result r = comkit::idl::compile(o, reader);
+  EXPECT_TRUE(r.ok) << r.diagnostics;
+  EXPECT_EQ(r.warnings, 1u);
+  EXPECT_NE(r.diagnostics.find("bad.tlb is not written"), std::string::npos) << r.diagnostics;
+  EXPECT_EQ(r.outputs.count("bad.tlb"), 0u);
+  EXPECT_EQ(r.outputs.count("bad.h"), 1u);
+}
+
+// What real IDL does that a type library stores in a weaker form: constants
+// and enumerators in defaults and array sizes, NULL and TRUE, conformant
+// arrays, nested anonymous records, pointer-sized integers, interfaces that
+// are only forward-declared.
+TEST(CompilerTypelib, RealWorldConstructs) {
+  comkit::idl::compile_options o;
+  o.input = "real.idl";
+  o.typelib = o.typelib_required = true;
+  o.pp.include_dirs.push_back(COMKIT_IDL_DIR);
+  auto reader = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "real.idl")
+      return std::string(R"IDL(
+import "oaidl.idl";
+const LONG WIDTH = 2 * 4;
+interface IElsewhere;
+[uuid(11111111-2222-3333-4444-555555555555)] library L {
+  importlib("stdole2.tlb");
+  typedef enum Mode { ModeA = 1, ModeB = ModeA + 1 } Mode;
+  typedef struct Holder {
+    LONG fixed[WIDTH];
+    union { LONG i; double d; } either;
+    __int3264 handle;
+    LONG count;
+    [size_is(count)] BYTE data[];
+  } Holder;
+  [object, uuid(11111111-2222-3333-4444-555555555556), oleautomation]
+  interface IUser : IUnknown {
+    HRESULT M([in, defaultvalue(ModeB)] Mode m, [in, defaultvalue(NULL)] IUnknown *p, [in, defaultvalue(TRUE)] VARIANT_BOOL b,
+              [in, defaultvalue(WIDTH + 1)] LONG n, [in] IElsewhere *e);
+  }
+}
+)IDL");
+    return comkit::idl::read_regular_file(path);
+  };
+  const comkit::idl::compile_result r = comkit::idl::compile(o, reader);
+  ASSERT_TRUE(r.ok) << r.diagnostics;
+  EXPECT_NE(r.diagnostics.find("IElsewhere"), std::string::npos) << "a warning names the forward-declared interface";
+  library lib;
+  const std::string& image = r.outputs.at("real.tlb");
+  ASSERT_EQ(read_msft({reinterpret_cast<const std::uint8_t*>(image.data()), image.size()}, lib), S_OK);
+  const std::string text = dump(lib);
+  EXPECT_NE(text.find("var fixed id=0x40000000 kind=0 vt3[8]"), std::string::npos) << text;
+  EXPECT_NE(text.find("var handle id=0x40000002 kind=0 vt20"), std::string::npos) << text;
+  EXPECT_NE(text.find("vt17[0]"), std::string::npos) << "a conformant array" << text;
+  EXPECT_NE(text.find("param m Mode flags=0x31 default=vt3:2"), std::string::npos) << text;
+  EXPECT_NE(text.find("param p vt13 flags=0x31 default=vt3:0"), std::string::npos) << text;
+  EXPECT_NE(text.find("param b vt11 flags=0x31 default=vt11:1"), std::string::npos) << text;
+  EXPECT_NE(text.find("param n vt3 flags=0x31 default=vt3:9"), std::string::npos) << text;
+  EXPECT_NE(text.find("interface IElsewhere flags=0x0"), std::string::npos) << text;
+  EXPECT_NE(text.find("union __comkit_anonymous_0"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -194,15 +194,22 @@ class builder {
         if (e->text == "~") return static_cast<double>(~static_cast<std::int64_t>(*v));
         return std::nullopt;
       }
-      case expr_kind::identifier:
-        for (const auto& en : m_.enums)
-          for (const model::enum_value& v : en->values)
-            if (v.name == e->text) return static_cast<double>(v.value);
-        return std::nullopt;
       case expr_kind::cast: return number(e->a);
       case expr_kind::character:
         return e->text.size() >= 3 ? static_cast<double>(static_cast<unsigned char>(e->text[1])) : 0.0;
-      default: return std::nullopt;
+      default: {
+        // Consts, enumerators and operators, as the checker evaluates them.
+        if (o_.evaluate)
+          if (const auto v = o_.evaluate(e)) return static_cast<double>(*v);
+        if (e->kind == expr_kind::identifier) {
+          for (const auto& en : m_.enums)
+            for (const model::enum_value& v : en->values)
+              if (v.name == e->text) return static_cast<double>(v.value);
+          if (e->text == "NULL" || e->text == "FALSE") return 0.0;
+          if (e->text == "TRUE") return 1.0;
+        }
+        return std::nullopt;
+      }
     }
   }
 
@@ -230,6 +237,21 @@ class builder {
     return v;
   }
 
+  // A default value that is not a constant the library can store is left
+  // out (the parameter stays optional), with a warning.
+  std::optional<tl::value> try_constant(const expr* e, VARTYPE vt) {
+    try {
+      return constant(e, vt);
+    } catch (const typelib_error& error) {
+      warnings_.push_back({error.loc, "the type library leaves this default value out: it is not a constant it can store"});
+      return std::nullopt;
+    }
+  }
+
+ public:
+  std::vector<typelib_error> warnings_;
+
+ private:
   // ---- imports -------------------------------------------------------------
   void importlib(const decl& s) {
     tl::library imported;
@@ -372,7 +394,17 @@ class builder {
     const bool from_imported_idl = !i || i->imported;
     if (from_imported_idl)
       if (auto r = imported_ref(name)) return *r;
-    if (!i) fail(loc, "the type library refers to '" + std::string(name) + "', which is neither declared nor in an importlib'd library");
+    if (!i) {
+      // Only forward-declared here (defined in a file this one does not
+      // import): an empty interface of that name stands for it.
+      warnings_.push_back({loc, "the type library describes '" + std::string(name) + "' as an empty interface: it is not defined here"});
+      const std::uint32_t index = reserve(name);
+      tl::type_data& t = lib_.types[index];
+      t.kind = TKIND_INTERFACE;
+      t.size = static_cast<std::uint32_t>(ptr_);
+      t.alignment = static_cast<WORD>(ptr_);
+      return {tl::href::local, index};
+    }
     // A local base comes first.
     if (!i->dispinterface && i->base && !(i->base->imported && importable_.count(std::string(i->base->name)))) interface(i->base->name, loc);
     const std::uint32_t index = reserve(name);
@@ -497,8 +529,12 @@ class builder {
         if (!p.default_value) ++f.params_opt;  // cParamsOpt counts the optional parameters without a default
       }
       if (p.default_value) {
-        pd.flags |= PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT;
-        pd.default_value = constant(p.default_value, default_vt(pd.type));
+        if (auto v = try_constant(p.default_value, default_vt(pd.type))) {
+          pd.flags |= PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT;
+          pd.default_value = std::move(*v);
+        } else {
+          pd.flags |= PARAMFLAG_FOPT;
+        }
       }
       for (const attribute& at : p.syntax->attrs.list) {
         if (at.name != "custom" || at.args.size() < 2) continue;
@@ -600,6 +636,15 @@ class builder {
 
   tl::href record_type(const record* r, std::string_view name, const decl* named_by) {
     if (name.empty()) name = r->typedef_name;
+    std::string generated;
+    if (name.empty()) {
+      // An anonymous struct or union (a field's nested one): named once,
+      // by its place in the file.
+      auto [it, added] = anonymous_.emplace(r, "");
+      if (added) it->second = "__comkit_anonymous_" + std::to_string(anonymous_.size() - 1);
+      generated = it->second;
+      name = generated;
+    }
     if (auto it = local_index.find(std::string(name)); it != local_index.end()) return {tl::href::local, it->second};
     const std::uint32_t index = reserve(name);
     tl::type_data t;
@@ -695,8 +740,11 @@ class builder {
             if (!def) ++f.params_opt;
           }
           if (def && !def->args.empty()) {
-            pd.flags |= PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT;
-            pd.default_value = constant(def->args[0].value, default_vt(pd.type));
+            pd.flags |= PARAMFLAG_FOPT;
+            if (auto v = try_constant(def->args[0].value, default_vt(pd.type))) {
+              pd.flags |= PARAMFLAG_FHASDEFAULT;
+              pd.default_value = std::move(*v);
+            }
           }
           f.params.push_back(std::move(pd));
         }
@@ -769,6 +817,7 @@ class builder {
         if (words.rfind("signed ", 0) == 0) words = words.substr(7);
         if (words == "long long" || words == "long int") words = words == "long long" ? "hyper" : "long";
         if (words == "short int") words = "short";
+        if (words == "__int3264") return base(ptr_ == 8 ? (is_unsigned ? VT_UI8 : VT_I8) : (is_unsigned ? VT_UI4 : VT_I4));
         if (auto vt = builtin_vt(words)) return base(is_unsigned ? unsigned_of(*vt) : *vt);
         fail(loc, "the type '" + std::string(n) + "' has no type library equivalent");
       }
@@ -806,9 +855,10 @@ class builder {
         std::vector<SAFEARRAYBOUND> bounds;
         const type* at = t;
         while (at && at->kind == type_kind::array) {
-          const auto n = number(at->size);
-          if (!n) fail(loc, "a conformant array has no type library equivalent");
-          bounds.push_back({static_cast<ULONG>(*n), 0});
+          // A conformant array ([] or a size that is not a constant) takes
+          // no room in its record: no elements.
+          const auto n = at->conformant ? std::nullopt : number(at->size);
+          bounds.push_back({n ? static_cast<ULONG>(*n) : 0u, 0});
           at = at->inner;
         }
         tl::type_desc d = wrap(VT_CARRAY, desc(at, loc));
@@ -881,16 +931,19 @@ class builder {
   tl::library lib_;
   std::map<std::string, import_entry> importable_;
   std::map<std::string, std::uint32_t> local_index;
+  std::map<const record*, std::string> anonymous_;
 };
 
 }  // namespace
 
-std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error) {
+std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error,
+                                        std::vector<typelib_error>& warnings) {
   for (const auto& l : m.libraries) {
     if (l->syntax->imported) continue;
     try {
       builder b(m, o);
       const tl::library lib = b.run(*l);
+      warnings = std::move(b.warnings_);
       const std::vector<std::uint8_t> image = tl::write_msft(lib);
       return std::string(image.begin(), image.end());
     } catch (const typelib_error& e) {

@@ -5,6 +5,8 @@
 #ifndef COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H
 #define COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ struct typelib_options {
   /// and the types IDL names from them are known.
   std::vector<std::string> search_dirs;
   file_reader reader;
+  /// The value of an integer constant expression (consts, enumerators,
+  /// operators), from the checker; nullopt when it is not one.
+  std::function<std::optional<std::int64_t>(const expr*)> evaluate;
 };
 
 struct typelib_error {
@@ -33,8 +38,11 @@ struct typelib_error {
 /// True when the main file has a `library` block (it gets a .tlb).
 bool has_library(const model::model& m);
 /// The MSFT image of the main file's first library block, or nullopt with
-/// `error` set.
-std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error);
+/// `error` set. What it writes in a weaker form (a default value that is not
+/// a constant, an interface that is only forward-declared) it reports in
+/// `warnings`.
+std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error,
+                                        std::vector<typelib_error>& warnings);
 
 }  // namespace comkit::idl
 
