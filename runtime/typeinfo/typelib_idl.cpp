@@ -73,21 +73,22 @@ class idl_writer {
     if (lib_.flags & LIBFLAG_FRESTRICTED) attrs.push_back("restricted");
     if (lib_.flags & LIBFLAG_FCONTROL) attrs.push_back("control");
     if (lib_.flags & LIBFLAG_FHIDDEN) attrs.push_back("hidden");
-    attribute_block(attrs, "");
-    out_ += "library " + to_utf8(lib_.d.name) + "\n{\n";
-    for (const import_file& f : lib_.imports) out_ += "    importlib(" + quoted(f.filename) + ");\n";
-    // Interfaces may refer to each other in any order.
+    // Interfaces may refer to each other in any order: declared first,
+    // outside the library (inside, `interface I;` would place I there).
     bool forward = false;
     for (const type_data& t : lib_.types) {
       if (t.kind == TKIND_INTERFACE || (t.kind == TKIND_DISPATCH && !t.impls.empty() && (t.flags & TYPEFLAG_FDUAL))) {
-        out_ += "    interface " + to_utf8(t.d.name) + ";\n";
+        out_ += "interface " + to_utf8(t.d.name) + ";\n";
         forward = true;
       } else if (t.kind == TKIND_DISPATCH) {
-        out_ += "    dispinterface " + to_utf8(t.d.name) + ";\n";
+        out_ += "dispinterface " + to_utf8(t.d.name) + ";\n";
         forward = true;
       }
     }
     if (forward) out_ += "\n";
+    attribute_block(attrs, "");
+    out_ += "library " + to_utf8(lib_.d.name) + "\n{\n";
+    for (const import_file& f : lib_.imports) out_ += "    importlib(" + quoted(f.filename) + ");\n";
     for (const type_data& t : lib_.types) type(t);
     out_ += "}\n";
     return std::move(out_);

@@ -314,12 +314,15 @@ class builder {
   // ---- statements ------------------------------------------------------------
   void statement(const decl& s) {
     switch (s.kind) {
+      // `interface I;` in a library block asks for I in the library (MIDL
+      // and widl include its definition, wherever it is).
       case decl_kind::interface:
       case decl_kind::dispinterface:
-        if (!s.forward) interface(s.name, s.loc);
+        interface(s.name, s.loc);
         break;
       case decl_kind::coclass:
         if (!s.forward) coclass(s);
+        else if (s.definition) coclass(*s.definition);
         break;
       case decl_kind::typedef_:
         typedef_decl(s);
@@ -362,11 +365,15 @@ class builder {
     return f;
   }
 
-  // Non-local methods of an interface and of everything below it.
+  // The vtable slots of an interface and everything below it: the methods a
+  // type info lists (not [local] ones) for this library's own, every slot
+  // for an imported base.
   int vtable_count(const model::interface_info* i) {
     int n = 0;
-    for (; i; i = i->base)
+    for (; i; i = i->base) {
+      if (i->imported) return n + i->slot_count;  // an imported base counts every slot its objects have
       for (const model::method& m : i->methods) n += !m.local && !m.call_as;
+    }
     return n;
   }
   int inherited_count(const model::interface_info& i) {
