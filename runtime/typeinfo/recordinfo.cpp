@@ -17,6 +17,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include "marshal/counted_object.h"
 #include "runtime_internal.h"
 #include "typeinfo_internal.h"
 
@@ -44,7 +45,7 @@ struct field {
 
 HRESULT describe(ITypeInfo* ti, const TYPEDESC& t, field_kind& out, int depth);
 
-class record_info final : public IRecordInfo {
+class record_info final : public counted_object<record_info, IRecordInfo, IID_IRecordInfo> {
  public:
   static HRESULT create(ITypeInfo* ti, record_info** out, int depth = 0) {
     *out = nullptr;
@@ -89,23 +90,7 @@ class record_info final : public IRecordInfo {
     return S_OK;
   }
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    const IID* iid = nullable(&riid);
-    if (iid && (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_IRecordInfo))) {
-      *ppv = static_cast<IRecordInfo*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
+
 
   HRESULT STDMETHODCALLTYPE RecordInit(PVOID pvNew) override {
     if (!pvNew) return E_INVALIDARG;
@@ -292,6 +277,7 @@ class record_info final : public IRecordInfo {
   }
 
  private:
+  friend class counted_object<record_info, IRecordInfo, IID_IRecordInfo>;  // deletes it
   record_info(ITypeInfo* ti, const GUID& guid, ULONG size) : ti_(ti), guid_(guid), size_(size) { ti_->AddRef(); }
   ~record_info() {
     for (field& f : fields_) release_nested(f.kind);
@@ -352,7 +338,6 @@ class record_info final : public IRecordInfo {
     return S_OK;
   }
 
-  std::atomic<ULONG> refs_{1};
   ITypeInfo* ti_;
   GUID guid_;
   ULONG size_;

@@ -11,6 +11,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include "marshal/counted_object.h"
 #include "runtime_internal.h"
 #include "typeinfo_internal.h"
 
@@ -90,27 +91,11 @@ HRESULT bind_in_typeinfo(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeIn
   return name_matched ? TYPE_E_TYPEMISMATCH : S_OK;
 }
 
-class typeinfo_comp final : public ITypeComp {
+class typeinfo_comp final : public counted_object<typeinfo_comp, ITypeComp, IID_ITypeComp> {
  public:
   explicit typeinfo_comp(ITypeInfo* ti) : ti_(ti) { ti_->AddRef(); }
   ~typeinfo_comp() { ti_->Release(); }
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    const IID* iid = nullable(&riid);
-    if (iid && (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_ITypeComp))) {
-      *ppv = static_cast<ITypeComp*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
+
   HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) override {
     if (!name || !info || !kind || !ptr) return E_INVALIDARG;
     clear_result(info, kind, ptr);
@@ -124,31 +109,14 @@ class typeinfo_comp final : public ITypeComp {
   }
 
  private:
-  std::atomic<ULONG> refs_{1};
   ITypeInfo* ti_;
 };
 
-class typelib_comp final : public ITypeComp {
+class typelib_comp final : public counted_object<typelib_comp, ITypeComp, IID_ITypeComp> {
  public:
   explicit typelib_comp(ITypeLib* lib) : lib_(lib) { lib_->AddRef(); }
   ~typelib_comp() { lib_->Release(); }
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    const IID* iid = nullable(&riid);
-    if (iid && (IsEqualIID(*iid, IID_IUnknown) || IsEqualIID(*iid, IID_ITypeComp))) {
-      *ppv = static_cast<ITypeComp*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
+
 
   // A library binds, in type info order: the name of a module or enum (its
   // ITypeComp, DESCKIND_TYPECOMP), or a member of a module or an enum
@@ -208,7 +176,6 @@ class typelib_comp final : public ITypeComp {
   }
 
  private:
-  std::atomic<ULONG> refs_{1};
   ITypeLib* lib_;
 };
 

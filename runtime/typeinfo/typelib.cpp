@@ -82,6 +82,32 @@ HRESULT to_variant(const tl::value& v, VARIANT* out) {
   return S_OK;
 }
 
+// The custom data item `guid` of a list (VT_EMPTY when there is none).
+HRESULT cust(const tl::cust_data& items, const GUID* guid, VARIANT* out) {
+  if (!guid || !out) return E_INVALIDARG;
+  VariantInit(out);
+  for (const tl::cust_item& c : items)
+    if (c.guid == *guid) return to_variant(c.val, out);
+  return S_OK;
+}
+
+// Every item of a list, as GetAll...CustData hands them out (ClearCustData frees).
+HRESULT all_cust(const tl::cust_data& items, CUSTDATA* out) {
+  if (!out) return E_INVALIDARG;
+  out->cCustData = 0;
+  out->prgCustData = nullptr;
+  if (items.empty()) return S_OK;
+  auto* a = static_cast<CUSTDATAITEM*>(CoTaskMemAlloc(items.size() * sizeof(CUSTDATAITEM)));
+  if (!a) return E_OUTOFMEMORY;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    a[i].guid = items[i].guid;
+    to_variant(items[i].val, &a[i].varValue);
+  }
+  out->cCustData = static_cast<DWORD>(items.size());
+  out->prgCustData = a;
+  return S_OK;
+}
+
 // ---- memory handed out (TYPEATTR, FUNCDESC, VARDESC) ---------------------------
 // Each is one heap object whose first member is the Windows struct, so the
 // Release* functions get back what they handed out.
@@ -227,8 +253,6 @@ class type_info final : public ITypeInfo2 {
   bool dispatch_view() const { return is_dual() && !twin_; }
 
  private:
-  static HRESULT cust(const tl::cust_data& items, const GUID* guid, VARIANT* out);
-  static HRESULT all_cust(const tl::cust_data& items, CUSTDATA* out);
 
   // The dispatch view of a dual lists every function of its vtable: the
   // bases' (deepest first) and then its own.
@@ -377,14 +401,7 @@ class type_lib final : public ITypeLib2 {
     return S_OK;
   }
   void STDMETHODCALLTYPE ReleaseTLibAttr(TLIBATTR* a) override { delete a; }
-  HRESULT STDMETHODCALLTYPE GetCustData(REFGUID guid, VARIANT* out) override {
-    const GUID* g = nullable(&guid);
-    if (!g || !out) return E_INVALIDARG;
-    VariantInit(out);
-    for (const tl::cust_item& c : data_.d.custom)
-      if (c.guid == *g) return to_variant(c.val, out);
-    return S_OK;  // no item: VT_EMPTY
-  }
+  HRESULT STDMETHODCALLTYPE GetCustData(REFGUID guid, VARIANT* out) override { return cust(data_.d.custom, nullable(&guid), out); }
   HRESULT STDMETHODCALLTYPE GetLibStatistics(ULONG* names, ULONG* chars) override {
     if (!names) return E_INVALIDARG;
     std::unordered_map<std::u16string, int> unique;
@@ -428,7 +445,7 @@ class type_lib final : public ITypeLib2 {
     if (dll) *dll = l;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE GetAllCustData(CUSTDATA* out) override;
+  HRESULT STDMETHODCALLTYPE GetAllCustData(CUSTDATA* out) override { return all_cust(data_.d.custom, out); }
 
   const tl::library& data() const { return data_; }
   type_info* info(std::uint32_t index, bool twin) const { return twin ? twins_[index].get() : infos_[index].get(); }
@@ -463,23 +480,6 @@ ULONG type_lib::Release() {
     delete this;
   }
   return left;
-}
-
-HRESULT type_lib::GetAllCustData(CUSTDATA* out) {
-  if (!out) return E_INVALIDARG;
-  out->cCustData = 0;
-  out->prgCustData = nullptr;
-  const tl::cust_data& items = data_.d.custom;
-  if (items.empty()) return S_OK;
-  auto* a = static_cast<CUSTDATAITEM*>(CoTaskMemAlloc(items.size() * sizeof(CUSTDATAITEM)));
-  if (!a) return E_OUTOFMEMORY;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    a[i].guid = items[i].guid;
-    to_variant(items[i].val, &a[i].varValue);
-  }
-  out->cCustData = static_cast<DWORD>(items.size());
-  out->prgCustData = a;
-  return S_OK;
 }
 
 // ---- finding files -----------------------------------------------------------------
@@ -1057,30 +1057,6 @@ HRESULT type_info::GetVarIndexOfMemId(MEMBERID memid, UINT* out) {
   for (UINT i = 0; i < t.vars.size(); ++i)
     if (t.vars[i].memid == memid) return *out = i, S_OK;
   return TYPE_E_ELEMENTNOTFOUND;
-}
-
-HRESULT type_info::cust(const tl::cust_data& items, const GUID* guid, VARIANT* out) {
-  if (!guid || !out) return E_INVALIDARG;
-  VariantInit(out);
-  for (const tl::cust_item& c : items)
-    if (c.guid == *guid) return to_variant(c.val, out);
-  return S_OK;
-}
-
-HRESULT type_info::all_cust(const tl::cust_data& items, CUSTDATA* out) {
-  if (!out) return E_INVALIDARG;
-  out->cCustData = 0;
-  out->prgCustData = nullptr;
-  if (items.empty()) return S_OK;
-  auto* a = static_cast<CUSTDATAITEM*>(CoTaskMemAlloc(items.size() * sizeof(CUSTDATAITEM)));
-  if (!a) return E_OUTOFMEMORY;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    a[i].guid = items[i].guid;
-    to_variant(items[i].val, &a[i].varValue);
-  }
-  out->cCustData = static_cast<DWORD>(items.size());
-  out->prgCustData = a;
-  return S_OK;
 }
 
 }  // namespace comkit::rt
