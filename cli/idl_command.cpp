@@ -74,7 +74,7 @@ int idl_from_typelibs(const std::vector<std::string>& inputs, const comkit::idl:
 extern const char* const idl_help_text;
 const char* const idl_help_text =
     "usage: comkit idl FILE.idl... [-I DIR]... [-D NAME[=VALUE]]... [-U NAME]... [-o DIR]\n"
-    "                  [--c-header] [--cpp-header] [--iid-source] [--proxy] [--tlb]\n"
+    "                  [--c-header] [--cpp-header] [--iid-source] [--proxy] [--tlb] [--embed-tlb[=ID]]\n"
     "                  [--win32|--win64] [--depfile FILE] [--iid-api MACRO] [-Werror] [--no-caret]\n"
     "Compiles MIDL into FILE.h (C and C++ declarations, Windows SDK layout), FILE_i.c\n"
     "(the IID/CLSID definitions), FILE_projection.h (the C++ projection), FILE_p.c\n"
@@ -90,6 +90,9 @@ const char* const idl_help_text =
     "  --iid-api MACRO  put MACRO before each IID declaration (e.g. an export attribute)\n"
     "  --win32, --win64 the type library's target (default: --win64); importlib() files are\n"
     "                   found beside FILE.idl, then on the -I path\n"
+    "  --embed-tlb[=ID] also write FILE_tlb.c, which puts FILE.tlb into the module it is\n"
+    "                   linked into as type library ID (default 1), found by LoadTypeLib\n"
+    "                   (\"libfoo.so\" or \"libfoo.so\\ID\"); implies --tlb\n"
     "  --from-tlb       the inputs are type libraries: write each back as FILE.idl\n"
     "  -Werror          treat warnings as errors\n"
     "Diagnostics read FILE:LINE:COL: error: ...; every error is reported, and nothing is\n"
@@ -149,6 +152,20 @@ int cmd_idl(const std::vector<std::string_view>& args) {
       o.proxy = true;
     } else if (a == "--tlb") {
       o.typelib = o.typelib_required = true;
+    } else if (a == "--embed-tlb" || a.rfind("--embed-tlb=", 0) == 0) {
+      o.typelib = o.typelib_required = true;
+      o.embed_typelib = 1;
+      if (a.size() > 11) {
+        const std::string_view id = a.substr(12);
+        unsigned long n = 0;
+        bool ok = !id.empty() && id.size() <= 5;
+        for (char ch : id) ok = ok && ch >= '0' && ch <= '9' && (n = n * 10 + static_cast<unsigned long>(ch - '0'), true);
+        if (!ok || n == 0 || n > 65535) {
+          std::fprintf(stderr, "comkit idl: --embed-tlb=ID needs an ID from 1 to 65535\n");
+          return exit_usage;
+        }
+        o.embed_typelib = static_cast<std::uint32_t>(n);
+      }
     } else if (a == "--from-tlb") {
       from_tlb = true;
     } else if (a == "--win32") {

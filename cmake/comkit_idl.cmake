@@ -3,12 +3,16 @@
 include_guard(GLOBAL)
 
 # comkit_add_idl(TARGET FILES a.idl ... [INCLUDE_DIRS dir ...] [DEFINES N=V ...]
-#                [OUTPUT_DIR dir] [IID_API macro] [TYPELIB])
+#                [OUTPUT_DIR dir] [IID_API macro] [TYPELIB] [EMBED_TYPELIB])
 # Compiles each IDL file with `comkit idl` at build time into OUTPUT_DIR
 # (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c,
 # NAME_projection.h and NAME_p.c, and with TYPELIB also NAME.tlb (every
 # file then needs a library block); TARGET's COMKIT_TYPELIBS property lists
-# the type libraries. TARGET becomes a static library holding
+# the type libraries. EMBED_TYPELIB (implies TYPELIB) also puts each type
+# library into the executable or shared library that links TARGET, as its
+# type library 1 (docs/typelib.md, "Embedded type libraries"): LoadTypeLib
+# of that module finds it, and comkit::dispatch_from_typelib answers
+# IDispatch from it. TARGET becomes a static library holding
 # the _i.c IID definitions, with OUTPUT_DIR on its public include path; link
 # it to use the interfaces. The _p.c proxy/stub tables go into every target
 # that links TARGET as objects (they register themselves when loaded, so no
@@ -16,7 +20,7 @@ include_guard(GLOBAL)
 # an imported or #included file re-runs it. Works in comkit's own build and
 # for consumers after find_package(comkit).
 function(comkit_add_idl target)
-  cmake_parse_arguments(arg "TYPELIB" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
+  cmake_parse_arguments(arg "TYPELIB;EMBED_TYPELIB" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
   if(NOT arg_FILES)
     message(FATAL_ERROR "comkit_add_idl(${target}): no FILES")
   endif()
@@ -53,7 +57,10 @@ function(comkit_add_idl target)
   # The outputs asked for by name, so that each is a declared output (the
   # depfile names every output written).
   list(APPEND flags --c-header --cpp-header --iid-source --proxy)
-  if(arg_TYPELIB)
+  if(arg_EMBED_TYPELIB)
+    set(arg_TYPELIB ON)
+    list(APPEND flags --embed-tlb)
+  elseif(arg_TYPELIB)
     list(APPEND flags --tlb)
   endif()
   # One compiler run for all of the target's files: each imported file is
@@ -72,6 +79,9 @@ function(comkit_add_idl target)
     list(APPEND headers ${arg_OUTPUT_DIR}/${name}.h ${arg_OUTPUT_DIR}/${name}_projection.h)
     if(arg_TYPELIB)
       list(APPEND typelibs ${arg_OUTPUT_DIR}/${name}.tlb)
+    endif()
+    if(arg_EMBED_TYPELIB)
+      list(APPEND proxies ${arg_OUTPUT_DIR}/${name}_tlb.c)
     endif()
   endforeach()
   add_custom_command(

@@ -96,6 +96,7 @@ compile_result compile(compile_session& session, const compile_options& o, file_
     auto image = emit_typelib(*m, to, error, warnings);
     for (const typelib_error& w : warnings) c.diags.warning(w.loc, w.message);
     if (image) {
+      if (o.embed_typelib) r.outputs[eo.base_name + "_tlb.c"] = emit_embedded_typelib(*image, o.embed_typelib, eo.base_name);
       r.outputs[eo.base_name + ".tlb"] = std::move(*image);
     } else if (o.typelib_required) {
       c.diags.error(error.loc, error.message);

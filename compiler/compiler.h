@@ -3,6 +3,7 @@
 #ifndef COMKIT_COMPILER_COMPILER_H
 #define COMKIT_COMPILER_COMPILER_H
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct compile_options {
   /// --tlb was asked for: a library the type library writer cannot write is
   /// an error (otherwise a warning, and no FILE.tlb).
   bool typelib_required = false;
+  /// Non-zero: also FILE_tlb.c, embedding the type library as this id.
+  std::uint32_t embed_typelib = 0;
   bool win32 = false;    // the type library's target: SYS_WIN32, else SYS_WIN64
   std::string depfile;   // make-style dependency file, written when set
   std::string iid_api;   // see emit_options::iid_api

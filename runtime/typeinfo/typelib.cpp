@@ -26,6 +26,8 @@
 // threads that miss at once both load; the first to publish wins and the
 // other releases its copy, so every caller gets the published object.
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,6 +36,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +49,7 @@
 #include <comkit/detail/utf.h>
 
 #include "runtime_internal.h"
+#include "embedded.h"
 #include "typelib_data.h"
 #include "typeinfo_internal.h"
 #include "dispatch/dispatch_internal.h"
@@ -517,50 +522,108 @@ std::vector<std::string> search_path() {
 
 std::string utf8_path(const OLECHAR* p) { return comkit::detail::utf8_of(reinterpret_cast<const char16_t*>(p)); }
 
-HRESULT load_file(const std::string& path, ITypeLib** out) {
+// Reads the MSFT image of the file open on fd into `image`: the file
+// itself; entry `id` of an ELF module's comkit_typelib section (embedded.h),
+// reading only the ELF headers and that section; or, for other files (a
+// PE's TYPELIB resource), the first MSFT image found in them. The format is
+// decided by the content, not the name.
+bool image_of_file(int fd, std::uint32_t id, std::vector<std::uint8_t>& image) {
+  struct stat st{};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  constexpr std::uint64_t limit = std::uint64_t{256} << 20;
+  auto read = [fd](std::uint64_t at, std::size_t n, std::uint8_t* out) {
+    while (n > 0) {
+      const ssize_t got = pread(fd, out, n, static_cast<off_t>(at));
+      if (got <= 0) return false;
+      out += got;
+      at += static_cast<std::uint64_t>(got);
+      n -= static_cast<std::size_t>(got);
+    }
+    return true;
+  };
+  std::uint8_t head[16] = {};
+  if (file_size < sizeof head || !read(0, sizeof head, head)) return false;
+  if (tl::looks_like_elf(head)) {
+    const auto range = tl::elf_section(file_size, read, tl::embedded_section);
+    if (!range || range->size > limit) return false;
+    std::vector<std::uint8_t> section(static_cast<std::size_t>(range->size));
+    if (!read(range->offset, section.size(), section.data())) return false;
+    const auto entries = tl::embedded_entries(section);
+    if (!entries) return false;
+    for (const tl::embedded_entry& e : *entries)
+      if (e.id == id) {
+        image.assign(e.image.begin(), e.image.end());
+        return true;
+      }
+    return false;
+  }
+  if (file_size > limit) return false;
+  image.resize(static_cast<std::size_t>(file_size));
+  if (!read(0, image.size(), image.data())) return false;
+  if (tl::looks_like_msft(image)) return true;
+  const std::uint8_t magic[] = {'M', 'S', 'F', 'T', 0x02, 0x00, 0x01, 0x00};
+  auto it = std::search(image.begin(), image.end(), std::begin(magic), std::end(magic));
+  if (it == image.end()) return false;
+  image.erase(image.begin(), it);
+  return true;
+}
+
+HRESULT make_typelib(std::span<const std::uint8_t> image, const std::string& path, type_lib** out) {
+  tl::library lib;
+  if (const HRESULT hr = tl::read_msft(image, lib); FAILED(hr)) return hr;
+  *out = new (std::nothrow) type_lib(std::move(lib), path);
+  return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+// `path` is canonical; `id` picks the type library of a module (1 unless
+// the name said "\\N"). The cache is keyed by both.
+HRESULT load_file(const std::string& path, std::uint32_t id, ITypeLib** out) {
+  const std::string key = id == 1 ? path : path + "\\" + std::to_string(id);
   {
     std::lock_guard g(g_cache_lock);
-    auto it = g_cache.find(path);
+    auto it = g_cache.find(key);
     if (it != g_cache.end() && it->second->try_addref()) {
       *out = it->second;
       return S_OK;
     }
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return TYPE_E_CANTLOADLIBRARY;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return TYPE_E_CANTLOADLIBRARY;
   std::vector<std::uint8_t> image;
-  std::uint8_t buffer[65536];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) {
-    if (image.size() > (std::size_t{256} << 20)) break;
-    image.insert(image.end(), buffer, buffer + n);
-  }
-  std::fclose(f);
-  // The format is decided by the content: an MSFT image, or one embedded
-  // in a larger file (an ELF server's section, a PE's resource).
-  std::size_t at = 0;
-  if (!tl::looks_like_msft(image)) {
-    const std::uint8_t magic[] = {'M', 'S', 'F', 'T', 0x02, 0x00, 0x01, 0x00};
-    auto it = std::search(image.begin(), image.end(), std::begin(magic), std::end(magic));
-    if (it == image.end()) return TYPE_E_CANTLOADLIBRARY;
-    at = static_cast<std::size_t>(it - image.begin());
-  }
-  tl::library lib;
-  if (const HRESULT hr = tl::read_msft(std::span(image).subspan(at), lib); FAILED(hr)) return hr;
-  auto* object = new (std::nothrow) type_lib(std::move(lib), path);
-  if (!object) return E_OUTOFMEMORY;
+  const bool found = image_of_file(fd, id, image);
+  close(fd);
+  if (!found) return TYPE_E_CANTLOADLIBRARY;
+  type_lib* object = nullptr;
+  if (const HRESULT hr = make_typelib(image, key, &object); FAILED(hr)) return hr;
   // Another thread may have loaded the same file meanwhile: the first one
   // published wins, and this copy goes (its Release finds another object
   // in the cache and leaves the entry).
   type_lib* winner = object;
   {
     std::lock_guard g(g_cache_lock);
-    type_lib*& slot = g_cache[path];
+    type_lib*& slot = g_cache[key];
     if (slot && slot != object && slot->try_addref()) winner = slot;
     else slot = object;
   }
   if (winner != object) object->Release();
   *out = winner;
   return S_OK;
+}
+
+// "module\\N" names type library N of a module, as on Windows: the suffix is
+// taken off when no file has the whole name.
+bool split_resource_suffix(const std::string& name, std::string& file, std::uint32_t& id) {
+  const std::size_t slash = name.rfind('\\');
+  if (slash == std::string::npos || slash + 1 == name.size() || name.size() - slash > 10) return false;
+  std::uint32_t v = 0;
+  for (std::size_t i = slash + 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return false;
+    v = v * 10 + static_cast<std::uint32_t>(name[i] - '0');
+  }
+  file = name.substr(0, slash);
+  id = v;
+  return true;
 }
 
 }  // namespace
@@ -574,11 +637,13 @@ HRESULT load_typelib(const std::string& name, const std::string& relative_to, IT
     for (const std::string& d : search_path()) candidates.push_back(d + "/" + name);
   }
   for (const std::string& c : candidates) {
-    if (!readable(c)) continue;
-    char* real = realpath(c.c_str(), nullptr);
-    const std::string canonical = real ? real : c;
+    std::string file = c;
+    std::uint32_t id = 1;
+    if (!readable(file) && !(split_resource_suffix(c, file, id) && readable(file))) continue;
+    char* real = realpath(file.c_str(), nullptr);
+    const std::string canonical = real ? real : file;
     std::free(real);
-    return load_file(canonical, out);
+    return load_file(canonical, id, out);
   }
   return TYPE_E_CANTLOADLIBRARY;
 }
@@ -1244,4 +1309,52 @@ COMKIT_STDAPI_(void) ClearCustData(CUSTDATA* data) {
   CoTaskMemFree(data->prgCustData);
   data->cCustData = 0;
   data->prgCustData = nullptr;
+}
+
+COMKIT_STDAPI ComkitLoadTypeLibFromMemory(const void* image, SIZE_T size, ITypeLib** out) {
+  if (!out) return E_POINTER;
+  *out = nullptr;
+  if (!image && size) return E_INVALIDARG;
+  const std::span bytes(static_cast<const std::uint8_t*>(image), size);
+  if (!comkit::typelib::looks_like_msft(bytes)) return TYPE_E_CANTLOADLIBRARY;
+  comkit::rt::type_lib* lib = nullptr;
+  const HRESULT hr = comkit::rt::make_typelib(bytes, std::string(), &lib);
+  *out = lib;
+  return hr;
+}
+
+COMKIT_STDAPI ComkitGetTypeInfoOfGuid(REFGUID guid, const void* section, SIZE_T size, ITypeInfo** out) {
+  namespace tl = comkit::typelib;
+  const GUID* wanted = comkit::rt::nullable(&guid);
+  if (!out) return E_POINTER;
+  *out = nullptr;
+  if (!wanted || (!section && size)) return E_INVALIDARG;
+  // The module's own libraries first, in section order.
+  if (section && size) {
+    const auto entries = tl::embedded_entries(std::span(static_cast<const std::uint8_t*>(section), size));
+    if (!entries) return TYPE_E_CANTLOADLIBRARY;
+    for (const tl::embedded_entry& e : *entries) {
+      ITypeLib* lib = nullptr;
+      if (FAILED(ComkitLoadTypeLibFromMemory(e.image.data(), e.image.size(), &lib))) continue;
+      const HRESULT hr = lib->GetTypeInfoOfGuid(*wanted, out);
+      lib->Release();
+      if (SUCCEEDED(hr)) return hr;
+    }
+  }
+  // Then the library the registry names for the interface.
+  GUID libid{};
+  WORD major = 0, minor = 0;
+  {
+    const comkit::rt::registry_view reg;
+    const comkit::rt::registered_interface* r = reg->find_interface(*wanted);
+    if (!r || r->typelib == GUID{}) return TYPE_E_ELEMENTNOTFOUND;
+    libid = r->typelib;
+    major = r->typelib_major;
+    minor = r->typelib_minor;
+  }
+  ITypeLib* lib = nullptr;
+  if (const HRESULT hr = LoadRegTypeLib(libid, major, minor, 0, &lib); FAILED(hr)) return hr;
+  const HRESULT hr = lib->GetTypeInfoOfGuid(*wanted, out);
+  lib->Release();
+  return hr;
 }

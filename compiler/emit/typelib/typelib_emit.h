@@ -44,6 +44,11 @@ bool has_library(const model::model& m);
 std::optional<std::string> emit_typelib(const model::model& m, const typelib_options& o, typelib_error& error,
                                         std::vector<typelib_error>& warnings);
 
+/// FILE_tlb.c: a C source that puts `image` into the comkit_typelib
+/// section of the module it is linked into, as type library `id`
+/// (runtime/typeinfo/embedded.h has the format).
+std::string emit_embedded_typelib(const std::string& image, std::uint32_t id, const std::string& base_name);
+
 }  // namespace comkit::idl
 
 #endif  // COMKIT_COMPILER_EMIT_TYPELIB_EMIT_H

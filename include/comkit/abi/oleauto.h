@@ -783,7 +783,10 @@ typedef enum tagREGKIND {
 } REGKIND;
 
 /* Loads a type library: an MSFT image, or a file with one inside (an ELF
- * server, a PE). The format is decided by the content, not the name. An
+ * module's comkit_typelib section, docs/typelib.md; the first MSFT image
+ * of any other file, such as a PE). The format is decided by the content,
+ * not the name. "module\\N" names the module's type library N (1 without
+ * the suffix), as on Windows, when no file has the whole name. An
  * absolute path is used as it is; a bare name is looked for in the current
  * directory, each directory of $COMKIT_TYPELIB_PATH, beside libcomkit and
  * in its ../share/comkit (where stdole2.tlb is). The same file gives the
@@ -849,6 +852,19 @@ COMKIT_STDAPI DispInvoke(void *_this, ITypeInfo *ptinfo, DISPID dispidMember, WO
 COMKIT_STDAPI GetRecordInfoFromTypeInfo(ITypeInfo *pTypeInfo, IRecordInfo **ppRecInfo);
 COMKIT_STDAPI GetRecordInfoFromGuids(REFGUID rGuidTypeLib, ULONG uVerMajor, ULONG uVerMinor, LCID lcid, REFGUID rGuidTypeInfo,
                                      IRecordInfo **ppRecInfo);
+
+/* comkit extensions. A type library from an MSFT image in memory (copied;
+ * its imports are looked for as LoadTypeLib looks for bare names):
+ * TYPE_E_CANTLOADLIBRARY or TYPE_E_INVDATAREAD for bad bytes. */
+COMKIT_STDAPI ComkitLoadTypeLibFromMemory(const void *image, SIZE_T size, ITypeLib **pptlib);
+/* The type information of interface or class `guid` (for a dual interface
+ * its dispatch view, as ITypeLib::GetTypeInfoOfGuid gives it): from the
+ * type libraries in `section`, a module's comkit_typelib section (NULL
+ * with size 0 for none), else from the library the registry names for
+ * interface `guid` (RegisterTypeLib's [interface] entry, LoadRegTypeLib).
+ * TYPE_E_ELEMENTNOTFOUND when neither knows it; what LoadRegTypeLib gives
+ * when the registered library cannot be loaded. */
+COMKIT_STDAPI ComkitGetTypeInfoOfGuid(REFGUID guid, const void *section, SIZE_T size, ITypeInfo **ppTInfo);
 
 /* Frees what ITypeInfo2/ITypeLib2::GetAll...CustData filled in. */
 COMKIT_STDAPI_(void) ClearCustData(LPCUSTDATA pCustData);

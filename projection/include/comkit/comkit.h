@@ -8,6 +8,7 @@
 #include <comkit/abi/extensions.h>
 #include <comkit/activation.h>
 #include <comkit/bstr.h>
+#include <comkit/dispatch.h>
 #include <comkit/com_ptr.h>
 #include <comkit/error.h>
 #include <comkit/guid.h>

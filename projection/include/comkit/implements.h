@@ -23,6 +23,7 @@
 #include <comkit/detail/meta.h>
 #include <comkit/detail/qi_table.h>
 #include <comkit/detail/type_name.h>
+#include <comkit/detail/typelib_dispatch.h>
 
 #include <array>
 #include <atomic>
@@ -48,6 +49,11 @@ struct no_weak_ref {};
 struct aggregatable {};
 /// Answers ISupportErrorInfo: S_OK for each interface in the list.
 struct support_error_info {};
+/// Answers IDispatch for each dual interface in the list from its type
+/// information (the type library embedded in the module by comkit_add_idl's
+/// EMBED_TYPELIB, else the registered one), as ATL's IDispatchImpl does;
+/// D's own IDispatch methods still win. docs/dispatch.md.
+struct dispatch_from_typelib {};
 /// Tear-off T (a comkit::tear_off<T, I, Owner>), created on first
 /// QueryInterface for I and kept until the owner dies. Not thread-safe.
 template <typename T>
@@ -106,7 +112,8 @@ namespace detail {
 template <typename T>
 struct is_option
     : std::bool_constant<std::is_same_v<T, single_threaded> || std::is_same_v<T, no_weak_ref> ||
-                         std::is_same_v<T, aggregatable> || std::is_same_v<T, support_error_info>> {};
+                         std::is_same_v<T, aggregatable> || std::is_same_v<T, support_error_info> ||
+                         std::is_same_v<T, dispatch_from_typelib>> {};
 template <typename T>
 struct is_tear_off_marker : std::false_type {};
 template <typename T>
@@ -339,14 +346,37 @@ struct listed<raw<I>> {
   static constexpr bool produced = false;
 };
 
-/// The base standing for listed interface I in implements<D, ...>.
+/// A raw dual interface I of a class with dispatch_from_typelib: I with its
+/// IDispatch methods answered from I's type information. D derives from it
+/// and overrides the rest (and may override these too).
 template <typename D, typename I>
-using interface_slot = std::conditional_t<listed<I>::produced, producer<D, typename listed<I>::type>, typename listed<I>::type>;
-template <typename D, typename L>
+struct raw_dispatch : I {
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* n) noexcept override { return typelib_dispatch<I>::count(n); }
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT index, LCID, ITypeInfo** info) noexcept override {
+    return typelib_dispatch<I>::type_info(index, info);
+  }
+  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID riid, LPOLESTR* names, UINT count, LCID, DISPID* ids) noexcept override {
+    return typelib_dispatch<I>::ids(riid, names, count, ids);
+  }
+  HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID riid, LCID, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* info,
+                                   UINT* arg_err) noexcept override {
+    return typelib_dispatch<I>::invoke(this, id, riid, flags, params, result, info, arg_err);
+  }
+};
+
+/// The base standing for listed interface I in implements<D, ...>: the
+/// producer of a produced interface, else I itself (or raw_dispatch when the
+/// class answers IDispatch from type information and I is dual).
+template <typename D, typename I, bool Dispatch>
+using interface_slot = std::conditional_t<
+    listed<I>::produced, producer<D, typename listed<I>::type>,
+    std::conditional_t<Dispatch && std::is_base_of_v<IDispatch, typename listed<I>::type>, raw_dispatch<D, typename listed<I>::type>,
+                       typename listed<I>::type>>;
+template <typename D, typename L, bool Dispatch>
 struct interface_slots;
-template <typename D, typename... I>
-struct interface_slots<D, type_list<I...>> {
-  using type = type_list<interface_slot<D, I>...>;
+template <typename D, typename... I, bool Dispatch>
+struct interface_slots<D, type_list<I...>, Dispatch> {
+  using type = type_list<interface_slot<D, I, Dispatch>...>;
 };
 template <typename L>
 struct unwrap_listed;
@@ -368,6 +398,7 @@ struct implements_traits {
   static constexpr bool atomic = !contains_v<all, single_threaded>;
   static constexpr bool weak = !contains_v<all, no_weak_ref>;
   static constexpr bool aggregatable = contains_v<all, comkit::aggregatable>;
+  static constexpr bool typelib_dispatch = contains_v<all, dispatch_from_typelib>;
   /// ISupportErrorInfo: on request, and always with a produced interface
   /// (its shim turns exceptions into IErrorInfo, so callers should look).
   static constexpr bool error_info_marker = contains_v<all, support_error_info>;
@@ -558,7 +589,8 @@ namespace detail {
 template <typename D, typename... Ts>
 using implements_slots = typename implements_traits<D, Ts...>::template append_if<
     typename implements_traits<D, Ts...>::template append_if<
-        typename interface_slots<D, typename implements_traits<D, Ts...>::listed_interfaces>::type,
+        typename interface_slots<D, typename implements_traits<D, Ts...>::listed_interfaces,
+                                 implements_traits<D, Ts...>::typelib_dispatch>::type,
         implements_traits<D, Ts...>::weak, weak_source_mixin<implements<D, Ts...>>>,
     implements_traits<D, Ts...>::error_info, support_error_info_mixin<implements<D, Ts...>>>;
 

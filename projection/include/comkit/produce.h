@@ -329,17 +329,23 @@ struct no_store {
   }
 };
 
-// ---- IDispatch, until type information implements it -----------------------------
+// ---- IDispatch ----------------------------------------------------------------------
 
 /// The IDispatch part of a produced dual interface: D's raw IDispatch
-/// methods when it has them, else "no type information" answers
-/// (GetTypeInfoCount 0, DISP_E_BADINDEX, DISP_E_UNKNOWNNAME,
-/// DISP_E_MEMBERNOTFOUND).
+/// methods when it has them; else, with dispatch_from_typelib, answers from
+/// I's type information (detail/typelib_dispatch.h); else "no type
+/// information" answers (GetTypeInfoCount 0, DISP_E_BADINDEX,
+/// DISP_E_UNKNOWNNAME, DISP_E_MEMBERNOTFOUND).
 template <typename D, typename I>
 struct produce_dispatch : produce_base<D, I> {
+  /// dispatch_from_typelib in D's implements<> list.
+  static constexpr bool from_typelib() noexcept { return D::implements_type::traits::typelib_dispatch; }
+
   HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* n) noexcept override {
     if constexpr (requires { this->shim().GetTypeInfoCount(n); }) {
       return this->shim().GetTypeInfoCount(n);
+    } else if constexpr (from_typelib()) {
+      return typelib_dispatch<I>::count(n);
     } else {
       if (!n) return E_INVALIDARG;
       *n = 0;
@@ -349,6 +355,8 @@ struct produce_dispatch : produce_base<D, I> {
   HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT index, LCID lcid, ITypeInfo** info) noexcept override {
     if constexpr (requires { this->shim().GetTypeInfo(index, lcid, info); }) {
       return this->shim().GetTypeInfo(index, lcid, info);
+    } else if constexpr (from_typelib()) {
+      return typelib_dispatch<I>::type_info(index, info);
     } else {
       if (!info) return E_INVALIDARG;
       *info = nullptr;
@@ -358,6 +366,8 @@ struct produce_dispatch : produce_base<D, I> {
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID riid, LPOLESTR* names, UINT count, LCID lcid, DISPID* ids) noexcept override {
     if constexpr (requires { this->shim().GetIDsOfNames(riid, names, count, lcid, ids); }) {
       return this->shim().GetIDsOfNames(riid, names, count, lcid, ids);
+    } else if constexpr (from_typelib()) {
+      return typelib_dispatch<I>::ids(riid, names, count, ids);
     } else {
       if (count && (!names || !ids)) return E_INVALIDARG;
       for (UINT k = 0; k < count; ++k) ids[k] = DISPID_UNKNOWN;
@@ -368,6 +378,8 @@ struct produce_dispatch : produce_base<D, I> {
                                    EXCEPINFO* info, UINT* arg_err) noexcept override {
     if constexpr (requires { this->shim().Invoke(id, riid, lcid, flags, params, result, info, arg_err); })
       return this->shim().Invoke(id, riid, lcid, flags, params, result, info, arg_err);
+    else if constexpr (from_typelib())
+      return typelib_dispatch<I>::invoke(this, id, riid, flags, params, result, info, arg_err);
     else
       return DISP_E_MEMBERNOTFOUND;
   }
