@@ -21,6 +21,8 @@
 
 extern const char* const idl_help_text;
 int cmd_idl(const std::vector<std::string_view>& args);
+int cmd_call(const std::vector<std::string_view>& args);
+extern const char* const call_help_text;
 
 namespace {
 
@@ -36,6 +38,7 @@ const char* const usage_text =
     "  list                                every registered class\n"
     "  inspect CLSID|PROGID                a class's registration, and whether it loads\n"
     "  inspect FILE.tlb                    a type library's contents\n"
+    "  call CLASS MEMBER [ARG...]          call a member late-bound (IDispatch), print the result\n"
     "  idl FILE.idl [OPTIONS]              compile MIDL into C/C++ headers and IID definitions\n"
     "  help [COMMAND]                      this text, or a command's\n"
     "\n"
@@ -59,6 +62,7 @@ const char* command_help(std::string_view cmd) {
            "Prints the class's registration, loads its server, and lists the interfaces its\n"
            "class object answers. Exit code 1 when it is not registered or does not load.\n";
   if (cmd == "idl") return idl_help_text;
+  if (cmd == "call") return call_help_text;
   return nullptr;
 }
 
@@ -170,6 +174,17 @@ int cmd_register(const std::vector<std::string_view>& args) {
       ++n;
     }
   std::printf("%s: %d class%s registered\n", lib.c_str(), n, n == 1 ? "" : "es");
+  // The type library the server embeds, which DllRegisterServer registers.
+  ITypeLib* tlb = nullptr;
+  const std::u16string wide = utf16(path);
+  if (LoadTypeLibEx(reinterpret_cast<LPCOLESTR>(wide.c_str()), REGKIND_NONE, &tlb) == S_OK) {
+    TLIBATTR* attr = nullptr;
+    if (SUCCEEDED(tlb->GetLibAttr(&attr))) {
+      std::printf("type library %s %u.%u\n", comkit::to_string(attr->guid).c_str(), attr->wMajorVerNum, attr->wMinorVerNum);
+      tlb->ReleaseTLibAttr(attr);
+    }
+    tlb->Release();
+  }
   return exit_ok;
 }
 
@@ -352,6 +367,7 @@ int main(int argc, char** argv) {
   if (args[0] == "list") return cmd_list(args);
   if (args[0] == "inspect") return cmd_inspect(args);
   if (args[0] == "idl") return cmd_idl(args);
+  if (args[0] == "call") return cmd_call(args);
   std::fprintf(stderr, "comkit: no command '%.*s'\n%s", static_cast<int>(args[0].size()), args[0].data(), usage_text);
   return exit_usage;
 }

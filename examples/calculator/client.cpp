@@ -1,7 +1,8 @@
 // examples/calculator/client.cpp - a C++ client: finds the calculator by
 // ProgID through the registry and calls it through the generated
 // projection (methods are members of com_ptr; a failure is an exception
-// carrying the server's error description).
+// carrying the server's error description), then late bound through
+// comkit::dispatch.
 #include <comkit/comkit.h>
 
 #include <cstdio>
@@ -27,6 +28,19 @@ int main() {
       std::printf("c++ client: 7 / 0 failed as expected: 0x%08X %s: %s\n", static_cast<unsigned>(e.code()),
                   comkit::hresult{e.code()}.name().c_str(), e.message().c_str());
       if (e.code() != DISP_E_DIVBYZERO || e.message() != "Cannot divide 7 by zero") rc = 1;
+    }
+    // The same object late bound, as a script sees it: members by name,
+    // through IDispatch and the type library the server embeds.
+    comkit::dispatch late = comkit::dispatch::create("Example.Calculator");
+    const double product = late.call("Multiply", 6, 7);
+    std::printf("c++ client, late bound: Multiply(6, 7) = %g\n", product);
+    if (product != 42) rc = 1;
+    try {
+      late.call("Divide", 1, 0);
+      rc = 1;
+    } catch (const comkit::hresult_error& e) {
+      std::printf("c++ client, late bound: Divide(1, 0) failed as expected: %s\n", e.message().c_str());
+      if (e.code() != DISP_E_DIVBYZERO) rc = 1;
     }
   } catch (const comkit::hresult_error& e) {
     std::printf("c++ client: failed: 0x%08X %s\n", static_cast<unsigned>(e.code()), e.message().c_str());

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/calculator/run.sh BUILD_DIR - the calculator scenario end to end:
-# register the server in a temporary registry, list it, run the C++ and C
-# clients (which find it by ProgID), unregister it.
+# register the server (its classes and its embedded type library) in a
+# temporary registry, list it, run the C++ and C clients (which find it by
+# ProgID), call it late bound from the shell, unregister it.
 set -euo pipefail
 build=$1
 export COMKIT_REGISTRY_PATH=$(mktemp -d)
@@ -15,6 +16,14 @@ echo "\$ calculator_client"
 "$build/examples/calculator/calculator_client"
 echo "\$ calculator_client_c"
 "$build/examples/calculator/calculator_client_c"
-echo "\$ comkit unregister Example.Calculator"
-"$comkit" unregister Example.Calculator
+echo "\$ comkit call Example.Calculator Add 19 23   (late bound, through IDispatch and the embedded type library)"
+sum=$("$comkit" call Example.Calculator Add 19 23)
+echo "$sum"
+[ "$sum" = 42 ] || { echo "calculator: comkit call gave '$sum'"; exit 1; }
+echo "\$ comkit call Example.Calculator Divide 7 0   (fails: the server's description, exit code 1)"
+if "$comkit" call Example.Calculator Divide 7 0; then echo "calculator: dividing by zero did not fail"; exit 1; fi
+echo "\$ comkit unregister libcalculator.so"
+"$comkit" unregister "$build/examples/calculator/libcalculator.so"
+left=$(ls "$COMKIT_REGISTRY_PATH")
+[ -z "$left" ] || { echo "calculator: unregister left $left"; exit 1; }
 echo "calculator: all steps passed"

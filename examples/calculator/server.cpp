@@ -3,7 +3,10 @@
 // plain C++ (values in, a value out, an exception to fail); the generated
 // produce shim writes the ABI methods, turns the exception into an HRESULT
 // with IErrorInfo, and answers ISupportErrorInfo. The CLSID, ProgIDs,
-// threading model and description come from the coclass in calculator.idl.
+// threading model and description come from the coclass in calculator.idl;
+// dispatch_from_typelib answers IDispatch (ICalculator is dual) from the type
+// library embedded in this module, so late-bound clients call the same
+// methods by name.
 #include <comkit/comkit.h>
 
 #include <cstdio>
@@ -13,7 +16,7 @@
 
 namespace {
 
-struct calculator : comkit::implements<calculator, ICalculator> {
+struct calculator : comkit::implements<calculator, ICalculator, comkit::dispatch_from_typelib> {
   using coclass = Calculator;
 
   double Add(double a, double b) const { return a + b; }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# tests/cli/cli_test.sh COMKIT CPP_SERVER C_SERVER NO_EXPORTS - the comkit
+# tests/cli/cli_test.sh COMKIT CPP_SERVER C_SERVER NO_EXPORTS CALL_SERVER - the comkit
 # command end to end, in a registry directory of its own. Prints
 # "N passed, N failed" and fails when any check does.
 set -u
-comkit=$1 cpp_server=$2 c_server=$3 no_exports=$4
+comkit=$1 cpp_server=$2 c_server=$3 no_exports=$4 call_server=$5
 export COMKIT_REGISTRY_PATH=$(mktemp -d)
 trap 'rm -rf "$COMKIT_REGISTRY_PATH"' EXIT
 passed=0 failed=0
@@ -43,6 +43,37 @@ check "unregister the server" 0 "$comkit" unregister "$cpp_server"
 check "all gone" 0 "$comkit" list;                        contains "empty again" "0 classes registered"
 check "unregister an unknown class" 1 "$comkit" unregister No.Such.Class
 check "version" 0 "$comkit" --version
+
+# comkit call: late bound through the call server's embedded type library.
+is() {  # description, exact expected output
+  if [ "$out" = "$2" ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $1: output is '$out', wanted '$2'"; fi
+}
+check "register the call server" 0 "$comkit" register "$call_server"; contains "its type library" "type library {9B3E6A42"
+check "call: integers" 0 "$comkit" call ComkitTest.Call Sum 19 23;     is "Sum" "42"
+check "call: coerced strings" 0 "$comkit" call ComkitTest.Call Sum 1 "41"; is "Sum coerced" "42"
+check "call: strings" 0 "$comkit" call ComkitTest.Call Echo "two words"; is "Echo" "two words"
+check "call: booleans" 0 "$comkit" call ComkitTest.Call Negate false; is "Negate" "true"
+check "call: dates" 0 "$comkit" call ComkitTest.Call Moment 0;       is "a date" "2026-01-02"
+check "call: date and time" 0 "$comkit" call ComkitTest.Call Moment 1; is "a time" "2026-01-02 12:00:00"
+check "call: arrays" 0 "$comkit" call ComkitTest.Call Squares 3;     is "Squares" "$(printf '1\n4\n9')"
+check "call: a property" 0 "$comkit" call ComkitTest.Call Label;     is "Label" "label"
+check "call: a property put" 0 "$comkit" call ComkitTest.Call Label --put x; is "put prints nothing" ""
+check "call: no result" 0 "$comkit" call ComkitTest.Call Nothing;    is "Nothing" ""
+check "call: a default" 0 "$comkit" call ComkitTest.Call Scaled 1.5; is "defaultvalue" "15"
+check "call: a named argument" 0 "$comkit" call ComkitTest.Call Scaled 1.5 by=2; is "named" "3"
+check "call: by CLSID" 0 "$comkit" call "{9B3E6A43-52C7-4D0E-8F13-2A6C7E9D0B51}" Sum 1 2; is "by CLSID" "3"
+check "call: a failure" 1 "$comkit" call ComkitTest.Call Fail "not today"; contains "failure description" "not today"
+contains "failure code" "E_ACCESSDENIED"
+check "call: an unknown member" 1 "$comkit" call ComkitTest.Call Frobnicate; contains "unknown member" "DISP_E_UNKNOWNNAME"
+check "call: a bad argument" 1 "$comkit" call ComkitTest.Call Sum 1 x; contains "bad argument" "argument 2"
+check "call: too few arguments" 1 "$comkit" call ComkitTest.Call Sum 1; contains "missing argument" "DISP_E_PARAMNOTOPTIONAL"
+check "call: an unknown class" 1 "$comkit" call No.Such.Class Sum 1 2; contains "unknown class" "CO_E_CLASSSTRING"
+check "call: usage" 2 "$comkit" call ComkitTest.Call
+check "unregister the call server" 0 "$comkit" unregister "$call_server"
+check "unregistered: the class is gone" 1 "$comkit" call ComkitTest.Call Sum 1 2
+leftover=$(ls "$COMKIT_REGISTRY_PATH")
+if [ -z "$leftover" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: left in the registry (the type library?): $leftover"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

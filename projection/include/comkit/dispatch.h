@@ -195,6 +195,35 @@ class dispatch {
   detail::error_policy::wrap<void> put_ref(std::string_view name, A&&... index_then_value) const {
     return put_as(name, DISPATCH_PROPERTYPUTREF, std::forward<A>(index_then_value)...);
   }
+  /// Member `name` with `flags` and arguments chosen at run time (a
+  /// command line, a script): positional ones, then named ones.
+  detail::late_result call_list(std::string_view name, WORD flags, std::vector<variant> positional,
+                                std::vector<named_arg> named_args = {}) const {
+    detail::invoke_args a;
+    for (variant& v : positional) a.add(std::move(v));
+    for (named_arg& n : named_args) a.add(std::move(n));
+    return lookup_and_run(name, flags, a);
+  }
+  /// Property put with index arguments and the value last, chosen at run
+  /// time.
+  detail::error_policy::wrap<void> put_list(std::string_view name, std::vector<variant> index_then_value,
+                                            WORD flags = DISPATCH_PROPERTYPUT) const {
+    detail::invoke_args a;
+    if (index_then_value.empty()) {
+#if COMKIT_HAS_EXCEPTIONS
+      fail<variant>(E_INVALIDARG, name);
+#else
+      return result<void>(E_INVALIDARG);
+#endif
+    }
+    for (variant& v : index_then_value) a.add(std::move(v));
+#if COMKIT_HAS_EXCEPTIONS
+    lookup_and_run(name, flags, a, true);
+#else
+    auto r = lookup_and_run(name, flags, a, true);
+    return result<void>(r.code());
+#endif
+  }
   /// Invoke by DISPID with any flags (DISPATCH_METHOD | DISPATCH_PROPERTYGET
   /// ...), positional arguments only.
   template <typename... A>

@@ -20,7 +20,17 @@
 
 #include <comkit/abi/activation.h>
 #include <comkit/abi/extensions.h>
+#include <comkit/abi/oleauto.h>
+#include <comkit/detail/utf.h>
 #include <comkit/implements.h>
+
+#if defined(__ELF__)
+#include <dlfcn.h>
+
+#include <climits>
+#include <cstdlib>
+#include <string>
+#endif
 
 namespace comkit {
 
@@ -72,6 +82,24 @@ constexpr const char* class_string(int which) {
   }
   return nullptr;
 }
+/// The type library embedded in the module that contains `address`
+/// (comkit_add_idl's EMBED_TYPELIB), and that module's full path; S_FALSE
+/// when the module embeds none.
+inline HRESULT module_typelib([[maybe_unused]] const void* address, ITypeLib** lib, [[maybe_unused]] std::u16string* path) noexcept {
+  *lib = nullptr;
+#if defined(__ELF__)
+  if (!__start_comkit_typelib) return S_FALSE;
+  Dl_info info{};
+  if (!dladdr(address, &info) || !info.dli_fname) return E_FAIL;
+  char full[PATH_MAX];
+  if (!realpath(info.dli_fname, full)) return E_FAIL;
+  *path = utf16_of(full);
+  return LoadTypeLibEx(reinterpret_cast<LPCOLESTR>(path->c_str()), REGKIND_NONE, lib);
+#else
+  return S_FALSE;
+#endif
+}
+
 }  // namespace detail
 
 /// The four entry points of an in-process server for classes Ds.
@@ -95,19 +123,40 @@ struct server {
     return detail::module_lock_count.load(std::memory_order_acquire) == 0 ? S_OK : S_FALSE;
   }
   /// DllRegisterServer: writes this module's manifest (ComkitRegisterServer
-  /// finds the module from its caller).
+  /// finds the module from its caller), and registers the type library the
+  /// module embeds, if any (RegisterTypeLib under the module's path), as
+  /// ATL's servers do.
   [[gnu::noinline]] static HRESULT register_server() noexcept {
     const COMKIT_CLASS_REGISTRATION classes[] = {
         {detail::class_id<Ds>(), detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
          detail::class_string<Ds>(3)}...};
-    const HRESULT hr = ComkitRegisterServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
+    HRESULT hr = ComkitRegisterServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
     __asm__ volatile("" ::: "memory");  // keeps the call above from becoming a tail call (see ComkitRegisterServer)
-    return hr;
+    if (FAILED(hr)) return hr;
+    ITypeLib* lib = nullptr;
+    std::u16string path;
+    hr = detail::module_typelib(reinterpret_cast<const void*>(&get_class_object), &lib, &path);
+    if (hr == S_OK) {
+      hr = RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr);
+      lib->Release();
+    }
+    return FAILED(hr) ? hr : S_OK;
   }
-  /// DllUnregisterServer: removes this module's manifest.
+  /// DllUnregisterServer: removes this module's manifest and its type
+  /// library's registration.
   [[gnu::noinline]] static HRESULT unregister_server() noexcept {
     const HRESULT hr = ComkitUnregisterServer(nullptr, COMKIT_REGISTER_DEFAULT);
     __asm__ volatile("" ::: "memory");  // not a tail call, as above
+    ITypeLib* lib = nullptr;
+    std::u16string path;
+    if (detail::module_typelib(reinterpret_cast<const void*>(&get_class_object), &lib, &path) == S_OK) {
+      TLIBATTR* attr = nullptr;
+      if (SUCCEEDED(lib->GetLibAttr(&attr))) {
+        (void)UnRegisterTypeLib(attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);  // none is fine
+        lib->ReleaseTLibAttr(attr);
+      }
+      lib->Release();
+    }
     return hr == S_FALSE ? S_OK : hr;   // nothing registered is not an error
   }
 };
