@@ -9,6 +9,7 @@
 #include <ffi.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -57,6 +58,27 @@ ffi_type* ffi_of(VARTYPE vt) {
   }
 }
 
+// What a call through libffi left in `raw` as a VARIANT of type vt (VT_EMPTY
+// for a void function). libffi widens small integer results to a register.
+void store_call_result(ffi_type* type, VARTYPE vt, const unsigned char* raw, VARIANT* out) {
+  VariantInit(out);
+  if (vt == VT_VARIANT) {
+    std::memcpy(out, raw, sizeof(VARIANT));
+    return;
+  }
+  if (vt == VT_EMPTY || vt == VT_VOID) return;
+  V_VT(out) = vt;
+  if (type == &ffi_type_sint8 || type == &ffi_type_uint8 || type == &ffi_type_sint16 || type == &ffi_type_uint16 ||
+      type == &ffi_type_sint32 || type == &ffi_type_uint32) {
+    ffi_arg widened;
+    std::memcpy(&widened, raw, sizeof widened);
+    const auto narrow = static_cast<std::uint64_t>(widened);
+    std::memcpy(&out->llVal, &narrow, type->size);
+  } else {
+    std::memcpy(&out->llVal, raw, type->size);
+  }
+}
+
 }  // namespace
 }  // namespace comkit::rt
 
@@ -98,24 +120,7 @@ COMKIT_STDAPI DispCallFunc(void* pvInstance, ULONG_PTR oVft, CALLCONV cc, VARTYP
   // libffi widens small integer results to a full register.
   alignas(16) unsigned char result[sizeof(VARIANT) + 16] = {};
   ffi_call(&cif, FFI_FN(function), result, values.data());
-  if (pvargResult) {
-    VariantInit(pvargResult);
-    if (vtReturn == VT_VARIANT) {
-      std::memcpy(pvargResult, result, sizeof(VARIANT));
-    } else if (!no_result) {
-      V_VT(pvargResult) = vtReturn;
-      const std::size_t size = result_type->size;
-      if (result_type == &ffi_type_sint8 || result_type == &ffi_type_uint8 || result_type == &ffi_type_sint16 ||
-          result_type == &ffi_type_uint16 || result_type == &ffi_type_sint32 || result_type == &ffi_type_uint32) {
-        ffi_arg widened;
-        std::memcpy(&widened, result, sizeof widened);
-        const auto narrow = static_cast<std::uint64_t>(widened);
-        std::memcpy(&pvargResult->llVal, &narrow, size);
-      } else {
-        std::memcpy(&pvargResult->llVal, result, size);
-      }
-    }
-  }
+  if (pvargResult) store_call_result(result_type, vtReturn, result, pvargResult);
   return S_OK;
 }
 
@@ -231,12 +236,94 @@ void fill_excepinfo(EXCEPINFO* e, HRESULT hr) {
 
 }  // namespace
 
-HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD flags, DISPPARAMS* params, VARIANT* result,
-                        EXCEPINFO* excepinfo, UINT* argerr) {
-  if (!instance || !params) return E_INVALIDARG;
-  if (params->cArgs && !params->rgvarg) return E_INVALIDARG;
-  if (params->cNamedArgs > params->cArgs || (params->cNamedArgs && !params->rgdispidNamedArgs)) return E_INVALIDARG;
-  if (result && (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))) result = nullptr;  // a put returns nothing
+// ---- ITypeInfo::Invoke ---------------------------------------------------------
+//
+// A call is resolved once into an invoke_plan (the vtable function the
+// member and flags name, each parameter's VARTYPE and flags, its default
+// value, the libffi call interface), which depends only on the type
+// information, and then run against DISPPARAMS. Our own type infos keep
+// their plans in an invoke_cache, so a repeated Invoke skips the resolution.
+
+struct plan_param {
+  USHORT flags = 0;
+  VARTYPE target = VT_EMPTY;  // what the parameter receives; VT_EMPTY: cannot travel in a VARIANT
+  bool has_default = false;
+  VARIANT default_value;      // owned when has_default
+};
+
+struct invoke_plan {
+  MEMBERID memid = 0;
+  WORD flags = 0;
+  HRESULT found = S_OK;  // find_function's result: a failure is remembered too
+  ULONG_PTR offset = 0;  // vtable byte offset
+  std::vector<plan_param> params;
+  int retval_index = -1;
+  UINT visible = 0;              // parameters a caller supplies: all but [lcid] and [retval]
+  VARTYPE declared_return = VT_EMPTY;  // the function's own return TYPEDESC vt (VT_HRESULT ...)
+  VARTYPE return_vt = VT_EMPTY;  // as DispCallFunc returns it
+  std::vector<ffi_type*> types;  // the instance, then each parameter
+  ffi_type* result_type = nullptr;
+  ffi_cif cif{};
+  bool callable = false;         // every type has a libffi form and cif is prepared
+  bool known_convention = true;  // a CALLCONV DispCallFunc accepts
+
+  invoke_plan() = default;
+  invoke_plan(const invoke_plan&) = delete;
+  invoke_plan& operator=(const invoke_plan&) = delete;
+  ~invoke_plan() {
+    for (plan_param& p : params)
+      if (p.has_default) VariantClear(&p.default_value);
+  }
+};
+
+invoke_cache::~invoke_cache() {
+  slot_array* table = table_.load(std::memory_order_acquire);
+  if (!table) return;
+  for (auto& s : table->slots) delete s.load(std::memory_order_relaxed);
+  delete table;
+}
+
+std::size_t invoke_cache::start(MEMBERID memid, WORD flags) noexcept {
+  const auto key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(memid)) << 4) ^ flags;
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 56) % capacity;
+}
+
+const invoke_plan* invoke_cache::find(MEMBERID memid, WORD flags) const noexcept {
+  const slot_array* table = table_.load(std::memory_order_acquire);
+  if (!table) return nullptr;
+  for (std::size_t i = 0, at = start(memid, flags); i < capacity; ++i, at = (at + 1) % capacity) {
+    const invoke_plan* p = table->slots[at].load(std::memory_order_acquire);
+    if (!p) return nullptr;  // slots fill in probe order and are never emptied
+    if (p->memid == memid && p->flags == flags) return p;
+  }
+  return nullptr;
+}
+
+const invoke_plan* invoke_cache::add(invoke_plan* plan) noexcept {
+  slot_array* table = table_.load(std::memory_order_acquire);
+  if (!table) {
+    auto* fresh = new (std::nothrow) slot_array();
+    if (!fresh) return nullptr;
+    if (table_.compare_exchange_strong(table, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) table = fresh;
+    else delete fresh;  // another thread's table won; `table` now holds it
+  }
+  for (std::size_t i = 0, at = start(plan->memid, plan->flags); i < capacity; ++i, at = (at + 1) % capacity) {
+    invoke_plan* expected = nullptr;
+    if (table->slots[at].compare_exchange_strong(expected, plan, std::memory_order_acq_rel, std::memory_order_acquire)) return plan;
+    if (expected->memid == plan->memid && expected->flags == plan->flags) return expected;  // the same plan, resolved by another thread
+  }
+  return nullptr;  // full
+}
+
+namespace {
+
+// Resolves member `memid` of the kind `flags` names, over the public
+// methods of `self` (so any ITypeInfo works).
+std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD flags) {
+  auto plan = std::unique_ptr<invoke_plan>(new (std::nothrow) invoke_plan);
+  if (!plan) return plan;
+  plan->memid = memid;
+  plan->flags = flags;
   // A dual interface's dispatch view: call through its vtable view.
   ITypeInfo* ti = self;
   ti->AddRef();
@@ -247,7 +334,8 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
     ti->ReleaseTypeAttr(attr);
     if (dispatch && !dual) {
       ti->Release();
-      return DISP_E_MEMBERNOTFOUND;  // a pure dispinterface has no vtable to call
+      plan->found = DISP_E_MEMBERNOTFOUND;  // a pure dispinterface has no vtable to call
+      return plan;
     }
     HREFTYPE twin;
     ITypeInfo* vtable = nullptr;
@@ -257,54 +345,88 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
     }
   }
   scoped_funcdesc fd;
-  HRESULT hr = find_function(ti, memid, flags, fd);
-  if (FAILED(hr)) {
-    ti->Release();
-    return hr;
-  }
+  plan->found = find_function(ti, memid, flags, fd);
+  ti->Release();
+  if (FAILED(plan->found)) return plan;
   const FUNCDESC& f = *fd.desc;
   ITypeInfo* owner = fd.owner;
+  plan->offset = static_cast<ULONG_PTR>(f.oVft);
+  plan->known_convention = f.callconv == CC_STDCALL || f.callconv == CC_CDECL || f.callconv == CC_FASTCALL ||
+                           f.callconv == CC_SYSCALL || f.callconv == CC_MPWCDECL;
+  plan->declared_return = f.elemdescFunc.tdesc.vt;
+  plan->return_vt = f.elemdescFunc.tdesc.vt == VT_VOID ? VARTYPE{VT_EMPTY} : value_vt(owner, f.elemdescFunc.tdesc);  // HRESULT: VT_ERROR
+  plan->params.resize(static_cast<std::size_t>(f.cParams));
+  plan->types.push_back(&ffi_type_pointer);  // the instance
+  bool typed = true;
+  for (UINT i = 0; i < plan->params.size(); ++i) {
+    const ELEMDESC& e = f.lprgelemdescParam[i];
+    plan_param& p = plan->params[i];
+    p.flags = e.paramdesc.wParamFlags;
+    p.target = (p.flags & PARAMFLAG_FLCID) ? VARTYPE{VT_I4} : value_vt(owner, e.tdesc);
+    if (p.flags & PARAMFLAG_FRETVAL) plan->retval_index = static_cast<int>(i);
+    else if (!(p.flags & PARAMFLAG_FLCID)) ++plan->visible;
+    VariantInit(&p.default_value);
+    if ((p.flags & PARAMFLAG_FHASDEFAULT) && e.paramdesc.pparamdescex && p.target != VT_EMPTY) {
+      // Converted once here; a default that does not convert fails each call.
+      p.has_default = SUCCEEDED(VariantChangeType(&p.default_value, &e.paramdesc.pparamdescex->varDefaultValue, 0, p.target));
+      if (!p.has_default) p.flags = static_cast<USHORT>(p.flags | 0x8000);  // marks "default present but unusable"
+    }
+    ffi_type* t = p.target == VT_EMPTY ? nullptr : ffi_of(p.target);
+    typed = typed && t;
+    plan->types.push_back(t);
+  }
+  const bool no_result = plan->return_vt == VT_EMPTY || plan->return_vt == VT_VOID;
+  plan->result_type = no_result ? &ffi_type_void : ffi_of(plan->return_vt);
+  plan->callable = typed && plan->result_type &&
+                   ffi_prep_cif(&plan->cif, FFI_DEFAULT_ABI, static_cast<unsigned>(plan->types.size()), plan->result_type,
+                                plan->types.data()) == FFI_OK;
+  return plan;
+}
 
-  // The parameters a caller supplies: all but [lcid] and [retval].
-  const UINT nparams = static_cast<UINT>(f.cParams);
-  std::vector<VARIANTARG> slots(nparams);     // what each parameter receives
-  std::vector<VARIANTARG*> pointers(nparams);
-  std::vector<VARTYPE> vts(nparams);
-  std::vector<VARIANT> owned;                 // converted values, cleared after the call
-  owned.reserve(nparams);
+// A fixed buffer for the common case, the heap beyond it.
+template <typename T, std::size_t N>
+struct scratch {
+  explicit scratch(std::size_t n) : data(n <= N ? inline_items : (heap.resize(n), heap.data())) {}
+  T inline_items[N];
+  std::vector<T> heap;
+  T* data;
+};
+
+// Runs a resolved call: DISPPARAMS to parameters (reverse order,
+// DISPID_PROPERTYPUT, named arguments by position, defaults and missing
+// optionals, [lcid] and [retval]), the call, and the result.
+HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
+                 UINT* argerr) {
+  if (FAILED(plan.found)) return plan.found;
+  const UINT nparams = static_cast<UINT>(plan.params.size());
+  scratch<VARIANTARG, 8> slots(nparams);  // what each parameter receives
+  scratch<VARIANT, 8> owned(nparams);     // converted values, cleared after the call
+  UINT owned_count = 0;
   VARIANT retval;
   VariantInit(&retval);
-  int retval_index = -1;
-  UINT visible = 0;
-  for (UINT i = 0; i < nparams; ++i) {
-    const USHORT pf = f.lprgelemdescParam[i].paramdesc.wParamFlags;
-    if (pf & PARAMFLAG_FRETVAL) retval_index = static_cast<int>(i);
-    else if (!(pf & PARAMFLAG_FLCID)) ++visible;
-  }
+  HRESULT hr = S_OK;
   const bool is_put = flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF);
-  UINT positional = params->cArgs - params->cNamedArgs;
+  const UINT positional = params->cArgs - params->cNamedArgs;
   if (is_put && (params->cNamedArgs != 1 || params->rgdispidNamedArgs[0] != DISPID_PROPERTYPUT)) hr = DISP_E_PARAMNOTOPTIONAL;
   if (!is_put && params->cNamedArgs && SUCCEEDED(hr)) {
     for (UINT n = 0; n < params->cNamedArgs; ++n)
       if (params->rgdispidNamedArgs[n] < 0 || static_cast<UINT>(params->rgdispidNamedArgs[n]) >= nparams) hr = DISP_E_PARAMNOTFOUND;
   }
-  if (SUCCEEDED(hr) && positional + params->cNamedArgs > visible) hr = DISP_E_BADPARAMCOUNT;
+  if (SUCCEEDED(hr) && positional + params->cNamedArgs > plan.visible) hr = DISP_E_BADPARAMCOUNT;
 
   UINT next_positional = 0;
   for (UINT i = 0; i < nparams && SUCCEEDED(hr); ++i) {
-    const ELEMDESC& e = f.lprgelemdescParam[i];
-    const USHORT pf = e.paramdesc.wParamFlags;
-    VARIANTARG& slot = slots[i];
+    const plan_param& pp = plan.params[i];
+    const USHORT pf = pp.flags;
+    const VARTYPE target = pp.target;
+    VARIANTARG& slot = slots.data[i];
     VariantInit(&slot);
-    pointers[i] = &slot;
-    const VARTYPE target = value_vt(owner, e.tdesc);
     if (pf & PARAMFLAG_FLCID) {
       V_VT(&slot) = VT_I4;
       V_I4(&slot) = LOCALE_USER_DEFAULT;
-      vts[i] = VT_I4;
       continue;
     }
-    if (static_cast<int>(i) == retval_index) {
+    if (static_cast<int>(i) == plan.retval_index) {
       if (!(target & VT_BYREF)) {
         hr = DISP_E_BADVARTYPE;
         break;
@@ -313,13 +435,12 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
       V_VT(&slot) = target;
       slot.byref = V_VT(&retval) == VT_VARIANT ? static_cast<void*>(&retval) : static_cast<void*>(&retval.llVal);
       if (V_VT(&retval) == VT_VARIANT) V_VT(&retval) = VT_EMPTY;
-      vts[i] = target;
       continue;
     }
     // Which argument, if any, is this parameter's.
     VARIANTARG* arg = nullptr;
     UINT arg_index = 0;
-    if (is_put && i + 1 == nparams - (retval_index >= 0 ? 1 : 0)) {
+    if (is_put && i + 1 == nparams - (plan.retval_index >= 0 ? 1 : 0)) {
       arg = &params->rgvarg[0], arg_index = 0;
     } else {
       for (UINT n = 0; n < params->cNamedArgs && !is_put; ++n)
@@ -335,15 +456,18 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
     }
     const bool missing = !arg || (V_VT(arg) == VT_ERROR && V_ERROR(arg) == DISP_E_PARAMNOTFOUND && (pf & (PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT)));
     if (missing) {
-      if ((pf & PARAMFLAG_FHASDEFAULT) && e.paramdesc.pparamdescex) {
-        owned.emplace_back();
-        VARIANT& v = owned.back();
+      if (pp.has_default) {
+        VARIANT& v = owned.data[owned_count];
         VariantInit(&v);
-        if (FAILED(VariantChangeType(&v, &e.paramdesc.pparamdescex->varDefaultValue, 0, target))) {
-          hr = DISP_E_TYPEMISMATCH;
+        if (FAILED(VariantCopy(&v, &pp.default_value))) {
+          hr = E_OUTOFMEMORY;
           break;
         }
+        ++owned_count;
         slot = v;
+      } else if (pf & 0x8000) {
+        hr = DISP_E_TYPEMISMATCH;  // a default value that does not convert to the parameter's type
+        break;
       } else if (pf & PARAMFLAG_FOPT) {
         if (target != VT_VARIANT) {
           hr = DISP_E_PARAMNOTOPTIONAL;
@@ -358,13 +482,8 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
     } else if (target == VT_VARIANT) {
       slot = *arg;  // passed as it is, by value
     } else if (target == (VT_VARIANT | VT_BYREF)) {
-      if (V_VT(arg) == (VT_VARIANT | VT_BYREF)) {
-        V_VT(&slot) = target;
-        slot.byref = V_VARIANTREF(arg);
-      } else {
-        V_VT(&slot) = target;
-        slot.byref = arg;  // the caller's VARIANT itself
-      }
+      V_VT(&slot) = target;
+      slot.byref = V_VT(arg) == (VT_VARIANT | VT_BYREF) ? static_cast<void*>(V_VARIANTREF(arg)) : static_cast<void*>(arg);
     } else if (target & VT_BYREF) {
       if (V_VT(arg) != target) {
         hr = DISP_E_TYPEMISMATCH;
@@ -372,53 +491,80 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
         break;
       }
       slot = *arg;
+    } else if (V_VT(arg) == target) {
+      slot = *arg;  // already the parameter's type: passed without a copy, as an [in] value is not the callee's to free
     } else {
-      owned.emplace_back();
-      VARIANT& v = owned.back();
+      VARIANT& v = owned.data[owned_count];
       VariantInit(&v);
       if (FAILED(VariantChangeType(&v, arg, 0, target))) {
         hr = DISP_E_TYPEMISMATCH;
         if (argerr) *argerr = arg_index;
         break;
       }
+      ++owned_count;
       slot = v;
     }
-    vts[i] = target;
   }
 
-  VARIANT ret;
-  VariantInit(&ret);
+  if (SUCCEEDED(hr) && !plan.known_convention) hr = E_INVALIDARG;  // as DispCallFunc answers it
+  if (SUCCEEDED(hr) && !plan.callable) hr = DISP_E_BADVARTYPE;
   if (SUCCEEDED(hr)) {
-    VARTYPE return_vt = value_vt(owner, f.elemdescFunc.tdesc);  // HRESULT comes back as VT_ERROR
-    if (f.elemdescFunc.tdesc.vt == VT_VOID) return_vt = VT_EMPTY;
+    void* function = (*static_cast<void* const* const*>(instance))[plan.offset / sizeof(void*)];
+    scratch<void*, 9> values(nparams + 1);
+    values.data[0] = &instance;
+    for (UINT i = 0; i < nparams; ++i)
+      values.data[i + 1] = plan.params[i].target == VT_VARIANT ? static_cast<void*>(&slots.data[i]) : static_cast<void*>(&slots.data[i].llVal);
     SetErrorInfo(0, nullptr);
-    hr = DispCallFunc(instance, static_cast<ULONG_PTR>(f.oVft), f.callconv, return_vt, nparams, vts.data(), pointers.data(), &ret);
-    if (SUCCEEDED(hr)) {
-      if (f.elemdescFunc.tdesc.vt == VT_HRESULT && FAILED(V_ERROR(&ret))) {
-        const HRESULT called = V_ERROR(&ret);
-        VariantClear(&retval);
-        if (excepinfo) {
-          fill_excepinfo(excepinfo, called);
-          hr = DISP_E_EXCEPTION;
-        } else {
-          hr = called;
-        }
-      } else if (result) {
-        if (retval_index >= 0) {
-          *result = retval;  // moved
-          VariantInit(&retval);
-        } else if (f.elemdescFunc.tdesc.vt != VT_HRESULT && f.elemdescFunc.tdesc.vt != VT_VOID) {
-          *result = ret;
-        } else {
-          VariantInit(result);
-        }
+    alignas(16) unsigned char raw[sizeof(VARIANT) + 16] = {};
+    ffi_call(const_cast<ffi_cif*>(&plan.cif), FFI_FN(function), raw, values.data);
+    VARIANT ret;
+    store_call_result(plan.result_type, plan.return_vt, raw, &ret);
+    if (plan.declared_return == VT_HRESULT && FAILED(V_ERROR(&ret))) {
+      const HRESULT called = V_ERROR(&ret);
+      VariantClear(&retval);
+      if (excepinfo) {
+        fill_excepinfo(excepinfo, called);
+        hr = DISP_E_EXCEPTION;
+      } else {
+        hr = called;
       }
+    } else if (result) {
+      if (plan.retval_index >= 0) {
+        *result = retval;  // moved
+        VariantInit(&retval);
+      } else if (plan.declared_return != VT_HRESULT && plan.declared_return != VT_VOID) {
+        *result = ret;
+      } else {
+        VariantInit(result);
+      }
+    } else if (plan.retval_index < 0 && plan.declared_return != VT_HRESULT) {
+      VariantClear(&ret);  // a value nobody asked for
     }
   }
   VariantClear(&retval);
-  for (VARIANT& v : owned) VariantClear(&v);
-  ti->Release();
+  for (UINT i = 0; i < owned_count; ++i) VariantClear(&owned.data[i]);
   return hr;
+}
+
+}  // namespace
+
+HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD flags, DISPPARAMS* params, VARIANT* result,
+                        EXCEPINFO* excepinfo, UINT* argerr, invoke_cache* cache) {
+  if (!instance || !params) return E_INVALIDARG;
+  if (params->cArgs && !params->rgvarg) return E_INVALIDARG;
+  if (params->cNamedArgs > params->cArgs || (params->cNamedArgs && !params->rgdispidNamedArgs)) return E_INVALIDARG;
+  if (result && (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))) result = nullptr;  // a put returns nothing
+  const WORD kind = flags & (DISPATCH_METHOD | DISPATCH_PROPERTYGET | DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF);
+  if (const invoke_plan* known = cache ? cache->find(memid, kind) : nullptr)
+    return run_plan(*known, instance, flags, params, result, excepinfo, argerr);
+  std::unique_ptr<invoke_plan> plan = resolve_plan(self, memid, kind);
+  if (!plan) return E_OUTOFMEMORY;
+  if (cache)
+    if (const invoke_plan* kept = cache->add(plan.get())) {
+      if (kept == plan.get()) plan.release();  // the cache owns it now
+      return run_plan(*kept, instance, flags, params, result, excepinfo, argerr);
+    }
+  return run_plan(*plan, instance, flags, params, result, excepinfo, argerr);
 }
 
 namespace {

@@ -182,6 +182,9 @@ class type_lib;
 class type_info final : public ITypeInfo2 {
  public:
   type_info(type_lib* lib, std::uint32_t index, bool twin) : lib_(lib), index_(index), twin_(twin) {}
+  ~type_info();
+  type_info(const type_info&) = delete;
+  type_info& operator=(const type_info&) = delete;
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override;
   ULONG STDMETHODCALLTYPE AddRef() override;
@@ -196,7 +199,7 @@ class type_info final : public ITypeInfo2 {
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(LPOLESTR* names, UINT count, MEMBERID* ids) override;
   HRESULT STDMETHODCALLTYPE Invoke(PVOID instance, MEMBERID memid, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
                                    UINT* argerr) override {
-    return typeinfo_invoke(this, instance, memid, flags, params, result, excepinfo, argerr);
+    return typeinfo_invoke(this, instance, memid, flags, params, result, excepinfo, argerr, &invoke_cache_);
   }
   HRESULT STDMETHODCALLTYPE GetDocumentation(MEMBERID memid, BSTR* name, BSTR* doc, DWORD* context, BSTR* helpfile) override;
   HRESULT STDMETHODCALLTYPE GetDllEntry(MEMBERID memid, INVOKEKIND kind, BSTR* dll, BSTR* name, WORD* ordinal) override;
@@ -272,7 +275,16 @@ class type_info final : public ITypeInfo2 {
   std::uint32_t file_ptr() const;
   const tl::func_data* find_func(MEMBERID memid, INVOKEKIND kind, std::uint32_t* index) const;
 
+  // GetIDsOfNames' index of the functions by name hash, built on first use
+  // (published once by CAS; immutable after).
+  struct name_index {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> funcs;  // (folded_hash of the name, function index), sorted
+  };
+  const name_index& names() const;
+  mutable std::atomic<const name_index*> names_{nullptr};
+
   type_lib* lib_;
+  invoke_cache invoke_cache_;  // Invoke's resolved calls
   std::uint32_t index_;
   bool twin_;
 };
@@ -933,12 +945,50 @@ HRESULT type_info::GetImplTypeFlags(UINT index, INT* out) {
   return S_OK;
 }
 
+// The hash GetIDsOfNames' index uses: FNV-1a over the name with a-z folded
+// to A-Z, the only folding same_name does, so equal names hash alike.
+static std::uint32_t folded_hash(const char16_t* s, std::size_t n) {
+  std::uint32_t h = 2166136261u;
+  for (std::size_t i = 0; i < n; ++i) {
+    char16_t c = s[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char16_t>(c - 32);
+    h = (h ^ c) * 16777619u;
+  }
+  return h;
+}
+
+const type_info::name_index& type_info::names() const {
+  if (const name_index* built = names_.load(std::memory_order_acquire)) return *built;
+  auto* fresh = new name_index;
+  const tl::type_data& t = data();
+  fresh->funcs.reserve(t.funcs.size());
+  for (std::uint32_t i = 0; i < t.funcs.size(); ++i)
+    fresh->funcs.push_back({folded_hash(t.funcs[i].d.name.data(), t.funcs[i].d.name.size()), i});
+  std::sort(fresh->funcs.begin(), fresh->funcs.end());  // by hash, then index: the first function of a name first
+  // Racing builders: the first one published wins.
+  const name_index* expected = nullptr;
+  if (!names_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    delete fresh;
+    return *expected;
+  }
+  return *fresh;
+}
+
+type_info::~type_info() { delete names_.load(std::memory_order_relaxed); }
+
 HRESULT type_info::GetIDsOfNames(LPOLESTR* names, UINT count, MEMBERID* ids) {
   if (!names || !ids || count == 0) return E_INVALIDARG;
   for (UINT i = 0; i < count; ++i) ids[i] = DISPID_UNKNOWN;
   if (!names[0]) return E_INVALIDARG;
   const tl::type_data& t = data();
-  for (const tl::func_data& f : t.funcs) {
+  std::size_t length = 0;
+  const auto* wanted = reinterpret_cast<const char16_t*>(names[0]);
+  while (wanted[length]) ++length;
+  const std::uint32_t hash = folded_hash(wanted, length);
+  const name_index& index = this->names();
+  for (auto it = std::lower_bound(index.funcs.begin(), index.funcs.end(), std::pair<std::uint32_t, std::uint32_t>{hash, 0});
+       it != index.funcs.end() && it->first == hash; ++it) {
+    const tl::func_data& f = t.funcs[it->second];
     if (!same_name(f.d.name, names[0])) continue;
     ids[0] = f.memid;
     HRESULT hr = S_OK;

@@ -6,9 +6,11 @@
 // LoadTypeLib finds it in the file.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <comkit/comkit.h>
@@ -375,6 +377,65 @@ TEST(EmbeddedTypelib, LoadTypeLibFromMemory) {
   EXPECT_EQ(lib->GetTypeInfoOfGuid(IID_ICalcDisp, info.put()), S_OK);
   EXPECT_EQ(ComkitLoadTypeLibFromMemory(image.data(), image.size() / 2, lib.put()), TYPE_E_INVDATAREAD) << "truncated";
   EXPECT_FALSE(lib);
+}
+
+}  // namespace
+
+namespace {
+
+// The first calls on a fresh type library race: every thread looks up names
+// (GetIDsOfNames' index is built on first use) and invokes (each member's
+// plan is resolved on first use and published by CAS) at the same moment.
+// Each round loads a new copy of the library from memory, so the caches
+// start empty every time; TSan checks the publication, the results the
+// answers. It would also catch a plan freed while another thread uses it.
+TEST(DispatchThreads, FirstCallsRaceOnAFreshLibrary) {
+  std::FILE* file = std::fopen(COMKIT_DISPATCH_TLB, "rb");
+  ASSERT_NE(file, nullptr);
+  std::vector<unsigned char> image(1 << 16);
+  image.resize(std::fread(image.data(), 1, image.size(), file));
+  std::fclose(file);
+  comkit::com_ptr<produced_calc> object = comkit::make_self<produced_calc>();
+  constexpr int rounds = 20, threads = 4;
+  for (int round = 0; round < rounds; ++round) {
+    comkit::com_ptr<ITypeLib> lib;
+    ASSERT_EQ(ComkitLoadTypeLibFromMemory(image.data(), image.size(), lib.put()), S_OK);
+    comkit::com_ptr<ITypeInfo> info;
+    ASSERT_EQ(lib->GetTypeInfoOfGuid(IID_ICalcDisp, info.put()), S_OK);
+    comkit::com_ptr<IUnknown> unknown;
+    ASSERT_EQ(CreateStdDispatch(nullptr, object.as<ICalcDisp>().get(), info.get(), unknown.put()), S_OK);
+    comkit::com_ptr<IDispatch> d = unknown.as<IDispatch>();
+    std::atomic<int> ready{0}, wrong{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        ready.fetch_add(1);
+        while (ready.load() < threads) {
+        }
+        for (int k = 0; k < 50; ++k) {
+          std::u16string name = (k + t) % 2 ? u"Add" : u"scale";
+          LPOLESTR names[] = {reinterpret_cast<LPOLESTR>(name.data())};
+          DISPID id = 0;
+          if (d->GetIDsOfNames(IID_NULL, names, 1, 0, &id) != S_OK || id != ((k + t) % 2 ? 1 : 3)) wrong.fetch_add(1);
+          VARIANT args[2];
+          args[0].vt = args[1].vt = VT_I4;
+          args[0].lVal = k;
+          args[1].lVal = t;
+          DISPPARAMS p{args, nullptr, 2, 0};
+          VARIANT r;
+          VariantInit(&r);
+          if (d->Invoke(1, IID_NULL, 0, DISPATCH_METHOD, &p, &r, nullptr, nullptr) != S_OK || r.vt != VT_I4 || r.lVal != t + k)
+            wrong.fetch_add(1);
+          // Scale with its default factor of 2: a second plan, and a default value.
+          DISPPARAMS one{&args[1], nullptr, 1, 0};
+          if (d->Invoke(3, IID_NULL, 0, DISPATCH_METHOD, &one, &r, nullptr, nullptr) != S_OK || r.vt != VT_R8 || r.dblVal != 2.0 * t)
+            wrong.fetch_add(1);
+          VariantClear(&r);
+        }
+      });
+    for (std::thread& th : pool) th.join();
+    EXPECT_EQ(wrong.load(), 0) << "round " << round;
+  }
 }
 
 }  // namespace
