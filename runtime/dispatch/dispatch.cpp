@@ -664,3 +664,26 @@ COMKIT_STDAPI DispInvoke(void* _this, ITypeInfo* ptinfo, DISPID dispidMember, WO
   if (!ptinfo) return E_INVALIDARG;
   return ptinfo->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
 }
+
+COMKIT_STDAPI DispGetParam(DISPPARAMS* pdispparams, UINT position, VARTYPE vtTarg, VARIANT* pvarResult, UINT* puArgErr) {
+  if (!pdispparams || !pvarResult) return E_INVALIDARG;
+  if (pdispparams->cArgs && !pdispparams->rgvarg) return E_INVALIDARG;
+  if (pdispparams->cNamedArgs > pdispparams->cArgs || (pdispparams->cNamedArgs && !pdispparams->rgdispidNamedArgs)) return E_INVALIDARG;
+  // A named argument for `position` first; else the positional one, counted
+  // from the end of rgvarg (position 0 is the last element).
+  UINT index = pdispparams->cArgs;
+  for (UINT n = 0; n < pdispparams->cNamedArgs && index == pdispparams->cArgs; ++n)
+    if (pdispparams->rgdispidNamedArgs[n] == static_cast<DISPID>(position)) index = n;
+  const UINT positional = pdispparams->cArgs - pdispparams->cNamedArgs;
+  if (index == pdispparams->cArgs) {
+    if (position >= positional) return DISP_E_PARAMNOTFOUND;
+    index = pdispparams->cArgs - 1 - position;
+  }
+  VariantInit(pvarResult);  // [out]
+  const HRESULT hr = VariantChangeType(pvarResult, &pdispparams->rgvarg[index], 0, vtTarg);
+  if (FAILED(hr)) {
+    if (puArgErr && (hr == DISP_E_TYPEMISMATCH || hr == DISP_E_OVERFLOW)) *puArgErr = index;
+    return hr;
+  }
+  return S_OK;
+}

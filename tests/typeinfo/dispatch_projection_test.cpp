@@ -26,7 +26,7 @@ std::u16string u16(const char* s) { return comkit::detail::utf16_of(s); }
 // embedded type library.
 struct produced_calc : comkit::implements<produced_calc, ICalcDisp, comkit::dispatch_from_typelib> {
   std::u16string name = u"calc";
-  std::int32_t last_factor = 0;
+  std::atomic<std::int32_t> last_factor{0};  // the stress test calls Scale from several threads
   LONG Add(LONG a, LONG b) { return a + b; }
   comkit::bstr Name() { return comkit::bstr(name); }
   void Name(std::u16string_view n) { name = n; }
@@ -195,7 +195,7 @@ TEST(LateBound, CallGetPutAndNamedArguments) {
   EXPECT_EQ(scaled, 3.0) << "the [defaultvalue(2)] factor";
   scaled = calc.call("Scale", 1.5, comkit::named("factor", 4));
   EXPECT_EQ(scaled, 6.0);
-  EXPECT_EQ(object->last_factor, 4);
+  EXPECT_EQ(object->last_factor.load(), 4);
   scaled = calc.call("Scale", comkit::named("factor", 3), comkit::named("x", 2.0));
   EXPECT_EQ(scaled, 6.0);
 

@@ -301,3 +301,46 @@ TEST(CreateStdDispatch, IDispatchFromTypeInformation) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DispGetParam, PositionalNamedCoercionAndErrors) {
+  // Invoke's view of Foo(10, "2.5", flag := TRUE): named first, then the
+  // positional ones last to first.
+  VARIANT args[3];
+  for (VARIANT& v : args) VariantInit(&v);
+  V_VT(&args[0]) = VT_BOOL;
+  V_BOOL(&args[0]) = VARIANT_TRUE;  // named, DISPID 5
+  V_VT(&args[1]) = VT_BSTR;
+  V_BSTR(&args[1]) = SysAllocString(reinterpret_cast<const OLECHAR*>(u"2.5"));  // positional 1
+  V_VT(&args[2]) = VT_I4;
+  V_I4(&args[2]) = 10;  // positional 0
+  DISPID named[] = {5};
+  DISPPARAMS p{args, named, 3, 1};
+  VARIANT out;
+  UINT err = 99;
+  ASSERT_EQ(DispGetParam(&p, 0, VT_I2, &out, &err), S_OK);
+  EXPECT_EQ(V_VT(&out), VT_I2);
+  EXPECT_EQ(V_I2(&out), 10);
+  ASSERT_EQ(DispGetParam(&p, 1, VT_R8, &out, &err), S_OK) << "the text coerced";
+  EXPECT_EQ(V_R8(&out), 2.5);
+  ASSERT_EQ(DispGetParam(&p, 5, VT_I4, &out, &err), S_OK) << "DISPID 5 is the named one";
+  EXPECT_EQ(V_I4(&out), -1);
+  EXPECT_EQ(DispGetParam(&p, 2, VT_I4, &out, &err), DISP_E_PARAMNOTFOUND) << "two positional arguments only";
+  EXPECT_EQ(err, 99u) << "puArgErr untouched";
+  ASSERT_EQ(DispGetParam(&p, 1, VT_BSTR, &out, nullptr), S_OK) << "puArgErr is optional";
+  EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(V_BSTR(&out))), u"2.5");
+  VariantClear(&out);
+  EXPECT_EQ(DispGetParam(&p, 1, VT_DISPATCH, &out, &err), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(err, 1u) << "the index in rgvarg";
+  V_I4(&args[2]) = 100000;
+  EXPECT_EQ(DispGetParam(&p, 0, VT_I2, &out, &err), DISP_E_OVERFLOW);
+  EXPECT_EQ(err, 2u);
+  EXPECT_EQ(DispGetParam(nullptr, 0, VT_I4, &out, &err), E_INVALIDARG);
+  EXPECT_EQ(DispGetParam(&p, 0, VT_I4, nullptr, &err), E_INVALIDARG);
+  DISPPARAMS none{};
+  EXPECT_EQ(DispGetParam(&none, 0, VT_I4, &out, &err), DISP_E_PARAMNOTFOUND);
+  VariantClear(&args[1]);
+}
+
+}  // namespace

@@ -840,6 +840,14 @@ COMKIT_STDAPI DispCallFunc(void *pvInstance, ULONG_PTR oVft, CALLCONV cc, VARTYP
  * the object's own IUnknown. */
 COMKIT_STDAPI CreateStdDispatch(IUnknown *punkOuter, void *pvThis, ITypeInfo *ptinfo, IUnknown **ppunkStdDisp);
 COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo *ptinfo, OLECHAR **rgszNames, UINT cNames, DISPID *rgdispid);
+/* Argument `position` of an Invoke: the named argument whose DISPID is
+ * position, else positional argument `position` (0 is the last element of
+ * rgvarg), coerced to vtTarg into *pvarResult (initialized first).
+ * DISP_E_PARAMNOTFOUND when there is none; the coercion's
+ * DISP_E_TYPEMISMATCH or DISP_E_OVERFLOW with *puArgErr (may be NULL) set
+ * to the argument's index in rgvarg; DISP_E_BADVARTYPE for an unsupported
+ * vtTarg; E_INVALIDARG for NULL pointers. */
+COMKIT_STDAPI DispGetParam(DISPPARAMS *pdispparams, UINT position, VARTYPE vtTarg, VARIANT *pvarResult, UINT *puArgErr);
 COMKIT_STDAPI DispInvoke(void *_this, ITypeInfo *ptinfo, DISPID dispidMember, WORD wFlags, DISPPARAMS *pparams, VARIANT *pvarResult,
                          EXCEPINFO *pexcepinfo, UINT *puArgErr);
 
