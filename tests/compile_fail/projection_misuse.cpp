@@ -39,5 +39,14 @@ struct with_unknown : comkit::implements<with_unknown, IUnknown, IOne> {  // IUn
 void use() { (void)comkit::make<with_unknown>(); }
 #elif COMKIT_FAIL == 6  // expect: use of deleted function
 void use() { (void)comkit::create_instance<IOne>(comkit::iid_of<IOne>()); }  // an IID where a CLSID belongs
+#elif COMKIT_FAIL == 7  // expect: its produce<> is not defined here
+// IConnectionPointContainer is produced in every translation unit (one
+// layout for the class everywhere); without <comkit/events.h> that is an error,
+// not a silently different class.
+#include <comkit/abi/ocidl.h>
+struct source : comkit::implements<source, IOne, IConnectionPointContainer> {
+  HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
+};
+void use() { (void)comkit::make<source>(); }
 #endif
 int main() { return 0; }

@@ -236,9 +236,8 @@ template <typename D, typename C>
 using coclass_event_source = typename detail::event_source_of<D, typename coclass_traits<C>::source_interfaces>::type;
 
 /// IConnectionPointContainer, produced for an implementation: its methods
-/// are D's (event_source's, or D's own raw ones).
-template <>
-inline constexpr bool is_produced<IConnectionPointContainer> = true;
+/// are D's (event_source's, or D's own raw ones). (is_produced is set in
+/// implements.h, so that every translation unit agrees.)
 template <typename D>
 struct produce<D, IConnectionPointContainer> : detail::produce_base<D, IConnectionPointContainer> {
   HRESULT STDMETHODCALLTYPE EnumConnectionPoints(IEnumConnectionPoints** out) noexcept override {

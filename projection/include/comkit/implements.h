@@ -36,6 +36,8 @@
 #include <type_traits>
 #include <utility>
 
+struct IConnectionPointContainer;  // <comkit/abi/ocidl.h>
+
 namespace comkit {
 
 // ---- Options: marker types in the interface list ---------------------------
@@ -95,6 +97,13 @@ struct produce;
 /// from I, so D's members never override (or clash with) I's ABI methods.
 template <typename I>
 inline constexpr bool is_produced = false;
+/// IConnectionPointContainer is produced (events.h defines its produce<>,
+/// forwarding to D's event_source or D's own raw methods). Declared here,
+/// with the primary template, so every translation unit sees the same
+/// layout for a class that lists it; one that has not included events.h
+/// gets producer<>'s "include the projection header" error instead.
+template <>
+inline constexpr bool is_produced<IConnectionPointContainer> = true;
 /// What an IDL coclass says about itself; specialized by generated
 /// projection headers (projection.h has the members).
 template <typename C>
@@ -316,6 +325,9 @@ struct inherit<type_list<Bases...>> : Bases... {};
 /// not members of D. C++/WinRT's producer, for classic COM.
 template <typename D, typename I>
 struct producer {
+  static_assert(requires { sizeof(produce<D, I>); },
+                "implements<>: this interface is produced, but its produce<> is not defined here: include its generated "
+                "<base>_projection.h (<comkit/events.h> for IConnectionPointContainer), or list it as comkit::raw<I>");
   produce<D, I> m_abi;  // first and only member: its address is the interface pointer
 };
 
