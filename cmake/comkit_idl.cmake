@@ -8,9 +8,9 @@ include_guard(GLOBAL)
 # (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c,
 # NAME_projection.h and NAME_p.c, and with TYPELIB also NAME.tlb (every
 # file then needs a library block); TARGET's COMKIT_TYPELIBS property lists
-# the type libraries. EMBED_TYPELIB (implies TYPELIB) also puts each type
-# library into the executable or shared library that links TARGET, as its
-# type library 1 (docs/typelib.md, "Embedded type libraries"): LoadTypeLib
+# the type libraries. EMBED_TYPELIB (implies TYPELIB; one FILE) also puts
+# the type library into the executable or shared library that links TARGET,
+# as its type library 1 (link one such target per module) (docs/typelib.md, "Embedded type libraries"): LoadTypeLib
 # of that module finds it, and comkit::dispatch_from_typelib answers
 # IDispatch from it. TARGET becomes a static library holding
 # the _i.c IID definitions, with OUTPUT_DIR on its public include path; link
@@ -58,6 +58,11 @@ function(comkit_add_idl target)
   # depfile names every output written).
   list(APPEND flags --c-header --cpp-header --iid-source --proxy)
   if(arg_EMBED_TYPELIB)
+    list(LENGTH arg_FILES file_count)
+    if(file_count GREATER 1)
+      # Each would be type library 1 of the module: only one could be found.
+      message(FATAL_ERROR "comkit_add_idl(${target}): EMBED_TYPELIB takes one IDL file (a module embeds one type library)")
+    endif()
     set(arg_TYPELIB ON)
     list(APPEND flags --embed-tlb)
   elseif(arg_TYPELIB)

@@ -29,8 +29,10 @@ namespace {
 ffi_type* words_type(std::size_t words) {
   static ffi_type* two[] = {&ffi_type_uint64, &ffi_type_uint64, nullptr};
   static ffi_type* three[] = {&ffi_type_uint64, &ffi_type_uint64, &ffi_type_uint64, nullptr};
-  static ffi_type decimal{0, 0, FFI_TYPE_STRUCT, two};
-  static ffi_type variant{0, 0, FFI_TYPE_STRUCT, three};
+  // Size and alignment filled in here, not left to ffi_prep_cif (which
+  // would write them on first use, racing between threads).
+  static ffi_type decimal{16, 8, FFI_TYPE_STRUCT, two};
+  static ffi_type variant{24, 8, FFI_TYPE_STRUCT, three};
   return words == 2 ? &decimal : &variant;
 }
 static_assert(sizeof(VARIANT) == 24 && sizeof(DECIMAL) == 16, "x86-64 layouts");
@@ -58,12 +60,23 @@ ffi_type* ffi_of(VARTYPE vt) {
   }
 }
 
+// Where a value of `vt` is in a VARIANT, for passing it by value: a VARIANT
+// is the whole struct, and so is a DECIMAL (decVal overlays the VARIANT from
+// its start, its first word sharing vt's place); anything else is the value
+// in the union, 8 bytes in.
+bool by_whole_variant(VARTYPE vt) { return vt == VT_VARIANT || vt == VT_DECIMAL; }
+
 // What a call through libffi left in `raw` as a VARIANT of type vt (VT_EMPTY
 // for a void function). libffi widens small integer results to a register.
 void store_call_result(ffi_type* type, VARTYPE vt, const unsigned char* raw, VARIANT* out) {
   VariantInit(out);
   if (vt == VT_VARIANT) {
     std::memcpy(out, raw, sizeof(VARIANT));
+    return;
+  }
+  if (vt == VT_DECIMAL) {
+    std::memcpy(&out->decVal, raw, sizeof(DECIMAL));
+    V_VT(out) = VT_DECIMAL;  // after: decVal's first word overlays vt
     return;
   }
   if (vt == VT_EMPTY || vt == VT_VOID) return;
@@ -110,7 +123,7 @@ COMKIT_STDAPI DispCallFunc(void* pvInstance, ULONG_PTR oVft, CALLCONV cc, VARTYP
     if (!types[at] || !prgpvarg[i]) return DISP_E_BADVARTYPE;
     // A VARIANT passed by value is the whole struct; anything else is the
     // value in its union, which starts 8 bytes in.
-    values[at] = prgvt[i] == VT_VARIANT ? static_cast<void*>(prgpvarg[i]) : static_cast<void*>(&prgpvarg[i]->llVal);
+    values[at] = by_whole_variant(prgvt[i]) ? static_cast<void*>(prgpvarg[i]) : static_cast<void*>(&prgpvarg[i]->llVal);
   }
   const bool no_result = vtReturn == VT_EMPTY || vtReturn == VT_VOID;
   ffi_type* result_type = no_result ? &ffi_type_void : ffi_of(vtReturn);
@@ -138,16 +151,19 @@ struct scoped_funcdesc {
 
 // The function `memid` of the kind the flags ask for, in ti or its bases
 // (a method call may also reach a property get, as VB's `x.Value` does).
-HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc& out, int depth = 0) {
+HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc& out, bool& unsure, int depth = 0) {
   if (depth > 32) return DISP_E_MEMBERNOTFOUND;
   TYPEATTR* attr = nullptr;
-  if (FAILED(ti->GetTypeAttr(&attr))) return DISP_E_MEMBERNOTFOUND;
+  if (FAILED(ti->GetTypeAttr(&attr))) return unsure = true, DISP_E_MEMBERNOTFOUND;
   const WORD funcs = attr->cFuncs, impls = attr->cImplTypes;
   const TYPEKIND kind = attr->typekind;
   ti->ReleaseTypeAttr(attr);
   for (UINT i = 0; i < funcs; ++i) {
     FUNCDESC* f = nullptr;
-    if (FAILED(ti->GetFuncDesc(i, &f))) continue;
+    if (FAILED(ti->GetFuncDesc(i, &f))) {
+      unsure = true;
+      continue;
+    }
     const bool kind_ok = (f->invkind == INVOKE_FUNC && (flags & DISPATCH_METHOD)) ||
                          (f->invkind == INVOKE_PROPERTYGET && (flags & DISPATCH_PROPERTYGET)) ||
                          (f->invkind == INVOKE_PROPERTYPUT && (flags & DISPATCH_PROPERTYPUT)) ||
@@ -164,10 +180,11 @@ HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc
     HREFTYPE href;
     ITypeInfo* base = nullptr;
     if (SUCCEEDED(ti->GetRefTypeOfImplType(0, &href)) && SUCCEEDED(ti->GetRefTypeInfo(href, &base))) {
-      const HRESULT hr = find_function(base, memid, flags, out, depth + 1);
+      const HRESULT hr = find_function(base, memid, flags, out, unsure, depth + 1);
       base->Release();
       return hr;
     }
+    unsure = true;  // a base that would not load (an import not found ...)
   }
   return DISP_E_MEMBERNOTFOUND;
 }
@@ -175,18 +192,19 @@ HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc
 // What a parameter's TYPEDESC is as a VARTYPE to convert to: aliases and
 // enums resolved, interfaces as VT_UNKNOWN/VT_DISPATCH. VT_EMPTY when the
 // type cannot travel in a VARIANT.
-VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, int depth = 0) {
+VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, bool& unsure, int depth = 0) {
   if (depth > 16) return VT_EMPTY;
   switch (t.vt) {
     case VT_USERDEFINED: {
       ITypeInfo* ref = nullptr;
-      if (FAILED(ti->GetRefTypeInfo(t.hreftype, &ref))) return VT_EMPTY;
+      if (FAILED(ti->GetRefTypeInfo(t.hreftype, &ref))) return unsure = true, VARTYPE{VT_EMPTY};
       TYPEATTR* a = nullptr;
       VARTYPE vt = VT_EMPTY;
-      if (SUCCEEDED(ref->GetTypeAttr(&a))) {
+      if (FAILED(ref->GetTypeAttr(&a))) unsure = true;
+      else {
         switch (a->typekind) {
           case TKIND_ENUM: vt = VT_I4; break;
-          case TKIND_ALIAS: vt = value_vt(ref, a->tdescAlias, depth + 1); break;
+          case TKIND_ALIAS: vt = value_vt(ref, a->tdescAlias, unsure, depth + 1); break;
           case TKIND_DISPATCH: vt = VT_DISPATCH; break;
           case TKIND_INTERFACE: vt = VT_UNKNOWN; break;
           default: break;
@@ -199,17 +217,17 @@ VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, int depth = 0) {
     case VT_PTR:
       // IFoo* is an interface value; anything else behind a pointer is by reference.
       if (t.lptdesc && t.lptdesc->vt == VT_USERDEFINED) {
-        const VARTYPE inner = value_vt(ti, *t.lptdesc, depth + 1);
+        const VARTYPE inner = value_vt(ti, *t.lptdesc, unsure, depth + 1);
         if (inner == VT_UNKNOWN || inner == VT_DISPATCH) return inner;
       }
       if (t.lptdesc) {
-        const VARTYPE inner = value_vt(ti, *t.lptdesc, depth + 1);
+        const VARTYPE inner = value_vt(ti, *t.lptdesc, unsure, depth + 1);
         return inner == VT_EMPTY ? VARTYPE{VT_EMPTY} : static_cast<VARTYPE>(inner | VT_BYREF);
       }
       return VT_EMPTY;
     case VT_SAFEARRAY:
       if (t.lptdesc) {
-        const VARTYPE inner = value_vt(ti, *t.lptdesc, depth + 1);
+        const VARTYPE inner = value_vt(ti, *t.lptdesc, unsure, depth + 1);
         return inner == VT_EMPTY ? VARTYPE{VT_EMPTY} : static_cast<VARTYPE>(inner | VT_ARRAY);
       }
       return VT_EMPTY;
@@ -266,6 +284,7 @@ struct invoke_plan {
   ffi_cif cif{};
   bool callable = false;         // every type has a libffi form and cif is prepared
   bool known_convention = true;  // a CALLCONV DispCallFunc accepts
+  bool unsure = false;           // something failed that may not fail next time: not cached
 
   invoke_plan() = default;
   invoke_plan(const invoke_plan&) = delete;
@@ -328,7 +347,8 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
   ITypeInfo* ti = self;
   ti->AddRef();
   TYPEATTR* attr = nullptr;
-  if (SUCCEEDED(ti->GetTypeAttr(&attr))) {
+  if (FAILED(ti->GetTypeAttr(&attr))) plan->unsure = true;
+  else {
     const bool dispatch = attr->typekind == TKIND_DISPATCH;
     const bool dual = dispatch && (attr->wTypeFlags & TYPEFLAG_FDUAL);
     ti->ReleaseTypeAttr(attr);
@@ -342,19 +362,22 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
     if (dual && SUCCEEDED(ti->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin)) && SUCCEEDED(ti->GetRefTypeInfo(twin, &vtable))) {
       ti->Release();
       ti = vtable;
+    } else if (dual) {
+      plan->unsure = true;
     }
   }
   scoped_funcdesc fd;
-  plan->found = find_function(ti, memid, flags, fd);
+  plan->found = find_function(ti, memid, flags, fd, plan->unsure);
   ti->Release();
   if (FAILED(plan->found)) return plan;
   const FUNCDESC& f = *fd.desc;
   ITypeInfo* owner = fd.owner;
   plan->offset = static_cast<ULONG_PTR>(f.oVft);
+  const bool slot_ok = f.oVft >= 0 && f.oVft % static_cast<SHORT>(sizeof(void*)) == 0;  // as DispCallFunc requires
   plan->known_convention = f.callconv == CC_STDCALL || f.callconv == CC_CDECL || f.callconv == CC_FASTCALL ||
                            f.callconv == CC_SYSCALL || f.callconv == CC_MPWCDECL;
   plan->declared_return = f.elemdescFunc.tdesc.vt;
-  plan->return_vt = f.elemdescFunc.tdesc.vt == VT_VOID ? VARTYPE{VT_EMPTY} : value_vt(owner, f.elemdescFunc.tdesc);  // HRESULT: VT_ERROR
+  plan->return_vt = f.elemdescFunc.tdesc.vt == VT_VOID ? VARTYPE{VT_EMPTY} : value_vt(owner, f.elemdescFunc.tdesc, plan->unsure);  // HRESULT: VT_ERROR
   plan->params.resize(static_cast<std::size_t>(f.cParams));
   plan->types.push_back(&ffi_type_pointer);  // the instance
   bool typed = true;
@@ -362,7 +385,7 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
     const ELEMDESC& e = f.lprgelemdescParam[i];
     plan_param& p = plan->params[i];
     p.flags = e.paramdesc.wParamFlags;
-    p.target = (p.flags & PARAMFLAG_FLCID) ? VARTYPE{VT_I4} : value_vt(owner, e.tdesc);
+    p.target = (p.flags & PARAMFLAG_FLCID) ? VARTYPE{VT_I4} : value_vt(owner, e.tdesc, plan->unsure);
     if (p.flags & PARAMFLAG_FRETVAL) plan->retval_index = static_cast<int>(i);
     else if (!(p.flags & PARAMFLAG_FLCID)) ++plan->visible;
     VariantInit(&p.default_value);
@@ -377,6 +400,7 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
   }
   const bool no_result = plan->return_vt == VT_EMPTY || plan->return_vt == VT_VOID;
   plan->result_type = no_result ? &ffi_type_void : ffi_of(plan->return_vt);
+  plan->known_convention = plan->known_convention && slot_ok;
   plan->callable = typed && plan->result_type &&
                    ffi_prep_cif(&plan->cif, FFI_DEFAULT_ABI, static_cast<unsigned>(plan->types.size()), plan->result_type,
                                 plan->types.data()) == FFI_OK;
@@ -510,10 +534,14 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
   if (SUCCEEDED(hr) && !plan.callable) hr = DISP_E_BADVARTYPE;
   if (SUCCEEDED(hr)) {
     void* function = (*static_cast<void* const* const*>(instance))[plan.offset / sizeof(void*)];
+    if (!function) hr = E_INVALIDARG;  // as DispCallFunc answers an empty slot
+  }
+  if (SUCCEEDED(hr)) {
+    void* function = (*static_cast<void* const* const*>(instance))[plan.offset / sizeof(void*)];
     scratch<void*, 9> values(nparams + 1);
     values.data[0] = &instance;
     for (UINT i = 0; i < nparams; ++i)
-      values.data[i + 1] = plan.params[i].target == VT_VARIANT ? static_cast<void*>(&slots.data[i]) : static_cast<void*>(&slots.data[i].llVal);
+      values.data[i + 1] = by_whole_variant(plan.params[i].target) ? static_cast<void*>(&slots.data[i]) : static_cast<void*>(&slots.data[i].llVal);
     SetErrorInfo(0, nullptr);
     alignas(16) unsigned char raw[sizeof(VARIANT) + 16] = {};
     ffi_call(const_cast<ffi_cif*>(&plan.cif), FFI_FN(function), raw, values.data);
@@ -559,7 +587,7 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
     return run_plan(*known, instance, flags, params, result, excepinfo, argerr);
   std::unique_ptr<invoke_plan> plan = resolve_plan(self, memid, kind);
   if (!plan) return E_OUTOFMEMORY;
-  if (cache)
+  if (cache && !plan->unsure && SUCCEEDED(plan->found))  // only members that exist: a prober cannot fill the table
     if (const invoke_plan* kept = cache->add(plan.get())) {
       if (kept == plan.get()) plan.release();  // the cache owns it now
       return run_plan(*kept, instance, flags, params, result, excepinfo, argerr);
@@ -679,7 +707,8 @@ COMKIT_STDAPI DispGetParam(DISPPARAMS* pdispparams, UINT position, VARTYPE vtTar
     if (position >= positional) return DISP_E_PARAMNOTFOUND;
     index = pdispparams->cArgs - 1 - position;
   }
-  VariantInit(pvarResult);  // [out]
+  // Into the caller's VARIANT, which VariantChangeType clears first (so it
+  // must hold a valid VARIANT, as on Windows).
   const HRESULT hr = VariantChangeType(pvarResult, &pdispparams->rgvarg[index], 0, vtTarg);
   if (FAILED(hr)) {
     if (puArgErr && (hr == DISP_E_TYPEMISMATCH || hr == DISP_E_OVERFLOW)) *puArgErr = index;

@@ -32,7 +32,8 @@ struct invoke_plan;
 /// the same member both build a plan; the CAS decides, the loser finds the
 /// winner's plan in the slot (same key) and frees its own. A full table
 /// (more than `capacity` distinct calls) is not an error: the plan is used
-/// for that call and freed.
+/// for that call and freed. Only members that were found, with nothing
+/// failing on the way (an import that would not load ...), are cached.
 class invoke_cache {
  public:
   invoke_cache() = default;
@@ -46,7 +47,7 @@ class invoke_cache {
   const invoke_plan* add(invoke_plan* plan) noexcept;
 
  private:
-  static constexpr std::size_t capacity = 128;
+  static constexpr std::size_t capacity = 256;
   static std::size_t start(MEMBERID memid, WORD flags) noexcept;
   struct slot_array {
     std::atomic<invoke_plan*> slots[capacity] = {};

@@ -81,6 +81,9 @@ std::optional<file_range> elf_section(std::uint64_t file_size, const read_at& re
   if (!section(0)) return std::nullopt;
   if (shnum == 0) shnum = read_le(header, wide ? 32 : 20, word);
   if (shstrndx == 0xFFFF) shstrndx = read_le(header, wide ? 40 : 24, 4);
+  // Every header must lie in the file, and no real module has a million
+  // sections: a crafted count cannot make the loop below run long.
+  if (shnum > (file_size - shoff) / shentsize || shnum > (std::uint64_t{1} << 20)) return std::nullopt;
   if (shstrndx >= shnum || !section(shstrndx)) return std::nullopt;
   const auto strtab = range_of();
   if (!strtab) return std::nullopt;

@@ -39,7 +39,14 @@ struct call_test : comkit::implements<call_test, comkit::raw<ICallTest>, comkit:
     *r = SysAllocString(reinterpret_cast<const OLECHAR*>(u"label"));
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE put_Label(BSTR) noexcept override { return S_OK; }
+  HRESULT STDMETHODCALLTYPE put_Label(BSTR v) noexcept override {
+    // Refuses one value, so the test can see the value arrive.
+    if (comkit::detail::utf8_of(v) == "refused") {
+      comkit::detail::set_error_info("this label is refused");
+      return E_INVALIDARG;
+    }
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Fail(BSTR why) noexcept override {
     comkit::detail::set_error_info(comkit::detail::utf8_of(why));
     return E_ACCESSDENIED;

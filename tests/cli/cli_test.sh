@@ -59,6 +59,7 @@ check "call: date and time" 0 "$comkit" call ComkitTest.Call Moment 1; is "a tim
 check "call: arrays" 0 "$comkit" call ComkitTest.Call Squares 3;     is "Squares" "$(printf '1\n4\n9')"
 check "call: a property" 0 "$comkit" call ComkitTest.Call Label;     is "Label" "label"
 check "call: a property put" 0 "$comkit" call ComkitTest.Call Label --put x; is "put prints nothing" ""
+check "call: the put value arrives" 1 "$comkit" call ComkitTest.Call Label --put refused; contains "put value" "this label is refused"
 check "call: no result" 0 "$comkit" call ComkitTest.Call Nothing;    is "Nothing" ""
 check "call: a default" 0 "$comkit" call ComkitTest.Call Scaled 1.5; is "defaultvalue" "15"
 check "call: a named argument" 0 "$comkit" call ComkitTest.Call Scaled 1.5 by=2; is "named" "3"

@@ -48,5 +48,11 @@ struct source : comkit::implements<source, IOne, IConnectionPointContainer> {
   HRESULT STDMETHODCALLTYPE One() noexcept override { return S_OK; }
 };
 void use() { (void)comkit::make<source>(); }
+#elif COMKIT_FAIL == 8  // expect: named arguments go after the positional ones
+void use(comkit::dispatch d) { (void)d.call("Scale", comkit::named("factor", 4), 1.5); }  // would bind 4 to x
+#elif COMKIT_FAIL == 9  // expect: invoke by DISPID takes positional arguments only
+void use(comkit::dispatch d) { (void)d.invoke(1, DISPATCH_METHOD, comkit::named("x", 1)); }
+#elif COMKIT_FAIL == 10  // expect: put takes index arguments and the value, none of them named
+void use(comkit::dispatch d) { d.put("Item", comkit::named("Index", 1), 5); }
 #endif
 int main() { return 0; }

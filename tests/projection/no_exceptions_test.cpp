@@ -327,3 +327,30 @@ TEST(NoExceptionsShop, EnumeratorsAndEvents) {
   EXPECT_EQ(comkit::advise<IShopEvents>(plain_item.value(), [](LONG) {}).code(), E_NOINTERFACE);
 }
 }  // namespace
+
+namespace {
+
+// comkit::dispatch without exceptions: every call is a result, failures
+// carry their code (here: no object, an unknown class, a wrong type).
+TEST(NoExceptions, LateBoundClientReturnsResults) {
+  comkit::dispatch empty;
+  auto r = empty.call("Add", 1, 2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), E_POINTER);
+  auto g = empty.get("Name");
+  EXPECT_EQ(g.code(), E_POINTER);
+  auto p = empty.put("Name", "x");
+  EXPECT_EQ(p.code(), E_POINTER);
+  auto l = empty.put_list("Name", {});
+  EXPECT_EQ(l.code(), E_INVALIDARG);
+  auto c = comkit::dispatch::create("Comkit.NoSuchClass.Anywhere");
+  EXPECT_EQ(c.code(), CO_E_CLASSSTRING);
+  auto v = comkit::dispatch::from(comkit::variant(3));
+  EXPECT_EQ(v.code(), DISP_E_TYPEMISMATCH);
+  comkit::variant number(5);
+  int items = 0;
+  for (comkit::variant item : number) (void)item, ++items;  // not a collection: an empty range
+  EXPECT_EQ(items, 0);
+}
+
+}  // namespace

@@ -17,6 +17,7 @@
 #include <comkit/dispatch.h>
 
 #include "dispatch_test_projection.h"
+#include "embedded.h"
 
 namespace {
 
@@ -436,6 +437,149 @@ TEST(DispatchThreads, FirstCallsRaceOnAFreshLibrary) {
     for (std::thread& th : pool) th.join();
     EXPECT_EQ(wrong.load(), 0) << "round " << round;
   }
+}
+
+}  // namespace
+
+// ---- the ELF reader on hand-made files ------------------------------------------
+
+
+namespace {
+
+namespace tl = comkit::typelib;
+
+// A minimal little-endian ELF file: header, the section contents, a string
+// table, then the section headers [null, comkit_typelib, .shstrtab].
+struct elf_builder {
+  bool wide = true;
+  std::vector<std::uint8_t> bytes;
+  void put(std::size_t at, std::uint64_t v, std::size_t n) {
+    if (bytes.size() < at + n) bytes.resize(at + n);
+    for (std::size_t i = 0; i < n; ++i) bytes[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+  std::vector<std::uint8_t> make(const std::string& contents) {
+    const std::size_t header = wide ? 64 : 52, entry = wide ? 64 : 40, word = wide ? 8 : 4;
+    bytes.assign(header, 0);
+    bytes[0] = 0x7F, bytes[1] = 'E', bytes[2] = 'L', bytes[3] = 'F', bytes[4] = wide ? 2 : 1, bytes[5] = 1, bytes[6] = 1;
+    const std::size_t data_at = bytes.size();
+    bytes.insert(bytes.end(), contents.begin(), contents.end());
+    const std::string names = std::string("\0comkit_typelib\0.shstrtab\0", 26);
+    const std::size_t names_at = bytes.size();
+    bytes.insert(bytes.end(), names.begin(), names.end());
+    const std::size_t sh_at = (bytes.size() + 7) / 8 * 8;
+    bytes.resize(sh_at + 3 * entry, 0);
+    put(wide ? 40 : 32, sh_at, word);  // e_shoff
+    put(wide ? 58 : 46, entry, 2);     // e_shentsize
+    put(wide ? 60 : 48, 3, 2);         // e_shnum
+    put(wide ? 62 : 50, 2, 2);         // e_shstrndx
+    auto section = [&](std::size_t i, std::uint32_t name, std::uint32_t type, std::size_t at, std::size_t size) {
+      const std::size_t h = sh_at + i * entry;
+      put(h, name, 4);
+      put(h + 4, type, 4);
+      put(h + (wide ? 24 : 16), at, word);
+      put(h + (wide ? 32 : 20), size, word);
+    };
+    section(1, 1, 1, data_at, contents.size());     // SHT_PROGBITS
+    section(2, 16, 3, names_at, names.size());      // SHT_STRTAB
+    return bytes;
+  }
+  std::size_t section_header(std::size_t i) const {
+    const std::size_t entry = wide ? 64 : 40;
+    std::uint64_t shoff = 0;
+    for (std::size_t k = 0; k < (wide ? 8u : 4u); ++k) shoff |= std::uint64_t{bytes[(wide ? 40 : 32) + k]} << (8 * k);
+    return static_cast<std::size_t>(shoff) + i * entry;
+  }
+};
+
+std::string tlb_image() {
+  std::FILE* f = std::fopen(COMKIT_DISPATCH_TLB, "rb");
+  std::string image(1 << 16, '\0');
+  image.resize(f ? std::fread(image.data(), 1, image.size(), f) : 0);
+  if (f) std::fclose(f);
+  return image;
+}
+
+TEST(EmbeddedTypelib, ElfSectionsAreFoundAndBadHeadersRefused) {
+  const std::string entry = tl::embedded_entry_bytes("MSFT-ish payload", 7);
+  for (bool wide : {true, false}) {
+    elf_builder b;
+    b.wide = wide;
+    auto file = b.make(entry);
+    auto found = tl::elf_section(file, tl::embedded_section);
+    ASSERT_TRUE(found) << (wide ? "ELF64" : "ELF32");
+    EXPECT_EQ(std::string(found->begin(), found->end()), entry);
+    auto entries = tl::embedded_entries(*found);
+    ASSERT_TRUE(entries);
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ((*entries)[0].id, 7u);
+    EXPECT_EQ(std::string((*entries)[0].image.begin(), (*entries)[0].image.end()), "MSFT-ish payload");
+    EXPECT_FALSE(tl::elf_section(file, "comkit_typelibX")) << "names match exactly";
+
+    // The section's offset past the end of the file.
+    auto bad = file;
+    b.bytes = bad;
+    b.put(b.section_header(1) + (wide ? 24 : 16), bad.size() + 1, wide ? 8 : 4);
+    EXPECT_FALSE(tl::elf_section(b.bytes, tl::embedded_section));
+    // Its size running past the end.
+    b.bytes = file;
+    b.put(b.section_header(1) + (wide ? 32 : 20), file.size(), wide ? 8 : 4);
+    EXPECT_FALSE(tl::elf_section(b.bytes, tl::embedded_section));
+    // More sections claimed than the file holds, directly and through
+    // section 0's sh_size (e_shnum == 0).
+    b.bytes = file;
+    b.put(wide ? 60 : 48, 0xFF00, 2);
+    EXPECT_FALSE(tl::elf_section(b.bytes, tl::embedded_section));
+    b.bytes = file;
+    b.put(wide ? 60 : 48, 0, 2);
+    b.put(b.section_header(0) + (wide ? 32 : 20), wide ? ~std::uint64_t{0} : 0xFFFFFFFFu, wide ? 8 : 4);
+    EXPECT_FALSE(tl::elf_section(b.bytes, tl::embedded_section));
+    // A string table index past the sections.
+    b.bytes = file;
+    b.put(wide ? 62 : 50, 9, 2);
+    EXPECT_FALSE(tl::elf_section(b.bytes, tl::embedded_section));
+    // Every truncation of the file is refused or still finds a whole section.
+    for (std::size_t n = 0; n < file.size(); ++n) {
+      auto cut = tl::elf_section(std::span(file).first(n), tl::embedded_section);
+      if (cut) {
+        EXPECT_LE(cut->data() + cut->size(), file.data() + n);
+      }
+    }
+  }
+  // Big-endian files are not read.
+  elf_builder b;
+  auto file = b.make(entry);
+  file[5] = 2;
+  EXPECT_FALSE(tl::elf_section(file, tl::embedded_section));
+}
+
+TEST(EmbeddedTypelib, EntriesSkipPaddingAndRefuseGarbage) {
+  std::string section = tl::embedded_entry_bytes("abc", 1) + std::string(32, '\0') + tl::embedded_entry_bytes("defgh", 2);
+  auto entries = tl::embedded_entries(std::span(reinterpret_cast<const std::uint8_t*>(section.data()), section.size()));
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[1].id, 2u);
+  EXPECT_EQ((*entries)[1].image.size(), 5u);
+  std::string garbage = section + "x";
+  EXPECT_FALSE(tl::embedded_entries(std::span(reinterpret_cast<const std::uint8_t*>(garbage.data()), garbage.size())));
+  std::string truncated = tl::embedded_entry_bytes("abcdefgh", 1).substr(0, 20);
+  EXPECT_FALSE(tl::embedded_entries(std::span(reinterpret_cast<const std::uint8_t*>(truncated.data()), truncated.size())))
+      << "an entry claiming more bytes than the section has";
+}
+
+TEST(EmbeddedTypelib, GetTypeInfoOfGuidReadsARealSection) {
+  const std::string image = tlb_image();
+  ASSERT_FALSE(image.empty());
+  // Padding, an unrelated (bad) entry's neighbour, then the library.
+  const std::string section = std::string(16, '\0') + tl::embedded_entry_bytes(image, 1);
+  comkit::com_ptr<ITypeInfo> info;
+  ASSERT_EQ(ComkitGetTypeInfoOfGuid(IID_ICalcDisp, section.data(), section.size(), info.put()), S_OK)
+      << "found in the section, with nothing registered";
+  TYPEATTR* attr = nullptr;
+  ASSERT_EQ(info->GetTypeAttr(&attr), S_OK);
+  EXPECT_EQ(attr->typekind, TKIND_DISPATCH);
+  info->ReleaseTypeAttr(attr);
+  const GUID unknown = {0x12345678, 0x1234, 0x1234, {1, 2, 3, 4, 5, 6, 7, 8}};
+  EXPECT_EQ(ComkitGetTypeInfoOfGuid(unknown, section.data(), section.size(), info.put()), TYPE_E_ELEMENTNOTFOUND);
 }
 
 }  // namespace

@@ -318,6 +318,7 @@ TEST(DispGetParam, PositionalNamedCoercionAndErrors) {
   DISPID named[] = {5};
   DISPPARAMS p{args, named, 3, 1};
   VARIANT out;
+  VariantInit(&out);
   UINT err = 99;
   ASSERT_EQ(DispGetParam(&p, 0, VT_I2, &out, &err), S_OK);
   EXPECT_EQ(V_VT(&out), VT_I2);
@@ -330,7 +331,8 @@ TEST(DispGetParam, PositionalNamedCoercionAndErrors) {
   EXPECT_EQ(err, 99u) << "puArgErr untouched";
   ASSERT_EQ(DispGetParam(&p, 1, VT_BSTR, &out, nullptr), S_OK) << "puArgErr is optional";
   EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(V_BSTR(&out))), u"2.5");
-  VariantClear(&out);
+  ASSERT_EQ(DispGetParam(&p, 0, VT_I4, &out, nullptr), S_OK) << "the BSTR it held is freed (LSan would see a leak)";
+  EXPECT_EQ(V_VT(&out), VT_I4);
   EXPECT_EQ(DispGetParam(&p, 1, VT_DISPATCH, &out, &err), DISP_E_TYPEMISMATCH);
   EXPECT_EQ(err, 1u) << "the index in rgvarg";
   V_I4(&args[2]) = 100000;
@@ -341,6 +343,35 @@ TEST(DispGetParam, PositionalNamedCoercionAndErrors) {
   DISPPARAMS none{};
   EXPECT_EQ(DispGetParam(&none, 0, VT_I4, &out, &err), DISP_E_PARAMNOTFOUND);
   VariantClear(&args[1]);
+}
+
+}  // namespace
+
+namespace {
+
+DECIMAL doubled(DECIMAL d) {
+  d.Lo64 *= 2;
+  return d;
+}
+
+// DECIMAL by value and as the result: the whole 16 bytes, which start where
+// the VARIANT does (decVal overlays vt).
+TEST(DispCallFunc, DecimalByValue) {
+  VARIANT arg;
+  VariantInit(&arg);
+  DECIMAL d{};
+  d.scale = 2;
+  d.Lo64 = 12345;  // 123.45
+  arg.decVal = d;
+  V_VT(&arg) = VT_DECIMAL;
+  VARTYPE vts[] = {VT_DECIMAL};
+  VARIANTARG* args[] = {&arg};
+  VARIANT result;
+  VariantInit(&result);
+  ASSERT_EQ(DispCallFunc(nullptr, reinterpret_cast<ULONG_PTR>(&doubled), CC_CDECL, VT_DECIMAL, 1, vts, args, &result), S_OK);
+  EXPECT_EQ(V_VT(&result), VT_DECIMAL);
+  EXPECT_EQ(result.decVal.scale, 2);
+  EXPECT_EQ(result.decVal.Lo64, 24690u);
 }
 
 }  // namespace

@@ -842,7 +842,9 @@ COMKIT_STDAPI CreateStdDispatch(IUnknown *punkOuter, void *pvThis, ITypeInfo *pt
 COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo *ptinfo, OLECHAR **rgszNames, UINT cNames, DISPID *rgdispid);
 /* Argument `position` of an Invoke: the named argument whose DISPID is
  * position, else positional argument `position` (0 is the last element of
- * rgvarg), coerced to vtTarg into *pvarResult (initialized first).
+ * rgvarg), coerced to vtTarg into *pvarResult (which must hold a valid
+ * VARIANT: VariantChangeType clears it first, so a value left in it is
+ * freed).
  * DISP_E_PARAMNOTFOUND when there is none; the coercion's
  * DISP_E_TYPEMISMATCH or DISP_E_OVERFLOW with *puArgErr (may be NULL) set
  * to the argument's index in rgvarg; DISP_E_BADVARTYPE for an unsupported

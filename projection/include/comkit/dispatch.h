@@ -75,24 +75,37 @@ using late_result = late_value;
 using late_result = result<variant>;
 #endif
 
-/// The argument list of one Invoke: DISPPARAMS over owned variants, named
-/// arguments first (in rgdispidNamedArgs order), then the positional ones
-/// last to first, as IDispatch::Invoke takes them.
+/// The arguments of one Invoke, as written: positional ones and named ones
+/// apart (run() lays them out as DISPPARAMS wants them).
 struct invoke_args {
-  std::vector<variant> owned;   // in call order: positional, then named
+  std::vector<variant> positional;      // in call order
+  std::vector<variant> named;           // in call order
   std::vector<std::string_view> names;  // of the named ones
-  std::size_t positional = 0;
 
   void add(named_arg a) {
     names.push_back(a.name);
-    owned.push_back(std::move(a.value));
+    named.push_back(std::move(a.value));
   }
   template <typename A>
   void add(A&& a) {
-    owned.emplace_back(std::forward<A>(a));
-    ++positional;
+    positional.emplace_back(std::forward<A>(a));
   }
 };
+
+template <typename A>
+inline constexpr bool is_named = std::is_same_v<std::remove_cvref_t<A>, named_arg>;
+/// No positional argument after a named one (Visual Basic's rule; writing
+/// one there would bind it to the wrong parameter).
+template <typename... A>
+constexpr bool named_last() {
+  constexpr bool named[] = {is_named<A>..., false};  // the last is a sentinel
+  bool seen = false;
+  for (std::size_t i = 0; i + 1 < std::size(named); ++i) {
+    if (named[i]) seen = true;
+    else if (seen) return false;
+  }
+  return true;
+}
 
 /// UTF-16 copies of a member name and its named arguments' names.
 inline std::vector<std::u16string> names_of(std::string_view member, const std::vector<std::string_view>& args) {
@@ -200,7 +213,7 @@ class dispatch {
   detail::late_result call_list(std::string_view name, WORD flags, std::vector<variant> positional,
                                 std::vector<named_arg> named_args = {}) const {
     detail::invoke_args a;
-    for (variant& v : positional) a.add(std::move(v));
+    a.positional = std::move(positional);
     for (named_arg& n : named_args) a.add(std::move(n));
     return lookup_and_run(name, flags, a);
   }
@@ -216,7 +229,7 @@ class dispatch {
       return result<void>(E_INVALIDARG);
 #endif
     }
-    for (variant& v : index_then_value) a.add(std::move(v));
+    a.positional = std::move(index_then_value);
 #if COMKIT_HAS_EXCEPTIONS
     lookup_and_run(name, flags, a, true);
 #else
@@ -228,6 +241,7 @@ class dispatch {
   /// ...), positional arguments only.
   template <typename... A>
   detail::late_result invoke(DISPID id, WORD flags, A&&... args) const {
+    static_assert((!detail::is_named<A> && ...), "invoke by DISPID takes positional arguments only (named ones need their names looked up)");
     detail::invoke_args a;
     (a.add(std::forward<A>(args)), ...);
     return run(id, {}, flags, a, {});
@@ -248,6 +262,7 @@ class dispatch {
 
   template <typename... A>
   detail::late_result invoke_named(std::string_view name, WORD flags, A&&... args) const {
+    static_assert(detail::named_last<A...>(), "named arguments go after the positional ones");
     detail::invoke_args a;
     (a.add(std::forward<A>(args)), ...);
     return lookup_and_run(name, flags, a);
@@ -256,6 +271,7 @@ class dispatch {
   template <typename... A>
   detail::error_policy::wrap<void> put_as(std::string_view name, WORD flags, A&&... args) const {
     static_assert(sizeof...(A) >= 1, "put needs a value");
+    static_assert((!detail::is_named<A> && ...), "put takes index arguments and the value, none of them named");
     detail::invoke_args a;
     (a.add(std::forward<A>(args)), ...);
 #if COMKIT_HAS_EXCEPTIONS
@@ -281,20 +297,22 @@ class dispatch {
   detail::late_result run(DISPID id, std::string_view name, WORD flags, detail::invoke_args& a, std::vector<DISPID> named_ids,
                           bool put = false) const {
     if (!m_ptr) return fail<variant>(E_POINTER, name);
-    // rgvarg: [put value][named ...][positional, last first].
+    // rgvarg: [put value][named ...][positional, last first]; bitwise
+    // copies (Invoke does not free [in] arguments). A put's value is the
+    // last positional one.
+    if (named_ids.size() != a.named.size() || (put && a.positional.empty())) return fail<variant>(E_INVALIDARG, name);
     std::vector<VARIANTARG> args;
     std::vector<DISPID> ids;
-    const std::size_t count = a.owned.size();
-    const std::size_t positional = put ? a.positional - 1 : a.positional;
+    const std::size_t positional = put ? a.positional.size() - 1 : a.positional.size();
     if (put) {
-      args.push_back(*a.owned[a.positional - 1].get());
+      args.push_back(*a.positional.back().get());
       ids.push_back(DISPID_PROPERTYPUT);
     }
-    for (std::size_t k = a.positional; k < count; ++k) {
-      args.push_back(*a.owned[k].get());
-      ids.push_back(named_ids[k - a.positional]);
+    for (std::size_t k = 0; k < a.named.size(); ++k) {
+      args.push_back(*a.named[k].get());
+      ids.push_back(named_ids[k]);
     }
-    for (std::size_t k = positional; k-- > 0;) args.push_back(*a.owned[k].get());  // bitwise: Invoke does not free [in]
+    for (std::size_t k = positional; k-- > 0;) args.push_back(*a.positional[k].get());
     DISPPARAMS params{args.data(), ids.data(), static_cast<UINT>(args.size()), static_cast<UINT>(ids.size())};
     variant result;
     EXCEPINFO e{};
@@ -303,11 +321,11 @@ class dispatch {
     if (hr == DISP_E_EXCEPTION) {
       if (e.pfnDeferredFillIn) e.pfnDeferredFillIn(&e);
       hr = detail::excepinfo_code(e);
-      const std::string description = e.bstrDescription ? detail::utf8_of(e.bstrDescription) : std::string();
-      const std::string source = e.bstrSource ? detail::utf8_of(e.bstrSource) : std::string();
-      SysFreeString(e.bstrDescription);
-      SysFreeString(e.bstrSource);
-      SysFreeString(e.bstrHelpFile);
+      // The strings are ours to free, whatever the conversions below do.
+      const bstr description_b(e.bstrDescription, take_ownership), source_b(e.bstrSource, take_ownership),
+          help_b(e.bstrHelpFile, take_ownership);
+      const std::string description = description_b.get() ? detail::utf8_of(description_b.get()) : std::string();
+      const std::string source = source_b.get() ? detail::utf8_of(source_b.get()) : std::string();
       if (!description.empty()) {
         detail::set_error_info(description, source);
         return detail::error_policy::fail<variant>(hr);

@@ -85,7 +85,8 @@ constexpr const char* class_string(int which) {
 /// The type library embedded in the module that contains `address`
 /// (comkit_add_idl's EMBED_TYPELIB), and that module's full path; S_FALSE
 /// when the module embeds none.
-inline HRESULT module_typelib([[maybe_unused]] const void* address, ITypeLib** lib, [[maybe_unused]] std::u16string* path) noexcept {
+/// Hidden: each server's copy must read its own module's section.
+COMKIT_IMPL_HIDDEN inline HRESULT module_typelib([[maybe_unused]] const void* address, ITypeLib** lib, [[maybe_unused]] std::u16string* path) noexcept {
   *lib = nullptr;
 #if defined(__ELF__)
   if (!__start_comkit_typelib) return S_FALSE;

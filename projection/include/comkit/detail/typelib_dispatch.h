@@ -60,9 +60,15 @@ COMKIT_IMPL_HIDDEN HRESULT type_info_of(ITypeInfo** out) noexcept {
 /// CreateStdDispatch gives it: one type info, IID_NULL only
 /// (DISP_E_UNKNOWNINTERFACE otherwise), GetIDsOfNames and Invoke through
 /// DispGetIDsOfNames and DispInvoke (so DISP_E_* codes, named arguments,
-/// defaults and EXCEPINFO follow ITypeInfo::Invoke).
+/// defaults and EXCEPINFO follow ITypeInfo::Invoke). Without type
+/// information it answers within IDispatch's contract: no type info
+/// (GetTypeInfoCount 0, DISP_E_BADINDEX), no names (DISP_E_UNKNOWNNAME),
+/// no members (DISP_E_MEMBERNOTFOUND).
+///
+/// Hidden, like type_info_of: each module's copy must read that module's
+/// own section, even where the compiler does not inline it.
 template <typename I>
-struct typelib_dispatch {
+struct COMKIT_IMPL_HIDDEN typelib_dispatch {
   static HRESULT count(UINT* n) noexcept {
     if (!n) return E_INVALIDARG;
     ITypeInfo* info = nullptr;
@@ -72,9 +78,8 @@ struct typelib_dispatch {
   static HRESULT type_info(UINT index, ITypeInfo** out) noexcept {
     if (!out) return E_INVALIDARG;
     *out = nullptr;
-    if (index != 0) return DISP_E_BADINDEX;
     ITypeInfo* info = nullptr;
-    if (const HRESULT hr = type_info_of<I>(&info); FAILED(hr)) return hr;
+    if (index != 0 || FAILED(type_info_of<I>(&info))) return DISP_E_BADINDEX;
     info->AddRef();
     *out = info;
     return S_OK;
@@ -82,14 +87,18 @@ struct typelib_dispatch {
   static HRESULT ids(REFIID riid, LPOLESTR* names, UINT count, DISPID* ids) noexcept {
     if (riid != GUID{}) return DISP_E_UNKNOWNINTERFACE;
     ITypeInfo* info = nullptr;
-    if (const HRESULT hr = type_info_of<I>(&info); FAILED(hr)) return hr;
+    if (FAILED(type_info_of<I>(&info))) {
+      if (count && (!names || !ids)) return E_INVALIDARG;
+      for (UINT k = 0; k < count; ++k) ids[k] = DISPID_UNKNOWN;
+      return DISP_E_UNKNOWNNAME;
+    }
     return DispGetIDsOfNames(info, names, count, ids);
   }
   static HRESULT invoke(I* self, DISPID id, REFIID riid, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
                         UINT* arg_err) noexcept {
     if (riid != GUID{}) return DISP_E_UNKNOWNINTERFACE;
     ITypeInfo* info = nullptr;
-    if (const HRESULT hr = type_info_of<I>(&info); FAILED(hr)) return hr;
+    if (FAILED(type_info_of<I>(&info))) return DISP_E_MEMBERNOTFOUND;
     return DispInvoke(self, info, id, flags, params, result, excepinfo, arg_err);
   }
 };
