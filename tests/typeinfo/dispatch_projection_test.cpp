@@ -23,6 +23,15 @@ namespace {
 
 std::u16string u16(const char* s) { return comkit::detail::utf16_of(s); }
 
+// The bytes of the test's type library file (empty when it cannot be read).
+std::vector<unsigned char> tlb_bytes() {
+  std::vector<unsigned char> image(1 << 16);
+  std::FILE* f = std::fopen(COMKIT_DISPATCH_TLB, "rb");
+  image.resize(f ? std::fread(image.data(), 1, image.size(), f) : 0);
+  if (f) std::fclose(f);
+  return image;
+}
+
 // A produced dual interface: idiomatic members only; IDispatch comes from the
 // embedded type library.
 struct produced_calc : comkit::implements<produced_calc, ICalcDisp, comkit::dispatch_from_typelib> {
@@ -368,11 +377,8 @@ TEST(EmbeddedTypelib, LoadTypeLibFromMemory) {
   EXPECT_EQ(ComkitLoadTypeLibFromMemory(junk, sizeof junk, lib.put()), TYPE_E_CANTLOADLIBRARY);
   EXPECT_FALSE(lib);
 
-  std::FILE* f = std::fopen(COMKIT_DISPATCH_TLB, "rb");
-  ASSERT_NE(f, nullptr);
-  std::vector<unsigned char> image(1 << 16);
-  image.resize(std::fread(image.data(), 1, image.size(), f));
-  std::fclose(f);
+  const std::vector<unsigned char> image = tlb_bytes();
+  ASSERT_FALSE(image.empty());
   ASSERT_EQ(ComkitLoadTypeLibFromMemory(image.data(), image.size(), lib.put()), S_OK);
   comkit::com_ptr<ITypeInfo> info;
   EXPECT_EQ(lib->GetTypeInfoOfGuid(IID_ICalcDisp, info.put()), S_OK);
@@ -391,11 +397,8 @@ namespace {
 // start empty every time; TSan checks the publication, the results the
 // answers. It would also catch a plan freed while another thread uses it.
 TEST(DispatchThreads, FirstCallsRaceOnAFreshLibrary) {
-  std::FILE* file = std::fopen(COMKIT_DISPATCH_TLB, "rb");
-  ASSERT_NE(file, nullptr);
-  std::vector<unsigned char> image(1 << 16);
-  image.resize(std::fread(image.data(), 1, image.size(), file));
-  std::fclose(file);
+  const std::vector<unsigned char> image = tlb_bytes();
+  ASSERT_FALSE(image.empty());
   comkit::com_ptr<produced_calc> object = comkit::make_self<produced_calc>();
   constexpr int rounds = 20, threads = 4;
   for (int round = 0; round < rounds; ++round) {
@@ -491,14 +494,6 @@ struct elf_builder {
   }
 };
 
-std::string tlb_image() {
-  std::FILE* f = std::fopen(COMKIT_DISPATCH_TLB, "rb");
-  std::string image(1 << 16, '\0');
-  image.resize(f ? std::fread(image.data(), 1, image.size(), f) : 0);
-  if (f) std::fclose(f);
-  return image;
-}
-
 TEST(EmbeddedTypelib, ElfSectionsAreFoundAndBadHeadersRefused) {
   const std::string entry = tl::embedded_entry_bytes("MSFT-ish payload", 7);
   for (bool wide : {true, false}) {
@@ -567,8 +562,9 @@ TEST(EmbeddedTypelib, EntriesSkipPaddingAndRefuseGarbage) {
 }
 
 TEST(EmbeddedTypelib, GetTypeInfoOfGuidReadsARealSection) {
-  const std::string image = tlb_image();
-  ASSERT_FALSE(image.empty());
+  const std::vector<unsigned char> bytes = tlb_bytes();
+  ASSERT_FALSE(bytes.empty());
+  const std::string image(bytes.begin(), bytes.end());
   // Padding, an unrelated (bad) entry's neighbour, then the library.
   const std::string section = std::string(16, '\0') + tl::embedded_entry_bytes(image, 1);
   comkit::com_ptr<ITypeInfo> info;

@@ -230,12 +230,7 @@ class dispatch {
 #endif
     }
     a.positional = std::move(index_then_value);
-#if COMKIT_HAS_EXCEPTIONS
-    lookup_and_run(name, flags, a, true);
-#else
-    auto r = lookup_and_run(name, flags, a, true);
-    return result<void>(r.code());
-#endif
+    return put_run(name, flags, a);
   }
   /// Invoke by DISPID with any flags (DISPATCH_METHOD | DISPATCH_PROPERTYGET
   /// ...), positional arguments only.
@@ -274,6 +269,11 @@ class dispatch {
     static_assert((!detail::is_named<A> && ...), "put takes index arguments and the value, none of them named");
     detail::invoke_args a;
     (a.add(std::forward<A>(args)), ...);
+    return put_run(name, flags, a);
+  }
+
+  // A put's outcome: nothing, or the failure.
+  detail::error_policy::wrap<void> put_run(std::string_view name, WORD flags, detail::invoke_args& a) const {
 #if COMKIT_HAS_EXCEPTIONS
     lookup_and_run(name, flags, a, true);
 #else
