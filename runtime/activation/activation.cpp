@@ -9,11 +9,20 @@
 // below): loading and unloading serialise on a mutex, and unloading waits
 // until no activation can still be inside the server's code.
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -25,7 +34,10 @@
 #include <comkit/detail/utf.h>
 
 #include "activation/activation_internal.h"
+#include "common/atomic_file.h"
 #include "common/clock.h"
+#include "marshal/marshal_internal.h"
+#include "marshal/peer.h"
 #include "registry/registry_internal.h"
 #include "sync/sync_internal.h"
 #include "trace/trace_internal.h"
@@ -49,6 +61,8 @@ struct class_registration {
   bool suspended;
   bool used;  // a REGCLS_SINGLEUSE object that has been handed out once
   apartment_id apartment;
+  ::comkit::rt::apartment* home;  // the same apartment (one reference): where activations from other processes run
+  bool published = false;         // its rendezvous file names this process
 };
 
 struct class_table {
@@ -61,6 +75,78 @@ struct class_table {
 class_table& classes() noexcept {
   static class_table* t = new class_table;  // never destroyed: revoked objects may be released late
   return *t;
+}
+
+// ---- Local servers: the rendezvous --------------------------------------------------------------
+// A class object registered for CLSCTX_LOCAL_SERVER, while it can be handed
+// out (not suspended, not a used single-use one, the process not stopping),
+// is published as RENDEZVOUS/class-{CLSID} holding "PID NONCE\n" (the nonce
+// in hex): other processes of the user read it and connect to PID. The
+// file is replaced atomically; the last process to publish a CLSID wins, and
+// a process removes only a file that still names it.
+
+std::atomic<long> g_server_refs{0};     // CoAddRefServerProcess
+std::atomic<bool> g_stopping{false};    // CoReleaseServerProcess reached 0
+
+std::string class_file(const GUID& clsid) {
+  const std::string& dir = rendezvous_dir();
+  return dir.empty() ? std::string() : dir + "/class-" + comkit::detail::guid_to_string(clsid);
+}
+
+std::string nonce_text(const unsigned char* n) {
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", n[i]);
+  return std::string(hex, 16);
+}
+
+// The process a class file names; false when there is none or it is not ours to read.
+bool read_class_file(const std::string& path, std::uint32_t* pid, unsigned char* nonce) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  char text[64] = {};
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  unsigned long p = 0;
+  char hex[17] = {};
+  if (std::sscanf(text, "%lu %16[0-9a-f]", &p, hex) != 2 || std::strlen(hex) != 16 || p == 0 || p > 0x7FFFFFFF) return false;
+  for (int i = 0; i < 8; ++i) {
+    unsigned v = 0;
+    std::sscanf(hex + 2 * i, "%2x", &v);
+    nonce[i] = static_cast<unsigned char>(v);
+  }
+  *pid = static_cast<std::uint32_t>(p);
+  return true;
+}
+
+bool names_this_process(const std::string& path) {
+  std::uint32_t pid = 0;
+  unsigned char nonce[8];
+  return read_class_file(path, &pid, nonce) && pid == static_cast<std::uint32_t>(::getpid()) &&
+         std::memcmp(nonce, process_nonce(), 8) == 0;
+}
+
+// (table lock held)
+void publish(class_registration& r) noexcept {
+  if (r.published || !(r.contexts & CLSCTX_LOCAL_SERVER) || r.suspended || r.used || g_stopping.load()) return;
+  try {
+    const std::string path = class_file(r.clsid);
+    if (path.empty() || FAILED(peer_listen())) return;
+    const std::string text = std::to_string(::getpid()) + " " + nonce_text(process_nonce()) + "\n";
+    if (common::write_file_atomically(path, text, false) == 0) r.published = true;
+  } catch (...) {
+  }
+}
+
+// (table lock held)
+void unpublish(class_registration& r) noexcept {
+  if (!r.published) return;
+  r.published = false;
+  try {
+    const std::string path = class_file(r.clsid);
+    if (names_this_process(path)) ::unlink(path.c_str());
+  } catch (...) {
+  }
 }
 
 /// Whether registration r serves a request for `contexts` from `apartment`:
@@ -81,7 +167,10 @@ IUnknown* find_registered(const GUID& clsid, DWORD contexts) {
   std::lock_guard<std::recursive_mutex> guard(t.lock);
   for (class_registration& r : t.entries) {
     if (r.clsid != clsid || !serves(r, contexts, here) || r.suspended || r.used) continue;
-    if ((r.flags & (REGCLS_MULTIPLEUSE | REGCLS_MULTI_SEPARATE)) == 0) r.used = true;  // REGCLS_SINGLEUSE
+    if ((r.flags & (REGCLS_MULTIPLEUSE | REGCLS_MULTI_SEPARATE)) == 0) {  // REGCLS_SINGLEUSE
+      r.used = true;
+      unpublish(r);
+    }
     r.object->AddRef();
     return r.object;
   }
@@ -90,6 +179,117 @@ IUnknown* find_registered(const GUID& clsid, DWORD contexts) {
 
 void release_all(std::vector<IUnknown*>& objects) noexcept {
   for (IUnknown* o : objects) o->Release();  // outside the table lock: Release may call back into COM
+}
+
+// ---- Local servers: the client's side --------------------------------------------------------
+
+constexpr HRESULT server_unavailable = HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE);
+
+// Activation through the process the class's rendezvous file names.
+HRESULT activate_running(const GUID& clsid, const IID& iid, DWORD mode, void** ppv) noexcept {
+  std::uint32_t pid = 0;
+  unsigned char nonce[8];
+  try {
+    const std::string path = class_file(clsid);
+    if (path.empty() || !read_class_file(path, &pid, nonce)) return REGDB_E_CLASSNOTREG;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  if (pid == static_cast<std::uint32_t>(::getpid())) return REGDB_E_CLASSNOTREG;  // ours, and not found above
+  peer* p = nullptr;
+  if (HRESULT hr = peer_connect(pid, nonce, &p); FAILED(hr)) return hr;
+  const HRESULT hr = remote_activate(p, clsid, iid, mode, ppv);
+  peer_release(p);
+  return hr;
+}
+
+long long start_timeout_ms() noexcept {
+  if (const char* t = std::getenv("COMKIT_SERVER_START_TIMEOUT_MS"); t && *t) {
+    const long long v = std::atoll(t);
+    if (v > 0) return v;
+  }
+  return 4000;
+}
+
+// Starts the class's registered local server (one launch at a time per
+// class, across processes: a lock file) and waits until a process serves
+// the class: S_OK, REGDB_E_CLASSNOTREG when no local server is registered,
+// CO_E_SERVER_EXEC_FAILURE when it cannot be started, exits first or does
+// not register the class in time.
+HRESULT start_local_server(const GUID& clsid) noexcept {
+  try {
+    std::string exe;
+    {
+      const registry_view view;
+      const registered_class* c = view->find(clsid);
+      if (!c || !c->local_server) return REGDB_E_CLASSNOTREG;
+      exe = c->server_path;
+    }
+    const std::string file = class_file(clsid);
+    if (file.empty()) return CO_E_SERVER_EXEC_FAILURE;
+    const std::string lock_path = rendezvous_dir() + "/launch-" + comkit::detail::guid_to_string(clsid) + ".lock";
+    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock < 0) return CO_E_SERVER_EXEC_FAILURE;
+    struct unlock_at_end {
+      int fd;
+      ~unlock_at_end() { ::close(fd); }  // closing drops the flock
+    } unlock{lock};
+    while (::flock(lock, LOCK_EX) != 0)
+      if (errno != EINTR) return CO_E_SERVER_EXEC_FAILURE;
+    // Another client may have started it while this one waited for the lock.
+    auto reachable = [&] {
+      std::uint32_t pid = 0;
+      unsigned char nonce[8];
+      if (!read_class_file(file, &pid, nonce)) return false;
+      peer* p = nullptr;
+      if (FAILED(peer_connect(pid, nonce, &p))) return false;
+      peer_release(p);
+      return true;
+    };
+    if (reachable()) return S_OK;
+    std::string embedding = "-Embedding";
+    char* argv[] = {exe.data(), embedding.data(), nullptr};
+    pid_t child = 0;
+    if (const int err = ::posix_spawn(&child, exe.c_str(), nullptr, nullptr, argv, environ); err != 0) {
+      COMKIT_WARN("activation", "cannot start local server %s: %s", exe.c_str(), std::strerror(err));
+      return CO_E_SERVER_EXEC_FAILURE;
+    }
+    COMKIT_TRACE("activation", "started local server %s -Embedding (pid %d)", exe.c_str(), static_cast<int>(child));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(start_timeout_ms());
+    for (;;) {
+      int status = 0;
+      if (::waitpid(child, &status, WNOHANG) == child) {
+        COMKIT_WARN("activation", "local server %s exited before registering %s (%s %d)", exe.c_str(),
+                    comkit::detail::guid_to_string(clsid).c_str(), WIFEXITED(status) ? "status" : "signal",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        return CO_E_SERVER_EXEC_FAILURE;
+      }
+      if (reachable()) break;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        COMKIT_WARN("activation", "local server %s did not register %s in %lld ms", exe.c_str(),
+                    comkit::detail::guid_to_string(clsid).c_str(), start_timeout_ms());
+        std::thread([child] { ::waitpid(child, nullptr, 0); }).detach();
+        return CO_E_SERVER_EXEC_FAILURE;
+      }
+      ::usleep(2000);
+    }
+    // The server is this process's child: reap it when it ends.
+    std::thread([child] { ::waitpid(child, nullptr, 0); }).detach();
+    return S_OK;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+/// Activation with CLSCTX_LOCAL_SERVER once nothing in this process serves
+/// the class: a running server, else the registered one started now.
+HRESULT activate_local_server(const GUID& clsid, const IID& iid, DWORD mode, void** ppv) noexcept {
+  HRESULT hr = activate_running(clsid, iid, mode, ppv);
+  if (hr != REGDB_E_CLASSNOTREG && hr != server_unavailable && hr != CO_E_SERVER_STOPPING) return hr;
+  const HRESULT started = start_local_server(clsid);
+  if (FAILED(started)) return started == REGDB_E_CLASSNOTREG && hr == CO_E_SERVER_STOPPING ? hr : started;
+  hr = activate_running(clsid, iid, mode, ppv);
+  return hr == server_unavailable ? CO_E_SERVER_EXEC_FAILURE : hr;
 }
 
 // ---- In-process servers --------------------------------------------------------------
@@ -249,15 +449,10 @@ HRESULT with_class_object(const GUID& clsid, DWORD contexts, Use&& use) noexcept
     // no unload can release it before `use` returns.
     const registry_view view;
     const registry_snapshot& reg = *view;
-    if (!(contexts & inproc_contexts)) {
-      if (reg.find(clsid))
-        COMKIT_FIXME("activation", "%s: local and remote servers are not supported yet",
-                     comkit::detail::guid_to_string(clsid).c_str());
-      return REGDB_E_CLASSNOTREG;
-    }
+    if (!(contexts & inproc_contexts)) return REGDB_E_CLASSNOTREG;  // a local server's (the caller's next step)
     if (IClassFactory* f = cached_factory_for(clsid, reg.generation())) return use(f, f);
     const registered_class* c = reg.find(clsid);
-    if (!c) return REGDB_E_CLASSNOTREG;
+    if (!c || c->local_server) return REGDB_E_CLASSNOTREG;
     IClassFactory* f = nullptr;
     if (HRESULT hr = publish_factory(clsid, *c, reg.generation(), &f); FAILED(hr)) return hr;
     return use(f, f);
@@ -273,9 +468,11 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
   try {
     class_table& t = classes();
     std::lock_guard<std::recursive_mutex> guard(t.lock);
-    std::erase_if(t.entries, [&](const class_registration& r) {
+    std::erase_if(t.entries, [&](class_registration& r) {
       if (r.apartment != apartment) return false;
+      unpublish(r);
       revoked.push_back(r.object);
+      apartment_release(r.home);
       return true;
     });
     t.count.store(static_cast<int>(t.entries.size()), std::memory_order_release);
@@ -287,6 +484,25 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
 [[maybe_unused]] const bool listening = (apartment_add_listener(&activation_apartment_gone), true);
 
 }  // namespace
+
+HRESULT activation_local_class(const CLSID& clsid, IUnknown** object, apartment** home) noexcept {
+  class_table& t = classes();
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
+  if (g_stopping.load(std::memory_order_acquire)) return CO_E_SERVER_STOPPING;
+  for (class_registration& r : t.entries) {
+    if (r.clsid != clsid || !(r.contexts & CLSCTX_LOCAL_SERVER) || r.suspended || r.used) continue;
+    if ((r.flags & (REGCLS_MULTIPLEUSE | REGCLS_MULTI_SEPARATE)) == 0) {  // REGCLS_SINGLEUSE: this once
+      r.used = true;
+      unpublish(r);
+    }
+    r.object->AddRef();
+    *object = r.object;
+    apartment_addref(r.home);
+    *home = r.home;
+    return S_OK;
+  }
+  return REGDB_E_CLASSNOTREG;
+}
 
 /// CLSIDFromString's ProgID form (guid.cpp).
 HRESULT activation_clsid_from_progid(LPCOLESTR progid, CLSID* out) noexcept {
@@ -328,16 +544,23 @@ HRESULT STDAPICALLTYPE CoRegisterClassObject(REFCLSID rclsid, LPUNKNOWN pUnk, DW
     std::lock_guard<std::recursive_mutex> guard(t.lock);
     for (const class_registration& r : t.entries)
       if (r.clsid == *clsid && r.apartment == here && (r.contexts & contexts)) return CO_E_OBJISREG;
-    pUnk->AddRef();
+    apartment* home = apartment_acquire_current();
+    if (!home) return CO_E_NOTINITIALIZED;
     DWORD cookie = t.next_cookie++;
     if (cookie == 0) cookie = t.next_cookie++;  // wrapped: 0 is never a cookie
-    t.entries.push_back(
-        class_registration{cookie, *clsid, pUnk, contexts, flags, (flags & REGCLS_SUSPENDED) != 0, false, here});
+    try {
+      t.entries.push_back(class_registration{cookie, *clsid, pUnk, contexts, flags, (flags & REGCLS_SUSPENDED) != 0,
+                                             false, here, home});
+    } catch (...) {
+      apartment_release(home);
+      throw;
+    }
+    pUnk->AddRef();
+    publish(t.entries.back());
     t.count.store(static_cast<int>(t.entries.size()), std::memory_order_release);
     *lpdwRegister = cookie;
     return S_OK;
   } catch (...) {
-    pUnk->Release();
     return E_OUTOFMEMORY;
   }
 }
@@ -353,6 +576,8 @@ HRESULT STDAPICALLTYPE CoRevokeClassObject(DWORD dwRegister) {
     if (it == t.entries.end()) return E_INVALIDARG;
     if (it->apartment != mta_apartment && it->apartment != apartment_current()) return RPC_E_WRONG_THREAD;
     object = it->object;
+    unpublish(*it);
+    apartment_release(it->home);
     t.entries.erase(it);
     t.count.store(static_cast<int>(t.entries.size()), std::memory_order_release);
   }
@@ -364,7 +589,10 @@ HRESULT STDAPICALLTYPE CoResumeClassObjects() {
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
   class_table& t = classes();
   std::lock_guard<std::recursive_mutex> guard(t.lock);
-  for (class_registration& r : t.entries) r.suspended = false;
+  for (class_registration& r : t.entries) {
+    r.suspended = false;
+    publish(r);
+  }
   return S_OK;
 }
 
@@ -372,8 +600,34 @@ HRESULT STDAPICALLTYPE CoSuspendClassObjects() {
   if (HRESULT hr = apartment_check(); FAILED(hr)) return hr;
   class_table& t = classes();
   std::lock_guard<std::recursive_mutex> guard(t.lock);
-  for (class_registration& r : t.entries) r.suspended = true;
+  for (class_registration& r : t.entries) {
+    r.suspended = true;
+    unpublish(r);
+  }
   return S_OK;
+}
+
+ULONG STDAPICALLTYPE CoAddRefServerProcess() {
+  return static_cast<ULONG>(g_server_refs.fetch_add(1, std::memory_order_acq_rel) + 1);
+}
+
+ULONG STDAPICALLTYPE CoReleaseServerProcess() {
+  long n = g_server_refs.load(std::memory_order_acquire);
+  do {
+    if (n == 0) return 0;  // unbalanced: stays at 0
+  } while (!g_server_refs.compare_exchange_weak(n, n - 1, std::memory_order_acq_rel));
+  if (n - 1 != 0) return static_cast<ULONG>(n - 1);
+  // The last reference: no new activation may reach this process (Windows
+  // suspends the class objects under the same lock as the count).
+  class_table& t = classes();
+  std::lock_guard<std::recursive_mutex> guard(t.lock);
+  if (g_server_refs.load(std::memory_order_acquire) != 0) return static_cast<ULONG>(g_server_refs.load());
+  g_stopping.store(true, std::memory_order_release);
+  for (class_registration& r : t.entries) {
+    r.suspended = true;
+    unpublish(r);
+  }
+  return 0;
 }
 
 HRESULT STDAPICALLTYPE CoGetClassObject(REFCLSID rclsid, DWORD dwClsContext, LPVOID pvReserved, REFIID riid,
@@ -387,8 +641,13 @@ HRESULT STDAPICALLTYPE CoGetClassObject(REFCLSID rclsid, DWORD dwClsContext, LPV
   if (HRESULT hr = check_contexts(dwClsContext); FAILED(hr)) return hr;
   // Holding a class object does not keep its server loaded (that is what
   // IClassFactory::LockServer is for), as on Windows.
-  return with_class_object(*clsid, dwClsContext,
-                           [&](IUnknown* object, IClassFactory*) { return object->QueryInterface(riid, ppv); });
+  const IID* iid = nullable(&riid);
+  if (!iid) return E_INVALIDARG;
+  HRESULT hr = with_class_object(*clsid, dwClsContext,
+                                 [&](IUnknown* object, IClassFactory*) { return object->QueryInterface(*iid, ppv); });
+  if (hr == REGDB_E_CLASSNOTREG && (dwClsContext & CLSCTX_LOCAL_SERVER))
+    hr = activate_local_server(*clsid, *iid, 1, ppv);
+  return hr;
 }
 
 HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext, REFIID riid,
@@ -400,7 +659,7 @@ HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DW
   if (HRESULT hr = apartment_check(); FAILED(hr)) [[unlikely]]
     return hr;
   if (HRESULT hr = check_contexts(dwClsContext); FAILED(hr)) return hr;
-  const HRESULT hr = with_class_object(*clsid, dwClsContext, [&](IUnknown* object, IClassFactory* factory) {
+  HRESULT hr = with_class_object(*clsid, dwClsContext, [&](IUnknown* object, IClassFactory* factory) {
     if (factory) return factory->CreateInstance(pUnkOuter, riid, ppv);  // the server's cached class factory
     IClassFactory* f = nullptr;
     if (HRESULT qi = object->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&f)); FAILED(qi)) return qi;
@@ -408,6 +667,12 @@ HRESULT STDAPICALLTYPE CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DW
     f->Release();
     return created;
   });
+  if (hr == REGDB_E_CLASSNOTREG && (dwClsContext & CLSCTX_LOCAL_SERVER)) {
+    const IID* iid = nullable(&riid);
+    if (!iid) return E_INVALIDARG;
+    // An object in another process cannot be aggregated.
+    hr = pUnkOuter ? CLASS_E_NOAGGREGATION : activate_local_server(*clsid, *iid, 0, ppv);
+  }
   if (FAILED(hr)) *ppv = nullptr;
   return hr;
 }

@@ -43,6 +43,7 @@
 #include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
 #include "marshal/objref.h"
+#include "marshal/peer.h"
 #include "runtime_internal.h"
 
 extern "C" {
@@ -462,8 +463,10 @@ HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const II
     std::lock_guard g(g_export_lock);
     exported_object* o = find(s);
     exported_interface* i = o ? interface_of(o, s.ipid.Data1) : nullptr;
-    if (!i) {
-      hr = ours(s.ipid) ? CO_E_OBJNOTCONNECTED : CO_E_OBJNOTREG;
+    if (!i && !ours(s.ipid)) {
+      hr = S_FALSE;  // another process's object: the peer layer's
+    } else if (!i) {
+      hr = CO_E_OBJNOTCONNECTED;
     } else if (o->apartment != here) {
       // Another apartment: a proxy, which holds the object from now on.
       ++o->proxies;
@@ -478,11 +481,12 @@ HRESULT unmarshal_standard(const objref_header& h, const std_objref& s, const II
       hr = S_OK;
     }
     // A normal marshal is used up by its unmarshal, succeeded or not.
-    if (s.public_refs > 0) release_marshal(s, r);
+    if (s.public_refs > 0 && i) release_marshal(s, r);
     // (r releases when this block ends, after the lock guard: declared first)
   }
   if (FAILED(hr)) return hr;
   const IID& want = IsEqualIID(riid, GUID_NULL) ? h.iid : riid;
+  if (hr == S_FALSE && !remote.home) return remote_unmarshal(s, h.iid, want, ppv, false);
   if (hr == S_FALSE) return proxy_unmarshal(remote, h.iid, want, ppv);  // takes remote's references
   hr = pointer->QueryInterface(want, ppv);
   pointer->Release();
@@ -538,7 +542,10 @@ HRESULT unmarshaler_for(const CLSID& clsid, IMarshal** out) noexcept {
   return CoCreateInstance(clsid, nullptr, CLSCTX_INPROC_SERVER, IID_IMarshal, reinterpret_cast<void**>(out));
 }
 
-HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD mshlflags) noexcept {
+HRESULT marshal_standard(IStream* stm, const IID& iid, IUnknown* object, DWORD dest, DWORD mshlflags) noexcept {
+  // Marshal data for another process names this one: it must be reachable.
+  if (dest != MSHCTX_INPROC && dest != MSHCTX_CROSSCTX)
+    if (HRESULT hr = peer_listen(); FAILED(hr)) return hr;
   std_objref s;
   // A proxy is marshalled as the object it stands for.
   HRESULT exported = proxy_export(object, iid, mshlflags, &s);
@@ -632,7 +639,7 @@ class free_threaded_marshaler final : public IMarshal {
                                              DWORD mshlflags) override {
     if (!pStm || !pv) return E_INVALIDARG;
     IUnknown* object = static_cast<IUnknown*>(pv);
-    if (!in_process(dest)) return marshal_standard(pStm, riid, object, mshlflags);
+    if (!in_process(dest)) return marshal_standard(pStm, riid, object, dest, mshlflags);
     IUnknown* pointer = nullptr;
     if (FAILED(object->QueryInterface(riid, reinterpret_cast<void**>(&pointer))) || !pointer) return E_NOINTERFACE;
     std::byte data[ftm_data_size] = {};
@@ -744,7 +751,7 @@ class standard_marshaler final : public counted_object<standard_marshaler, IMars
   HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* pStm, REFIID riid, void* pv, DWORD dest, void*,
                                              DWORD mshlflags) override {
     if (!pStm || !pv || !valid_flags(mshlflags, dest)) return E_INVALIDARG;
-    return marshal_standard(pStm, riid, static_cast<IUnknown*>(pv), mshlflags);
+    return marshal_standard(pStm, riid, static_cast<IUnknown*>(pv), dest, mshlflags);
   }
   HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* pStm, REFIID riid, void** ppv) override {
     if (!ppv) return E_POINTER;
@@ -760,6 +767,7 @@ class standard_marshaler final : public counted_object<standard_marshaler, IMars
     read_objref o;
     if (HRESULT hr = read_from(pStm, &o); FAILED(hr)) return hr;
     if (o.header.flags != objref_standard) return RPC_E_INVALID_OBJREF;
+    if (!ours(o.standard.ipid)) return remote_unmarshal(o.standard, o.header.iid, o.header.iid, nullptr, true);
     releases r;
     std::lock_guard g(g_export_lock);
     if (!find(o.standard)) return CO_E_OBJNOTCONNECTED;
@@ -773,13 +781,13 @@ HRESULT marshal_any(IStream* stm, const IID& iid, IUnknown* object, DWORD dest, 
                     DWORD mshlflags) noexcept {
   IMarshal* custom = nullptr;
   custom_marshaler_of(object, &custom);
-  if (!custom) return marshal_standard(stm, iid, object, mshlflags);
+  if (!custom) return marshal_standard(stm, iid, object, dest, mshlflags);
   CLSID clsid{};
   DWORD size = 0;
   HRESULT hr = custom->GetUnmarshalClass(iid, object, dest, dest_context, mshlflags, &clsid);
   if (SUCCEEDED(hr) && IsEqualGUID(clsid, CLSID_StdMarshal)) {
     custom->Release();
-    return marshal_standard(stm, iid, object, mshlflags);
+    return marshal_standard(stm, iid, object, dest, mshlflags);
   }
   if (SUCCEEDED(hr)) hr = custom->GetMarshalSizeMax(iid, object, dest, dest_context, mshlflags, &size);
   if (SUCCEEDED(hr)) {
@@ -806,6 +814,7 @@ HRESULT unmarshal_any(IStream* stm, const IID& riid, void** ppv, bool release_on
   if (HRESULT hr = read_from(stm, &o); FAILED(hr)) return hr;
   if (o.header.flags == objref_standard) {
     if (!release_only) return unmarshal_standard(o.header, o.standard, riid, ppv);
+    if (!ours(o.standard.ipid)) return remote_unmarshal(o.standard, o.header.iid, o.header.iid, nullptr, true);
     releases r;
     std::lock_guard g(g_export_lock);
     if (!find(o.standard)) return CO_E_OBJNOTCONNECTED;
@@ -1395,6 +1404,47 @@ HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlf
   const HRESULT hr = export_interface(identity, iid, mshlflags, out);
   identity->Release();
   return hr;
+}
+
+const unsigned char* process_nonce() noexcept { return tag().nonce; }
+
+HRESULT exporter_identity(const remote_object& remote, IUnknown** out) noexcept {
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote(remote);
+  if (!o) return CO_E_OBJNOTCONNECTED;
+  *out = o->identity;
+  o->identity->AddRef();
+  return S_OK;
+}
+
+HRESULT exporter_locate(std::uint64_t oid, DWORD serial, remote_object* out) noexcept {
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote({oid, serial, nullptr, nullptr});
+  if (!o || !apartment_alive(o->home)) return RPC_E_DISCONNECTED;
+  out->oid = oid;
+  out->anchor = serial;
+  out->home = o->home;
+  out->process = nullptr;
+  apartment_addref(o->home);
+  return S_OK;
+}
+
+bool exporter_claim(std::uint64_t oid, DWORD serial, DWORD public_refs, DWORD flags) noexcept {
+  releases r;
+  std::lock_guard g(g_export_lock);
+  exported_object* o = find_remote({oid, serial, nullptr, nullptr});
+  if (!o) return false;
+  ++o->proxies;
+  if (public_refs > 0) {
+    std_objref s;
+    s.flags = flags;
+    s.public_refs = public_refs;
+    s.oxid = oxid_of(o->apartment);
+    s.oid = oid;
+    s.ipid = ipid_of(serial, o->apartment);
+    release_marshal(s, r);
+  }
+  return true;
 }
 
 void exporter_proxy_released(const remote_object& remote) noexcept {

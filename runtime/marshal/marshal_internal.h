@@ -14,12 +14,17 @@
 
 namespace comkit::rt {
 
+class peer;
+
 /// An exported object as a proxy sees it: its OID, the IPID serial of an
-/// interface it was unmarshalled through (to find it by), and its home.
+/// interface it was unmarshalled through (to find it by), and where it
+/// lives: an apartment of this process (`home`, one reference) or another
+/// process (`process`, one reference on the connection; home null).
 struct remote_object {
   std::uint64_t oid = 0;
   DWORD anchor = 0;
-  apartment* home = nullptr;  // one reference
+  apartment* home = nullptr;
+  peer* process = nullptr;
 };
 
 // ---- rpc.cpp ----------------------------------------------------------------
@@ -35,6 +40,13 @@ HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;
 /// the object and not the proxy. S_FALSE when object is no proxy;
 /// RPC_E_WRONG_THREAD from another apartment than the proxy's.
 HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept;
+
+/// Unmarshals a standard OBJREF naming another process's object: connects
+/// to it, claims the marshal's references there (as one hold of this
+/// process's), and makes the proxy. With release_only, gives the marshal
+/// back instead (CoReleaseMarshalData).
+HRESULT remote_unmarshal(const std_objref& s, const IID& marshalled, const IID& iid, void** ppv,
+                         bool release_only) noexcept;
 
 // ---- table_ps.cpp ------------------------------------------------------------------------------
 /// The class object of CLSID_PSFactoryBuffer: proxies and stubs from tables.
@@ -83,6 +95,19 @@ HRESULT exporter_export(const remote_object& remote, const IID& iid, DWORD mshlf
 HRESULT exporter_call_info(const remote_object& remote, DWORD serial, IUnknown** object, IID* iid) noexcept;
 /// A proxy manager let go of the object.
 void exporter_proxy_released(const remote_object& remote) noexcept;
+/// The exported object (oid, serial) as a call target, its home with a
+/// reference; RPC_E_DISCONNECTED when it is gone. Any thread.
+HRESULT exporter_locate(std::uint64_t oid, DWORD serial, remote_object* out) noexcept;
+/// The exported object's IUnknown (a reference); CO_E_OBJNOTCONNECTED once
+/// it is gone.
+HRESULT exporter_identity(const remote_object& remote, IUnknown** out) noexcept;
+/// Activation in the process behind p (CLSCTX_LOCAL_SERVER): an instance of
+/// clsid (mode 0) or its class object (mode 1), as iid.
+HRESULT remote_activate(peer* p, const CLSID& clsid, const IID& iid, DWORD mode, void** ppv) noexcept;
+/// Another process unmarshalled our OBJREF: it holds the object as a proxy
+/// does, and the marshal's public references are used up. False when the
+/// object is gone. Any thread.
+bool exporter_claim(std::uint64_t oid, DWORD serial, DWORD public_refs, DWORD flags) noexcept;
 
 }  // namespace comkit::rt
 

@@ -40,6 +40,8 @@
 
 #include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
+#include "marshal/peer.h"
+#include "activation/activation_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {
@@ -145,7 +147,7 @@ std::uint64_t outgoing_causality() noexcept {
 HTASK as_htask(DWORD thread_id) noexcept { return reinterpret_cast<HTASK>(static_cast<std::uintptr_t>(thread_id)); }
 // The thread of an STA (0 for the MTA), as a filter is told it.
 HTASK htask_of(const apartment* a) noexcept {
-  const thread_queue* q = apartment_queue(a);
+  const thread_queue* q = a ? apartment_queue(a) : nullptr;
   return as_htask(q ? thread_queue_thread_id(q) : 0);
 }
 
@@ -181,30 +183,78 @@ HRESULT filter_incoming(const remote_object& target, DWORD serial, ULONG method,
 
 enum : int { pending, running, done, abandoned };
 
-struct call : queued_work {
+// A call to another process has the same states: its request is sent and
+// its reply (or the connection's end) completes it on the peer's I/O thread,
+// which stands for the home thread (the peer's pending table holds that
+// reference). In the called process the same call type runs at home and
+// `finish` sends the reply instead of waking a caller.
+struct call : queued_work, reply_sink {
   std::atomic<int> refs{2};  // the caller's and the home thread's
   std::atomic<int> state{pending};
   std::atomic<bool> finished{false};
   thread_queue* caller = nullptr;  // one reference
   HRESULT hr = RPC_E_DISCONNECTED;
+  peer* reply_to = nullptr;  // in the called process: who asked (one reference)
+  std::uint32_t reply_id = 0;
+  apartment* held_home = nullptr;  // in the called process: the target's home (one reference)
   virtual ~call() {
     if (caller) thread_queue_release(caller);
+    if (reply_to) peer_release(reply_to);
+    if (held_home) apartment_release(held_home);
   }
   virtual HRESULT execute() noexcept = 0;
+  /// The request frame's fields after the header (calls that cross processes).
+  virtual void put_request(frame_writer&) {}
+  /// The reply's body after a successful execute (in the called process),
+  /// and its decoding (in the caller's; a failure is the call's result).
+  virtual void put_reply(frame_writer&) {}
+  virtual HRESULT take_reply(std::span<const std::byte>) noexcept { return S_OK; }
+  virtual frame_type request_type() const noexcept { return frame_type::request; }
+  /// The context marshal data made by execute is for.
+  DWORD dest() const noexcept { return reply_to ? MSHCTX_LOCAL : MSHCTX_INPROC; }
 
   static void unref(call* c) noexcept {
     if (c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
   }
+  void on_reply(HRESULT result, std::span<const std::byte> body) noexcept override {
+    int expected = pending;
+    if (state.compare_exchange_strong(expected, done, std::memory_order_acq_rel))
+      finish(SUCCEEDED(result) ? take_reply(body) : result);
+    unref(this);
+  }
+  void on_lost(HRESULT result) noexcept override {
+    int expected = pending;
+    if (state.compare_exchange_strong(expected, done, std::memory_order_acq_rel)) finish(result);
+    unref(this);
+  }
   void finish(HRESULT result) noexcept {
     hr = result;
+    if (reply_to) {
+      try {
+        frame_writer w(frame_type::reply, reply_id);
+        w.u32(static_cast<std::uint32_t>(result));
+        if (SUCCEEDED(result)) put_reply(w);
+        peer_send(reply_to, w.done());
+      } catch (...) {
+        frame_writer w(frame_type::reply, reply_id);  // out of memory: the failure at least
+        peer_send(reply_to, w.u32(static_cast<std::uint32_t>(E_OUTOFMEMORY)).done());
+      }
+      return;
+    }
     thread_queue* q = caller;
     thread_queue_addref(q);
     finished.store(true, std::memory_order_release);
     thread_queue_wake(q);
     thread_queue_release(q);
   }
+  // Work handed to a queue is never null (the check keeps GCC from seeing a
+  // null path through the base-class adjustment).
+  static call* of(queued_work* w) noexcept {
+    if (!w) __builtin_unreachable();
+    return static_cast<call*>(w);
+  }
   static void on_run(queued_work* w) noexcept {
-    auto* c = static_cast<call*>(w);
+    call* c = of(w);
     int expected = pending;
     if (c->state.compare_exchange_strong(expected, running, std::memory_order_acq_rel)) {
       const HRESULT r = c->execute();
@@ -214,16 +264,33 @@ struct call : queued_work {
     unref(c);
   }
   static void on_cancel(queued_work* w) noexcept {
-    auto* c = static_cast<call*>(w);
+    call* c = of(w);
     int expected = pending;
     if (c->state.compare_exchange_strong(expected, done, std::memory_order_acq_rel)) c->finish(RPC_E_DISCONNECTED);
     unref(c);
   }
 };
 
-// Sends c home and waits for it (serving the caller's STA meanwhile); the
-// caller's reference is released here.
-HRESULT send_and_wait(apartment* home, call* c) noexcept {
+bool target_alive(const remote_object& t) noexcept {
+  return t.process ? peer_alive(t.process) : apartment_alive(t.home);
+}
+
+// Hands c to its target: the home apartment's queue, or the request frame
+// to the other process (the pending table then holds the home reference).
+HRESULT post_call(const remote_object& target, call* c) noexcept {
+  if (!target.process) return post_home(target.home, c) ? S_OK : RPC_E_DISCONNECTED;
+  try {
+    frame_writer w(c->request_type(), 0);
+    c->put_request(w);
+    return peer_send_call(target.process, w.done(), c);
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+// Sends c to target and waits for it (serving the caller's STA meanwhile);
+// the caller's reference is released here.
+HRESULT send_and_wait(const remote_object& target, call* c) noexcept {
   c->run = &call::on_run;
   c->cancel = &call::on_cancel;
   // On failure before the call is posted, both references (the home
@@ -238,10 +305,10 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
   if (!q) return fail(E_OUTOFMEMORY);
   thread_queue_addref(q);
   c->caller = q;
-  if (!post_home(home, c)) {
+  if (HRESULT posted = post_call(target, c); FAILED(posted)) {
     c->caller = nullptr;
     thread_queue_release(q);
-    return fail(RPC_E_DISCONNECTED);
+    return fail(posted);
   }
   apartment* here = apartment_acquire_current();
   wait_options o;
@@ -259,7 +326,7 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
     if (c->finished.load(std::memory_order_acquire)) break;
     if (filter && woke == WAIT_OBJECT_0) {
       thread_queue_input_seen(q);  // asked once per new input
-      const DWORD answer = filter->MessagePending(htask_of(home), elapsed_ms(sent),
+      const DWORD answer = filter->MessagePending(htask_of(target.home), elapsed_ms(sent),
                                                   t_incoming_causality ? PENDINGTYPE_NESTED : PENDINGTYPE_TOPLEVEL);
       if (answer == PENDINGMSG_CANCELCALL) {
         // A call not started never runs; one under way finishes at home
@@ -270,10 +337,10 @@ HRESULT send_and_wait(apartment* home, call* c) noexcept {
         break;
       }
     }
-    if (!apartment_alive(home)) {
+    if (!target_alive(target)) {
       int expected = pending;
       if (c->state.compare_exchange_strong(expected, abandoned, std::memory_order_acq_rel)) {
-        c->hr = RPC_E_DISCONNECTED;
+        c->hr = target.process ? RPC_E_SERVER_DIED : RPC_E_DISCONNECTED;
         break;
       }
     }
@@ -298,7 +365,7 @@ HRESULT run_in_apartment(apartment* a, PFNCONTEXTCALL fn, ComCallData* data) noe
   c->fn = fn;
   c->data = data;
   c->refs.fetch_add(1, std::memory_order_relaxed);
-  const HRESULT hr = send_and_wait(a, c);
+  const HRESULT hr = send_and_wait(remote_object{0, 0, a, nullptr}, c);
   call::unref(c);
   return hr;
 }
@@ -333,7 +400,7 @@ class server_channel final : public IRpcChannelBuffer {
   HRESULT STDMETHODCALLTYPE SendReceive(RPCOLEMESSAGE*, ULONG*) override { return E_UNEXPECTED; }
   HRESULT STDMETHODCALLTYPE FreeBuffer(RPCOLEMESSAGE*) override { return S_OK; }
   HRESULT STDMETHODCALLTYPE GetDestCtx(DWORD* ctx, void** pv) override {
-    if (ctx) *ctx = MSHCTX_INPROC;
+    if (ctx) *ctx = dest;
     if (pv) *pv = nullptr;
     return S_OK;
   }
@@ -341,6 +408,90 @@ class server_channel final : public IRpcChannelBuffer {
 
   void* reply = nullptr;  // CoTaskMem; handed to the caller
   ULONG reply_size = 0;
+  DWORD dest = MSHCTX_INPROC;  // where the caller is
+};
+
+// The error object a call left on the server's thread, carried back by
+// value (as Windows' error objects marshal themselves) and set on the
+// caller's thread, so GetErrorInfo after a failed call across apartments or
+// processes gives the server's description.
+struct error_value {
+  bool present = false;
+  GUID guid{};
+  DWORD help_context = 0;
+  std::u16string source, description, help_file;
+
+  // Takes the calling thread's error object, if any (clearing it).
+  void capture() noexcept {
+    IErrorInfo* ei = nullptr;
+    if (GetErrorInfo(0, &ei) != S_OK || !ei) return;
+    try {
+      BSTR b = nullptr;
+      auto take = [&b](std::u16string& to) {
+        if (b) to.assign(b, SysStringLen(b));
+        SysFreeString(b);
+        b = nullptr;
+      };
+      if (SUCCEEDED(ei->GetSource(&b))) take(source);
+      if (SUCCEEDED(ei->GetDescription(&b))) take(description);
+      if (SUCCEEDED(ei->GetHelpFile(&b))) take(help_file);
+      ei->GetGUID(&guid);
+      ei->GetHelpContext(&help_context);
+      present = true;
+    } catch (...) {
+    }
+    ei->Release();
+  }
+  // Sets it as the calling thread's error object.
+  void restore() const noexcept {
+    if (!present) return;
+    ICreateErrorInfo* c = nullptr;
+    if (FAILED(CreateErrorInfo(&c)) || !c) return;
+    c->SetGUID(guid);
+    c->SetHelpContext(help_context);
+    c->SetSource(const_cast<LPOLESTR>(source.c_str()));
+    c->SetDescription(const_cast<LPOLESTR>(description.c_str()));
+    c->SetHelpFile(const_cast<LPOLESTR>(help_file.c_str()));
+    IErrorInfo* ei = nullptr;
+    if (SUCCEEDED(c->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&ei))) && ei) {
+      SetErrorInfo(0, ei);
+      ei->Release();
+    }
+    c->Release();
+  }
+  void put(frame_writer& w) const {
+    w.u8(present ? 1 : 0);
+    if (!present) return;
+    w.guid(guid).u32(help_context);
+    for (const std::u16string* t : {&source, &description, &help_file})
+      w.u32(static_cast<std::uint32_t>(t->size())).bytes(t->data(), t->size() * sizeof(char16_t));
+  }
+  // From untrusted bytes: false when they do not hold exactly one value.
+  bool take(std::span<const std::byte> in) noexcept {
+    if (in.empty()) return false;
+    present = in[0] != std::byte{0};
+    in = in.subspan(1);
+    if (!present) return in.empty();
+    if (in.size() < 20) return false;
+    std::memcpy(&guid, in.data(), 16);
+    std::memcpy(&help_context, in.data() + 16, 4);
+    in = in.subspan(20);
+    try {
+      for (std::u16string* t : {&source, &description, &help_file}) {
+        std::uint32_t n;
+        if (in.size() < 4) return false;
+        std::memcpy(&n, in.data(), 4);
+        in = in.subspan(4);
+        if (n > in.size() / 2) return false;
+        t->resize(n);
+        std::memcpy(t->data(), in.data(), std::size_t{n} * 2);
+        in = in.subspan(std::size_t{n} * 2);
+      }
+    } catch (...) {
+      return false;
+    }
+    return in.empty();
+  }
 };
 
 struct invoke_call final : call {
@@ -358,6 +509,7 @@ struct invoke_call final : call {
   // (MessagePending cancelled it): then the home thread may still be
   // reading it, and the call frees it when the last of the two lets go.
   bool owns_request = false;
+  error_value error;  // what the call left on the server's thread
   ~invoke_call() override {
     CoTaskMemFree(reply);
     if (owns_request) CoTaskMemFree(request);
@@ -367,12 +519,15 @@ struct invoke_call final : call {
     if (HRESULT refused = filter_incoming(target, serial, method, caller_tid, causality, sent); refused != S_OK)
       return refused;
     server_channel ch;
+    ch.dest = dest();
     RPCOLEMESSAGE m{};
     m.Buffer = request;
     m.cbBuffer = request_size;
     m.iMethod = method;
     const std::uint64_t outer = std::exchange(t_incoming_causality, causality);
+    SetErrorInfo(0, nullptr);  // only what this call sets goes back
     const HRESULT result = exporter_invoke(target, serial, &m, &ch);
+    error.capture();
     t_incoming_causality = outer;
     if (FAILED(result)) {
       CoTaskMemFree(ch.reply);
@@ -380,6 +535,26 @@ struct invoke_call final : call {
     }
     reply = ch.reply;
     reply_size = ch.reply_size;
+    return S_OK;
+  }
+  void put_request(frame_writer& w) override {
+    w.u64(target.oid).u32(serial).u32(method).u64(causality).u32(caller_tid).bytes(request, request_size);
+  }
+  // The reply: u32 size, the stub's reply, then the error value.
+  void put_reply(frame_writer& w) override {
+    w.u32(reply_size).bytes(reply, reply_size);
+    error.put(w);
+  }
+  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
+    std::uint32_t n;
+    if (body.size() < 4) return RPC_E_INVALID_DATA;
+    std::memcpy(&n, body.data(), 4);
+    body = body.subspan(4);
+    if (n > body.size() || !error.take(body.subspan(n))) return RPC_E_INVALID_DATA;
+    reply = CoTaskMemAlloc(n ? n : 1);
+    if (!reply) return E_OUTOFMEMORY;
+    if (n) std::memcpy(reply, body.data(), n);
+    reply_size = n;
     return S_OK;
   }
 };
@@ -391,6 +566,99 @@ struct qi_call final : call {
   HRESULT execute() noexcept override {
     if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
     return exporter_remote_qi(target, iid, &serial);
+  }
+  frame_type request_type() const noexcept override { return frame_type::remqi; }
+  void put_request(frame_writer& w) override { w.u64(target.oid).u32(target.anchor).guid(iid); }
+  void put_reply(frame_writer& w) override { w.u32(serial); }
+  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
+    if (body.size() != 4) return RPC_E_INVALID_DATA;
+    std::memcpy(&serial, body.data(), 4);
+    return S_OK;
+  }
+};
+
+// What a class object does across apartments and processes: CreateInstance
+// (its result marshalled back) or LockServer. IClassFactory::CreateInstance
+// is [local] (its remote form differs), so proxies answer IClassFactory
+// themselves and carry it as this call.
+struct factory_call final : call {
+  remote_object target;
+  IID iid{};
+  std::int32_t lock = -1;            // -1 CreateInstance, else LockServer(lock)
+  std::vector<std::byte> objref;     // the new object, marshalled
+  HRESULT execute() noexcept override {
+    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    IUnknown* identity = nullptr;
+    if (HRESULT found = exporter_identity(target, &identity); FAILED(found)) return found;
+    IClassFactory* factory = nullptr;
+    HRESULT result = identity->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&factory));
+    identity->Release();
+    if (FAILED(result) || !factory) return E_NOINTERFACE;
+    if (lock >= 0) {
+      result = factory->LockServer(lock ? TRUE : FALSE);
+    } else {
+      IUnknown* made = nullptr;
+      result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
+      if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
+      if (SUCCEEDED(result)) {
+        result = marshal_to_bytes(made, iid, dest(), MSHLFLAGS_NORMAL, objref);
+        made->Release();
+      }
+    }
+    factory->Release();
+    return result;
+  }
+  frame_type request_type() const noexcept override { return frame_type::factory; }
+  void put_request(frame_writer& w) override {
+    w.u64(target.oid).u32(target.anchor).guid(iid).u32(static_cast<std::uint32_t>(lock));
+  }
+  void put_reply(frame_writer& w) override { w.bytes(objref.data(), objref.size()); }
+  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
+    try {
+      objref.assign(body.begin(), body.end());
+    } catch (...) {
+      return E_OUTOFMEMORY;
+    }
+    return S_OK;
+  }
+};
+
+// Activation in another process (CLSCTX_LOCAL_SERVER): the class object
+// registered there, or an instance it made, marshalled back.
+struct activate_call final : call {
+  CLSID clsid{};
+  IID iid{};
+  DWORD mode = 0;          // 0 an instance, 1 the class object
+  IUnknown* object = nullptr;  // in the server: the class object (one reference)
+  std::vector<std::byte> objref;
+  ~activate_call() override {
+    if (object) object->Release();
+  }
+  HRESULT execute() noexcept override {
+    if (mode == 1) return marshal_to_bytes(object, iid, dest(), MSHLFLAGS_NORMAL, objref);
+    IClassFactory* factory = nullptr;
+    HRESULT result = object->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&factory));
+    if (FAILED(result) || !factory) return FAILED(result) ? result : E_NOINTERFACE;
+    IUnknown* made = nullptr;
+    result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
+    factory->Release();
+    if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
+    if (SUCCEEDED(result)) {
+      result = marshal_to_bytes(made, iid, dest(), MSHLFLAGS_NORMAL, objref);
+      made->Release();
+    }
+    return result;
+  }
+  frame_type request_type() const noexcept override { return frame_type::activate; }
+  void put_request(frame_writer& w) override { w.guid(clsid).guid(iid).u32(mode); }
+  void put_reply(frame_writer& w) override { w.bytes(objref.data(), objref.size()); }
+  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
+    try {
+      objref.assign(body.begin(), body.end());
+    } catch (...) {
+      return E_OUTOFMEMORY;
+    }
+    return S_OK;
   }
 };
 
@@ -411,6 +679,11 @@ struct release_work final : queued_work {
 };
 
 void release_remote(const remote_object& target) noexcept {
+  if (target.process) {  // batched, and sent by the connection's own thread
+    peer_queue_release(target.process, target.oid, target.anchor);
+    peer_release(target.process);
+    return;
+  }
   auto* r = new (std::nothrow) release_work;
   if (!r) {
     apartment_release(target.home);  // the object stays held until its apartment ends
@@ -428,9 +701,13 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
  public:
   client_channel(const remote_object& target, DWORD serial, apartment_id client) noexcept
       : target_(target), serial_(serial), client_(client) {
-    apartment_addref(target_.home);
+    if (target_.process) peer_addref(target_.process);
+    else apartment_addref(target_.home);
   }
-  ~client_channel() { apartment_release(target_.home); }
+  ~client_channel() {
+    if (target_.process) peer_release(target_.process);
+    else apartment_release(target_.home);
+  }
 
   HRESULT STDMETHODCALLTYPE GetBuffer(RPCOLEMESSAGE* m, REFIID) override {
     if (!m) return E_INVALIDARG;
@@ -451,11 +728,11 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE GetDestCtx(DWORD* ctx, void** pv) override {
-    if (ctx) *ctx = MSHCTX_INPROC;
+    if (ctx) *ctx = target_.process ? MSHCTX_LOCAL : MSHCTX_INPROC;
     if (pv) *pv = nullptr;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE IsConnected() override { return apartment_alive(target_.home) ? S_OK : S_FALSE; }
+  HRESULT STDMETHODCALLTYPE IsConnected() override { return target_alive(target_) ? S_OK : S_FALSE; }
 
  private:
   // One call, sent again while the callee's message filter turns it away
@@ -489,7 +766,7 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
           thread_wait(q, {}, static_cast<DWORD>(std::max<long long>(left.count(), 1)), o);
         }
       }
-      if (!apartment_alive(target_.home)) return RPC_E_DISCONNECTED;
+      if (!target_alive(target_)) return target_.process ? HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE) : RPC_E_DISCONNECTED;
     }
   }
 
@@ -508,7 +785,7 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
     // the reply before that reference goes.
     c->refs.fetch_add(1, std::memory_order_relaxed);
     const std::uint64_t outer = std::exchange(t_waiting_causality, c->causality);
-    const HRESULT hr = send_and_wait(target_.home, c);
+    const HRESULT hr = send_and_wait(target_, c);
     t_waiting_causality = outer;
     if (hr == RPC_E_CALL_CANCELED) {
       c->owns_request = true;  // see invoke_call::owns_request
@@ -520,6 +797,7 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
       m->Buffer = c->reply;
       m->cbBuffer = c->reply_size;
       c->reply = nullptr;
+      c->error.restore();
     }
     call::unref(c);
     return hr;
@@ -549,13 +827,31 @@ struct export_call final : call {
     if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
     return exporter_export(target, iid, flags, &result);
   }
+  frame_type request_type() const noexcept override { return frame_type::exportt; }
+  void put_request(frame_writer& w) override { w.u64(target.oid).u32(target.anchor).guid(iid).u32(flags); }
+  void put_reply(frame_writer& w) override {
+    w.u32(result.flags).u32(result.public_refs).u64(result.oxid).u64(result.oid).guid(result.ipid);
+  }
+  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
+    if (body.size() != std_objref_size) return RPC_E_INVALID_DATA;
+    const std::byte* p = body.data();
+    std::memcpy(&result.flags, p, 4);
+    std::memcpy(&result.public_refs, p + 4, 4);
+    std::memcpy(&result.oxid, p + 8, 8);
+    std::memcpy(&result.oid, p + 16, 8);
+    std::memcpy(&result.ipid, p + 24, 16);
+    return S_OK;
+  }
 };
 
 struct manager_key {
   apartment_id client;
   std::uint64_t oid;
+  const peer* process;  // the object's process, null for this one (OIDs are per process)
   bool operator<(const manager_key& o) const noexcept {
-    return client != o.client ? client < o.client : oid < o.oid;
+    if (client != o.client) return client < o.client;
+    if (oid != o.oid) return oid < o.oid;
+    return std::less<const peer*>()(process, o.process);
   }
 };
 
@@ -604,6 +900,16 @@ class proxy_manager final : public IUnknown {
       AddRef();
       return S_OK;
     }
+    if (IsEqualIID(*iid, IID_IClassFactory)) {
+      if (!has_factory_.load(std::memory_order_acquire)) {
+        DWORD serial = 0;
+        if (HRESULT hr = ask(*iid, &serial); FAILED(hr)) return hr;
+        has_factory_.store(true, std::memory_order_release);
+      }
+      *ppv = static_cast<IClassFactory*>(&factory_);
+      AddRef();
+      return S_OK;
+    }
     {
       std::lock_guard g(lock_);
       for (const auto& p : proxies_)
@@ -615,18 +921,8 @@ class proxy_manager final : public IUnknown {
     }
     IPSFactoryBuffer* factory = nullptr;
     if (HRESULT hr = ps_factory_for(*iid, &factory); FAILED(hr)) return E_NOINTERFACE;
-    // One round trip: does the object have it, and under which IPID.
-    auto* c = new (std::nothrow) qi_call;
-    if (!c) {
-      factory->Release();
-      return E_OUTOFMEMORY;
-    }
-    c->target = target_;
-    c->iid = *iid;
-    c->refs.fetch_add(1, std::memory_order_relaxed);
-    HRESULT hr = send_and_wait(target_.home, c);
-    const DWORD serial = c->serial;
-    call::unref(c);
+    DWORD serial = 0;
+    HRESULT hr = ask(*iid, &serial);
     if (FAILED(hr)) {
       factory->Release();
       return hr;
@@ -649,6 +945,36 @@ class proxy_manager final : public IUnknown {
     }
     channel->Release();  // the proxy holds it
     return install(*iid, buffer, pointer, ppv);
+  }
+
+  // One round trip: does the object have iid, and under which IPID.
+  HRESULT ask(const IID& iid, DWORD* serial) noexcept {
+    auto* c = new (std::nothrow) qi_call;
+    if (!c) return E_OUTOFMEMORY;
+    c->target = target_;
+    c->iid = iid;
+    c->refs.fetch_add(1, std::memory_order_relaxed);
+    const HRESULT hr = send_and_wait(target_, c);
+    *serial = c->serial;
+    call::unref(c);
+    return hr;
+  }
+
+  // The class object's CreateInstance (lock < 0; its result unmarshalled
+  // into *ppv) or LockServer(lock), in the object's apartment or process.
+  HRESULT factory_request(const IID& iid, std::int32_t lock, void** ppv) noexcept {
+    if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
+    if (released_.load(std::memory_order_acquire)) return CO_E_OBJNOTCONNECTED;
+    auto* c = new (std::nothrow) factory_call;
+    if (!c) return E_OUTOFMEMORY;
+    c->target = target_;
+    c->iid = iid;
+    c->lock = lock;
+    c->refs.fetch_add(1, std::memory_order_relaxed);
+    HRESULT hr = send_and_wait(target_, c);
+    if (SUCCEEDED(hr) && lock < 0) hr = unmarshal_from_bytes(c->objref, iid, ppv);
+    call::unref(c);
+    return hr;
   }
 
   // Keeps a new proxy, or hands out the one another call made meanwhile
@@ -726,7 +1052,7 @@ class proxy_manager final : public IUnknown {
       // count above zero, under this lock).
       std::lock_guard g(g_manager_lock);
       if (refs_.load(std::memory_order_acquire) != 0) return 0;
-      auto it = g_managers.find({client_, target_.oid});
+      auto it = g_managers.find({client_, target_.oid, target_.process});
       if (it != g_managers.end() && it->second == this) g_managers.erase(it);
     }
     for (auto& p : proxies_) {
@@ -827,6 +1153,20 @@ class proxy_manager final : public IUnknown {
     HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* pStm) override { return CoReleaseMarshalData(pStm); }
     HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
   };
+  // IClassFactory of the proxy: CreateInstance's remote form carries no
+  // outer object, so aggregation is refused here, as Windows' proxy does.
+  struct factory_face final : face<IClassFactory> {
+    using face::face;
+    HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
+      if (!ppv) return E_POINTER;
+      *ppv = nullptr;
+      const IID* iid = nullable(&riid);
+      if (!iid) return E_INVALIDARG;
+      if (outer) return CLASS_E_NOAGGREGATION;
+      return m.factory_request(*iid, -1, ppv);
+    }
+    HRESULT STDMETHODCALLTYPE LockServer(BOOL lock) override { return m.factory_request(IID_NULL, lock ? 1 : 0, nullptr); }
+  };
   // IMultiQI of the proxy: each interface as QueryInterface gives it.
   struct multi_qi_face final : face<IMultiQI> {
     using face::face;
@@ -904,6 +1244,8 @@ class proxy_manager final : public IUnknown {
   blanket blanket_ = security_defaults();  // guarded by lock_
   std::u16string principal_;               // guarded by lock_
   multi_qi_face multi_qi_{*this};
+  factory_face factory_{*this};
+  std::atomic<bool> has_factory_{false};  // the object answered IClassFactory
   std::atomic<ULONG> refs_{1};
   std::atomic<bool> released_{false};  // target_'s references given back (detach, or the last Release)
   remote_object target_;  // one proxy hold on the object, and its home
@@ -922,7 +1264,7 @@ void client_apartment_gone(apartment_id a) noexcept {
     } catch (...) {
       return;  // out of memory: the objects stay held until the proxies' last Release
     }
-    for (auto it = g_managers.lower_bound({a, 0}); it != g_managers.end() && it->first.client == a;) {
+    for (auto it = g_managers.lower_bound({a, 0, nullptr}); it != g_managers.end() && it->first.client == a;) {
       if (it->second->revive()) mine.push_back(it->second);
       it = g_managers.erase(it);  // a later apartment with this id (the next MTA) gets its own
     }
@@ -954,13 +1296,151 @@ HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objr
     c->iid = iid;
     c->flags = mshlflags;
     c->refs.fetch_add(1, std::memory_order_relaxed);
-    hr = send_and_wait(m->target().home, c);
+    hr = send_and_wait(m->target(), c);
     if (SUCCEEDED(hr)) *out = c->result;
     call::unref(c);
   } else {
     hr = E_OUTOFMEMORY;
   }
   m->Release();
+  return hr;
+}
+
+// ---- Calls from other processes (peer.h) ------------------------------------------------
+
+void rpc_incoming(peer* p, const frame& f) noexcept {
+  auto answer_now = [&](HRESULT hr) noexcept {
+    try {
+      frame_writer w(frame_type::reply, f.header.call);
+      peer_send(p, w.u32(static_cast<std::uint32_t>(hr)).done());
+    } catch (...) {
+    }
+  };
+  remote_object target{};
+  apartment* home = nullptr;
+  call* c = nullptr;
+  if (f.header.type == frame_type::activate) {
+    IUnknown* object = nullptr;
+    if (HRESULT hr = activation_local_class(f.guid, &object, &home); FAILED(hr)) return answer_now(hr);
+    auto* a = new (std::nothrow) activate_call;
+    if (!a) {
+      object->Release();
+      apartment_release(home);
+      return answer_now(E_OUTOFMEMORY);
+    }
+    a->clsid = f.guid;
+    a->iid = f.guid2;
+    a->mode = f.mode;
+    a->object = object;
+    c = a;
+  } else {
+    if (HRESULT hr = exporter_locate(f.oid, f.serial, &target); FAILED(hr)) return answer_now(hr);
+    home = target.home;
+    switch (f.header.type) {
+      case frame_type::request:
+        if (auto* i = new (std::nothrow) invoke_call) {
+          i->target = target;
+          i->serial = f.serial;
+          i->method = f.method;
+          i->causality = f.causality;
+          i->caller_tid = f.thread;
+          i->sent = std::chrono::steady_clock::now();
+          i->owns_request = true;
+          i->request_size = static_cast<ULONG>(f.body.size());
+          i->request = CoTaskMemAlloc(f.body.empty() ? 1 : f.body.size());
+          if (!i->request) {
+            delete i;
+          } else {
+            if (!f.body.empty()) std::memcpy(i->request, f.body.data(), f.body.size());
+            c = i;
+          }
+        }
+        break;
+      case frame_type::remqi:
+        if (auto* q = new (std::nothrow) qi_call) {
+          q->target = target;
+          q->iid = f.guid;
+          c = q;
+        }
+        break;
+      case frame_type::exportt:
+        if (auto* e = new (std::nothrow) export_call) {
+          e->target = target;
+          e->iid = f.guid;
+          e->flags = f.flags;
+          c = e;
+        }
+        break;
+      case frame_type::factory:
+        if (auto* k = new (std::nothrow) factory_call) {
+          k->target = target;
+          k->iid = f.guid;
+          k->lock = f.value;
+          c = k;
+        }
+        break;
+      default:
+        break;
+    }
+    if (!c) {
+      apartment_release(home);
+      return answer_now(E_OUTOFMEMORY);
+    }
+  }
+  c->refs.store(1, std::memory_order_relaxed);  // only the home thread's: nobody here waits
+  c->held_home = home;
+  peer_addref(p);
+  c->reply_to = p;
+  c->reply_id = f.header.call;
+  c->run = &call::on_run;
+  c->cancel = &call::on_cancel;
+  if (!post_home(home, c)) call::on_cancel(c);  // answers RPC_E_DISCONNECTED
+}
+
+bool rpc_claim(peer*, const frame& f) noexcept { return exporter_claim(f.oid, f.serial, f.public_refs, f.flags); }
+
+void rpc_released(std::uint64_t oid, DWORD anchor) noexcept {
+  remote_object target{};
+  if (SUCCEEDED(exporter_locate(oid, anchor, &target))) release_remote(target);  // at home
+}
+
+HRESULT remote_unmarshal(const std_objref& s, const IID& marshalled, const IID& iid, void** ppv,
+                         bool release_only) noexcept {
+  peer* p = nullptr;
+  if (HRESULT hr = peer_connect(static_cast<std::uint32_t>(s.oxid >> 32), s.ipid.Data4, &p); FAILED(hr)) return hr;
+  HRESULT hr;
+  try {
+    // The marshal's references become one hold of this process's there
+    // (given back by the proxy manager's last release, or by this
+    // process's end). Frames on a connection arrive in order, so the claim
+    // is there before any call made through the proxy.
+    frame_writer w(frame_type::claim, 0);
+    hr = peer_send(p, w.u64(s.oid).u32(s.ipid.Data1).u32(s.public_refs).u32(s.flags).done());
+  } catch (...) {
+    hr = E_OUTOFMEMORY;
+  }
+  if (FAILED(hr)) {
+    peer_release(p);
+    return hr;
+  }
+  const remote_object remote{s.oid, s.ipid.Data1, nullptr, p};
+  if (release_only) {
+    release_remote(remote);
+    return S_OK;
+  }
+  return proxy_unmarshal(remote, marshalled, iid, ppv);  // takes remote's reference on p
+}
+
+HRESULT remote_activate(peer* p, const CLSID& clsid, const IID& iid, DWORD mode, void** ppv) noexcept {
+  auto* c = new (std::nothrow) activate_call;
+  if (!c) return E_OUTOFMEMORY;
+  c->clsid = clsid;
+  c->iid = iid;
+  c->mode = mode;
+  c->refs.fetch_add(1, std::memory_order_relaxed);
+  HRESULT hr = send_and_wait(remote_object{0, 0, nullptr, p}, c);
+  if (SUCCEEDED(hr)) hr = unmarshal_from_bytes(c->objref, iid, ppv);
+  call::unref(c);
   return hr;
 }
 
@@ -980,13 +1460,13 @@ HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& 
   bool fresh = false;
   {
     std::lock_guard g(g_manager_lock);
-    if (auto it = g_managers.find({here, remote.oid}); it != g_managers.end() && it->second->revive()) {
+    if (auto it = g_managers.find({here, remote.oid, remote.process}); it != g_managers.end() && it->second->revive()) {
       m = it->second;
     } else {
       m = new (std::nothrow) proxy_manager(remote, here);
       if (m) {
         try {
-          g_managers[{here, remote.oid}] = m;
+          g_managers[{here, remote.oid, remote.process}] = m;
           fresh = true;
         } catch (...) {
           delete m;

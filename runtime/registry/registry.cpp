@@ -167,6 +167,7 @@ namespace {
 bool parse_manifest(const std::string& path, std::string_view text, manifest_contents& out, std::string& error) {
   enum class section { none, server, cls, typelib, iface, other } sec = section::none;
   std::string server_path;
+  bool local_server = false;
   std::vector<registered_class> classes;
   std::vector<registered_typelib> typelibs;
   std::vector<registered_interface> interfaces;
@@ -230,6 +231,9 @@ bool parse_manifest(const std::string& path, std::string_view text, manifest_con
         if (key == "path") {
           if (value.empty() || value.front() != '/') return fail("server path must be absolute");
           server_path = value;
+        } else if (key == "kind") {
+          if (value != "in-process" && value != "local-server") return fail("server kind must be in-process or local-server");
+          local_server = value == "local-server";
         }
         break;
       case section::cls: {
@@ -285,6 +289,7 @@ bool parse_manifest(const std::string& path, std::string_view text, manifest_con
   for (registered_class& c : classes) {
     c.server_path = server_path;
     c.manifest_path = path;
+    c.local_server = local_server;
   }
   for (registered_typelib& t : typelibs) t.manifest_path = path;
   for (registered_interface& i : interfaces) i.manifest_path = path;
@@ -587,10 +592,11 @@ HRESULT resolve_server_path(const char* given, const void* caller, std::string& 
   return S_OK;
 }
 
-std::string manifest_text(const std::string& server_path, const std::vector<registered_class>& classes) {
+std::string manifest_text(const std::string& server_path, const std::vector<registered_class>& classes, bool local) {
   std::string t = "# comkit server manifest; written by ComkitRegisterServer (docs/activation.md)\n[server]\npath = ";
   t += server_path;
   t += "\n";
+  if (local) t += "kind = local-server\n";
   for (const registered_class& c : classes) {
     t += "\n[class " + comkit::detail::guid_to_string(c.clsid) + "]\n";
     if (!c.progid.empty()) t += "progid = " + c.progid + "\n";
@@ -674,12 +680,14 @@ HRESULT registry_remove_typelib(const GUID& libid, std::uint16_t major, std::uin
 
 using namespace comkit::rt;
 
-HRESULT STDAPICALLTYPE ComkitRegisterServer(const char* server_path, const COMKIT_CLASS_REGISTRATION* classes,
-                                            ULONG count, DWORD scope) {
+namespace comkit::rt {
+namespace {
+
+HRESULT register_server(const std::string& path, const COMKIT_CLASS_REGISTRATION* classes, ULONG count, DWORD scope,
+                        bool local) {
   if (count > 0 && !classes) return E_INVALIDARG;
   try {
-    std::string path, dir;
-    if (HRESULT hr = resolve_server_path(server_path, __builtin_return_address(0), path); FAILED(hr)) return hr;
+    std::string dir;
     if (HRESULT hr = target_directory(scope, dir); FAILED(hr)) return hr;
     std::vector<registered_class> list;
     for (ULONG i = 0; i < count; ++i) {
@@ -698,9 +706,42 @@ HRESULT STDAPICALLTYPE ComkitRegisterServer(const char* server_path, const COMKI
       list.push_back(std::move(c));
     }
     if (HRESULT hr = make_directories(dir); FAILED(hr)) return hr;
-    const HRESULT hr = write_atomically(dir + "/" + manifest_name(path), manifest_text(path, list));
+    const HRESULT hr = write_atomically(dir + "/" + manifest_name(path), manifest_text(path, list, local));
     registry_invalidate();
     return hr;
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+}  // namespace
+}  // namespace comkit::rt
+
+HRESULT STDAPICALLTYPE ComkitRegisterServer(const char* server_path, const COMKIT_CLASS_REGISTRATION* classes,
+                                            ULONG count, DWORD scope) {
+  try {
+    std::string path;
+    if (HRESULT hr = resolve_server_path(server_path, __builtin_return_address(0), path); FAILED(hr)) return hr;
+    return register_server(path, classes, count, scope, false);
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+}
+
+HRESULT STDAPICALLTYPE ComkitRegisterLocalServer(const char* executable_path, const COMKIT_CLASS_REGISTRATION* classes,
+                                                 ULONG count, DWORD scope) {
+  try {
+    std::string path;
+    if (!executable_path) {
+      char self[PATH_MAX];
+      const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+      if (n <= 0) return E_FAIL;
+      path.assign(self, static_cast<std::size_t>(n));
+    } else if (HRESULT hr = resolve_server_path(executable_path, nullptr, path); FAILED(hr)) {
+      return hr;
+    }
+    if (::access(path.c_str(), X_OK) != 0) return E_INVALIDARG;
+    return register_server(path, classes, count, scope, true);
   } catch (...) {
     return E_OUTOFMEMORY;
   }
@@ -739,12 +780,13 @@ HRESULT STDAPICALLTYPE ComkitUnregisterClass(REFCLSID rclsid) {
     if (!read_file(manifest, text, error) || !parse_manifest(manifest, text, contents, error)) return REGDB_E_READREGDB;
     std::vector<registered_class>& classes = contents.classes;
     const std::string server = classes.empty() ? std::string() : classes.front().server_path;
+    const bool local = !classes.empty() && classes.front().local_server;
     std::erase_if(classes, [&](const registered_class& x) { return x.clsid == *clsid; });
     HRESULT hr = S_OK;
     if (classes.empty())
       hr = ::unlink(manifest.c_str()) == 0 ? S_OK : last_errno_hr();
     else
-      hr = write_atomically(manifest, manifest_text(server, classes));
+      hr = write_atomically(manifest, manifest_text(server, classes, local));
     registry_invalidate();
     return hr;
   } catch (...) {

@@ -26,6 +26,7 @@ struct registered_class {
   std::string description;
   std::string server_path;
   std::string manifest_path;
+  bool local_server = false;  // server_path is an executable started with -Embedding
 };
 
 /// A registered type library ([typelib {LIBID}] in a manifest, written by

@@ -95,6 +95,12 @@ COMKIT_STDAPI CoRegisterClassObject(REFCLSID rclsid, LPUNKNOWN pUnk, DWORD dwCls
 COMKIT_STDAPI CoRevokeClassObject(DWORD dwRegister);
 COMKIT_STDAPI CoResumeClassObjects(void);
 COMKIT_STDAPI CoSuspendClassObjects(void);
+/* The server process's count of what keeps it running (objects, locks):
+ * starts at 0; CoReleaseServerProcess returns the new count, and at 0 it
+ * suspends every class object, so that later activations fail with
+ * CO_E_SERVER_STOPPING (or start a new server). */
+COMKIT_STDAPI_(ULONG) CoAddRefServerProcess(void);
+COMKIT_STDAPI_(ULONG) CoReleaseServerProcess(void);
 COMKIT_STDAPI CoGetClassObject(REFCLSID rclsid, DWORD dwClsContext, LPVOID pvReserved, REFIID riid, LPVOID *ppv);
 COMKIT_STDAPI CoCreateInstance(REFCLSID rclsid, LPUNKNOWN pUnkOuter, DWORD dwClsContext, REFIID riid, LPVOID *ppv);
 COMKIT_STDAPI CoCreateInstanceEx(REFCLSID Clsid, IUnknown *punkOuter, DWORD dwClsCtx, COSERVERINFO *pServerInfo,

@@ -70,6 +70,13 @@ typedef struct COMKIT_CLASS_REGISTRATION {
  * [A-Za-z0-9._-]); errno-based HRESULTs when the file cannot be written. */
 COMKIT_STDAPI ComkitRegisterServer(const char *server_path, const COMKIT_CLASS_REGISTRATION *classes, ULONG count,
                                    DWORD scope);
+/* Writes the manifest of a local server: the executable at executable_path
+ * (NULL: the calling process's own executable), started with -Embedding
+ * when one of `classes` is activated with CLSCTX_LOCAL_SERVER and no running
+ * process has registered it (docs/local-servers.md). E_INVALIDARG when the
+ * file is not executable. Removed with ComkitUnregisterServer(path). */
+COMKIT_STDAPI ComkitRegisterLocalServer(const char *executable_path, const COMKIT_CLASS_REGISTRATION *classes,
+                                        ULONG count, DWORD scope);
 /* Removes the manifest of the server at server_path (NULL: the caller's
  * module, as above) from the scope's directory: S_OK, or S_FALSE when there
  * was none. */

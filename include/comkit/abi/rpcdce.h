@@ -9,6 +9,9 @@
 #define RPC_S_INVALID_ARG 87L
 #define RPC_S_OUT_OF_MEMORY 14L
 #define RPC_S_UUID_NO_ADDRESS 1739L
+/* The other process cannot be reached (a local server that died). */
+#define RPC_S_SERVER_UNAVAILABLE 1722L
+#define RPC_S_CALL_FAILED 1726L
 /* Marshalling failures of proxies and stubs (Win32 codes: wrap with
  * HRESULT_FROM_WIN32). */
 #define RPC_X_INVALID_BOUND 1734L

@@ -1,0 +1,487 @@
+// tests/local/local_server_test.cpp - out-of-process servers end to end,
+// with real processes: local_test_server (a child started by hand or by COM
+// with -Embedding) and this test as its client. Activation (running and
+// registered servers, one launch for concurrent clients, single use,
+// suspended classes, in-process-only classes), calls with values,
+// interfaces both ways and callbacks, IErrorInfo across the boundary, the
+// server's and a client's death, CoDisconnectObject, malformed frames.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <comkit/abi/extensions.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <windows.h>
+
+#include "local_test.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+const CLSID clsid_local_test = {0x7c3e5a2f, 0x1b4d, 0x4e6f, {0x8a, 0x9b, 0x0c, 0x1d, 0x2e, 0x3f, 0x4a, 0x50}};
+
+// A private rendezvous and registry for this test process and its children,
+// set before anything in comkit reads them.
+const std::string g_root = [] {
+  char dir[] = "/tmp/comkit-local-test-XXXXXX";
+  const char* made = ::mkdtemp(dir);
+  std::string root = made ? made : "/tmp";
+  ::setenv("XDG_RUNTIME_DIR", root.c_str(), 1);
+  ::setenv("COMKIT_REGISTRY_PATH", (root + "/registry").c_str(), 1);
+  return root;
+}();
+
+bool failed_as_dead_server(HRESULT hr) {
+  return hr == RPC_E_DISCONNECTED || hr == RPC_E_SERVER_DIED || hr == RPC_E_SERVER_DIED_DNE ||
+         hr == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE);
+}
+
+struct child {
+  pid_t pid = 0;
+  int out = -1;  // its stdout, when captured
+};
+
+child spawn(const std::vector<std::string>& args, const std::string& mode, bool capture = false) {
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "LOCAL_TEST_MODE=", 16) != 0) env_strings.push_back(*e);
+  env_strings.push_back("LOCAL_TEST_MODE=" + mode);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  int pipefd[2] = {-1, -1};
+  if (capture) {
+    EXPECT_EQ(::pipe(pipefd), 0);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+  }
+  child c;
+  EXPECT_EQ(posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), envp.data()), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  if (capture) {
+    ::close(pipefd[1]);
+    c.out = pipefd[0];
+  }
+  return c;
+}
+
+bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Kills and reaps a child started by the test.
+void finish(child& c) {
+  if (c.pid > 0) {
+    ::kill(c.pid, SIGKILL);
+    ::waitpid(c.pid, nullptr, 0);
+    c.pid = 0;
+  }
+  if (c.out >= 0) ::close(c.out);
+}
+
+template <typename I>
+struct ptr {
+  I* p = nullptr;
+  ptr() = default;
+  ptr(const ptr&) = delete;
+  ptr& operator=(const ptr&) = delete;
+  ~ptr() { reset(); }
+  void reset() {
+    if (p) p->Release();
+    p = nullptr;
+  }
+  I* operator->() const { return p; }
+  void** out() { return reinterpret_cast<void**>(&p); }
+};
+
+HRESULT create(ptr<ILocalTest>& t, DWORD context = CLSCTX_LOCAL_SERVER) {
+  t.reset();
+  return CoCreateInstance(clsid_local_test, nullptr, context, IID_ILocalTest, t.out());
+}
+
+// Activation of a server started by hand: retried until it has registered.
+HRESULT create_when_ready(ptr<ILocalTest>& t) {
+  HRESULT hr = E_FAIL;
+  for (auto until = clock_type::now() + 10s; clock_type::now() < until; std::this_thread::sleep_for(10ms))
+    if (SUCCEEDED(hr = create(t))) break;
+  return hr;
+}
+
+class callback final : public ILocalCallback {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_ILocalCallback)) {
+      *ppv = static_cast<ILocalCallback*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }  // on the test's stack
+  HRESULT STDMETHODCALLTYPE Ping(LONG value, LONG* result) override {
+    pid = static_cast<DWORD>(::getpid());
+    *result = value * 2;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Where(DWORD* p, DWORD* t) override {
+    *p = static_cast<DWORD>(::getpid());
+    *t = 0;
+    return S_OK;
+  }
+  // The server's proxy is released after the call returns (a batched
+  // release): wait for it before this object leaves the stack.
+  bool released_by_server() {
+    const auto until = clock_type::now() + 5s;
+    while (refs.load() != 1 && clock_type::now() < until) std::this_thread::sleep_for(5ms);
+    return refs.load() == 1;
+  }
+  std::atomic<ULONG> refs{1};
+  DWORD pid = 0;
+};
+
+class LocalServer : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(SUCCEEDED(CoInitializeEx(nullptr, COINIT_MULTITHREADED))); }
+  static void TearDownTestSuite() { CoUninitialize(); }
+  void TearDown() override {
+    ComkitUnregisterServer(COMKIT_LOCAL_TEST_SERVER, COMKIT_REGISTER_DEFAULT);
+    for (child& c : children) finish(c);
+  }
+  child& start(const std::string& mode) {
+    children.push_back(spawn({COMKIT_LOCAL_TEST_SERVER, "-Embedding"}, mode));
+    return children.back();
+  }
+  static void register_server() {
+    child c = spawn({COMKIT_LOCAL_TEST_SERVER, "-RegServer"}, "multi");
+    int status = 0;
+    ::waitpid(c.pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::vector<child> children;
+};
+
+TEST_F(LocalServer, ARunningServerIsFoundWithoutAnyRegistryEntry) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  LONG sum = 0;
+  EXPECT_EQ(t->Add(19, 23, &sum), S_OK);
+  EXPECT_EQ(sum, 42);
+  DWORD pid = 0, tid = 0;
+  ASSERT_EQ(t->Where(&pid, &tid), S_OK);
+  EXPECT_NE(pid, static_cast<DWORD>(::getpid()));
+  EXPECT_EQ(pid, static_cast<DWORD>(children.back().pid));
+  BSTR in = SysAllocStringLen(u"h\0llo", 5), out = nullptr;
+  ASSERT_EQ(t->Echo(in, &out), S_OK);
+  EXPECT_EQ(SysStringLen(out), 5u);
+  EXPECT_EQ(std::u16string(out, 5), std::u16string(in, 5));
+  SysFreeString(in);
+  SysFreeString(out);
+  // Large arguments cross too.
+  std::vector<BYTE> blob(1 << 20, 1);
+  ULONG total = 0;
+  EXPECT_EQ(t->Blob(static_cast<ULONG>(blob.size()), blob.data(), &total), S_OK);
+  EXPECT_EQ(total, blob.size());
+}
+
+TEST_F(LocalServer, TheRegisteredServerIsStartedOnDemandAndExitsWithItsLastObject) {
+  register_server();
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create(t), S_OK);
+  DWORD pid = 0, tid = 0;
+  ASSERT_EQ(t->Where(&pid, &tid), S_OK);
+  EXPECT_NE(pid, static_cast<DWORD>(::getpid()));
+  // CLSCTX_ALL finds no in-process server and uses the same one.
+  ptr<ILocalTest> again;
+  ASSERT_EQ(create(again, CLSCTX_ALL), S_OK);
+  DWORD pid2 = 0;
+  ASSERT_EQ(again->Where(&pid2, &tid), S_OK);
+  EXPECT_EQ(pid2, pid);
+  again.reset();
+  t.reset();
+  // Its last object is gone: the server exits by itself.
+  const auto until = clock_type::now() + 10s;
+  while (!process_gone(static_cast<pid_t>(pid)) && clock_type::now() < until) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(process_gone(static_cast<pid_t>(pid)));
+}
+
+TEST_F(LocalServer, ConcurrentActivationsStartOneServer) {
+  register_server();
+  constexpr int n = 4;
+  ptr<ILocalTest> t[n];
+  HRESULT hr[n];
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { hr[i] = create(t[i]); });
+  for (auto& th : threads) th.join();
+  DWORD first = 0;
+  for (int i = 0; i < n; ++i) {
+    ASSERT_EQ(hr[i], S_OK) << i;
+    DWORD pid = 0, tid = 0;
+    ASSERT_EQ(t[i]->Where(&pid, &tid), S_OK);
+    if (i == 0) first = pid;
+    EXPECT_EQ(pid, first) << i;
+  }
+}
+
+TEST_F(LocalServer, ASingleUseClassServesOneActivationPerProcess) {
+  register_server();
+  ::setenv("LOCAL_TEST_MODE", "single", 1);  // inherited by the servers COM starts
+  ptr<ILocalTest> a, b;
+  const HRESULT ha = create(a), hb = create(b);
+  ::unsetenv("LOCAL_TEST_MODE");
+  ASSERT_EQ(ha, S_OK);
+  ASSERT_EQ(hb, S_OK);
+  DWORD pa = 0, pb = 0, tid = 0;
+  ASSERT_EQ(a->Where(&pa, &tid), S_OK);
+  ASSERT_EQ(b->Where(&pb, &tid), S_OK);
+  EXPECT_NE(pa, pb);
+}
+
+TEST_F(LocalServer, ASuspendedClassIsNotActivatedAndTheClientDoesNotWait) {
+  child& c = start("suspended");
+  // Give it time to register (suspended) before asking.
+  std::this_thread::sleep_for(300ms);
+  ASSERT_FALSE(process_gone(c.pid));
+  ptr<ILocalTest> t;
+  const auto began = clock_type::now();
+  EXPECT_EQ(create(t), REGDB_E_CLASSNOTREG);
+  EXPECT_LT(clock_type::now() - began, 5s);
+}
+
+TEST_F(LocalServer, AServerThatExitsFirstGivesExecFailure) {
+  register_server();
+  ::setenv("LOCAL_TEST_MODE", "exit", 1);
+  ptr<ILocalTest> t;
+  const auto began = clock_type::now();
+  const HRESULT hr = create(t);
+  ::unsetenv("LOCAL_TEST_MODE");
+  EXPECT_EQ(hr, CO_E_SERVER_EXEC_FAILURE);
+  EXPECT_LT(clock_type::now() - began, 5s);
+}
+
+TEST_F(LocalServer, AnInProcessRegistrationIsNotALocalServer) {
+  struct plain_factory final : IClassFactory {
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void** ppv) override {
+      *ppv = this;
+      return S_OK;
+    }
+    ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+    ULONG STDMETHODCALLTYPE Release() override { return 1; }
+    HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown*, REFIID, void**) override { return E_FAIL; }
+    HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
+  } f;
+  DWORD cookie = 0;
+  ASSERT_EQ(CoRegisterClassObject(clsid_local_test, &f, CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &cookie), S_OK);
+  ptr<ILocalTest> t;
+  EXPECT_EQ(create(t), REGDB_E_CLASSNOTREG);
+  EXPECT_EQ(CoRevokeClassObject(cookie), S_OK);
+}
+
+TEST_F(LocalServer, CallbacksAndInterfacesCrossBothWays) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  callback cb;
+  LONG r = 0;
+  ASSERT_EQ(t->CallBack(&cb, 21, &r), S_OK);
+  EXPECT_EQ(r, 42);
+  EXPECT_EQ(cb.pid, static_cast<DWORD>(::getpid()));  // it ran here, called from the server
+  // The server released the callback's proxy: the release reaches us.
+  EXPECT_TRUE(cb.released_by_server());
+  ptr<ILocalTest> made;
+  ASSERT_EQ(t->Make(reinterpret_cast<ILocalTest**>(made.out())), S_OK);
+  LONG sum = 0;
+  EXPECT_EQ(made->Add(1, 2, &sum), S_OK);
+  EXPECT_EQ(sum, 3);
+  // COM identity: two IUnknowns of one remote object are one pointer.
+  IUnknown *u1 = nullptr, *u2 = nullptr;
+  ASSERT_EQ(t->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&u1)), S_OK);
+  ASSERT_EQ(t->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&u2)), S_OK);
+  EXPECT_EQ(u1, u2);
+  u1->Release();
+  u2->Release();
+  IUnknown* none = nullptr;
+  EXPECT_EQ(t->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(&none)), E_NOINTERFACE);
+}
+
+TEST_F(LocalServer, ErrorInfoCrossesTheProcessBoundary) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  BSTR d = SysAllocString(u"no entry for you");
+  EXPECT_EQ(t->Fail(d), E_ACCESSDENIED);
+  SysFreeString(d);
+  IErrorInfo* ei = nullptr;
+  ASSERT_EQ(GetErrorInfo(0, &ei), S_OK);
+  ASSERT_NE(ei, nullptr);
+  BSTR desc = nullptr, source = nullptr;
+  GUID g{};
+  ei->GetDescription(&desc);
+  ei->GetSource(&source);
+  ei->GetGUID(&g);
+  EXPECT_EQ(std::u16string(desc), u"no entry for you");
+  EXPECT_EQ(std::u16string(source), u"LocalTest");
+  EXPECT_TRUE(IsEqualGUID(g, IID_ILocalTest));
+  SysFreeString(desc);
+  SysFreeString(source);
+  ei->Release();
+  // A call that sets none leaves none.
+  LONG sum = 0;
+  EXPECT_EQ(t->Add(1, 1, &sum), S_OK);
+}
+
+TEST_F(LocalServer, AClassObjectProxyCreatesAndLocks) {
+  start("linger");
+  ptr<ILocalTest> warm;
+  ASSERT_EQ(create_when_ready(warm), S_OK);
+  ptr<IClassFactory> f;
+  ASSERT_EQ(CoGetClassObject(clsid_local_test, CLSCTX_LOCAL_SERVER, nullptr, IID_IClassFactory, f.out()), S_OK);
+  EXPECT_EQ(f->LockServer(TRUE), S_OK);
+  ptr<ILocalTest> t;
+  ASSERT_EQ(f->CreateInstance(nullptr, IID_ILocalTest, t.out()), S_OK);
+  LONG sum = 0;
+  EXPECT_EQ(t->Add(2, 3, &sum), S_OK);
+  EXPECT_EQ(sum, 5);
+  callback outer;
+  void* agg = nullptr;
+  EXPECT_EQ(f->CreateInstance(&outer, IID_IUnknown, &agg), CLASS_E_NOAGGREGATION);
+  EXPECT_EQ(f->LockServer(FALSE), S_OK);
+}
+
+TEST_F(LocalServer, CallsFailQuicklyOnceTheServerIsKilled) {
+  child& c = start("linger");
+  ptr<ILocalTest> t, sleeper;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  ASSERT_EQ(create(sleeper), S_OK);
+  // A call in flight when the server dies.
+  HRESULT in_flight = S_OK;
+  clock_type::time_point returned;
+  std::thread th([&] {
+    in_flight = sleeper->Sleep(30000);
+    returned = clock_type::now();
+  });
+  std::this_thread::sleep_for(200ms);
+  ::kill(c.pid, SIGKILL);
+  const auto killed = clock_type::now();
+  th.join();
+  EXPECT_TRUE(failed_as_dead_server(in_flight)) << std::hex << in_flight;
+  EXPECT_LT(returned - killed, 2s);
+  // Later calls fail at once.
+  LONG sum = 0;
+  const auto began = clock_type::now();
+  EXPECT_TRUE(failed_as_dead_server(t->Add(1, 2, &sum)));
+  EXPECT_LT(clock_type::now() - began, 2s);
+  t.reset();
+  sleeper.reset();
+  EXPECT_LT(clock_type::now() - began, 2s);
+}
+
+TEST_F(LocalServer, AKilledClientsReferencesAreReleased) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  LONG before = 0;
+  ASSERT_EQ(t->Live(&before), S_OK);
+  child holder = spawn({COMKIT_LOCAL_TEST_SERVER, "--client", "5"}, "multi", true);
+  children.push_back(holder);
+  char line[16] = {};
+  ASSERT_GT(::read(holder.out, line, sizeof line - 1), 0);
+  EXPECT_EQ(std::string(line), "ready\n");
+  LONG during = 0;
+  ASSERT_EQ(t->Live(&during), S_OK);
+  EXPECT_EQ(during, before + 5);
+  ::kill(holder.pid, SIGKILL);
+  ::waitpid(holder.pid, nullptr, 0);
+  children.back().pid = 0;
+  LONG after = during;
+  for (auto until = clock_type::now() + 10s; after != before && clock_type::now() < until;
+       std::this_thread::sleep_for(10ms))
+    ASSERT_EQ(t->Live(&after), S_OK);
+  EXPECT_EQ(after, before);
+}
+
+TEST_F(LocalServer, ADisconnectedObjectFailsLaterCalls) {
+  start("linger");
+  ptr<ILocalTest> t, other;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  ASSERT_EQ(create(other), S_OK);
+  EXPECT_EQ(t->Disconnect(), S_OK);  // the call in flight completes
+  LONG sum = 0;
+  EXPECT_EQ(t->Add(1, 2, &sum), RPC_E_DISCONNECTED);
+  EXPECT_EQ(other->Add(1, 2, &sum), S_OK);  // the server still serves the others
+}
+
+TEST_F(LocalServer, MalformedFramesDropOnlyThatConnection) {
+  child& c = start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  const std::string path = g_root + "/comkit/" + std::to_string(c.pid);
+  struct stat st{};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0077, 0u);  // nobody else may connect
+  ASSERT_EQ(::stat((g_root + "/comkit").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  const char* garbage[] = {"not a frame at all, not a frame at all",
+                           "CPK1\x02\0\0\0\xff\xff\xff\xff\0\0\0\0",  // too long a payload
+                           "CPK1\x63\0\0\0\0\0\0\0\0\0\0\0"};          // unknown type
+  const std::size_t sizes[] = {38, 16, 16};
+  for (int k = 0; k < 3; ++k) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::send(fd, garbage[k], sizes[k], MSG_NOSIGNAL), static_cast<ssize_t>(sizes[k]));
+    // The server closes the connection.
+    char b;
+    EXPECT_LE(::recv(fd, &b, 1, 0), 0);
+    ::close(fd);
+  }
+  LONG sum = 0;
+  EXPECT_EQ(t->Add(20, 22, &sum), S_OK);
+  EXPECT_EQ(sum, 42);
+}
+
+TEST_F(LocalServer, AnStaServerRunsCallsOnItsThread) {
+  start("sta");
+  ptr<ILocalTest> a, b;
+  ASSERT_EQ(create_when_ready(a), S_OK);
+  ASSERT_EQ(create(b), S_OK);
+  DWORD pa = 0, ta = 0, pb = 0, tb = 0;
+  ASSERT_EQ(a->Where(&pa, &ta), S_OK);
+  ASSERT_EQ(b->Where(&pb, &tb), S_OK);
+  EXPECT_EQ(pa, pb);
+  EXPECT_EQ(ta, tb);
+  EXPECT_EQ(ta, pa);  // the server's main thread
+  callback cb;
+  LONG r = 0;
+  EXPECT_EQ(a->CallBack(&cb, 4, &r), S_OK);
+  EXPECT_EQ(r, 8);
+  EXPECT_TRUE(cb.released_by_server());
+}
+
+}  // namespace

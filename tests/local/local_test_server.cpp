@@ -1,0 +1,237 @@
+// tests/local/local_test_server.cpp - a local server for local_server_test,
+// written as a Windows local server is: it registers its class object for
+// CLSCTX_LOCAL_SERVER when started with -Embedding, counts its objects and
+// locks with CoAddRefServerProcess, and exits when the count reaches 0.
+//
+//   local_test_server -Embedding            serve (how COM starts it)
+//   local_test_server -RegServer|-UnregServer
+//   local_test_server --client N            a client holding N objects of
+//                                           the server until it is killed
+// LOCAL_TEST_MODE chooses how it serves: "multi" (REGCLS_MULTIPLEUSE, the
+// default), "single" (REGCLS_SINGLEUSE), "suspended" (registered suspended,
+// never resumed), "sta" (an STA with a message loop), "exit" (exits with
+// status 3 before registering), "linger" (never exits by itself).
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <comkit/abi/extensions.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <windows.h>
+
+#include "local_test.h"
+
+namespace {
+
+// {7C3E5A2F-1B4D-4E6F-8A9B-0C1D2E3F4A50}
+const CLSID clsid_local_test = {0x7c3e5a2f, 0x1b4d, 0x4e6f, {0x8a, 0x9b, 0x0c, 0x1d, 0x2e, 0x3f, 0x4a, 0x50}};
+
+std::string mode() {
+  const char* m = std::getenv("LOCAL_TEST_MODE");
+  return m ? m : "multi";
+}
+
+std::atomic<long> g_live{0};
+std::mutex g_lock;
+std::condition_variable g_done;
+bool g_finished = false;
+DWORD g_main_thread = 0;
+
+void server_released() {
+  if (CoReleaseServerProcess() != 0 || mode() == "linger") return;
+  if (mode() == "sta") {
+    PostThreadMessageW(g_main_thread, WM_QUIT, 0, 0);
+    return;
+  }
+  std::lock_guard g(g_lock);
+  g_finished = true;
+  g_done.notify_all();
+}
+
+DWORD tid() { return static_cast<DWORD>(::syscall(SYS_gettid)); }
+
+class test_object final : public ILocalTest {
+ public:
+  test_object() {
+    ++g_live;
+    CoAddRefServerProcess();
+  }
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_ILocalTest)) {
+      *ppv = static_cast<ILocalTest*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG n = --refs_;
+    if (n == 0) {
+      delete this;
+      --g_live;
+      server_released();
+    }
+    return n;
+  }
+  HRESULT STDMETHODCALLTYPE Nothing() override { return S_OK; }
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+    *sum = a + b;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Echo(BSTR text, BSTR* same) override {
+    *same = SysAllocStringLen(text, SysStringLen(text));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Where(DWORD* pid, DWORD* thread) override {
+    *pid = static_cast<DWORD>(::getpid());
+    *thread = tid();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CallBack(ILocalCallback* cb, LONG value, LONG* result) override {
+    if (!cb) return E_POINTER;
+    return cb->Ping(value, result);
+  }
+  HRESULT STDMETHODCALLTYPE Fail(BSTR description) override {
+    ICreateErrorInfo* c = nullptr;
+    CreateErrorInfo(&c);
+    c->SetDescription(description);
+    c->SetSource(const_cast<LPOLESTR>(u"LocalTest"));
+    c->SetGUID(IID_ILocalTest);
+    IErrorInfo* ei = nullptr;
+    c->QueryInterface(IID_IErrorInfo, reinterpret_cast<void**>(&ei));
+    SetErrorInfo(0, ei);
+    ei->Release();
+    c->Release();
+    return E_ACCESSDENIED;
+  }
+  HRESULT STDMETHODCALLTYPE Sleep(ULONG ms) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Live(LONG* objects) override {
+    *objects = g_live.load();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Make(ILocalTest** made) override {
+    *made = new test_object;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Disconnect() override { return CoDisconnectObject(static_cast<ILocalTest*>(this), 0); }
+  HRESULT STDMETHODCALLTYPE Blob(ULONG count, const BYTE* data, ULONG* sum) override {
+    ULONG s = 0;
+    for (ULONG i = 0; i < count; ++i) s += data[i];
+    *sum = s;
+    return S_OK;
+  }
+
+ private:
+  std::atomic<ULONG> refs_{1};
+};
+
+class factory final : public IClassFactory {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
+      *ppv = static_cast<IClassFactory*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    if (outer) return CLASS_E_NOAGGREGATION;
+    auto* o = new test_object;
+    const HRESULT hr = o->QueryInterface(riid, ppv);
+    o->Release();
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE LockServer(BOOL lock) override {
+    if (lock)
+      CoAddRefServerProcess();
+    else
+      server_released();
+    return S_OK;
+  }
+};
+
+factory g_factory;
+
+int serve() {
+  const std::string m = mode();
+  if (m == "exit") return 3;
+  const bool sta = m == "sta";
+  CoInitializeEx(nullptr, sta ? COINIT_APARTMENTTHREADED : COINIT_MULTITHREADED);
+  g_main_thread = GetCurrentThreadId();
+  if (sta) {
+    MSG msg;
+    PeekMessageW(&msg, nullptr, 0, 0, PM_NOREMOVE);  // this thread has a message queue now
+  }
+  DWORD flags = m == "single" ? REGCLS_SINGLEUSE : REGCLS_MULTIPLEUSE;
+  if (m == "suspended") flags |= REGCLS_SUSPENDED;
+  DWORD cookie = 0;
+  if (FAILED(CoRegisterClassObject(clsid_local_test, &g_factory, CLSCTX_LOCAL_SERVER, flags, &cookie))) return 4;
+  if (sta) {
+    MSG msg;
+    while (GetMessageW(&msg, nullptr, 0, 0) > 0) DispatchMessageW(&msg);
+  } else if (m == "suspended" || m == "linger") {
+    for (;;) ::pause();
+  } else {
+    std::unique_lock l(g_lock);
+    // A server nobody connects to (single-use, already used) still ends.
+    g_done.wait(l, [] { return g_finished; });
+  }
+  CoRevokeClassObject(cookie);
+  CoUninitialize();
+  return 0;
+}
+
+int client(int n) {
+  CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  for (int i = 0; i < n; ++i) {
+    ILocalTest* t = nullptr;
+    if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
+                                reinterpret_cast<void**>(&t))))
+      return 5;
+    // Held until this process is killed.
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  for (;;) ::pause();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string a = argc > 1 ? argv[1] : "";
+  if (a == "-RegServer" || a == "/RegServer" || a == "--register") {
+    COMKIT_CLASS_REGISTRATION c{clsid_local_test, "LocalTest.Object.1", "LocalTest.Object", "Free", "local test"};
+    return FAILED(ComkitRegisterLocalServer(nullptr, &c, 1, COMKIT_REGISTER_DEFAULT)) ? 1 : 0;
+  }
+  if (a == "-UnregServer" || a == "/UnregServer" || a == "--unregister") {
+    char self[4096];
+    const ssize_t k = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (k <= 0) return 1;
+    self[k] = 0;
+    return FAILED(ComkitUnregisterServer(self, COMKIT_REGISTER_DEFAULT)) ? 1 : 0;
+  }
+  if (a == "--client" && argc > 2) return client(std::atoi(argv[2]));
+  return serve();  // -Embedding, or started by hand
+}
