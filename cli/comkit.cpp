@@ -7,10 +7,16 @@
 // command line was wrong.
 #include "typelib_data.h"
 #include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -32,7 +38,7 @@ const char* const usage_text =
     "usage: comkit COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  register LIB.so [--user|--system]   run the server's DllRegisterServer\n"
+    "  register LIB.so|PROGRAM [--user|--system]   run the server's DllRegisterServer (a local server: PROGRAM -RegServer)\n"
     "  unregister LIB.so|CLSID|PROGID [--user|--system]\n"
     "                                      remove a server's or one class's registration\n"
     "  list                                every registered class\n"
@@ -93,6 +99,7 @@ bool resolve_class(std::string_view arg, CLSID& clsid) {
 
 struct class_row {
   std::string clsid, progid, threading, server, description, manifest, vi_progid;
+  bool local = false;  // a local server (an executable)
 };
 
 std::vector<class_row> all_classes() {
@@ -101,7 +108,7 @@ std::vector<class_row> all_classes() {
       [](const COMKIT_REGISTERED_CLASS* c, void* ctx) -> BOOL {
         static_cast<std::vector<class_row>*>(ctx)->push_back(
             {comkit::to_string(c->clsid), c->progid, c->threading_model, c->server_path, c->description,
-             c->manifest_path, c->version_independent_progid});
+             c->manifest_path, c->version_independent_progid, std::strcmp(c->server_kind, "local-server") == 0});
         return TRUE;
       },
       &rows);
@@ -146,6 +153,41 @@ void* load_export(const std::string& lib, const char* name, void*& handle) {
   return fn;
 }
 
+/// An ELF program (an executable, not a shared library): a local server,
+/// registered by running it with -RegServer, as Windows' are.
+bool is_program(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  Elf64_Ehdr eh{};
+  bool program = false;
+  if (::pread(fd, &eh, sizeof eh, 0) == static_cast<ssize_t>(sizeof eh) && std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+      eh.e_ident[EI_CLASS] == ELFCLASS64) {
+    if (eh.e_type == ET_EXEC) {
+      program = true;
+    } else if (eh.e_type == ET_DYN && eh.e_phentsize == sizeof(Elf64_Phdr)) {
+      for (unsigned i = 0; i < eh.e_phnum && !program; ++i) {  // a position-independent executable has an interpreter
+        Elf64_Phdr ph{};
+        if (::pread(fd, &ph, sizeof ph, static_cast<off_t>(eh.e_phoff + i * sizeof ph)) != static_cast<ssize_t>(sizeof ph)) break;
+        program = ph.p_type == PT_INTERP;
+      }
+    }
+  }
+  ::close(fd);
+  return program && ::access(path.c_str(), X_OK) == 0;
+}
+
+/// Runs a local server with one argument (-RegServer, -UnregServer); its exit status.
+int run_server(const std::string& path, const char* arg) {
+  std::string exe = path, a = arg;
+  char* argv[] = {exe.data(), a.data(), nullptr};
+  pid_t pid = 0;
+  if (::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv, environ) != 0) return -1;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int cmd_register(const std::vector<std::string_view>& args) {
   if (args.size() < 2) {
     std::fputs(command_help("register"), stderr);
@@ -154,15 +196,26 @@ int cmd_register(const std::vector<std::string_view>& args) {
   DWORD scope;
   if (int rc = parse_scope(args, 2, scope)) return rc;
   const std::string lib(args[1]);
-  void* handle = nullptr;
-  auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(lib, "DllRegisterServer", handle));  // ABI: C entry point
-  if (!fn) return exit_failed;
-  ComkitSetDefaultRegistrationScope(scope);
-  const HRESULT hr = fn();
-  ::dlclose(handle);
-  if (FAILED(hr)) {
-    std::fprintf(stderr, "comkit: %s: DllRegisterServer failed: %s\n", lib.c_str(), message(hr).c_str());
-    return exit_failed;
+  if (is_program(lib)) {
+    if (scope == COMKIT_REGISTER_SYSTEM) {
+      std::fprintf(stderr, "comkit: %s: a local server registers itself for its user; run it with -RegServer as the system's\n", lib.c_str());
+      return exit_failed;
+    }
+    if (const int rc = run_server(lib, "-RegServer"); rc != 0) {
+      std::fprintf(stderr, "comkit: %s -RegServer failed (exit status %d)\n", lib.c_str(), rc);
+      return exit_failed;
+    }
+  } else {
+    void* handle = nullptr;
+    auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(lib, "DllRegisterServer", handle));  // ABI: C entry point
+    if (!fn) return exit_failed;
+    ComkitSetDefaultRegistrationScope(scope);
+    const HRESULT hr = fn();
+    ::dlclose(handle);
+    if (FAILED(hr)) {
+      std::fprintf(stderr, "comkit: %s: DllRegisterServer failed: %s\n", lib.c_str(), message(hr).c_str());
+      return exit_failed;
+    }
   }
   ComkitRegistryRefresh();
   char full[PATH_MAX];
@@ -215,7 +268,13 @@ int cmd_unregister(const std::vector<std::string_view>& args) {
   ComkitSetDefaultRegistrationScope(scope);
   void* handle = nullptr;
   HRESULT hr;
-  if (auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(target, "DllUnregisterServer", handle))) {
+  if (is_program(target)) {
+    if (const int rc = run_server(target, "-UnregServer"); rc != 0) {
+      std::fprintf(stderr, "comkit: %s -UnregServer failed (exit status %d)\n", target.c_str(), rc);
+      return exit_failed;
+    }
+    hr = S_OK;
+  } else if (auto fn = reinterpret_cast<HRESULT(STDAPICALLTYPE*)()>(load_export(target, "DllUnregisterServer", handle))) {
     hr = fn();
     ::dlclose(handle);
   } else {
@@ -245,8 +304,8 @@ int cmd_list(const std::vector<std::string_view>& args) {
   std::printf("%-38s  %-*s  %-*s  %s\n", "CLSID", static_cast<int>(w_progid), "ProgID", static_cast<int>(w_threading),
               "Threading", "Server");
   for (const class_row& r : rows)
-    std::printf("%-38s  %-*s  %-*s  %s\n", r.clsid.c_str(), static_cast<int>(w_progid), r.progid.c_str(),
-                static_cast<int>(w_threading), r.threading.c_str(), r.server.c_str());
+    std::printf("%-38s  %-*s  %-*s  %s%s\n", r.clsid.c_str(), static_cast<int>(w_progid), r.progid.c_str(),
+                static_cast<int>(w_threading), r.threading.c_str(), r.server.c_str(), r.local ? "  (local server)" : "");
   std::printf("%zu class%s registered\n", rows.size(), rows.size() == 1 ? "" : "es");
   return exit_ok;
 }

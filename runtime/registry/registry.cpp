@@ -822,7 +822,8 @@ HRESULT STDAPICALLTYPE ComkitEnumRegisteredClasses(COMKIT_ENUM_CLASSES_CALLBACK 
                                       c.threading_model.c_str(),
                                       c.description.c_str(),
                                       c.server_path.c_str(),
-                                      c.manifest_path.c_str()};
+                                      c.manifest_path.c_str(),
+                                      c.local_server ? "local-server" : "in-process"};
     if (!callback(&out, context)) break;
   }
   return S_OK;

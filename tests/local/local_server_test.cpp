@@ -466,6 +466,63 @@ TEST_F(LocalServer, MalformedFramesDropOnlyThatConnection) {
   EXPECT_EQ(sum, 42);
 }
 
+// Many threads of one client share its one connection: every call gets its
+// own reply (calls are told apart by id, replies come in any order).
+TEST_F(LocalServer, ThreadsShareOneConnection) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  constexpr int threads = 8, calls = 200;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      ptr<ILocalTest> mine;  // half share t's proxy, half have their own object
+      if (k % 2 && FAILED(create(mine))) {
+        wrong += calls;
+        return;
+      }
+      ILocalTest* use = k % 2 ? mine.p : t.p;
+      for (int i = 0; i < calls; ++i) {
+        LONG sum = 0;
+        if (use->Add(k, i, &sum) != S_OK || sum != k + i) ++wrong;
+        if (i % 50 == 0 && use->Sleep(1) != S_OK) ++wrong;  // replies overtake each other
+      }
+    });
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// The server dies while threads are calling: every one of them sees a
+// dead-server error soon, none hangs, and releasing afterwards is quick.
+TEST_F(LocalServer, ThreadsSeeTheServerDieTogether) {
+  child& c = start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  constexpr int threads = 8;
+  std::atomic<int> running{0}, saw_death{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      ++running;
+      for (;;) {
+        LONG sum = 0;
+        const HRESULT hr = k % 2 ? t->Sleep(5) : t->Add(1, 2, &sum);
+        if (FAILED(hr)) {
+          if (failed_as_dead_server(hr)) ++saw_death;
+          return;
+        }
+      }
+    });
+  while (running.load() < threads) std::this_thread::yield();
+  std::this_thread::sleep_for(50ms);
+  ::kill(c.pid, SIGKILL);
+  const auto killed = clock_type::now();
+  for (auto& th : pool) th.join();
+  EXPECT_LT(clock_type::now() - killed, 2s);
+  EXPECT_EQ(saw_death.load(), threads);
+}
+
 TEST_F(LocalServer, AnStaServerRunsCallsOnItsThread) {
   start("sta");
   ptr<ILocalTest> a, b;

@@ -101,6 +101,7 @@ typedef struct COMKIT_REGISTERED_CLASS {
   const char *description;
   const char *server_path;
   const char *manifest_path;
+  const char *server_kind; /* "in-process" or "local-server" (an executable) */
 } COMKIT_REGISTERED_CLASS;
 /* Return FALSE to stop the enumeration. */
 typedef BOOL(STDAPICALLTYPE *COMKIT_ENUM_CLASSES_CALLBACK)(const COMKIT_REGISTERED_CLASS *cls, void *context);

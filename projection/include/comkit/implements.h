@@ -519,6 +519,18 @@ COMKIT_IMPL_HIDDEN inline thread_local IUnknown* pending_outer = nullptr;
 /// in the module (program or shared library) this code is compiled into:
 /// hidden, so every module has its own. DllCanUnloadNow reads it.
 COMKIT_IMPL_HIDDEN inline std::atomic<long> module_lock_count{0};
+/// Set by a local server (comkit::local_server): told of every change of
+/// the count, so that the process counts its objects and locks with
+/// CoAddRefServerProcess/CoReleaseServerProcess and ends with the last.
+COMKIT_IMPL_HIDDEN inline std::atomic<void (*)(bool up) noexcept> module_count_changed{nullptr};
+inline void module_lock() noexcept {
+  module_lock_count.fetch_add(1, std::memory_order_relaxed);
+  if (auto tell = module_count_changed.load(std::memory_order_acquire)) tell(true);
+}
+inline void module_unlock() noexcept {
+  module_lock_count.fetch_sub(1, std::memory_order_release);
+  if (auto tell = module_count_changed.load(std::memory_order_acquire)) tell(false);
+}
 
 /// Component classes count in the module lock: those that declare a CLSID,
 /// or name their IDL coclass (`using coclass = Calculator;`).
@@ -963,7 +975,7 @@ class implements : public detail::implements_bases<D, Ts...> {
     auto* counts = layout::counts_of(self);
     self->D::~D();  // exactly a D (make<> built it): no virtual call
     if (counts->release_weak()) layout::deallocate(counts);
-    if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_sub(1, std::memory_order_release);
+    if constexpr (detail::counts_in_module<D>()) detail::module_unlock();
   }
 
   HRESULT get_weak_reference(IWeakReference** out) noexcept {
@@ -1046,7 +1058,7 @@ D* create_object(IUnknown* outer, Args&&... args) {
 #endif
   // Counted only once the object exists (destroy_now uncounts it): a
   // constructor that throws leaves the module's count as it was.
-  if constexpr (detail::counts_in_module<D>()) detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
+  if constexpr (detail::counts_in_module<D>()) detail::module_lock();
   return d;
 }
 }  // namespace detail

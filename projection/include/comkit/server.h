@@ -24,6 +24,10 @@
 #include <comkit/detail/utf.h>
 #include <comkit/implements.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <string_view>
+
 #if defined(__ELF__)
 #include <dlfcn.h>
 
@@ -50,9 +54,9 @@ class COMKIT_IMPL_HIDDEN class_factory final : public IClassFactory {
   }
   HRESULT STDMETHODCALLTYPE LockServer(BOOL lock) noexcept override {
     if (lock)
-      detail::module_lock_count.fetch_add(1, std::memory_order_relaxed);
+      detail::module_lock();
     else
-      detail::module_lock_count.fetch_sub(1, std::memory_order_release);
+      detail::module_unlock();
     return S_OK;
   }
 
@@ -159,6 +163,122 @@ struct server {
       lib->Release();
     }
     return hr == S_FALSE ? S_OK : hr;   // nothing registered is not an error
+  }
+};
+
+/// main() of a local server (an executable serving classes Ds to other
+/// processes, docs/local-servers.md):
+///
+///   int main(int argc, char** argv) { return comkit::local_server<calculator>::run(argc, argv); }
+///
+/// `-RegServer` (or `/RegServer`, `--register`) registers the executable
+/// for Ds, and the type library it embeds; `-UnregServer` (`--unregister`)
+/// removes both; anything else (`-Embedding`: COM started it) serves: the
+/// class objects are registered for CLSCTX_LOCAL_SERVER (multiple use), and
+/// run() returns 0 once the objects and locks the process handed out are all
+/// gone (CoAddRefServerProcess/CoReleaseServerProcess count them). The
+/// process's thread joins the multithreaded apartment; calls run on its
+/// pool.
+template <typename... Ds>
+struct local_server {
+  static_assert(sizeof...(Ds) > 0, "a server needs at least one class");
+  static_assert((detail::counts_in_module<Ds>() && ...),
+                "every server class declares `static constexpr GUID clsid` or names its coclass (`using coclass = C;`)");
+
+  static int run(int argc, char** argv) noexcept {
+    std::string_view a = argc > 1 && argv[1] ? argv[1] : "";
+    while (!a.empty() && (a.front() == '-' || a.front() == '/')) a.remove_prefix(1);
+    auto is = [&](std::string_view word) {
+      if (a.size() != word.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if ((a[i] | 0x20) != word[i]) return false;
+      return true;
+    };
+    if (is("regserver") || is("register")) return FAILED(register_server()) ? 1 : 0;
+    if (is("unregserver") || is("unregister")) return FAILED(unregister_server()) ? 1 : 0;
+    return serve();
+  }
+
+  static HRESULT register_server() noexcept {
+    const COMKIT_CLASS_REGISTRATION classes[] = {
+        {detail::class_id<Ds>(), detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
+         detail::class_string<Ds>(3)}...};
+    HRESULT hr = ComkitRegisterLocalServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
+    if (FAILED(hr)) return hr;
+    ITypeLib* lib = nullptr;
+    std::u16string path;
+    hr = detail::module_typelib(reinterpret_cast<const void*>(&serve), &lib, &path);
+    if (hr == S_OK) {
+      hr = RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr);
+      lib->Release();
+    }
+    return FAILED(hr) ? hr : S_OK;
+  }
+
+  static HRESULT unregister_server() noexcept {
+    ITypeLib* lib = nullptr;
+    std::u16string path;
+    if (detail::module_typelib(reinterpret_cast<const void*>(&serve), &lib, &path) == S_OK) {
+      TLIBATTR* attr = nullptr;
+      if (SUCCEEDED(lib->GetLibAttr(&attr))) {
+        (void)UnRegisterTypeLib(attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+        lib->ReleaseTLibAttr(attr);
+      }
+      lib->Release();
+    }
+#if defined(__ELF__)
+    char self[PATH_MAX];
+    if (!realpath("/proc/self/exe", self)) return E_FAIL;
+    const HRESULT hr = ComkitUnregisterServer(self, COMKIT_REGISTER_DEFAULT);
+    return hr == S_FALSE ? S_OK : hr;
+#else
+    return E_NOTIMPL;
+#endif
+  }
+
+ private:
+  struct state {
+    std::mutex lock;
+    std::condition_variable idle;
+    bool done = false;
+  };
+  static state& shared() noexcept {
+    static state s;
+    return s;
+  }
+  static void count_changed(bool up) noexcept {
+    if (up) {
+      CoAddRefServerProcess();
+      return;
+    }
+    if (CoReleaseServerProcess() != 0) return;  // at 0 the class objects are suspended: no new activations
+    state& s = shared();
+    std::lock_guard g(s.lock);
+    s.done = true;
+    s.idle.notify_all();
+  }
+  static int serve() noexcept {
+    if (FAILED(CoInitializeEx(nullptr, COINIT_MULTITHREADED))) return 1;
+    detail::module_count_changed.store(&count_changed, std::memory_order_release);
+    DWORD cookies[sizeof...(Ds)] = {};
+    std::size_t n = 0;
+    HRESULT hr = S_OK;
+    // Suspended until all are registered, then published at once.
+    ((SUCCEEDED(hr) ? (hr = CoRegisterClassObject(detail::class_id<Ds>(), &class_factory<Ds>::instance,
+                                                  CLSCTX_LOCAL_SERVER, REGCLS_MULTIPLEUSE | REGCLS_SUSPENDED,
+                                                  &cookies[n]),
+                       SUCCEEDED(hr) ? ++n : n)
+                    : n),
+     ...);
+    if (SUCCEEDED(hr)) hr = CoResumeClassObjects();
+    if (SUCCEEDED(hr)) {
+      state& s = shared();
+      std::unique_lock l(s.lock);
+      s.idle.wait(l, [&] { return s.done; });
+    }
+    for (std::size_t i = 0; i < n; ++i) CoRevokeClassObject(cookies[i]);
+    CoUninitialize();
+    return SUCCEEDED(hr) ? 0 : 1;
   }
 };
 
