@@ -358,8 +358,8 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
   }
   peer_addref(p);  // the I/O thread's
   if (!start_io(p)) {
+    p->die();  // nobody would read its replies: calls fail instead of waiting
     peer_release(p);
-    unregister_peer(p);
   }
   peer_release(p);  // ours
   *out = winner;
