@@ -73,6 +73,15 @@ pid_t spawn_server(const char* mode, bool pinned) {
   return pid;
 }
 
+// One CLSCTX_LOCAL_SERVER activation; null when it fails.
+ILocalTest* activate() {
+  ILocalTest* t = nullptr;
+  if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
+                              reinterpret_cast<void**>(&t))))
+    return nullptr;
+  return t;
+}
+
 struct session {
   pid_t server = 0;
   ILocalTest* test = nullptr;
@@ -80,11 +89,7 @@ struct session {
     static bool init = (CoInitializeEx(nullptr, COINIT_MULTITHREADED), true);
     (void)init;
     server = spawn_server("linger", pinned);
-    for (int i = 0; i < 2000 && !test; ++i) {
-      if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
-                                  reinterpret_cast<void**>(&test))))
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    for (int i = 0; i < 2000 && !(test = activate()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~session() {
     if (test) test->Release();
@@ -164,9 +169,8 @@ BENCHMARK(BM_LocalCall_8Threads)->Threads(8)->UseRealTime();
 void BM_ActivateRunningServer(benchmark::State& s) {
   session x(false);
   for (auto _ : s) {
-    ILocalTest* t = nullptr;
-    if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
-                                reinterpret_cast<void**>(&t)))) {
+    ILocalTest* t = activate();
+    if (!t) {
       s.SkipWithError("activation failed");
       break;
     }
@@ -183,9 +187,8 @@ void BM_ActivateColdStart(benchmark::State& s) {
   COMKIT_CLASS_REGISTRATION c{clsid_local_test, nullptr, nullptr, "Free", nullptr};
   ComkitRegisterLocalServer(COMKIT_BENCH_LOCAL_SERVER, &c, 1, COMKIT_REGISTER_DEFAULT);
   for (auto _ : s) {
-    ILocalTest* t = nullptr;
-    if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
-                                reinterpret_cast<void**>(&t)))) {
+    ILocalTest* t = activate();
+    if (!t) {
       s.SkipWithError("activation failed");
       break;
     }

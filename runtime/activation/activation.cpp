@@ -60,9 +60,9 @@ struct class_registration {
   DWORD flags;
   bool suspended;
   bool used;  // a REGCLS_SINGLEUSE object that has been handed out once
-  apartment_id apartment;
-  ::comkit::rt::apartment* home;  // the same apartment (one reference): where activations from other processes run
+  ::comkit::rt::apartment* home;  // the registering apartment (one reference): where activations from other processes run
   bool published = false;         // its rendezvous file names this process
+  apartment_id apartment() const noexcept { return apartment_id_of(home); }
 };
 
 struct class_table {
@@ -155,7 +155,7 @@ void unpublish(class_registration& r) noexcept {
 bool serves(const class_registration& r, DWORD contexts, apartment_id apartment) noexcept {
   const DWORD common = r.contexts & contexts;
   if (!common) return false;
-  return (common & CLSCTX_LOCAL_SERVER) || r.apartment == apartment;
+  return (common & CLSCTX_LOCAL_SERVER) || r.apartment() == apartment;
 }
 
 /// The registered class object for clsid in one of `contexts`, AddRef'd, or
@@ -469,7 +469,7 @@ void activation_apartment_gone(apartment_id apartment) noexcept {
     class_table& t = classes();
     std::lock_guard<std::recursive_mutex> guard(t.lock);
     std::erase_if(t.entries, [&](class_registration& r) {
-      if (r.apartment != apartment) return false;
+      if (r.apartment() != apartment) return false;
       unpublish(r);
       revoked.push_back(r.object);
       apartment_release(r.home);
@@ -543,14 +543,14 @@ HRESULT STDAPICALLTYPE CoRegisterClassObject(REFCLSID rclsid, LPUNKNOWN pUnk, DW
     const apartment_id here = apartment_current();
     std::lock_guard<std::recursive_mutex> guard(t.lock);
     for (const class_registration& r : t.entries)
-      if (r.clsid == *clsid && r.apartment == here && (r.contexts & contexts)) return CO_E_OBJISREG;
+      if (r.clsid == *clsid && r.apartment() == here && (r.contexts & contexts)) return CO_E_OBJISREG;
     apartment* home = apartment_acquire_current();
     if (!home) return CO_E_NOTINITIALIZED;
     DWORD cookie = t.next_cookie++;
     if (cookie == 0) cookie = t.next_cookie++;  // wrapped: 0 is never a cookie
     try {
-      t.entries.push_back(class_registration{cookie, *clsid, pUnk, contexts, flags, (flags & REGCLS_SUSPENDED) != 0,
-                                             false, here, home});
+      t.entries.push_back(
+          class_registration{cookie, *clsid, pUnk, contexts, flags, (flags & REGCLS_SUSPENDED) != 0, false, home});
     } catch (...) {
       apartment_release(home);
       throw;
@@ -574,7 +574,7 @@ HRESULT STDAPICALLTYPE CoRevokeClassObject(DWORD dwRegister) {
     const auto it = std::find_if(t.entries.begin(), t.entries.end(),
                                  [&](const class_registration& r) { return r.cookie == dwRegister; });
     if (it == t.entries.end()) return E_INVALIDARG;
-    if (it->apartment != mta_apartment && it->apartment != apartment_current()) return RPC_E_WRONG_THREAD;
+    if (it->apartment() != mta_apartment && it->apartment() != apartment_current()) return RPC_E_WRONG_THREAD;
     object = it->object;
     unpublish(*it);
     apartment_release(it->home);

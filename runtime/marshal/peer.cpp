@@ -493,7 +493,6 @@ bool peer_alive(const peer* p) noexcept {
   std::lock_guard g(q->lock);
   return !q->dead;
 }
-std::uint32_t peer_pid(const peer* p) noexcept { return p->key.pid; }
 
 HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink) noexcept {
   std::uint32_t id;

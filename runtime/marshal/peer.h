@@ -128,7 +128,6 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
 void peer_addref(peer* p) noexcept;
 void peer_release(peer* p) noexcept;
 bool peer_alive(const peer* p) noexcept;
-std::uint32_t peer_pid(const peer* p) noexcept;
 
 /// Sends a request frame (built with call id 0; the id is set here) and
 /// registers sink for its reply. On failure sink is not called.

@@ -577,41 +577,9 @@ struct qi_call final : call {
   }
 };
 
-// What a class object does across apartments and processes: CreateInstance
-// (its result marshalled back) or LockServer. IClassFactory::CreateInstance
-// is [local] (its remote form differs), so proxies answer IClassFactory
-// themselves and carry it as this call.
-struct factory_call final : call {
-  remote_object target;
-  IID iid{};
-  std::int32_t lock = -1;            // -1 CreateInstance, else LockServer(lock)
-  std::vector<std::byte> objref;     // the new object, marshalled
-  HRESULT execute() noexcept override {
-    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
-    IUnknown* identity = nullptr;
-    if (HRESULT found = exporter_identity(target, &identity); FAILED(found)) return found;
-    IClassFactory* factory = nullptr;
-    HRESULT result = identity->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&factory));
-    identity->Release();
-    if (FAILED(result) || !factory) return E_NOINTERFACE;
-    if (lock >= 0) {
-      result = factory->LockServer(lock ? TRUE : FALSE);
-    } else {
-      IUnknown* made = nullptr;
-      result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
-      if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
-      if (SUCCEEDED(result)) {
-        result = marshal_to_bytes(made, iid, dest(), MSHLFLAGS_NORMAL, objref);
-        made->Release();
-      }
-    }
-    factory->Release();
-    return result;
-  }
-  frame_type request_type() const noexcept override { return frame_type::factory; }
-  void put_request(frame_writer& w) override {
-    w.u64(target.oid).u32(target.anchor).guid(iid).u32(static_cast<std::uint32_t>(lock));
-  }
+// A call whose reply is an OBJREF (or nothing).
+struct objref_call : call {
+  std::vector<std::byte> objref;
   void put_reply(frame_writer& w) override { w.bytes(objref.data(), objref.size()); }
   HRESULT take_reply(std::span<const std::byte> body) noexcept override {
     try {
@@ -623,43 +591,66 @@ struct factory_call final : call {
   }
 };
 
+// IClassFactory::CreateInstance(NULL, iid) on class object `object` (or,
+// with lock >= 0, LockServer(lock)); the new object marshalled for dest.
+HRESULT run_factory(IUnknown* object, const IID& iid, std::int32_t lock, DWORD dest,
+                    std::vector<std::byte>& objref) noexcept {
+  IClassFactory* factory = nullptr;
+  HRESULT result = object->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&factory));
+  if (FAILED(result) || !factory) return E_NOINTERFACE;
+  if (lock >= 0) {
+    result = factory->LockServer(lock ? TRUE : FALSE);
+  } else {
+    IUnknown* made = nullptr;
+    result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
+    if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
+    if (SUCCEEDED(result)) {
+      result = marshal_to_bytes(made, iid, dest, MSHLFLAGS_NORMAL, objref);
+      made->Release();
+    }
+  }
+  factory->Release();
+  return result;
+}
+
+// What a class object does across apartments and processes: CreateInstance
+// (its result marshalled back) or LockServer. IClassFactory::CreateInstance
+// is [local] (its remote form differs), so proxies answer IClassFactory
+// themselves and carry it as this call.
+struct factory_call final : objref_call {
+  remote_object target;
+  IID iid{};
+  std::int32_t lock = -1;  // -1 CreateInstance, else LockServer(lock)
+  HRESULT execute() noexcept override {
+    if (!apartment_alive(target.home)) return RPC_E_DISCONNECTED;
+    IUnknown* identity = nullptr;
+    if (HRESULT found = exporter_identity(target, &identity); FAILED(found)) return found;
+    const HRESULT result = run_factory(identity, iid, lock, dest(), objref);
+    identity->Release();
+    return result;
+  }
+  frame_type request_type() const noexcept override { return frame_type::factory; }
+  void put_request(frame_writer& w) override {
+    w.u64(target.oid).u32(target.anchor).guid(iid).u32(static_cast<std::uint32_t>(lock));
+  }
+};
+
 // Activation in another process (CLSCTX_LOCAL_SERVER): the class object
 // registered there, or an instance it made, marshalled back.
-struct activate_call final : call {
+struct activate_call final : objref_call {
   CLSID clsid{};
   IID iid{};
-  DWORD mode = 0;          // 0 an instance, 1 the class object
+  DWORD mode = 0;              // 0 an instance, 1 the class object
   IUnknown* object = nullptr;  // in the server: the class object (one reference)
-  std::vector<std::byte> objref;
   ~activate_call() override {
     if (object) object->Release();
   }
   HRESULT execute() noexcept override {
     if (mode == 1) return marshal_to_bytes(object, iid, dest(), MSHLFLAGS_NORMAL, objref);
-    IClassFactory* factory = nullptr;
-    HRESULT result = object->QueryInterface(IID_IClassFactory, reinterpret_cast<void**>(&factory));
-    if (FAILED(result) || !factory) return FAILED(result) ? result : E_NOINTERFACE;
-    IUnknown* made = nullptr;
-    result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
-    factory->Release();
-    if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
-    if (SUCCEEDED(result)) {
-      result = marshal_to_bytes(made, iid, dest(), MSHLFLAGS_NORMAL, objref);
-      made->Release();
-    }
-    return result;
+    return run_factory(object, iid, -1, dest(), objref);
   }
   frame_type request_type() const noexcept override { return frame_type::activate; }
   void put_request(frame_writer& w) override { w.guid(clsid).guid(iid).u32(mode); }
-  void put_reply(frame_writer& w) override { w.bytes(objref.data(), objref.size()); }
-  HRESULT take_reply(std::span<const std::byte> body) noexcept override {
-    try {
-      objref.assign(body.begin(), body.end());
-    } catch (...) {
-      return E_OUTOFMEMORY;
-    }
-    return S_OK;
-  }
 };
 
 // A proxy manager's last release, sent home without waiting.
@@ -1336,10 +1327,14 @@ void rpc_incoming(peer* p, const frame& f) noexcept {
   } else {
     if (HRESULT hr = exporter_locate(f.oid, f.serial, &target); FAILED(hr)) return answer_now(hr);
     home = target.home;
+    // A call of type T aimed at the located object.
+    auto aimed = [&]<typename T>(T* made) -> T* {
+      if (made) made->target = target;
+      return made;
+    };
     switch (f.header.type) {
       case frame_type::request:
-        if (auto* i = new (std::nothrow) invoke_call) {
-          i->target = target;
+        if (auto* i = aimed(new (std::nothrow) invoke_call)) {
           i->serial = f.serial;
           i->method = f.method;
           i->causality = f.causality;
@@ -1357,23 +1352,20 @@ void rpc_incoming(peer* p, const frame& f) noexcept {
         }
         break;
       case frame_type::remqi:
-        if (auto* q = new (std::nothrow) qi_call) {
-          q->target = target;
+        if (auto* q = aimed(new (std::nothrow) qi_call)) {
           q->iid = f.guid;
           c = q;
         }
         break;
       case frame_type::exportt:
-        if (auto* e = new (std::nothrow) export_call) {
-          e->target = target;
+        if (auto* e = aimed(new (std::nothrow) export_call)) {
           e->iid = f.guid;
           e->flags = f.flags;
           c = e;
         }
         break;
       case frame_type::factory:
-        if (auto* k = new (std::nothrow) factory_call) {
-          k->target = target;
+        if (auto* k = aimed(new (std::nothrow) factory_call)) {
           k->iid = f.guid;
           k->lock = f.value;
           c = k;

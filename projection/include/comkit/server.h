@@ -24,16 +24,15 @@
 #include <comkit/detail/utf.h>
 #include <comkit/implements.h>
 
+#include <climits>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #if defined(__ELF__)
 #include <dlfcn.h>
-
-#include <climits>
-#include <cstdlib>
-#include <string>
 #endif
 
 namespace comkit {
@@ -105,6 +104,37 @@ COMKIT_IMPL_HIDDEN inline HRESULT module_typelib([[maybe_unused]] const void* ad
 #endif
 }
 
+/// Registers the type library embedded in the module containing `address`
+/// under the module's path (S_OK when it embeds none), as ATL's servers do.
+COMKIT_IMPL_HIDDEN inline HRESULT register_module_typelib(const void* address) noexcept {
+  ITypeLib* lib = nullptr;
+  std::u16string path;
+  HRESULT hr = module_typelib(address, &lib, &path);
+  if (hr == S_OK) {
+    hr = RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr);
+    lib->Release();
+  }
+  return FAILED(hr) ? hr : S_OK;
+}
+/// Removes that type library's registration (none is fine).
+COMKIT_IMPL_HIDDEN inline void unregister_module_typelib(const void* address) noexcept {
+  ITypeLib* lib = nullptr;
+  std::u16string path;
+  if (module_typelib(address, &lib, &path) != S_OK) return;
+  TLIBATTR* attr = nullptr;
+  if (SUCCEEDED(lib->GetLibAttr(&attr))) {
+    (void)UnRegisterTypeLib(attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+    lib->ReleaseTLibAttr(attr);
+  }
+  lib->Release();
+}
+/// What ComkitRegisterServer/ComkitRegisterLocalServer are told of classes Ds.
+template <typename... Ds>
+struct class_registrations {
+  COMKIT_CLASS_REGISTRATION entries[sizeof...(Ds)] = {
+      {class_id<Ds>(), class_string<Ds>(0), class_string<Ds>(1), class_string<Ds>(2), class_string<Ds>(3)}...};
+};
+
 }  // namespace detail
 
 /// The four entry points of an in-process server for classes Ds.
@@ -132,36 +162,18 @@ struct server {
   /// module embeds, if any (RegisterTypeLib under the module's path), as
   /// ATL's servers do.
   [[gnu::noinline]] static HRESULT register_server() noexcept {
-    const COMKIT_CLASS_REGISTRATION classes[] = {
-        {detail::class_id<Ds>(), detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
-         detail::class_string<Ds>(3)}...};
-    HRESULT hr = ComkitRegisterServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
+    const detail::class_registrations<Ds...> classes;
+    HRESULT hr = ComkitRegisterServer(nullptr, classes.entries, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
     __asm__ volatile("" ::: "memory");  // keeps the call above from becoming a tail call (see ComkitRegisterServer)
     if (FAILED(hr)) return hr;
-    ITypeLib* lib = nullptr;
-    std::u16string path;
-    hr = detail::module_typelib(reinterpret_cast<const void*>(&get_class_object), &lib, &path);
-    if (hr == S_OK) {
-      hr = RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr);
-      lib->Release();
-    }
-    return FAILED(hr) ? hr : S_OK;
+    return detail::register_module_typelib(reinterpret_cast<const void*>(&get_class_object));
   }
   /// DllUnregisterServer: removes this module's manifest and its type
   /// library's registration.
   [[gnu::noinline]] static HRESULT unregister_server() noexcept {
     const HRESULT hr = ComkitUnregisterServer(nullptr, COMKIT_REGISTER_DEFAULT);
     __asm__ volatile("" ::: "memory");  // not a tail call, as above
-    ITypeLib* lib = nullptr;
-    std::u16string path;
-    if (detail::module_typelib(reinterpret_cast<const void*>(&get_class_object), &lib, &path) == S_OK) {
-      TLIBATTR* attr = nullptr;
-      if (SUCCEEDED(lib->GetLibAttr(&attr))) {
-        (void)UnRegisterTypeLib(attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);  // none is fine
-        lib->ReleaseTLibAttr(attr);
-      }
-      lib->Release();
-    }
+    detail::unregister_module_typelib(reinterpret_cast<const void*>(&get_class_object));
     return hr == S_FALSE ? S_OK : hr;   // nothing registered is not an error
   }
 };
@@ -200,40 +212,20 @@ struct local_server {
   }
 
   static HRESULT register_server() noexcept {
-    const COMKIT_CLASS_REGISTRATION classes[] = {
-        {detail::class_id<Ds>(), detail::class_string<Ds>(0), detail::class_string<Ds>(1), detail::class_string<Ds>(2),
-         detail::class_string<Ds>(3)}...};
-    HRESULT hr = ComkitRegisterLocalServer(nullptr, classes, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
+    const detail::class_registrations<Ds...> classes;
+    const HRESULT hr = ComkitRegisterLocalServer(nullptr, classes.entries, sizeof...(Ds), COMKIT_REGISTER_DEFAULT);
     if (FAILED(hr)) return hr;
-    ITypeLib* lib = nullptr;
-    std::u16string path;
-    hr = detail::module_typelib(reinterpret_cast<const void*>(&serve), &lib, &path);
-    if (hr == S_OK) {
-      hr = RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr);
-      lib->Release();
-    }
-    return FAILED(hr) ? hr : S_OK;
+    return detail::register_module_typelib(reinterpret_cast<const void*>(&serve));
   }
 
   static HRESULT unregister_server() noexcept {
-    ITypeLib* lib = nullptr;
-    std::u16string path;
-    if (detail::module_typelib(reinterpret_cast<const void*>(&serve), &lib, &path) == S_OK) {
-      TLIBATTR* attr = nullptr;
-      if (SUCCEEDED(lib->GetLibAttr(&attr))) {
-        (void)UnRegisterTypeLib(attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
-        lib->ReleaseTLibAttr(attr);
-      }
-      lib->Release();
-    }
-#if defined(__ELF__)
+    detail::unregister_module_typelib(reinterpret_cast<const void*>(&serve));
+    // The manifest names this executable (ComkitRegisterLocalServer(NULL)
+    // resolved /proc/self/exe too).
     char self[PATH_MAX];
     if (!realpath("/proc/self/exe", self)) return E_FAIL;
     const HRESULT hr = ComkitUnregisterServer(self, COMKIT_REGISTER_DEFAULT);
     return hr == S_FALSE ? S_OK : hr;
-#else
-    return E_NOTIMPL;
-#endif
   }
 
  private:
