@@ -13,14 +13,16 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -29,7 +31,9 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
+#include "threadmsg/threadmsg_internal.h"
 #include "trace/trace_internal.h"
 
 namespace comkit::rt {
@@ -164,35 +168,65 @@ std::uint64_t nonce_value(const unsigned char* n) noexcept {
 
 }  // namespace
 
+namespace {
+
+enum class turn : std::uint8_t { none, io_wanted, io, caller };
+
+constexpr auto watch_tick = std::chrono::milliseconds(1);
+constexpr std::size_t read_chunk = 64 * 1024;
+
+// An I/O thread running a call for the connection it reads (the turn's
+// epoch when it started), so that a call it makes can take the turn over.
+thread_local peer* t_busy_peer = nullptr;
+thread_local std::uint64_t t_busy_epoch = 0;
+
+void arm_watchdog() noexcept;
+
+}  // namespace
+
 class peer {
  public:
-  peer(int fd, bool accepted) noexcept : fd_(fd), accepted_(accepted) {
-    wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  }
-  ~peer() {
-    ::close(fd_);
-    if (wake_ >= 0) ::close(wake_);
-  }
+  peer(int fd, bool accepted) noexcept : fd_(fd), accepted_(accepted) {}
+  ~peer() { ::close(fd_); }
 
   std::atomic<long> refs{1};
   const int fd_;
   const bool accepted_;  // dialled by the other process: its HELLO comes first
-  int wake_ = -1;        // eventfd: releases to flush
   peer_key key{};
   std::mutex lock;
-  bool dead = false;                                // guarded by lock
-  std::uint32_t next_call = 1;                      // guarded by lock
+  std::condition_variable io_ready;  // idle I/O threads wait here
+  std::atomic<bool> dead{false};     // set under lock, read anywhere
+  // The reading turn (peer.h), guarded by lock.
+  turn reader = turn::none;
+  reply_sink* turn_sink = nullptr;  // reader == caller: whose thread reads
+  bool busy = false;                // reader == io: it runs a call
+  std::uint64_t epoch = 0;          // changes of reader, and busy calls
+  std::uint64_t seen_epoch = ~std::uint64_t{0};  // the watchdog's last look
+  bool flush_wanted = false;        // the watchdog asks an I/O thread to send the batch
+  int io_threads = 0, io_idle = 0;
+  std::uint32_t next_call = 1;                             // guarded by lock
   std::unordered_map<std::uint32_t, reply_sink*> pending;  // guarded by lock
-  std::vector<release_item> batch;                  // guarded by lock: releases not yet sent
-  std::map<std::pair<std::uint64_t, DWORD>, DWORD> held;  // guarded by lock: the other side's holds here
-  std::mutex write_lock;                            // one frame at a time on the socket
+  std::vector<release_item> batch;                         // guarded by lock: releases not yet sent
+  std::map<std::pair<std::uint64_t, DWORD>, DWORD> held;   // guarded by lock: the other side's holds here
+  std::mutex write_lock;                                   // one frame at a time on the socket
+  // Read buffer: bytes [rbegin, rend) received and not yet taken. Only the
+  // holder of the reading turn touches it (and the HELLO reader before).
+  std::vector<std::byte> rbuf;
+  std::size_t rbegin = 0, rend = 0;
 
   HRESULT write(const std::vector<std::byte>& bytes) noexcept {
     std::lock_guard g(write_lock);
     return send_all(fd_, bytes.data(), bytes.size()) ? S_OK : unavailable;
   }
 
-  void serve() noexcept;
+  enum class stop { own_reply, yielded, lost, dead };
+  bool next_frame(frame* f) noexcept;
+  stop read(std::uint64_t mine, reply_sink* until) noexcept;
+  bool want_io() noexcept;
+  bool spawn_io(bool greet = false) noexcept;
+  void io_main(bool greet) noexcept;
+  void pass_turn(std::uint64_t mine) noexcept;
+  bool watch() noexcept;
   void flush_releases() noexcept;
   void die() noexcept;
 };
@@ -201,6 +235,11 @@ namespace {
 
 std::mutex g_peers_lock;
 auto& g_peers = *new std::map<peer_key, peer*>;  // live peers (each with the map's reference); never destroyed
+
+// Every peer with an I/O thread until it dies (each with a reference): what
+// the watchdog looks at. Peers a double dial left out of g_peers are here too.
+std::mutex g_live_lock;
+auto& g_live = *new std::vector<peer*>;  // guarded by g_live_lock; never destroyed
 
 void register_peer(peer* p) {
   std::lock_guard g(g_peers_lock);
@@ -219,17 +258,85 @@ void unregister_peer(peer* p) noexcept {
   peer_release(p);
 }
 
-// Starts p's I/O thread (which takes over the caller's reference).
-bool start_io(peer* p) noexcept {
-  if (p->wake_ < 0) return false;
-  try {
-    std::thread([p] {
-      p->serve();
+// ---- The watchdog ---------------------------------------------------------------------
+// Armed (g_watch_armed) by whoever leaves a peer without a reader, starts a
+// call on its reading thread, or queues a release; it ticks while some peer
+// needs it and sleeps otherwise. Its tick clears the flag before looking at
+// the peers and sets it again if one still needs it, so an arming that
+// raced with the look either is seen by it or wakes the next tick.
+
+// Never destroyed: the watchdog waits on them past static destruction.
+auto& g_watch_lock = *new std::mutex;
+auto& g_watch_wake = *new std::condition_variable;
+std::atomic<bool> g_watch_armed{false};
+
+void watchdog_main() noexcept {
+  std::vector<peer*> look;
+  std::unique_lock l(g_watch_lock);
+  for (;;) {
+    g_watch_wake.wait(l, [] { return g_watch_armed.load(); });
+    l.unlock();
+    std::this_thread::sleep_for(watch_tick);
+    g_watch_armed.store(false);
+    bool needed = false;
+    {
+      std::lock_guard g(g_live_lock);
+      try {
+        look.assign(g_live.begin(), g_live.end());
+      } catch (...) {
+        look.clear();
+        needed = true;  // look again next tick
+      }
+      for (peer* p : look) peer_addref(p);
+    }
+    for (peer* p : look) {
+      needed |= p->watch();
       peer_release(p);
-    }).detach();
-  } catch (...) {
-    return false;
+    }
+    if (needed) g_watch_armed.store(true);
+    l.lock();
   }
+}
+
+// Starts the watchdog once; false when its thread cannot start (then no
+// peer is made: nothing would give a reader to a connection left without).
+bool start_watchdog() noexcept {
+  static const bool started = [] {
+    try {
+      std::thread(watchdog_main).detach();
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }();
+  return started;
+}
+
+void arm_watchdog() noexcept {
+  if (g_watch_armed.load()) return;
+  std::lock_guard g(g_watch_lock);
+  g_watch_armed.store(true);
+  g_watch_wake.notify_one();
+}
+
+// Makes p live (watched) and starts its first I/O thread. For an accepted
+// connection that thread reads the HELLO, then takes the turn; a dialled one
+// starts with no reader, for its first caller to read.
+bool start_io(peer* p) noexcept {
+  if (!start_watchdog()) return false;
+  {
+    std::lock_guard g(g_live_lock);
+    try {
+      g_live.push_back(p);
+    } catch (...) {
+      return false;
+    }
+    peer_addref(p);
+  }
+  std::lock_guard g(p->lock);
+  p->reader = p->accepted_ ? turn::io_wanted : turn::none;
+  if (!p->spawn_io(p->accepted_)) return false;  // the caller kills p (which leaves g_live)
+  if (!p->accepted_) arm_watchdog();
   return true;
 }
 
@@ -260,7 +367,8 @@ void accept_loop(int listener) noexcept {
       continue;
     }
     p->key.pid = peer_cred_pid(fd);
-    if (!start_io(p)) peer_release(p);
+    if (!start_io(p)) p->die();
+    peer_release(p);
   }
 }
 
@@ -356,53 +464,68 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
     winner = it->second;
     peer_addref(winner);  // the caller's
   }
-  peer_addref(p);  // the I/O thread's
-  if (!start_io(p)) {
-    p->die();  // nobody would read its replies: calls fail instead of waiting
-    peer_release(p);
-  }
-  peer_release(p);  // ours
+  if (!start_io(p)) p->die();  // nobody would read its replies: calls fail instead of waiting
+  peer_release(p);             // ours
   *out = winner;
   return S_OK;
 }
 
-void peer::serve() noexcept {
-  std::vector<std::byte> payload;
-  frame f;
-  // An accepted connection starts with the other side's HELLO.
-  if (accepted_) {
-    try {
-      if (!read_frame(fd_, payload, &f, 5000) || f.header.type != frame_type::hello || f.version != wire_version ||
-          f.pid != key.pid || FAILED(write(hello_frame()))) {
-        die();
-        return;
-      }
-    } catch (...) {
-      die();
-      return;
-    }
-    key.nonce = nonce_value(f.nonce);
-    try {
-      register_peer(this);
-    } catch (...) {
-      die();
-      return;
-    }
-  }
+// ---- Reading ------------------------------------------------------------------------
+
+// The next frame from the read buffer, receiving as needed; false at EOF,
+// on an error or for bytes that are not a frame. f's body points into the
+// buffer until the next call.
+bool peer::next_frame(frame* f) noexcept {
   for (;;) {
-    pollfd pf[2] = {{fd_, POLLIN, 0}, {wake_, POLLIN, 0}};
-    if (::poll(pf, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (pf[1].revents & POLLIN) {
-      std::uint64_t n;
-      while (::read(wake_, &n, sizeof n) > 0) {
+    std::size_t have = rend - rbegin, need = frame_header_size;
+    if (have >= frame_header_size) {
+      frame_header h;
+      if (!frame_parse_header({rbuf.data() + rbegin, frame_header_size}, &h)) return false;
+      need = frame_header_size + h.length;
+      if (have >= need) {
+        *f = frame{};
+        if (!frame_parse(h, {rbuf.data() + rbegin + frame_header_size, h.length}, f)) return false;
+        rbegin += need;
+        return true;
       }
-      flush_releases();
     }
-    if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-    if (!read_frame(fd_, payload, &f)) break;
+    // Room for the whole frame from rbegin, the bytes had moved to the front.
+    if (have == 0) {
+      rbegin = rend = 0;
+      if (rbuf.size() > 16 * read_chunk) std::vector<std::byte>().swap(rbuf);  // after a large frame
+    }
+    if (rbuf.size() - rbegin < std::max(need, read_chunk)) {
+      if (rbegin > 0) {
+        std::memmove(rbuf.data(), rbuf.data() + rbegin, have);
+        rbegin = 0;
+        rend = have;
+      }
+      if (rbuf.size() < std::max(need, read_chunk)) {
+        try {
+          rbuf.resize(std::max(need, read_chunk));
+        } catch (...) {
+          return false;
+        }
+      }
+    }
+    const ssize_t k = ::recv(fd_, rbuf.data() + rend, rbuf.size() - rend, 0);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    rend += static_cast<std::size_t>(k);
+  }
+}
+
+// Reads frames while holding the turn (its epoch `mine`) until: `until`'s
+// reply came (a caller reading for itself); the connection died; the turn
+// was yielded (an I/O thread delivered the last pending reply to a thread
+// that can read); or the turn was taken away while this thread ran a call.
+peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
+  frame f;
+  for (;;) {
+    if (!next_frame(&f)) {
+      die();
+      return stop::dead;
+    }
     switch (f.header.type) {
       case frame_type::hello:
         break;
@@ -413,9 +536,30 @@ void peer::serve() noexcept {
           if (auto it = pending.find(f.header.call); it != pending.end()) {
             sink = it->second;
             pending.erase(it);
+            sink->waiting_turn = false;
           }
         }
-        if (sink) sink->on_reply(static_cast<HRESULT>(f.value), f.body);
+        if (!sink) break;
+        const bool reads = sink->reads;
+        sink->on_reply(static_cast<HRESULT>(f.value), f.body, sink == until);
+        if (sink == until) return stop::own_reply;
+        // An I/O thread whose last pending reply went to a thread that can
+        // read: that thread's next call reads for itself.
+        if (!until && reads) {
+          bool yield = false;
+          {
+            std::lock_guard g(lock);
+            if (!dead && epoch == mine && pending.empty()) {
+              reader = turn::none;
+              ++epoch;
+              yield = true;
+            }
+          }
+          if (yield) {
+            arm_watchdog();
+            return stop::yielded;
+          }
+        }
         break;
       }
       case frame_type::claim:
@@ -441,12 +585,173 @@ void peer::serve() noexcept {
           for (DWORD k = 0; k < count; ++k) rpc_released(r.oid, r.anchor);
         }
         break;
-      default:
-        rpc_incoming(this, f);
+      default: {
+        // An I/O thread with nothing else buffered runs an MTA call itself;
+        // the watchdog gives the reading to another thread if it takes long.
+        queued_work* w = rpc_incoming(this, f, !until && rbegin == rend);
+        if (!w) break;
+        {
+          std::lock_guard g(lock);
+          busy = true;
+          mine = ++epoch;
+        }
+        arm_watchdog();
+        t_busy_peer = this;
+        t_busy_epoch = mine;
+        w->run(w);
+        t_busy_peer = nullptr;
+        std::lock_guard g(lock);
+        if (epoch != mine) return stop::lost;
+        busy = false;
         break;
+      }
     }
   }
-  die();
+}
+
+// Gives the turn to an I/O thread (under lock): an idle one, else a new one.
+// False when none can be started (the caller then kills the peer).
+bool peer::want_io() noexcept {
+  reader = turn::io_wanted;
+  busy = false;
+  ++epoch;
+  if (io_idle > 0) {
+    io_ready.notify_one();
+    return true;
+  }
+  return spawn_io();
+}
+
+// Starts an I/O thread (under lock); `greet`: it first reads the HELLO of
+// an accepted connection.
+bool peer::spawn_io(bool greet) noexcept {
+  peer_addref(this);
+  try {
+    std::thread([this, greet] {
+      io_main(greet);
+      peer_release(this);
+    }).detach();
+  } catch (...) {
+    peer_release(this);
+    return false;
+  }
+  ++io_threads;
+  return true;
+}
+
+void peer::io_main(bool greet) noexcept {
+  if (greet) {
+    bool ok = false;
+    try {
+      std::vector<std::byte> payload;
+      frame f;
+      ok = read_frame(fd_, payload, &f, 5000) && f.header.type == frame_type::hello && f.version == wire_version &&
+           f.pid == key.pid && SUCCEEDED(write(hello_frame()));
+      if (ok) {
+        key.nonce = nonce_value(f.nonce);
+        register_peer(this);
+      }
+    } catch (...) {
+      ok = false;
+    }
+    if (!ok) {
+      die();
+      std::lock_guard g(lock);
+      --io_threads;
+      return;
+    }
+  }
+  std::unique_lock l(lock);
+  for (;;) {
+    if (dead) break;
+    if (reader == turn::io_wanted) {
+      reader = turn::io;
+      const std::uint64_t mine = ++epoch;
+      l.unlock();
+      read(mine, nullptr);
+      l.lock();
+      continue;
+    }
+    if (flush_wanted) {
+      flush_wanted = false;
+      l.unlock();
+      flush_releases();
+      l.lock();
+      continue;
+    }
+    if (io_idle > 0) break;  // one idle thread is enough (this one was reading, or running a call)
+    ++io_idle;
+    const bool woke = io_ready.wait_for(l, std::chrono::seconds(10),
+                                        [this] { return dead || reader == turn::io_wanted || flush_wanted; });
+    --io_idle;
+    if (!woke && io_threads > 1) break;
+  }
+  --io_threads;
+}
+
+// A caller that read its own reply passes the turn on (its epoch `mine`):
+// to another caller waiting to read, else to an I/O thread while calls are
+// pending, else to nobody (the next caller reads; the watchdog gives it to
+// an I/O thread if none comes within a tick).
+void peer::pass_turn(std::uint64_t mine) noexcept {
+  bool failed = false, none = false;
+  {
+    std::lock_guard g(lock);
+    if (dead || epoch != mine) return;
+    reply_sink* next = nullptr;
+    for (auto& [id, s] : pending)
+      if (s->waiting_turn) {
+        next = s;
+        break;
+      }
+    if (next) {
+      reader = turn::caller;
+      turn_sink = next;
+      next->waiting_turn = false;
+      ++epoch;
+      next->on_turn();  // under the lock: next is pending, so alive
+      return;
+    }
+    if (!pending.empty()) {
+      failed = !want_io();
+    } else {
+      reader = turn::none;
+      ++epoch;
+      none = true;
+    }
+  }
+  if (failed) die();
+  if (none) arm_watchdog();
+}
+
+// The watchdog's look at one peer (true while it needs more looks): a turn
+// nobody holds, or held by a thread running the same call as a tick ago,
+// goes to an I/O thread; queued releases go to an I/O thread to send.
+bool peer::watch() noexcept {
+  bool needed = false, failed = false;
+  {
+    std::lock_guard g(lock);
+    if (dead) return false;
+    if (reader == turn::none || (reader == turn::io && busy)) {
+      needed = true;
+      if (epoch == seen_epoch) {
+        failed = !want_io();
+      } else {
+        seen_epoch = epoch;
+      }
+    }
+    if (!batch.empty() && !failed) {
+      needed = true;
+      flush_wanted = true;
+      if (io_idle > 0) {
+        io_ready.notify_one();
+      } else if (!spawn_io()) {
+        failed = true;
+      }
+    }
+  }
+  if (failed) die();
+  return needed && !failed;
 }
 
 void peer::flush_releases() noexcept {
@@ -470,18 +775,29 @@ void peer::die() noexcept {
   std::map<std::pair<std::uint64_t, DWORD>, DWORD> given;
   {
     std::lock_guard g(lock);
+    if (dead) return;
     dead = true;
     lost.swap(pending);
     given.swap(held);
     batch.clear();
+    io_ready.notify_all();
   }
   ::shutdown(fd_, SHUT_RDWR);
   unregister_peer(this);
+  bool was_live = false;
+  {
+    std::lock_guard g(g_live_lock);
+    if (auto it = std::find(g_live.begin(), g_live.end(), this); it != g_live.end()) {
+      g_live.erase(it);
+      was_live = true;
+    }
+  }
   COMKIT_TRACE("rpc", "connection to process %u closed: %zu calls lost, %zu objects given back", key.pid, lost.size(),
                given.size());
   for (auto& [id, sink] : lost) sink->on_lost(RPC_E_SERVER_DIED);
   for (auto& [object, count] : given)
     for (DWORD k = 0; k < count; ++k) rpc_released(object.first, object.second);
+  if (was_live) peer_release(this);  // g_live's (the caller holds another)
 }
 
 void peer_addref(peer* p) noexcept { p->refs.fetch_add(1, std::memory_order_relaxed); }
@@ -494,11 +810,51 @@ bool peer_alive(const peer* p) noexcept {
   return !q->dead;
 }
 
-HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink) noexcept {
-  std::uint32_t id;
+namespace {
+
+// Takes the turn for a caller that can read (under p's lock), when nobody
+// holds it or this thread holds it running a call for p: the epoch, else 0.
+std::uint64_t take_turn(peer* p, reply_sink* sink) noexcept {
+  const bool own_busy = p->reader == turn::io && p->busy && t_busy_peer == p && p->epoch == t_busy_epoch;
+  const bool handed = p->reader == turn::caller && p->turn_sink == sink;
+  if (p->reader != turn::none && !own_busy && !handed) return 0;
+  if (own_busy) t_busy_peer = nullptr;  // that call sees the turn gone when it returns
+  p->reader = turn::caller;
+  p->turn_sink = sink;
+  p->busy = false;
+  sink->waiting_turn = false;
+  return ++p->epoch;
+}
+
+// A thread running a call for another connection's reading gives that turn
+// away before it waits for a reply: it may wait long.
+void give_up_busy_turn(const peer* p) noexcept {
+  peer* q = t_busy_peer;
+  if (!q || q == p) return;
+  t_busy_peer = nullptr;
+  bool failed = false;
   {
-    std::lock_guard g(p->lock);
+    std::lock_guard g(q->lock);
+    if (!q->dead && q->reader == turn::io && q->busy && q->epoch == t_busy_epoch) failed = !q->want_io();
+  }
+  if (failed) q->die();
+}
+
+}  // namespace
+
+HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink) noexcept {
+  give_up_busy_turn(p);
+  std::uint32_t id;
+  std::uint64_t mine = 0;
+  {
+    std::unique_lock g(p->lock);
     if (p->dead) return unavailable;
+    // A thread that cannot read its reply needs someone reading.
+    if (!sink->reads && p->reader == turn::none && !p->want_io()) {
+      g.unlock();
+      p->die();
+      return unavailable;
+    }
     id = p->next_call++;
     if (id == 0) id = p->next_call++;
     try {
@@ -506,20 +862,29 @@ HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink)
     } catch (...) {
       return E_OUTOFMEMORY;
     }
+    sink->call_id = id;
+    sink->waiting_turn = false;
+    if (sink->reads) mine = take_turn(p, sink);
   }
+  sink->turn_epoch = mine;
   std::memcpy(bytes.data() + 12, &id, 4);
   if (SUCCEEDED(p->write(bytes))) return S_OK;
-  std::lock_guard g(p->lock);
-  // Still pending: the call never left, and the sink is not called. Gone:
-  // the I/O thread found the connection dead and told the sink already.
-  return p->pending.erase(id) ? unavailable : S_OK;
+  bool was_pending;
+  {
+    std::lock_guard g(p->lock);
+    // Still pending: the call never left, and the sink is not called. Gone:
+    // a reader found the connection dead and told the sink already.
+    was_pending = p->pending.erase(id) != 0;
+  }
+  if (mine) {
+    sink->turn_epoch = 0;
+    p->pass_turn(mine);
+  }
+  return was_pending ? unavailable : S_OK;
 }
 
 HRESULT peer_send(peer* p, const std::vector<std::byte>& bytes) noexcept {
-  {
-    std::lock_guard g(p->lock);
-    if (p->dead) return unavailable;
-  }
+  if (p->dead) return unavailable;  // (a racing death fails the write: the socket is shut down)
   return p->write(bytes);
 }
 
@@ -539,10 +904,24 @@ void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept {
       return;  // the other side keeps the object until this process ends
     }
   }
-  if (first) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t w = ::write(p->wake_, &one, sizeof one);
+  if (first) arm_watchdog();  // sent at its next tick, with what follows until then
+}
+
+bool peer_read_for(peer* p, reply_sink* sink) noexcept {
+  // The turn taken when the call was sent, or now if nobody reads.
+  std::uint64_t mine = std::exchange(sink->turn_epoch, 0);
+  if (!mine) {
+    std::lock_guard g(p->lock);
+    auto it = p->pending.find(sink->call_id);
+    if (p->dead || it == p->pending.end() || it->second != sink) return false;  // completed, or being completed
+    mine = take_turn(p, sink);
+    if (!mine) {
+      sink->waiting_turn = true;
+      return false;
+    }
   }
+  if (p->read(mine, sink) == peer::stop::own_reply) p->pass_turn(mine);
+  return true;
 }
 
 }  // namespace comkit::rt

@@ -4,18 +4,40 @@
 // down in docs/local-servers.md; `frame_parse` is the one decoder of
 // untrusted bytes (fuzz/frame_fuzzer.cpp).
 //
-// A peer's state machine (its `state_`, under its lock):
-//
-//   open --(its I/O thread reads EOF, an error, or a frame that does not
-//          parse; or peer_shutdown)--> dead
-//
-// Only the I/O thread moves a peer to `dead`, then (outside the lock) fails
-// every call still waiting for a reply (RPC_E_SERVER_DIED) and gives back
-// every reference the other process held here. Sending on a dead peer fails
-// with HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE) and sends nothing. A
+// A peer is `open` until a thread reading it meets EOF, an error or a frame
+// that does not parse (or its reading thread cannot be started); then it is
+// `dead`: every call still waiting for a reply fails (RPC_E_SERVER_DIED),
+// every reference the other process held here is given back, and sending
+// fails with HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE) without sending. A
 // call is in the pending table from just before its request is written until
 // its reply arrives or the peer dies: whichever comes first takes it out
 // (under the lock), so its completion runs exactly once.
+//
+// Reading: one thread at a time reads a connection (it holds the "reading
+// turn"), and it may be a thread waiting for a reply, so that a call costs
+// what a socket ping-pong costs: the caller writes its request and reads its
+// own reply, and the other process's reader runs the call itself. The turn
+// (`reader`, under the peer's lock; `epoch` counts its changes):
+//
+//   none --(a waiting MTA caller takes it)--> caller
+//   none --(the watchdog: still none a tick later; or an STA caller, who
+//           cannot read, sends a call)--> io_wanted
+//   io_wanted --(an I/O thread takes it)--> io
+//   caller --(its reply read; another MTA caller waits)--> caller (that one, woken)
+//   caller --(its reply read; other calls wait)--> io_wanted
+//   caller --(its reply read; nothing waits)--> none
+//   io --(the last pending reply delivered to an MTA caller)--> none
+//   io --(runs an MTA call itself: `busy`) ... io --(the call returns)--> io
+//   io, busy --(the watchdog: the same busy call a tick later)--> io_wanted
+//             (another I/O thread reads; the busy one goes idle when done)
+//   io, busy --(the call it runs makes a call on the same connection)--> caller
+//   any --(EOF, error, bad frame)--> dead
+//
+// Only the holder of the turn touches the read buffer. The watchdog is one
+// thread per process that ticks (1 ms) only while some peer has no reader,
+// a busy reader, or releases to send: so a frame never waits more than two
+// ticks for a reader, a blocked call never stops a connection, and releases
+// are batched per tick.
 #ifndef COMKIT_RUNTIME_MARSHAL_PEER_H
 #define COMKIT_RUNTIME_MARSHAL_PEER_H
 
@@ -101,12 +123,26 @@ class frame_writer {
 // ---- Peers ---------------------------------------------------------------------------------
 
 class peer;
+struct queued_work;
 
 /// Waits for one reply (a call's client half). Exactly one of on_reply or
-/// on_lost is called, on the peer's I/O thread or in peer_send_call.
+/// on_lost is called, by the thread reading the connection (`by_waiter`:
+/// the waiting thread itself) or by one that found it dead.
 struct reply_sink {
-  virtual void on_reply(HRESULT hr, std::span<const std::byte> body) noexcept = 0;
+  virtual void on_reply(HRESULT hr, std::span<const std::byte> body, bool by_waiter) noexcept = 0;
   virtual void on_lost(HRESULT hr) noexcept = 0;
+  /// The reading turn was handed to this sink's waiting thread: it should
+  /// call peer_read_for (called under the peer's lock: must only wake).
+  virtual void on_turn() noexcept = 0;
+
+  /// Set by the caller before peer_send_call: its thread can read (an MTA
+  /// thread that waits in peer_read_for).
+  bool reads = false;
+  // The peer's, under its lock.
+  std::uint32_t call_id = 0;
+  bool waiting_turn = false;
+  // The caller thread's: the reading turn it took when sending (an epoch).
+  std::uint64_t turn_epoch = 0;
 
  protected:
   ~reply_sink() = default;
@@ -132,6 +168,11 @@ bool peer_alive(const peer* p) noexcept;
 /// Sends a request frame (built with call id 0; the id is set here) and
 /// registers sink for its reply. On failure sink is not called.
 HRESULT peer_send_call(peer* p, std::vector<std::byte>& frame, reply_sink* sink) noexcept;
+/// For a sink that `reads`: while the connection has no reader (or the turn
+/// was handed to this sink), reads it until the sink's reply came; true
+/// then. False when another thread reads: wait until the sink completes or
+/// on_turn, and call again.
+bool peer_read_for(peer* p, reply_sink* sink) noexcept;
 /// Sends a one-way frame, or a reply.
 HRESULT peer_send(peer* p, const std::vector<std::byte>& frame) noexcept;
 /// A proxy's release: batched with others and sent soon (never waits).
@@ -139,9 +180,12 @@ void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept;
 
 // ---- What the peer layer asks of the call layer (rpc.cpp) -------------------------------
 
-/// An incoming request (request, remqi, exportt, activate, factory) on p's
-/// I/O thread: must not block; replies later with peer_send.
-void rpc_incoming(peer* p, const frame& f) noexcept;
+/// An incoming request (request, remqi, exportt, activate, factory), from
+/// the thread reading p: must not block; replies later with peer_send. With
+/// `may_run_here` (the reader is an I/O thread with nothing else buffered),
+/// a call for the MTA is returned to run on the reading thread instead of
+/// being posted to the pool (the frame's bytes are not used by it).
+queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept;
 /// The other process unmarshalled an OBJREF of ours (claim): its marshal
 /// becomes one proxy hold of that process's. True when a hold was taken
 /// (the peer counts it, so that the other process can give back only what

@@ -184,14 +184,18 @@ HRESULT filter_incoming(const remote_object& target, DWORD serial, ULONG method,
 enum : int { pending, running, done, abandoned };
 
 // A call to another process has the same states: its request is sent and
-// its reply (or the connection's end) completes it on the peer's I/O thread,
-// which stands for the home thread (the peer's pending table holds that
-// reference). In the called process the same call type runs at home and
-// `finish` sends the reply instead of waking a caller.
+// its reply (or the connection's end) completes it on the thread reading the
+// connection, which stands for the home thread (the peer's pending table
+// holds that reference). That may be the caller itself (`reads`: an MTA
+// caller reads its own reply while nobody else reads, peer.h), which then
+// waits on `signal` rather than its queue: `finish` and the handing over of
+// the reading each bump it. In the called process the same call type runs
+// at home and `finish` sends the reply instead of waking a caller.
 struct call : queued_work, reply_sink {
   std::atomic<int> refs{2};  // the caller's and the home thread's
   std::atomic<int> state{pending};
   std::atomic<bool> finished{false};
+  std::atomic<std::uint32_t> signal{0};  // a `reads` caller's wake-ups
   thread_queue* caller = nullptr;  // one reference
   HRESULT hr = RPC_E_DISCONNECTED;
   peer* reply_to = nullptr;  // in the called process: who asked (one reference)
@@ -216,18 +220,24 @@ struct call : queued_work, reply_sink {
   static void unref(call* c) noexcept {
     if (c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
   }
-  void on_reply(HRESULT result, std::span<const std::byte> body) noexcept override {
+  void on_reply(HRESULT result, std::span<const std::byte> body, bool by_waiter) noexcept override {
     int expected = pending;
     if (state.compare_exchange_strong(expected, done, std::memory_order_acq_rel))
-      finish(SUCCEEDED(result) ? take_reply(body) : result);
+      finish(SUCCEEDED(result) ? take_reply(body) : result, by_waiter);
     unref(this);
+  }
+  void on_turn() noexcept override { bump(); }
+  void bump() noexcept {
+    signal.fetch_add(1, std::memory_order_release);
+    signal.notify_one();
   }
   void on_lost(HRESULT result) noexcept override {
     int expected = pending;
     if (state.compare_exchange_strong(expected, done, std::memory_order_acq_rel)) finish(result);
     unref(this);
   }
-  void finish(HRESULT result) noexcept {
+  // The finisher holds a reference, so the call outlives this.
+  void finish(HRESULT result, bool by_waiter = false) noexcept {
     hr = result;
     if (reply_to) {
       try {
@@ -239,6 +249,11 @@ struct call : queued_work, reply_sink {
         frame_writer w(frame_type::reply, reply_id);  // out of memory: the failure at least
         peer_send(reply_to, w.u32(static_cast<std::uint32_t>(E_OUTOFMEMORY)).done());
       }
+      return;
+    }
+    if (reads) {
+      finished.store(true, std::memory_order_release);
+      if (!by_waiter) bump();
       return;
     }
     thread_queue* q = caller;
@@ -303,16 +318,33 @@ HRESULT send_and_wait(const remote_object& target, call* c) noexcept {
   };
   thread_queue* q = thread_queue_current();
   if (!q) return fail(E_OUTOFMEMORY);
+  apartment* here = apartment_acquire_current();
+  wait_options o;
+  o.run_work = here && apartment_is_sta(here);
+  // An MTA caller of another process reads its reply itself when it can.
+  c->reads = target.process && !o.run_work;
   thread_queue_addref(q);
   c->caller = q;
   if (HRESULT posted = post_call(target, c); FAILED(posted)) {
     c->caller = nullptr;
     thread_queue_release(q);
+    if (here) apartment_release(here);
     return fail(posted);
   }
-  apartment* here = apartment_acquire_current();
-  wait_options o;
-  o.run_work = here && apartment_is_sta(here);
+  if (c->reads) {
+    if (here) apartment_release(here);
+    // Its completion (or the connection's death) always comes: the reading
+    // thread, or this one, delivers it.
+    for (;;) {
+      const std::uint32_t seen = c->signal.load(std::memory_order_acquire);
+      if (c->finished.load(std::memory_order_acquire)) break;
+      if (peer_read_for(target.process, c)) continue;
+      c->signal.wait(seen, std::memory_order_acquire);
+    }
+    const HRESULT hr = c->hr;
+    call::unref(c);
+    return hr;
+  }
   o.done = &c->finished;
   // An STA with a message filter is told of input (posted thread messages)
   // that arrives while it waits: MessagePending may cancel the call.
@@ -735,9 +767,13 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
   HRESULT send(RPCOLEMESSAGE* m) noexcept {
     // A proxy belongs to the apartment that unmarshalled it.
     if (apartment_check() != S_OK || apartment_current() != client_) return RPC_E_WRONG_THREAD;
-    const auto sent = std::chrono::steady_clock::now();
+    // The time a call was sent is for message filters: the home STA's (in
+    // this process; the other process times its own), and the caller's on
+    // a refusal.
+    auto sent = target_.process ? std::chrono::steady_clock::time_point{} : std::chrono::steady_clock::now();
     for (;;) {
       const HRESULT hr = send_once(m, sent);
+      if (sent == std::chrono::steady_clock::time_point{}) sent = std::chrono::steady_clock::now();
       if (hr != RPC_E_CALL_REJECTED && hr != RPC_E_SERVERCALL_RETRYLATER) return hr;
       apartment* here = apartment_acquire_current();
       IMessageFilter* filter = here && apartment_is_sta(here) ? apartment_message_filter(here) : nullptr;
@@ -1299,13 +1335,14 @@ HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objr
 
 // ---- Calls from other processes (peer.h) ------------------------------------------------
 
-void rpc_incoming(peer* p, const frame& f) noexcept {
-  auto answer_now = [&](HRESULT hr) noexcept {
+queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept {
+  auto answer_now = [&](HRESULT hr) noexcept -> queued_work* {
     try {
       frame_writer w(frame_type::reply, f.header.call);
       peer_send(p, w.u32(static_cast<std::uint32_t>(hr)).done());
     } catch (...) {
     }
+    return nullptr;
   };
   remote_object target{};
   apartment* home = nullptr;
@@ -1339,7 +1376,7 @@ void rpc_incoming(peer* p, const frame& f) noexcept {
           i->method = f.method;
           i->causality = f.causality;
           i->caller_tid = f.thread;
-          i->sent = std::chrono::steady_clock::now();
+          if (apartment_is_sta(target.home)) i->sent = std::chrono::steady_clock::now();  // for its filter
           i->owns_request = true;
           i->request_size = static_cast<ULONG>(f.body.size());
           i->request = CoTaskMemAlloc(f.body.empty() ? 1 : f.body.size());
@@ -1386,7 +1423,10 @@ void rpc_incoming(peer* p, const frame& f) noexcept {
   c->reply_id = f.header.call;
   c->run = &call::on_run;
   c->cancel = &call::on_cancel;
+  // The MTA's calls may run on the reading thread (any thread is the MTA's).
+  if (may_run_here && !apartment_queue(home) && apartment_alive(home)) return c;
   if (!post_home(home, c)) call::on_cancel(c);  // answers RPC_E_DISCONNECTED
+  return nullptr;
 }
 
 bool rpc_claim(peer*, const frame& f) noexcept { return exporter_claim(f.oid, f.serial, f.public_refs, f.flags); }

@@ -7,6 +7,7 @@
 // server's and a client's death, CoDisconnectObject, malformed frames.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,9 +18,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -45,8 +48,34 @@ const std::string g_root = [] {
   std::string root = made ? made : "/tmp";
   ::setenv("XDG_RUNTIME_DIR", root.c_str(), 1);
   ::setenv("COMKIT_REGISTRY_PATH", (root + "/registry").c_str(), 1);
+#if defined(__SANITIZE_THREAD__)
+  // The servers are built with TSan too: their reports go to files that
+  // each test looks for (a killed server has no exit status to tell).
+  const char* options = std::getenv("TSAN_OPTIONS");
+  ::setenv("TSAN_OPTIONS", ((options ? std::string(options) + " " : std::string()) + "log_path=" + root + "/server-tsan").c_str(), 1);
+#endif
   return root;
 }();
+
+// What the servers' sanitizer wrote (empty when nothing).
+std::string server_sanitizer_reports() {
+  std::string all;
+  DIR* d = ::opendir(g_root.c_str());
+  if (!d) return all;
+  while (const dirent* e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, "server-tsan", 11) != 0) continue;
+    const std::string path = g_root + "/" + e->d_name;
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      char buf[4096];
+      std::size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) all.append(buf, n);
+      std::fclose(f);
+    }
+    ::unlink(path.c_str());
+  }
+  ::closedir(d);
+  return all;
+}
 
 bool failed_as_dead_server(HRESULT hr) {
   return hr == RPC_E_DISCONNECTED || hr == RPC_E_SERVER_DIED || hr == RPC_E_SERVER_DIED_DNE ||
@@ -143,7 +172,9 @@ class callback final : public ILocalCallback {
   ULONG STDMETHODCALLTYPE Release() override { return --refs; }  // on the test's stack
   HRESULT STDMETHODCALLTYPE Ping(LONG value, LONG* result) override {
     pid = static_cast<DWORD>(::getpid());
+    thread = GetCurrentThreadId();
     *result = value * 2;
+    ++pings;
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE Where(DWORD* p, DWORD* t) override {
@@ -159,7 +190,8 @@ class callback final : public ILocalCallback {
     return refs.load() == 1;
   }
   std::atomic<ULONG> refs{1};
-  DWORD pid = 0;
+  std::atomic<DWORD> pid{0}, thread{0};
+  std::atomic<int> pings{0};
 };
 
 class LocalServer : public ::testing::Test {
@@ -169,6 +201,8 @@ class LocalServer : public ::testing::Test {
   void TearDown() override {
     ComkitUnregisterServer(COMKIT_LOCAL_TEST_SERVER, COMKIT_REGISTER_DEFAULT);
     for (child& c : children) finish(c);
+    const std::string reports = server_sanitizer_reports();
+    EXPECT_TRUE(reports.empty()) << reports;
   }
   child& start(const std::string& mode) {
     children.push_back(spawn({COMKIT_LOCAL_TEST_SERVER, "-Embedding"}, mode));
@@ -539,6 +573,132 @@ TEST_F(LocalServer, AnStaServerRunsCallsOnItsThread) {
   EXPECT_EQ(a->CallBack(&cb, 4, &r), S_OK);
   EXPECT_EQ(r, 8);
   EXPECT_TRUE(cb.released_by_server());
+}
+
+// Calls that wait for each other on one connection: the server's thread
+// reading it runs each call itself, so the reading must pass to another
+// thread while a call blocks. The calls are sent one after another (never
+// two in one read), so each is read only if the previous one's reader let
+// go of the connection: without that, Gather times out.
+TEST_F(LocalServer, CallsThatWaitForEachOtherShareOneConnection) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  constexpr int parties = 4, rounds = 5;
+  std::atomic<int> wrong{0};
+  for (int round = 0; round < rounds; ++round) {
+    std::vector<std::thread> pool;
+    for (int k = 0; k < parties; ++k)
+      pool.emplace_back([&, k] {
+        std::this_thread::sleep_for(k * 15ms);
+        if (t->Gather(parties, 3000) != S_OK) ++wrong;
+      });
+    for (auto& th : pool) th.join();
+  }
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// The server calls a client that makes no call meanwhile: the client's
+// connection is read although no caller of its own is reading it.
+TEST_F(LocalServer, AnIdleClientReceivesTheServersCalls) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  callback cb;
+  for (int round = 1; round <= 3; ++round) {
+    ASSERT_EQ(t->PingLater(&cb, 20, 3), S_OK);
+    const auto until = clock_type::now() + 5s;
+    while (cb.pings.load() < 3 * round && clock_type::now() < until) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(cb.pings.load(), 3 * round);
+  }
+  EXPECT_EQ(cb.pid.load(), static_cast<DWORD>(::getpid()));
+  EXPECT_TRUE(cb.released_by_server());
+}
+
+// A client in an STA: its calls are answered although it cannot read the
+// connection itself, callbacks nested in its calls run on its thread, and
+// the server's own calls to it wait for it to pump messages.
+TEST_F(LocalServer, AnStaClientIsCalledBackOnItsThread) {
+  start("linger");
+  ptr<ILocalTest> ready;  // held: the server suspends its class when its last object goes
+  ASSERT_EQ(create_when_ready(ready), S_OK);
+  std::thread sta([] {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
+    {
+      ptr<ILocalTest> t;
+      ASSERT_EQ(create(t), S_OK);
+      callback cb;
+      LONG r = 0;
+      for (int i = 0; i < 50; ++i) {
+        EXPECT_EQ(t->CallBack(&cb, i, &r), S_OK);
+        EXPECT_EQ(r, 2 * i);
+      }
+      EXPECT_EQ(cb.thread.load(), GetCurrentThreadId());
+      cb.thread = 0;
+      ASSERT_EQ(t->PingLater(&cb, 10, 3), S_OK);
+      const auto until = clock_type::now() + 5s;
+      while (cb.pings.load() < 53 && clock_type::now() < until) {
+        MSG m;
+        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
+        std::this_thread::sleep_for(1ms);
+      }
+      EXPECT_EQ(cb.pings.load(), 53);
+      EXPECT_EQ(cb.thread.load(), GetCurrentThreadId());
+      t.reset();
+      // The server's proxy to cb is released by a message to this STA.
+      const auto released = clock_type::now() + 5s;
+      while (cb.refs.load() != 1 && clock_type::now() < released) {
+        MSG m;
+        while (PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE)) DispatchMessageW(&m);
+        std::this_thread::sleep_for(1ms);
+      }
+      EXPECT_EQ(cb.refs.load(), 1u);
+    }
+    CoUninitialize();
+  });
+  sta.join();
+}
+
+// Threads of one client mixing plain calls, calls that call back, strings
+// and the server's own calls, all on one connection: whoever reads it hands
+// every reply to its caller.
+TEST_F(LocalServer, ThreadsMixCallsCallbacksAndServerCalls) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  callback events;
+  ASSERT_EQ(t->PingLater(&events, 0, 400), S_OK);
+  constexpr int threads = 6, calls = 150;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      callback cb;
+      for (int i = 0; i < calls; ++i) {
+        LONG r = 0;
+        switch ((i + k) % 3) {
+          case 0:
+            if (t->Add(k, i, &r) != S_OK || r != k + i) ++wrong;
+            break;
+          case 1:
+            if (t->CallBack(&cb, i, &r) != S_OK || r != 2 * i) ++wrong;
+            break;
+          default: {
+            BSTR in = SysAllocString(u"mixed"), out = nullptr;
+            if (t->Echo(in, &out) != S_OK || !out || std::u16string_view(out) != u"mixed") ++wrong;
+            SysFreeString(in);
+            SysFreeString(out);
+          }
+        }
+      }
+      if (!cb.released_by_server()) ++wrong;
+    });
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  const auto until = clock_type::now() + 5s;
+  while (events.pings.load() < 400 && clock_type::now() < until) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(events.pings.load(), 400);
+  EXPECT_TRUE(events.released_by_server());
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 //   local_test_server -RegServer|-UnregServer
 //   local_test_server --client N            a client holding N objects of
 //                                           the server until it is killed
+//   local_test_server --calls MS            a client calling Nothing for MS
+//                                           milliseconds; prints the count
 // LOCAL_TEST_MODE chooses how it serves: "multi" (REGCLS_MULTIPLEUSE, the
 // default), "single" (REGCLS_SINGLEUSE), "suspended" (registered suspended,
 // never resumed), "sta" (an STA with a message loop), "exit" (exits with
@@ -136,6 +138,40 @@ class test_object final : public ILocalTest {
     *sum = s;
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Gather(LONG parties, ULONG timeout_ms) override {
+    static std::mutex m;
+    static std::condition_variable all_in;
+    static LONG inside = 0;
+    static unsigned long round = 0;
+    std::unique_lock l(m);
+    const unsigned long mine = round;
+    if (++inside >= parties) {
+      inside = 0;
+      ++round;
+      all_in.notify_all();
+      return S_OK;
+    }
+    if (all_in.wait_for(l, std::chrono::milliseconds(timeout_ms), [&] { return round != mine; })) return S_OK;
+    --inside;
+    return RPC_E_TIMEOUT;
+  }
+  HRESULT STDMETHODCALLTYPE PingLater(ILocalCallback* cb, ULONG ms, LONG times) override {
+    if (!cb) return E_POINTER;
+    cb->AddRef();
+    CoAddRefServerProcess();
+    std::thread([cb, ms, times] {
+      CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      for (LONG i = 0; i < times; ++i) {
+        LONG r = 0;
+        if (FAILED(cb->Ping(i, &r))) break;
+      }
+      cb->Release();
+      CoUninitialize();
+      server_released();
+    }).detach();
+    return S_OK;
+  }
 
  private:
   std::atomic<ULONG> refs_{1};
@@ -217,6 +253,27 @@ int client(int n) {
   for (;;) ::pause();
 }
 
+// Calls for ms milliseconds (local_bench's client processes); the count on
+// stdout.
+int caller(int ms) {
+  CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  ILocalTest* t = nullptr;
+  if (FAILED(CoCreateInstance(clsid_local_test, nullptr, CLSCTX_LOCAL_SERVER, IID_ILocalTest,
+                              reinterpret_cast<void**>(&t))))
+    return 5;
+  long calls = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 64; ++i)
+      if (t->Nothing() != S_OK) return 6;
+    calls += 64;
+  }
+  t->Release();
+  std::printf("%ld\n", calls);
+  CoUninitialize();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -233,5 +290,6 @@ int main(int argc, char** argv) {
     return FAILED(ComkitUnregisterServer(self, COMKIT_REGISTER_DEFAULT)) ? 1 : 0;
   }
   if (a == "--client" && argc > 2) return client(std::atoi(argv[2]));
+  if (a == "--calls" && argc > 2) return caller(std::atoi(argv[2]));
   return serve();  // -Embedding, or started by hand
 }
