@@ -54,7 +54,8 @@ std::vector<std::byte> encode(const frame& f) {
       w.u64(f.oid).u32(f.serial).guid(f.guid).u32(static_cast<std::uint32_t>(f.value));
       break;
   }
-  return std::move(w.done());
+  const std::span<const std::byte> bytes = w.done();
+  return {bytes.begin(), bytes.end()};
 }
 
 }  // namespace

@@ -11,7 +11,6 @@ namespace comkit::rt {
 // ---- Frames ---------------------------------------------------------------------------------
 
 frame_writer::frame_writer(frame_type type, std::uint32_t call) {
-  b_.reserve(64);
   u32(frame_magic);
   u8(static_cast<std::uint8_t>(type));
   u8(0);
@@ -28,14 +27,13 @@ frame_writer& frame_writer::u32(std::uint32_t v) { return bytes(&v, 4); }
 frame_writer& frame_writer::u64(std::uint64_t v) { return bytes(&v, 8); }
 frame_writer& frame_writer::guid(const GUID& g) { return bytes(&g, 16); }
 frame_writer& frame_writer::bytes(const void* p, std::size_t n) {
-  const auto* s = static_cast<const std::byte*>(p);
-  b_.insert(b_.end(), s, s + n);
+  b_.append(p, n);
   return *this;
 }
-std::vector<std::byte>& frame_writer::done() noexcept {
+std::span<std::byte> frame_writer::done() noexcept {
   const auto length = static_cast<std::uint32_t>(b_.size() - frame_header_size);
   std::memcpy(b_.data() + 8, &length, 4);
-  return b_;
+  return b_.span();
 }
 
 namespace {

@@ -131,10 +131,12 @@ std::uint32_t peer_cred_pid(int fd) noexcept {
   return static_cast<std::uint32_t>(cred.pid);
 }
 
-std::vector<std::byte> hello_frame() {
+// Sends this process's HELLO on fd.
+bool send_hello(int fd) {
   frame_writer w(frame_type::hello, 0);
-  w.u32(wire_version).u32(static_cast<std::uint32_t>(::getpid())).bytes(process_nonce(), 8);
-  return std::move(w.done());
+  const std::span<const std::byte> bytes =
+      w.u32(wire_version).u32(static_cast<std::uint32_t>(::getpid())).bytes(process_nonce(), 8).done();
+  return send_all(fd, bytes.data(), bytes.size());
 }
 
 // Reads one frame (header and payload); false at EOF, on an error or for
@@ -172,17 +174,64 @@ namespace {
 
 enum class turn : std::uint8_t { none, io_wanted, io, caller };
 
-constexpr auto watch_tick = std::chrono::milliseconds(1);
+// The watchdog's tick: 1 ms after it acted (or woke), doubling up to 8 ms
+// while its looks find every watched state already changed (a busy
+// connection passes through them thousands of times a second, and each tick
+// costs its calls a context switch).
+constexpr auto watch_tick_min = std::chrono::milliseconds(1);
+constexpr auto watch_tick_max = std::chrono::milliseconds(8);
+constexpr int watch_linger = 50;  // quiet ticks before the watchdog sleeps
 constexpr std::size_t read_chunk = 64 * 1024;
 
 // An I/O thread running a call for the connection it reads (the turn's
 // epoch when it started), so that a call it makes can take the turn over.
 thread_local peer* t_busy_peer = nullptr;
-thread_local std::uint64_t t_busy_epoch = 0;
+thread_local std::uint64_t t_busy_gen = 0;
+
+// A peer's `run_word`: the generation of the call its reading I/O thread
+// runs itself (<< 2) and that run's phase. The reader moves it to running
+// and back to idle without the lock; whoever takes the turn away from a
+// running call (the watchdog, or the call itself making a call) moves it to
+// stolen with a compare-exchange, so exactly one of "the run ended, keep
+// reading" and "the turn was taken" happens. A later run has another
+// generation, so a stale reader's compare-exchange cannot succeed.
+constexpr std::uint64_t run_idle = 0, run_running = 1, run_stolen = 2;
+constexpr std::uint64_t run_of(std::uint64_t gen, std::uint64_t phase) noexcept { return gen << 2 | phase; }
 
 void arm_watchdog() noexcept;
 
 }  // namespace
+
+// The calls waiting for a reply on a connection: few at a time, so a flat
+// array (its capacity kept: no allocation per call).
+class pending_calls {
+ public:
+  void add(std::uint32_t id, reply_sink* sink) { calls_.push_back({id, sink}); }
+  /// Takes the call with this id out; null when there is none.
+  reply_sink* take(std::uint32_t id) noexcept {
+    for (auto& c : calls_)
+      if (c.first == id) {
+        reply_sink* s = c.second;
+        c = calls_.back();
+        calls_.pop_back();
+        return s;
+      }
+    return nullptr;
+  }
+  bool has(std::uint32_t id, const reply_sink* sink) const noexcept {
+    for (const auto& c : calls_)
+      if (c.first == id) return c.second == sink;
+    return false;
+  }
+  bool empty() const noexcept { return calls_.empty(); }
+  auto begin() const noexcept { return calls_.begin(); }
+  auto end() const noexcept { return calls_.end(); }
+  void swap(pending_calls& o) noexcept { calls_.swap(o.calls_); }
+  std::size_t size() const noexcept { return calls_.size(); }
+
+ private:
+  std::vector<std::pair<std::uint32_t, reply_sink*>> calls_;
+};
 
 class peer {
  public:
@@ -199,13 +248,16 @@ class peer {
   // The reading turn (peer.h), guarded by lock.
   turn reader = turn::none;
   reply_sink* turn_sink = nullptr;  // reader == caller: whose thread reads
-  bool busy = false;                // reader == io: it runs a call
-  std::uint64_t epoch = 0;          // changes of reader, and busy calls
+  std::uint64_t epoch = 0;          // changes of reader
+  // reader == io: the call it runs itself (see run_of); atomic, not locked.
+  std::atomic<std::uint64_t> run_word{0};
+  std::atomic<std::uint64_t> run_gen{0};
+  std::uint64_t seen_run = 0;       // the watchdog's last look (under lock)
   std::uint64_t seen_epoch = ~std::uint64_t{0};  // the watchdog's last look
   bool flush_wanted = false;        // the watchdog asks an I/O thread to send the batch
   int io_threads = 0, io_idle = 0;
   std::uint32_t next_call = 1;                             // guarded by lock
-  std::unordered_map<std::uint32_t, reply_sink*> pending;  // guarded by lock
+  pending_calls pending;                                   // guarded by lock
   std::vector<release_item> batch;                         // guarded by lock: releases not yet sent
   std::map<std::pair<std::uint64_t, DWORD>, DWORD> held;   // guarded by lock: the other side's holds here
   std::mutex write_lock;                                   // one frame at a time on the socket
@@ -214,7 +266,7 @@ class peer {
   std::vector<std::byte> rbuf;
   std::size_t rbegin = 0, rend = 0;
 
-  HRESULT write(const std::vector<std::byte>& bytes) noexcept {
+  HRESULT write(std::span<const std::byte> bytes) noexcept {
     std::lock_guard g(write_lock);
     return send_all(fd_, bytes.data(), bytes.size()) ? S_OK : unavailable;
   }
@@ -226,7 +278,8 @@ class peer {
   bool spawn_io(bool greet = false) noexcept;
   void io_main(bool greet) noexcept;
   void pass_turn(std::uint64_t mine) noexcept;
-  bool watch() noexcept;
+  enum watch_result : unsigned { watch_needed = 1, watch_acted = 2 };
+  unsigned watch() noexcept;
   void flush_releases() noexcept;
   void die() noexcept;
 };
@@ -272,13 +325,18 @@ std::atomic<bool> g_watch_armed{false};
 
 void watchdog_main() noexcept {
   std::vector<peer*> look;
+  int quiet = 0;  // ticks in a row that found nothing to do
+  auto tick = watch_tick_min;
   std::unique_lock l(g_watch_lock);
   for (;;) {
-    g_watch_wake.wait(l, [] { return g_watch_armed.load(); });
+    if (!g_watch_armed.load()) {
+      g_watch_wake.wait(l, [] { return g_watch_armed.load(); });
+      tick = watch_tick_min;
+    }
     l.unlock();
-    std::this_thread::sleep_for(watch_tick);
+    std::this_thread::sleep_for(tick);
     g_watch_armed.store(false);
-    bool needed = false;
+    bool needed = false, acted = false;
     {
       std::lock_guard g(g_live_lock);
       try {
@@ -290,10 +348,16 @@ void watchdog_main() noexcept {
       for (peer* p : look) peer_addref(p);
     }
     for (peer* p : look) {
-      needed |= p->watch();
+      const unsigned r = p->watch();
+      needed |= (r & peer::watch_needed) != 0;
+      acted |= (r & peer::watch_acted) != 0;
       peer_release(p);
     }
-    if (needed) g_watch_armed.store(true);
+    tick = acted ? watch_tick_min : std::min(tick * 2, watch_tick_max);
+    // Busy connections go through the watched states thousands of times a
+    // second: ticking on through short lulls spares their calls re-arming.
+    quiet = needed ? 0 : quiet + 1;
+    if (needed || quiet < watch_linger) g_watch_armed.store(true);
     l.lock();
   }
 }
@@ -446,7 +510,7 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
     frame f;
     // The other side answers HELLO before anything else; one that does not
     // within 5 s is not a comkit process serving (or is hung).
-    if (FAILED(p->write(hello_frame())) || !read_frame(fd, payload, &f, 5000) ||
+    if (!send_hello(fd) || !read_frame(fd, payload, &f, 5000) ||
         f.header.type != frame_type::hello || f.version != wire_version || f.pid != pid ||
         std::memcmp(f.nonce, nonce, 8) != 0) {
       peer_release(p);
@@ -533,11 +597,8 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
         reply_sink* sink = nullptr;
         {
           std::lock_guard g(lock);
-          if (auto it = pending.find(f.header.call); it != pending.end()) {
-            sink = it->second;
-            pending.erase(it);
-            sink->waiting_turn = false;
-          }
+          sink = pending.take(f.header.call);
+          if (sink) sink->waiting_turn = false;
         }
         if (!sink) break;
         const bool reads = sink->reads;
@@ -590,19 +651,15 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
         // the watchdog gives the reading to another thread if it takes long.
         queued_work* w = rpc_incoming(this, f, !until && rbegin == rend);
         if (!w) break;
-        {
-          std::lock_guard g(lock);
-          busy = true;
-          mine = ++epoch;
-        }
+        const std::uint64_t gen = run_gen.fetch_add(1, std::memory_order_relaxed) + 1;
+        run_word.store(run_of(gen, run_running));
         arm_watchdog();
         t_busy_peer = this;
-        t_busy_epoch = mine;
+        t_busy_gen = gen;
         w->run(w);
         t_busy_peer = nullptr;
-        std::lock_guard g(lock);
-        if (epoch != mine) return stop::lost;
-        busy = false;
+        std::uint64_t running = run_of(gen, run_running);
+        if (!run_word.compare_exchange_strong(running, run_of(gen, run_idle))) return stop::lost;
         break;
       }
     }
@@ -613,7 +670,6 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
 // False when none can be started (the caller then kills the peer).
 bool peer::want_io() noexcept {
   reader = turn::io_wanted;
-  busy = false;
   ++epoch;
   if (io_idle > 0) {
     io_ready.notify_one();
@@ -646,7 +702,7 @@ void peer::io_main(bool greet) noexcept {
       std::vector<std::byte> payload;
       frame f;
       ok = read_frame(fd_, payload, &f, 5000) && f.header.type == frame_type::hello && f.version == wire_version &&
-           f.pid == key.pid && SUCCEEDED(write(hello_frame()));
+           f.pid == key.pid && send_hello(fd_);
       if (ok) {
         key.nonce = nonce_value(f.nonce);
         register_peer(this);
@@ -724,24 +780,36 @@ void peer::pass_turn(std::uint64_t mine) noexcept {
   if (none) arm_watchdog();
 }
 
-// The watchdog's look at one peer (true while it needs more looks): a turn
-// nobody holds, or held by a thread running the same call as a tick ago,
-// goes to an I/O thread; queued releases go to an I/O thread to send.
-bool peer::watch() noexcept {
-  bool needed = false, failed = false;
+// The watchdog's look at one peer: a turn nobody holds, or held by a thread
+// running the same call as a tick ago, goes to an I/O thread; queued
+// releases go to an I/O thread to send. watch_needed while the peer needs
+// more looks, watch_acted when something was handed on.
+unsigned peer::watch() noexcept {
+  bool needed = false, failed = false, acted = false;
   {
     std::lock_guard g(lock);
-    if (dead) return false;
-    if (reader == turn::none || (reader == turn::io && busy)) {
+    if (dead) return 0;
+    const std::uint64_t run = run_word.load();
+    if (reader == turn::none) {
       needed = true;
       if (epoch == seen_epoch) {
         failed = !want_io();
+        acted = true;
       } else {
         seen_epoch = epoch;
       }
+    } else if (reader == turn::io && (run & 3) == run_running) {
+      needed = true;
+      std::uint64_t expected = run;
+      if (run != seen_run) {
+        seen_run = run;
+      } else if (run_word.compare_exchange_strong(expected, (run & ~std::uint64_t{3}) | run_stolen)) {
+        failed = !want_io();
+        acted = true;
+      }
     }
     if (!batch.empty() && !failed) {
-      needed = true;
+      needed = acted = true;
       flush_wanted = true;
       if (io_idle > 0) {
         io_ready.notify_one();
@@ -750,8 +818,11 @@ bool peer::watch() noexcept {
       }
     }
   }
-  if (failed) die();
-  return needed && !failed;
+  if (failed) {
+    die();
+    return 0;
+  }
+  return (needed ? watch_needed : 0u) | (acted ? watch_acted : 0u);
 }
 
 void peer::flush_releases() noexcept {
@@ -771,7 +842,7 @@ void peer::flush_releases() noexcept {
 }
 
 void peer::die() noexcept {
-  std::unordered_map<std::uint32_t, reply_sink*> lost;
+  pending_calls lost;
   std::map<std::pair<std::uint64_t, DWORD>, DWORD> given;
   {
     std::lock_guard g(lock);
@@ -815,13 +886,16 @@ namespace {
 // Takes the turn for a caller that can read (under p's lock), when nobody
 // holds it or this thread holds it running a call for p: the epoch, else 0.
 std::uint64_t take_turn(peer* p, reply_sink* sink) noexcept {
-  const bool own_busy = p->reader == turn::io && p->busy && t_busy_peer == p && p->epoch == t_busy_epoch;
+  bool own_busy = false;
+  if (p->reader == turn::io && t_busy_peer == p) {
+    std::uint64_t running = run_of(t_busy_gen, run_running);
+    own_busy = p->run_word.compare_exchange_strong(running, run_of(t_busy_gen, run_stolen));
+  }
   const bool handed = p->reader == turn::caller && p->turn_sink == sink;
   if (p->reader != turn::none && !own_busy && !handed) return 0;
   if (own_busy) t_busy_peer = nullptr;  // that call sees the turn gone when it returns
   p->reader = turn::caller;
   p->turn_sink = sink;
-  p->busy = false;
   sink->waiting_turn = false;
   return ++p->epoch;
 }
@@ -835,14 +909,17 @@ void give_up_busy_turn(const peer* p) noexcept {
   bool failed = false;
   {
     std::lock_guard g(q->lock);
-    if (!q->dead && q->reader == turn::io && q->busy && q->epoch == t_busy_epoch) failed = !q->want_io();
+    std::uint64_t running = run_of(t_busy_gen, run_running);
+    if (!q->dead && q->reader == turn::io &&
+        q->run_word.compare_exchange_strong(running, run_of(t_busy_gen, run_stolen)))
+      failed = !q->want_io();
   }
   if (failed) q->die();
 }
 
 }  // namespace
 
-HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink) noexcept {
+HRESULT peer_send_call(peer* p, std::span<std::byte> bytes, reply_sink* sink) noexcept {
   give_up_busy_turn(p);
   std::uint32_t id;
   std::uint64_t mine = 0;
@@ -858,7 +935,7 @@ HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink)
     id = p->next_call++;
     if (id == 0) id = p->next_call++;
     try {
-      p->pending.emplace(id, sink);
+      p->pending.add(id, sink);
     } catch (...) {
       return E_OUTOFMEMORY;
     }
@@ -874,7 +951,7 @@ HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink)
     std::lock_guard g(p->lock);
     // Still pending: the call never left, and the sink is not called. Gone:
     // a reader found the connection dead and told the sink already.
-    was_pending = p->pending.erase(id) != 0;
+    was_pending = p->pending.take(id) != nullptr;
   }
   if (mine) {
     sink->turn_epoch = 0;
@@ -883,7 +960,7 @@ HRESULT peer_send_call(peer* p, std::vector<std::byte>& bytes, reply_sink* sink)
   return was_pending ? unavailable : S_OK;
 }
 
-HRESULT peer_send(peer* p, const std::vector<std::byte>& bytes) noexcept {
+HRESULT peer_send(peer* p, std::span<const std::byte> bytes) noexcept {
   if (p->dead) return unavailable;  // (a racing death fails the write: the socket is shut down)
   return p->write(bytes);
 }
@@ -912,8 +989,7 @@ bool peer_read_for(peer* p, reply_sink* sink) noexcept {
   std::uint64_t mine = std::exchange(sink->turn_epoch, 0);
   if (!mine) {
     std::lock_guard g(p->lock);
-    auto it = p->pending.find(sink->call_id);
-    if (p->dead || it == p->pending.end() || it->second != sink) return false;  // completed, or being completed
+    if (p->dead || !p->pending.has(sink->call_id, sink)) return false;  // completed, or being completed
     mine = take_turn(p, sink);
     if (!mine) {
       sink->waiting_turn = true;

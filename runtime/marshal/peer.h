@@ -27,17 +27,20 @@
 //   caller --(its reply read; other calls wait)--> io_wanted
 //   caller --(its reply read; nothing waits)--> none
 //   io --(the last pending reply delivered to an MTA caller)--> none
-//   io --(runs an MTA call itself: `busy`) ... io --(the call returns)--> io
+//   io --(runs an MTA call itself: busy, `run_word`) ... io --(it returns)--> io
 //   io, busy --(the watchdog: the same busy call a tick later)--> io_wanted
 //             (another I/O thread reads; the busy one goes idle when done)
 //   io, busy --(the call it runs makes a call on the same connection)--> caller
 //   any --(EOF, error, bad frame)--> dead
 //
 // Only the holder of the turn touches the read buffer. The watchdog is one
-// thread per process that ticks (1 ms) only while some peer has no reader,
-// a busy reader, or releases to send: so a frame never waits more than two
-// ticks for a reader, a blocked call never stops a connection, and releases
-// are batched per tick.
+// thread per process that ticks only while some peer has no reader, a busy
+// reader, or releases to send: a state it finds unchanged a tick later is
+// acted on (the turn goes to an I/O thread, releases are sent). Its tick is
+// 1 ms after it acted, doubling to 8 ms while every state it finds has
+// already moved on (busy connections: each tick costs their calls a context
+// switch). So a frame waits at most two ticks for a reader, a blocked call
+// never stops a connection, and releases are batched per tick.
 #ifndef COMKIT_RUNTIME_MARSHAL_PEER_H
 #define COMKIT_RUNTIME_MARSHAL_PEER_H
 
@@ -48,6 +51,8 @@
 #include <vector>
 
 #include <comkit/abi/marshal.h>
+
+#include "marshal/small_bytes.h"
 
 namespace comkit::rt {
 
@@ -113,11 +118,12 @@ class frame_writer {
   frame_writer& u64(std::uint64_t v);
   frame_writer& guid(const GUID& g);
   frame_writer& bytes(const void* p, std::size_t n);
-  /// The finished frame (the length field filled in).
-  std::vector<std::byte>& done() noexcept;
+  /// The finished frame (the length field filled in), valid while the
+  /// writer lives.
+  std::span<std::byte> done() noexcept;
 
  private:
-  std::vector<std::byte> b_;
+  small_bytes<256> b_;
 };
 
 // ---- Peers ---------------------------------------------------------------------------------
@@ -167,14 +173,14 @@ bool peer_alive(const peer* p) noexcept;
 
 /// Sends a request frame (built with call id 0; the id is set here) and
 /// registers sink for its reply. On failure sink is not called.
-HRESULT peer_send_call(peer* p, std::vector<std::byte>& frame, reply_sink* sink) noexcept;
+HRESULT peer_send_call(peer* p, std::span<std::byte> frame, reply_sink* sink) noexcept;
 /// For a sink that `reads`: while the connection has no reader (or the turn
 /// was handed to this sink), reads it until the sink's reply came; true
 /// then. False when another thread reads: wait until the sink completes or
 /// on_turn, and call again.
 bool peer_read_for(peer* p, reply_sink* sink) noexcept;
 /// Sends a one-way frame, or a reply.
-HRESULT peer_send(peer* p, const std::vector<std::byte>& frame) noexcept;
+HRESULT peer_send(peer* p, std::span<const std::byte> frame) noexcept;
 /// A proxy's release: batched with others and sent soon (never waits).
 void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept;
 

@@ -316,23 +316,15 @@ HRESULT send_and_wait(const remote_object& target, call* c) noexcept {
     call::unref(c);
     return hr;
   };
-  thread_queue* q = thread_queue_current();
-  if (!q) return fail(E_OUTOFMEMORY);
   apartment* here = apartment_acquire_current();
   wait_options o;
   o.run_work = here && apartment_is_sta(here);
-  // An MTA caller of another process reads its reply itself when it can.
+  // An MTA caller of another process reads its reply itself when it can
+  // (and waits on the call's signal, not on its queue).
   c->reads = target.process && !o.run_work;
-  thread_queue_addref(q);
-  c->caller = q;
-  if (HRESULT posted = post_call(target, c); FAILED(posted)) {
-    c->caller = nullptr;
-    thread_queue_release(q);
-    if (here) apartment_release(here);
-    return fail(posted);
-  }
   if (c->reads) {
     if (here) apartment_release(here);
+    if (HRESULT posted = post_call(target, c); FAILED(posted)) return fail(posted);
     // Its completion (or the connection's death) always comes: the reading
     // thread, or this one, delivers it.
     for (;;) {
@@ -344,6 +336,19 @@ HRESULT send_and_wait(const remote_object& target, call* c) noexcept {
     const HRESULT hr = c->hr;
     call::unref(c);
     return hr;
+  }
+  thread_queue* q = thread_queue_current();
+  if (!q) {
+    if (here) apartment_release(here);
+    return fail(E_OUTOFMEMORY);
+  }
+  thread_queue_addref(q);
+  c->caller = q;
+  if (HRESULT posted = post_call(target, c); FAILED(posted)) {
+    c->caller = nullptr;
+    thread_queue_release(q);
+    if (here) apartment_release(here);
+    return fail(posted);
   }
   o.done = &c->finished;
   // An STA with a message filter is told of input (posted thread messages)
@@ -542,6 +547,9 @@ struct invoke_call final : call {
   // reading it, and the call frees it when the last of the two lets go.
   bool owns_request = false;
   error_value error;  // what the call left on the server's thread
+  // A small request from another process is kept here (it must outlive the
+  // connection's read buffer, which the next reader reuses).
+  alignas(16) unsigned char small_request[64];
   ~invoke_call() override {
     CoTaskMemFree(reply);
     if (owns_request) CoTaskMemFree(request);
@@ -1377,9 +1385,13 @@ queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept {
           i->causality = f.causality;
           i->caller_tid = f.thread;
           if (apartment_is_sta(target.home)) i->sent = std::chrono::steady_clock::now();  // for its filter
-          i->owns_request = true;
           i->request_size = static_cast<ULONG>(f.body.size());
-          i->request = CoTaskMemAlloc(f.body.empty() ? 1 : f.body.size());
+          if (f.body.size() <= sizeof i->small_request) {
+            i->request = i->small_request;
+          } else {
+            i->owns_request = true;
+            i->request = CoTaskMemAlloc(f.body.size());
+          }
           if (!i->request) {
             delete i;
           } else {

@@ -42,6 +42,7 @@
 
 #include "marshal/counted_object.h"
 #include "marshal/marshal_internal.h"
+#include "marshal/small_bytes.h"
 #include "runtime_internal.h"
 
 extern "C" {
@@ -262,14 +263,11 @@ iface_rt* build(const COMKIT_PS_INTERFACE* t) {
 // ---- Wire encoding ------------------------------------------------------------------------------
 
 struct writer {
-  std::vector<unsigned char> b;
-  void bytes(const void* p, std::size_t n) {
-    const auto* c = static_cast<const unsigned char*>(p);
-    b.insert(b.end(), c, c + n);
-  }
+  small_bytes<256> b;
+  void bytes(const void* p, std::size_t n) { b.append(p, n); }
   void u32(std::uint32_t v) { bytes(&v, 4); }
   void u16(std::uint16_t v) { bytes(&v, 2); }
-  void u8(std::uint8_t v) { b.push_back(v); }
+  void u8(std::uint8_t v) { b.push_back(std::byte{v}); }
 };
 
 struct reader {
@@ -838,13 +836,74 @@ class table_stub final : public counted_object<table_stub, IRpcStubBuffer, IID_I
 // (what a pointer parameter points at: a value, an array, or a
 // callee-allocated array's pointer), the pointer to it, and the argument
 // pointers ffi_call reads.
+// A parameter's storage: zeroed bytes, inline when small (a value, a
+// pointer), on the heap otherwise (an array).
+class param_store {
+ public:
+  param_store() noexcept = default;
+  param_store(const param_store&) = delete;
+  param_store& operator=(const param_store&) = delete;
+  void assign(std::size_t n, unsigned char zero) {
+    if (n <= sizeof inline_) {
+      std::memset(inline_, zero, n);
+      p_ = inline_;
+    } else {
+      heap_.assign(n, zero);
+      p_ = heap_.data();
+    }
+    size_ = n;
+  }
+  unsigned char* data() noexcept { return p_; }
+  bool empty() const noexcept { return size_ == 0; }
+
+ private:
+  alignas(16) unsigned char inline_[16];
+  std::vector<unsigned char> heap_;
+  unsigned char* p_ = inline_;
+  std::size_t size_ = 0;
+};
+
+// One call's decoded arguments: per parameter, the storage of its value
+// (what a pointer parameter points at: a value, an array, or a
+// callee-allocated array's pointer), the pointer to it, and the argument
+// pointers ffi_call reads. Methods of up to 8 parameters need no heap.
 struct stub_frame {
-  explicit stub_frame(unsigned n) : store(n), pointers(n, nullptr), present(n, 0), counts(n, 0), args(n + 1) {}
-  std::vector<std::vector<unsigned char>> store;
-  std::vector<void*> pointers;
-  std::vector<unsigned char> present;
-  std::vector<std::uint32_t> counts;
-  std::vector<void*> args;
+  static constexpr unsigned inline_params = 8;
+  explicit stub_frame(unsigned n) {
+    if (n > inline_params) {
+      big_store = std::make_unique<param_store[]>(n);
+      big_pointers = std::make_unique<void*[]>(n);
+      big_present = std::make_unique<unsigned char[]>(n);
+      big_counts = std::make_unique<std::uint32_t[]>(n);
+      big_args = std::make_unique<void*[]>(n + 1);
+      store = big_store.get();
+      pointers = big_pointers.get();
+      present = big_present.get();
+      counts = big_counts.get();
+      args = big_args.get();
+    }
+    for (unsigned i = 0; i < n; ++i) {
+      pointers[i] = nullptr;
+      present[i] = 0;
+      counts[i] = 0;
+      args[i + 1] = nullptr;
+    }
+    args[0] = nullptr;
+  }
+  param_store small_store[inline_params];
+  void* small_pointers[inline_params];
+  unsigned char small_present[inline_params];
+  std::uint32_t small_counts[inline_params];
+  void* small_args[inline_params + 1];
+  std::unique_ptr<param_store[]> big_store;
+  std::unique_ptr<void*[]> big_pointers, big_args;
+  std::unique_ptr<unsigned char[]> big_present;
+  std::unique_ptr<std::uint32_t[]> big_counts;
+  param_store* store = small_store;
+  void** pointers = small_pointers;
+  unsigned char* present = small_present;
+  std::uint32_t* counts = small_counts;
+  void** args = small_args;
 };
 
 HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
@@ -864,11 +923,11 @@ HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
         // The count the callee sees is its own size parameter's: it must
         // be the one the array came with.
         std::uint32_t own = 0;
-        if (FAILED(count_of(m, f.args.data(), p.size_param, p.size_deref, own)) || own != count) return bad_stub_data;
+        if (FAILED(count_of(m, f.args, p.size_param, p.size_deref, own)) || own != count) return bad_stub_data;
         f.counts[i] = count;
         f.store[i].assign(std::size_t{count} * p.size + 1, 0);
         f.pointers[i] = f.store[i].data();
-        return in ? read_elements(r, p, f.store[i].data(), length, iid_of(p, f.args.data())) : S_OK;
+        return in ? read_elements(r, p, f.store[i].data(), length, iid_of(p, f.args)) : S_OK;
       }
       // A value behind the pointer, or a callee-allocated array's pointer.
       f.store[i].assign((p.flags & COMKIT_PS_ALLOCATED) ? sizeof(void*) : std::max<std::size_t>(value_size(p), 8), 0);
@@ -878,20 +937,20 @@ HRESULT decode_request(const COMKIT_PS_METHOD& m, reader& r, stub_frame& f) {
       f.args[i + 1] = f.store[i].data();
     }
     if (!in) return S_OK;
-    return read_one(r, p, f.store[i].data(), iid_of(p, f.args.data()));
+    return read_one(r, p, f.store[i].data(), iid_of(p, f.args));
   });
 }
 
 HRESULT encode_reply(const COMKIT_PS_METHOD& m, stub_frame& f, writer& w, DWORD dest) {
   return for_each_param(m, [&](unsigned i, const COMKIT_PS_PARAM& p) -> HRESULT {
     if (!(p.flags & COMKIT_PS_OUT) || !f.present[i]) return S_OK;
-    const IID* iid = iid_of(p, f.args.data());
+    const IID* iid = iid_of(p, f.args);
     if (p.flags & COMKIT_PS_ALLOCATED) {
       void* array = load_pointer(f.store[i].data());
       w.u8(array ? 1 : 0);
       if (!array) return S_OK;
       std::uint32_t n = 0;
-      if (HRESULT hr = count_of(m, f.args.data(), p.size_param, p.size_deref, n); FAILED(hr)) return hr;
+      if (HRESULT hr = count_of(m, f.args, p.size_param, p.size_deref, n); FAILED(hr)) return hr;
       if (static_cast<std::uint64_t>(n) * p.size > max_value_bytes) return invalid_bound;
       f.counts[i] = n;
       w.u32(n);
@@ -900,7 +959,7 @@ HRESULT encode_reply(const COMKIT_PS_METHOD& m, stub_frame& f, writer& w, DWORD 
     if (p.flags & COMKIT_PS_ARRAY) {
       std::uint32_t length = f.counts[i];
       if (p.length_param >= 0) {
-        if (HRESULT hr = count_of(m, f.args.data(), p.length_param, p.length_deref, length, &f.counts[i]); FAILED(hr))
+        if (HRESULT hr = count_of(m, f.args, p.length_param, p.length_deref, length, &f.counts[i]); FAILED(hr))
           return hr;
         if (length > f.counts[i]) return invalid_bound;
       }
@@ -920,7 +979,7 @@ void release_frame(const COMKIT_PS_METHOD& m, stub_frame& f) {
       void* array = load_pointer(f.store[i].data());
       if (!array) continue;
       std::uint32_t n = f.counts[i];
-      if (n == 0 && FAILED(count_of(m, f.args.data(), p.size_param, p.size_deref, n))) n = 0;
+      if (n == 0 && FAILED(count_of(m, f.args, p.size_param, p.size_deref, n))) n = 0;
       free_elements(p, array, n);
       CoTaskMemFree(array);
     } else if (p.flags & COMKIT_PS_ARRAY) {
@@ -955,7 +1014,7 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
     }
     void* const* vtbl = *reinterpret_cast<void* const* const*>(server_);
     std::uint64_t result = 0;
-    ffi_call(const_cast<ffi_cif*>(&mr.cif), FFI_FN(vtbl[slot]), &result, f.args.data());
+    ffi_call(const_cast<ffi_cif*>(&mr.cif), FFI_FN(vtbl[slot]), &result, f.args);
     writer w;
     hr = encode_reply(m, f, w, dest);
     if (SUCCEEDED(hr) && m.result.kind != COMKIT_PS_VOID) w.bytes(&result, m.result.size);
