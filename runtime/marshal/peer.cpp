@@ -198,7 +198,7 @@ thread_local std::uint64_t t_busy_gen = 0;
 constexpr std::uint64_t run_idle = 0, run_running = 1, run_stolen = 2;
 constexpr std::uint64_t run_of(std::uint64_t gen, std::uint64_t phase) noexcept { return gen << 2 | phase; }
 
-void arm_watchdog() noexcept;
+void arm_watchdog(bool soon = false) noexcept;
 
 }  // namespace
 
@@ -279,7 +279,7 @@ class peer {
   void io_main(bool greet) noexcept;
   void pass_turn(std::uint64_t mine) noexcept;
   enum watch_result : unsigned { watch_needed = 1, watch_acted = 2 };
-  unsigned watch() noexcept;
+  unsigned watch(bool turns) noexcept;
   void flush_releases() noexcept;
   void die() noexcept;
 };
@@ -322,19 +322,27 @@ void unregister_peer(peer* p) noexcept {
 auto& g_watch_lock = *new std::mutex;
 auto& g_watch_wake = *new std::condition_variable;
 std::atomic<bool> g_watch_armed{false};
+bool g_watch_soon = false;  // guarded by g_watch_lock: look now (releases to send), not a tick later
 
 void watchdog_main() noexcept {
   std::vector<peer*> look;
   int quiet = 0;  // ticks in a row that found nothing to do
   auto tick = watch_tick_min;
+  auto last_look = std::chrono::steady_clock::now();
   std::unique_lock l(g_watch_lock);
   for (;;) {
     if (!g_watch_armed.load()) {
       g_watch_wake.wait(l, [] { return g_watch_armed.load(); });
       tick = watch_tick_min;
     }
+    // A look woken early (releases to send) does not count as a tick for the
+    // turns: two looks a tick apart are what make a state stale.
+    const bool early = g_watch_wake.wait_for(l, tick, [] { return g_watch_soon; });
+    g_watch_soon = false;
     l.unlock();
-    std::this_thread::sleep_for(tick);
+    const auto now = std::chrono::steady_clock::now();
+    const bool turns = !early || now - last_look >= tick;
+    if (turns) last_look = now;
     g_watch_armed.store(false);
     bool needed = false, acted = false;
     {
@@ -348,7 +356,7 @@ void watchdog_main() noexcept {
       for (peer* p : look) peer_addref(p);
     }
     for (peer* p : look) {
-      const unsigned r = p->watch();
+      const unsigned r = p->watch(turns);
       needed |= (r & peer::watch_needed) != 0;
       acted |= (r & peer::watch_acted) != 0;
       peer_release(p);
@@ -376,10 +384,11 @@ bool start_watchdog() noexcept {
   return started;
 }
 
-void arm_watchdog() noexcept {
-  if (g_watch_armed.load()) return;
+void arm_watchdog(bool soon) noexcept {
+  if (!soon && g_watch_armed.load()) return;
   std::lock_guard g(g_watch_lock);
   g_watch_armed.store(true);
+  if (soon) g_watch_soon = true;
   g_watch_wake.notify_one();
 }
 
@@ -781,16 +790,19 @@ void peer::pass_turn(std::uint64_t mine) noexcept {
 }
 
 // The watchdog's look at one peer: a turn nobody holds, or held by a thread
-// running the same call as a tick ago, goes to an I/O thread; queued
-// releases go to an I/O thread to send. watch_needed while the peer needs
+// running the same call as a tick ago, goes to an I/O thread (`turns`: this
+// look is a tick after the last); queued releases go to an I/O thread to
+// send. watch_needed while the peer needs
 // more looks, watch_acted when something was handed on.
-unsigned peer::watch() noexcept {
+unsigned peer::watch(bool turns) noexcept {
   bool needed = false, failed = false, acted = false;
   {
     std::lock_guard g(lock);
     if (dead) return 0;
     const std::uint64_t run = run_word.load();
-    if (reader == turn::none) {
+    if (!turns) {
+      needed = reader == turn::none || (reader == turn::io && (run & 3) == run_running);
+    } else if (reader == turn::none) {
       needed = true;
       if (epoch == seen_epoch) {
         failed = !want_io();
@@ -981,7 +993,9 @@ void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept {
       return;  // the other side keeps the object until this process ends
     }
   }
-  if (first) arm_watchdog();  // sent at its next tick, with what follows until then
+  // Sent by an I/O thread the watchdog wakes at once, with what is queued by
+  // then.
+  if (first) arm_watchdog(true);
 }
 
 bool peer_read_for(peer* p, reply_sink* sink) noexcept {

@@ -747,7 +747,8 @@ HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, std::uin
 HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, void** args, void* result) {
   IRpcChannelBuffer* ch = self->channel();
   if (!ch) return CO_E_OBJNOTCONNECTED;
-  std::uint32_t counts[max_params] = {};
+  std::uint32_t counts[max_params];
+  std::fill_n(counts, m.param_count, 0u);
   DWORD dest = MSHCTX_INPROC;
   ch->GetDestCtx(&dest, nullptr);
   writer w;

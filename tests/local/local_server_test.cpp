@@ -278,6 +278,11 @@ TEST_F(LocalServer, ConcurrentActivationsStartOneServer) {
     if (i == 0) first = pid;
     EXPECT_EQ(pid, first) << i;
   }
+  // The next test must not find this server still serving the class.
+  for (auto& p : t) p.reset();
+  const auto until = clock_type::now() + 10s;
+  while (!process_gone(static_cast<pid_t>(first)) && clock_type::now() < until) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(process_gone(static_cast<pid_t>(first)));
 }
 
 TEST_F(LocalServer, ASingleUseClassServesOneActivationPerProcess) {
