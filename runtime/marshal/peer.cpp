@@ -407,7 +407,9 @@ bool start_io(peer* p) noexcept {
     peer_addref(p);
   }
   std::lock_guard g(p->lock);
-  p->reader = p->accepted_ ? turn::io_wanted : turn::none;
+  // A dialled peer is in g_peers already and may have a reader by now: its
+  // turn starts as none (the member's initial value) and is left alone.
+  if (p->accepted_) p->reader = turn::io_wanted;
   if (!p->spawn_io(p->accepted_)) return false;  // the caller kills p (which leaves g_live)
   if (!p->accepted_) arm_watchdog();
   return true;
@@ -595,6 +597,7 @@ bool peer::next_frame(frame* f) noexcept {
 peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
   frame f;
   for (;;) {
+    if (dead) return stop::dead;  // killed from another thread: what is buffered is dropped
     if (!next_frame(&f)) {
       die();
       return stop::dead;
@@ -634,7 +637,12 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
       }
       case frame_type::claim:
         if (rpc_claim(this, f)) {
-          std::lock_guard g(lock);
+          std::unique_lock g(lock);
+          if (dead) {  // its holds were given back already: so is this one
+            g.unlock();
+            rpc_released(f.oid, f.serial);
+            break;
+          }
           try {
             ++held[{f.oid, f.serial}];
           } catch (...) {
@@ -934,7 +942,6 @@ void give_up_busy_turn(const peer* p) noexcept {
 HRESULT peer_send_call(peer* p, std::span<std::byte> bytes, reply_sink* sink) noexcept {
   give_up_busy_turn(p);
   std::uint32_t id;
-  std::uint64_t mine = 0;
   {
     std::unique_lock g(p->lock);
     if (p->dead) return unavailable;
@@ -953,23 +960,16 @@ HRESULT peer_send_call(peer* p, std::span<std::byte> bytes, reply_sink* sink) no
     }
     sink->call_id = id;
     sink->waiting_turn = false;
-    if (sink->reads) mine = take_turn(p, sink);
   }
-  sink->turn_epoch = mine;
+  // The turn is taken after the write (peer_read_for): a thread that holds it
+  // must never block writing, or two processes writing to each other with
+  // full buffers would both stop reading.
   std::memcpy(bytes.data() + 12, &id, 4);
   if (SUCCEEDED(p->write(bytes))) return S_OK;
-  bool was_pending;
-  {
-    std::lock_guard g(p->lock);
-    // Still pending: the call never left, and the sink is not called. Gone:
-    // a reader found the connection dead and told the sink already.
-    was_pending = p->pending.take(id) != nullptr;
-  }
-  if (mine) {
-    sink->turn_epoch = 0;
-    p->pass_turn(mine);
-  }
-  return was_pending ? unavailable : S_OK;
+  std::lock_guard g(p->lock);
+  // Still pending: the call never left, and the sink is not called. Gone:
+  // a reader found the connection dead and told the sink already.
+  return p->pending.take(id) ? unavailable : S_OK;
 }
 
 HRESULT peer_send(peer* p, std::span<const std::byte> bytes) noexcept {
@@ -999,9 +999,8 @@ void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept {
 }
 
 bool peer_read_for(peer* p, reply_sink* sink) noexcept {
-  // The turn taken when the call was sent, or now if nobody reads.
-  std::uint64_t mine = std::exchange(sink->turn_epoch, 0);
-  if (!mine) {
+  std::uint64_t mine;
+  {
     std::lock_guard g(p->lock);
     if (p->dead || !p->pending.has(sink->call_id, sink)) return false;  // completed, or being completed
     mine = take_turn(p, sink);

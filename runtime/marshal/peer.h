@@ -33,14 +33,19 @@
 //   io, busy --(the call it runs makes a call on the same connection)--> caller
 //   any --(EOF, error, bad frame)--> dead
 //
-// Only the holder of the turn touches the read buffer. The watchdog is one
-// thread per process that ticks only while some peer has no reader, a busy
-// reader, or releases to send: a state it finds unchanged a tick later is
-// acted on (the turn goes to an I/O thread, releases are sent). Its tick is
-// 1 ms after it acted, doubling to 8 ms while every state it finds has
-// already moved on (busy connections: each tick costs their calls a context
-// switch). So a frame waits at most two ticks for a reader, a blocked call
-// never stops a connection, and releases are batched per tick.
+// Only the holder of the turn touches the read buffer, and it never writes
+// to the socket (a caller takes the turn after its request is written;
+// refusals are written by a pool thread), except an I/O thread running a
+// call, whose turn the watchdog can take: so two processes writing to each
+// other with full buffers always have a reader.
+//
+// The watchdog is one thread per process that ticks only while some peer
+// has no reader, a busy reader, or releases to send: a state it finds
+// unchanged a tick later is acted on (the turn goes to an I/O thread,
+// releases are sent). Its tick is 1 ms after it acted, doubling to 8 ms
+// while every state it finds has already moved on (busy connections: each
+// tick costs their calls a context switch). So a frame waits at most two
+// ticks for a reader, and a blocked call never stops a connection.
 #ifndef COMKIT_RUNTIME_MARSHAL_PEER_H
 #define COMKIT_RUNTIME_MARSHAL_PEER_H
 
@@ -147,8 +152,6 @@ struct reply_sink {
   // The peer's, under its lock.
   std::uint32_t call_id = 0;
   bool waiting_turn = false;
-  // The caller thread's: the reading turn it took when sending (an epoch).
-  std::uint64_t turn_epoch = 0;
 
  protected:
   ~reply_sink() = default;

@@ -1343,13 +1343,42 @@ HRESULT proxy_export(IUnknown* object, const IID& iid, DWORD mshlflags, std_objr
 
 // ---- Calls from other processes (peer.h) ------------------------------------------------
 
+namespace {
+
+// A call refused before it could start (its object is gone, no memory): the
+// failure is written by a pool thread, never by the thread reading the
+// connection, which must not block writing (peer.h).
+struct refusal final : queued_work {
+  peer* to = nullptr;  // one reference
+  std::uint32_t call_id = 0;
+  HRESULT hr = S_OK;
+  static void send(peer* to, std::uint32_t call_id, HRESULT hr) noexcept {
+    frame_writer w(frame_type::reply, call_id);
+    peer_send(to, w.u32(static_cast<std::uint32_t>(hr)).done());
+  }
+  static void on_run(queued_work* w) noexcept {
+    auto* r = static_cast<refusal*>(w);
+    send(r->to, r->call_id, r->hr);
+    peer_release(r->to);
+    delete r;
+  }
+};
+
+}  // namespace
+
 queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept {
   auto answer_now = [&](HRESULT hr) noexcept -> queued_work* {
-    try {
-      frame_writer w(frame_type::reply, f.header.call);
-      peer_send(p, w.u32(static_cast<std::uint32_t>(hr)).done());
-    } catch (...) {
+    auto* r = new (std::nothrow) refusal;
+    if (!r) {
+      refusal::send(p, f.header.call, hr);  // the last resort: written here
+      return nullptr;
     }
+    peer_addref(p);
+    r->to = p;
+    r->call_id = f.header.call;
+    r->hr = hr;
+    r->run = r->cancel = &refusal::on_run;
+    pool().post(r);
     return nullptr;
   };
   remote_object target{};
