@@ -325,6 +325,11 @@ exported_interface* interface_of(exported_object* o, DWORD serial) noexcept {
   return nullptr;
 }
 
+// The list a reply to another process's call collects its marshals into
+// (reply_marshal_scope), and whether the reply is being encoded now.
+thread_local std::vector<std_objref>* t_reply_marshals = nullptr;
+thread_local bool t_encoding_reply = false;
+
 // Exports (or finds) `object`'s interface `iid` in the calling apartment and
 // accounts for one marshal of it; fills the STDOBJREF.
 HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_objref* out) noexcept {
@@ -420,6 +425,13 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
   if (add_connection) {
     external->AddConnection(EXTCONN_STRONG, 0);
     external->Release();
+  }
+  if (t_encoding_reply && t_reply_marshals && out->public_refs > 0) {
+    try {
+      t_reply_marshals->push_back(*out);
+    } catch (...) {
+      // Unlisted: kept until its apartment ends if the reply is never claimed.
+    }
   }
   return S_OK;
 }
@@ -1446,6 +1458,21 @@ bool exporter_claim(std::uint64_t oid, DWORD serial, DWORD public_refs, DWORD fl
   }
   return true;
 }
+
+void exporter_release_unclaimed(const std_objref& s) noexcept {
+  releases r;
+  std::lock_guard g(g_export_lock);
+  release_marshal(s, r);
+}
+
+reply_marshal_scope::reply_marshal_scope(std::vector<std_objref>* into) noexcept
+    : outer_(std::exchange(t_reply_marshals, into)), outer_encoding_(std::exchange(t_encoding_reply, false)) {}
+reply_marshal_scope::~reply_marshal_scope() {
+  t_reply_marshals = outer_;
+  t_encoding_reply = outer_encoding_;
+}
+reply_encoding_scope::reply_encoding_scope() noexcept : outer_(std::exchange(t_encoding_reply, true)) {}
+reply_encoding_scope::~reply_encoding_scope() { t_encoding_reply = outer_; }
 
 void exporter_proxy_released(const remote_object& remote) noexcept {
   releases r;

@@ -108,6 +108,39 @@ HRESULT remote_activate(peer* p, const CLSID& clsid, const IID& iid, DWORD mode,
 /// does, and the marshal's public references are used up. False when the
 /// object is gone. Any thread.
 bool exporter_claim(std::uint64_t oid, DWORD serial, DWORD public_refs, DWORD flags) noexcept;
+/// A normal marshal that will never be unmarshalled (its reply was lost, or
+/// the process it went to ended first): its references given back, as
+/// CoReleaseMarshalData does. Any thread.
+void exporter_release_unclaimed(const std_objref& s) noexcept;
+
+// ---- The marshals a reply to another process carries --------------------------
+// A call from another process lists the normal marshals its reply carries
+// (reply_marshal_scope, for the whole call), but only those made while the
+// reply itself is encoded (reply_encoding_scope: the stub's out-parameters,
+// an activation's object), not those the called method makes for its own
+// purposes. The connection then expects that process to claim them, and
+// gives back those it never claims (peer.h).
+class reply_marshal_scope {
+ public:
+  explicit reply_marshal_scope(std::vector<std_objref>* into) noexcept;
+  ~reply_marshal_scope();
+  reply_marshal_scope(const reply_marshal_scope&) = delete;
+  reply_marshal_scope& operator=(const reply_marshal_scope&) = delete;
+
+ private:
+  std::vector<std_objref>* outer_;
+  bool outer_encoding_;
+};
+class reply_encoding_scope {
+ public:
+  reply_encoding_scope() noexcept;
+  ~reply_encoding_scope();
+  reply_encoding_scope(const reply_encoding_scope&) = delete;
+  reply_encoding_scope& operator=(const reply_encoding_scope&) = delete;
+
+ private:
+  bool outer_;
+};
 
 }  // namespace comkit::rt
 

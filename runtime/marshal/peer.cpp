@@ -260,6 +260,9 @@ class peer {
   pending_calls pending;                                   // guarded by lock
   std::vector<release_item> batch;                         // guarded by lock: releases not yet sent
   std::map<std::pair<std::uint64_t, DWORD>, DWORD> held;   // guarded by lock: the other side's holds here
+  // Guarded by lock: marshals sent to the other side in replies, by (oid,
+  // IPID serial), that it has not claimed yet.
+  std::multimap<std::pair<std::uint64_t, DWORD>, std_objref> unclaimed;
   std::mutex write_lock;                                   // one frame at a time on the socket
   // Read buffer: bytes [rbegin, rend) received and not yet taken. Only the
   // holder of the reading turn touches it (and the HELLO reader before).
@@ -635,7 +638,11 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
         }
         break;
       }
-      case frame_type::claim:
+      case frame_type::claim: {
+        {
+          std::lock_guard g(lock);
+          if (auto it = unclaimed.find({f.oid, f.serial}); it != unclaimed.end()) unclaimed.erase(it);
+        }
         if (rpc_claim(this, f)) {
           std::unique_lock g(lock);
           if (dead) {  // its holds were given back already: so is this one
@@ -650,6 +657,7 @@ peer::stop peer::read(std::uint64_t mine, reply_sink* until) noexcept {
           }
         }
         break;
+      }
       case frame_type::release:
         for (const release_item& r : f.releases) {
           DWORD count = 0;
@@ -864,12 +872,14 @@ void peer::flush_releases() noexcept {
 void peer::die() noexcept {
   pending_calls lost;
   std::map<std::pair<std::uint64_t, DWORD>, DWORD> given;
+  std::multimap<std::pair<std::uint64_t, DWORD>, std_objref> never_claimed;
   {
     std::lock_guard g(lock);
     if (dead) return;
     dead = true;
     lost.swap(pending);
     given.swap(held);
+    never_claimed.swap(unclaimed);
     batch.clear();
     io_ready.notify_all();
   }
@@ -883,11 +893,12 @@ void peer::die() noexcept {
       was_live = true;
     }
   }
-  COMKIT_TRACE("rpc", "connection to process %u closed: %zu calls lost, %zu objects given back", key.pid, lost.size(),
-               given.size());
+  COMKIT_TRACE("rpc", "connection to process %u closed: %zu calls lost, %zu objects and %zu unclaimed marshals given back",
+               key.pid, lost.size(), given.size(), never_claimed.size());
   for (auto& [id, sink] : lost) sink->on_lost(RPC_E_SERVER_DIED);
   for (auto& [object, count] : given)
     for (DWORD k = 0; k < count; ++k) rpc_released(object.first, object.second);
+  for (auto& [object, s] : never_claimed) rpc_unclaimed(s);
   if (was_live) peer_release(this);  // g_live's (the caller holds another)
 }
 
@@ -996,6 +1007,20 @@ void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept {
   // Sent by an I/O thread the watchdog wakes at once, with what is queued by
   // then.
   if (first) arm_watchdog(true);
+}
+
+bool peer_expect_claims(peer* p, std::span<const std_objref> marshals) noexcept {
+  std::lock_guard g(p->lock);
+  if (p->dead) return false;
+  for (std::size_t k = 0; k < marshals.size(); ++k) {
+    try {
+      p->unclaimed.emplace(std::pair{marshals[k].oid, static_cast<DWORD>(marshals[k].ipid.Data1)}, marshals[k]);
+    } catch (...) {
+      // The rest stay unlisted: kept until their apartment ends if never claimed.
+      break;
+    }
+  }
+  return true;
 }
 
 bool peer_read_for(peer* p, reply_sink* sink) noexcept {

@@ -57,6 +57,7 @@
 
 #include <comkit/abi/marshal.h>
 
+#include "marshal/objref.h"
 #include "marshal/small_bytes.h"
 
 namespace comkit::rt {
@@ -186,6 +187,10 @@ bool peer_read_for(peer* p, reply_sink* sink) noexcept;
 HRESULT peer_send(peer* p, std::span<const std::byte> frame) noexcept;
 /// A proxy's release: batched with others and sent soon (never waits).
 void peer_queue_release(peer* p, std::uint64_t oid, DWORD anchor) noexcept;
+/// A reply about to go to p carries these normal marshals: p claims each
+/// when it unmarshals it; what p has not claimed when it dies is given back
+/// (rpc_unclaimed). False when p is dead already (nothing was recorded).
+bool peer_expect_claims(peer* p, std::span<const std_objref> marshals) noexcept;
 
 // ---- What the peer layer asks of the call layer (rpc.cpp) -------------------------------
 
@@ -202,6 +207,8 @@ queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept;
 bool rpc_claim(peer* p, const frame& f) noexcept;
 /// One hold on (oid, anchor) given back (a release, or the peer's death).
 void rpc_released(std::uint64_t oid, DWORD anchor) noexcept;
+/// A marshal sent to a process that ended before claiming it.
+void rpc_unclaimed(const std_objref& s) noexcept;
 
 }  // namespace comkit::rt
 

@@ -200,6 +200,7 @@ struct call : queued_work, reply_sink {
   HRESULT hr = RPC_E_DISCONNECTED;
   peer* reply_to = nullptr;  // in the called process: who asked (one reference)
   std::uint32_t reply_id = 0;
+  std::vector<std_objref> marshalled;  // in the called process: the normal marshals the reply carries
   apartment* held_home = nullptr;  // in the called process: the target's home (one reference)
   virtual ~call() {
     if (caller) thread_queue_release(caller);
@@ -240,6 +241,10 @@ struct call : queued_work, reply_sink {
   void finish(HRESULT result, bool by_waiter = false) noexcept {
     hr = result;
     if (reply_to) {
+      // The caller claims the marshals the reply carries; a failure carries
+      // none, and a dead caller claims nothing.
+      if (!marshalled.empty() && (FAILED(result) || !peer_expect_claims(reply_to, marshalled)))
+        for (const std_objref& s : marshalled) exporter_release_unclaimed(s);
       try {
         frame_writer w(frame_type::reply, reply_id);
         w.u32(static_cast<std::uint32_t>(result));
@@ -272,7 +277,11 @@ struct call : queued_work, reply_sink {
     call* c = of(w);
     int expected = pending;
     if (c->state.compare_exchange_strong(expected, running, std::memory_order_acq_rel)) {
-      const HRESULT r = c->execute();
+      HRESULT r;
+      {
+        reply_marshal_scope listing(c->reply_to ? &c->marshalled : nullptr);
+        r = c->execute();
+      }
       c->state.store(done, std::memory_order_release);
       c->finish(r);
     }
@@ -645,6 +654,7 @@ HRESULT run_factory(IUnknown* object, const IID& iid, std::int32_t lock, DWORD d
     result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
     if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
     if (SUCCEEDED(result)) {
+      reply_encoding_scope encoding;
       result = marshal_to_bytes(made, iid, dest, MSHLFLAGS_NORMAL, objref);
       made->Release();
     }
@@ -686,7 +696,10 @@ struct activate_call final : objref_call {
     if (object) object->Release();
   }
   HRESULT execute() noexcept override {
-    if (mode == 1) return marshal_to_bytes(object, iid, dest(), MSHLFLAGS_NORMAL, objref);
+    if (mode == 1) {
+      reply_encoding_scope encoding;
+      return marshal_to_bytes(object, iid, dest(), MSHLFLAGS_NORMAL, objref);
+    }
     return run_factory(object, iid, -1, dest(), objref);
   }
   frame_type request_type() const noexcept override { return frame_type::activate; }
@@ -1471,6 +1484,8 @@ queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept {
 }
 
 bool rpc_claim(peer*, const frame& f) noexcept { return exporter_claim(f.oid, f.serial, f.public_refs, f.flags); }
+
+void rpc_unclaimed(const std_objref& s) noexcept { exporter_release_unclaimed(s); }
 
 void rpc_released(std::uint64_t oid, DWORD anchor) noexcept {
   remote_object target{};

@@ -1017,7 +1017,10 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
     std::uint64_t result = 0;
     ffi_call(const_cast<ffi_cif*>(&mr.cif), FFI_FN(vtbl[slot]), &result, f.args);
     writer w;
-    hr = encode_reply(m, f, w, dest);
+    {
+      reply_encoding_scope encoding;  // the marshals in it are the caller's to claim
+      hr = encode_reply(m, f, w, dest);
+    }
     if (SUCCEEDED(hr) && m.result.kind != COMKIT_PS_VOID) w.bytes(&result, m.result.size);
     release_frame(m, f);
     if (FAILED(hr)) return hr;

@@ -706,4 +706,126 @@ TEST_F(LocalServer, ThreadsMixCallsCallbacksAndServerCalls) {
   EXPECT_TRUE(events.released_by_server());
 }
 
+// A raw connection speaking the wire format (docs/local-servers.md) as a
+// client that dies at the wrong moment: the server sends it marshals (an
+// activation's object, an [out] interface) that it never claims.
+class raw_client {
+ public:
+  explicit raw_client(pid_t server) {
+    const std::string path = g_root + "/comkit/" + std::to_string(server);
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    ok_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    // HELLO: version 1, our pid (checked against SO_PEERCRED), a nonce of
+    // our own (a process the server has not met).
+    std::vector<unsigned char> hello;
+    put32(hello, 1);
+    put32(hello, static_cast<std::uint32_t>(::getpid()));
+    for (int k = 0; k < 8; ++k) hello.push_back(0xA5);
+    ok_ = ok_ && send(1, 0, hello);
+    std::vector<unsigned char> reply;
+    ok_ = ok_ && read(&reply) == 1;
+  }
+  ~raw_client() { close(); }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  bool ok() const { return ok_; }
+  static void put32(std::vector<unsigned char>& b, std::uint32_t v) {
+    for (int k = 0; k < 4; ++k) b.push_back(static_cast<unsigned char>(v >> (8 * k)));
+  }
+  static void put64(std::vector<unsigned char>& b, std::uint64_t v) {
+    for (int k = 0; k < 8; ++k) b.push_back(static_cast<unsigned char>(v >> (8 * k)));
+  }
+  static void put_guid(std::vector<unsigned char>& b, const GUID& g) {
+    const auto* p = reinterpret_cast<const unsigned char*>(&g);
+    b.insert(b.end(), p, p + sizeof g);
+  }
+  bool send(std::uint8_t type, std::uint32_t call, const std::vector<unsigned char>& payload) {
+    std::vector<unsigned char> f = {'C', 'P', 'K', '1', type, 0, 0, 0};
+    put32(f, static_cast<std::uint32_t>(payload.size()));
+    put32(f, call);
+    f.insert(f.end(), payload.begin(), payload.end());
+    return ::send(fd_, f.data(), f.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(f.size());
+  }
+  // The next frame's type (0 on failure) and payload.
+  int read(std::vector<unsigned char>* payload) {
+    unsigned char head[16];
+    if (!read_exact(head, sizeof head)) return 0;
+    std::uint32_t n;
+    std::memcpy(&n, head + 8, 4);
+    payload->resize(n);
+    return n == 0 || read_exact(payload->data(), n) ? head[4] : 0;
+  }
+
+ private:
+  bool read_exact(unsigned char* p, std::size_t n) {
+    while (n > 0) {
+      const ssize_t k = ::recv(fd_, p, n, 0);
+      if (k <= 0) return false;
+      p += k;
+      n -= static_cast<std::size_t>(k);
+    }
+    return true;
+  }
+  int fd_ = -1;
+  bool ok_ = false;
+};
+
+// A client that ends before claiming what a reply carried (an activation's
+// object; an [out] interface pointer): the server gives those references
+// back when the connection ends, as it does the ones a client held.
+TEST_F(LocalServer, MarshalsAClientNeverClaimedAreGivenBack) {
+  child& c = start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  LONG live = 0;
+  ASSERT_EQ(t->Live(&live), S_OK);
+  ASSERT_EQ(live, 1);
+  {
+    raw_client raw(c.pid);
+    ASSERT_TRUE(raw.ok());
+    // ACTIVATE: CLSID, IID, mode 0 (an instance). The reply's body is its OBJREF.
+    std::vector<unsigned char> activate;
+    raw_client::put_guid(activate, clsid_local_test);
+    raw_client::put_guid(activate, IID_ILocalTest);
+    raw_client::put32(activate, 0);
+    ASSERT_TRUE(raw.send(8, 1, activate));
+    std::vector<unsigned char> reply;
+    ASSERT_EQ(raw.read(&reply), 3);
+    ASSERT_GE(reply.size(), 4u + 64u);
+    std::int32_t hr;
+    std::memcpy(&hr, reply.data(), 4);
+    ASSERT_EQ(hr, S_OK);
+    // The OBJREF: 'MEOW', flags, IID, then STDOBJREF {flags, refs, oxid, oid, ipid}.
+    const unsigned char* objref = reply.data() + 4;
+    std::uint64_t oid;
+    std::uint32_t serial;
+    std::memcpy(&oid, objref + 40, 8);
+    std::memcpy(&serial, objref + 48, 4);
+    EXPECT_EQ(t->Live(&live), S_OK);
+    EXPECT_EQ(live, 2);
+    // REQUEST Make (slot 11) on it: the reply carries another object's OBJREF.
+    std::vector<unsigned char> request;
+    raw_client::put64(request, oid);
+    raw_client::put32(request, serial);
+    raw_client::put32(request, 11);
+    raw_client::put64(request, 1);  // causality
+    raw_client::put32(request, 1);  // thread
+    request.push_back(1);           // the stub's request: the [out] pointer is there
+    ASSERT_TRUE(raw.send(2, 2, request));
+    ASSERT_EQ(raw.read(&reply), 3);
+    std::memcpy(&hr, reply.data(), 4);
+    ASSERT_EQ(hr, S_OK);
+    EXPECT_EQ(t->Live(&live), S_OK);
+    EXPECT_EQ(live, 3);
+  }  // closed: nothing was claimed
+  const auto until = clock_type::now() + 5s;
+  while (t->Live(&live) == S_OK && live != 1 && clock_type::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(live, 1);
+}
+
 }  // namespace
