@@ -30,6 +30,7 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <thread>
 #include <string>
 #include <unordered_map>
@@ -709,9 +710,13 @@ struct activate_call final : objref_call {
 // A proxy manager's last release, sent home without waiting.
 struct release_work final : queued_work {
   remote_object target;  // owns its home reference
+  std::optional<std_objref> unclaimed;  // a marshal never claimed, else a proxy's hold
   static void on_run(queued_work* w) noexcept {
     auto* r = static_cast<release_work*>(w);
-    exporter_proxy_released(r->target);
+    if (r->unclaimed)
+      exporter_release_unclaimed(*r->unclaimed);
+    else
+      exporter_proxy_released(r->target);
     apartment_release(r->target.home);
     delete r;
   }
@@ -1485,7 +1490,21 @@ queued_work* rpc_incoming(peer* p, const frame& f, bool may_run_here) noexcept {
 
 bool rpc_claim(peer*, const frame& f) noexcept { return exporter_claim(f.oid, f.serial, f.public_refs, f.flags); }
 
-void rpc_unclaimed(const std_objref& s) noexcept { exporter_release_unclaimed(s); }
+void rpc_unclaimed(const std_objref& s) noexcept {
+  // At home: it may be the object's last reference.
+  remote_object target{};
+  if (FAILED(exporter_locate(s.oid, s.ipid.Data1, &target))) return;  // gone already
+  auto* r = new (std::nothrow) release_work;
+  if (!r) {
+    apartment_release(target.home);  // the object stays held until its apartment ends
+    return;
+  }
+  r->target = target;
+  r->unclaimed = s;
+  r->run = &release_work::on_run;
+  r->cancel = &release_work::on_cancel;
+  if (!post_home(target.home, r)) release_work::on_cancel(r);
+}
 
 void rpc_released(std::uint64_t oid, DWORD anchor) noexcept {
   remote_object target{};
