@@ -29,7 +29,6 @@
 #include <mutex>
 #include <new>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
