@@ -4,8 +4,9 @@
 // processes, and so do replies. The first byte picks a method and a side:
 // the rest is a request given to the stub (which decodes it and calls a
 // server object) or a reply given to a proxy (which decodes it into the
-// caller's [out] values). Checked: no crash, no leak, the server's reference
-// count back to one after every input. Replayed by CTest.
+// caller's [out] values), IDispatch::Invoke's hand-made format included.
+// Checked: no crash, no leak, the server's reference count back to one after
+// every input. Replayed by CTest.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@ void require(bool ok) {
 }
 
 const IID IID_IFuzzPs = {0x7e3a9c10, 0x2b4d, 0x4e6f, {0x80, 0x91, 0xa2, 0xb3, 0xc4, 0xd5, 0xe6, 0xf7}};
+const IID IID_IFuzzDisp = {0x7e3a9c11, 0x2b4d, 0x4e6f, {0x80, 0x91, 0xa2, 0xb3, 0xc4, 0xd5, 0xe6, 0xf7}};
 
 // The interface, described as `comkit idl` would describe:
 //   HRESULT Values([in] LONG a, [in] double b, [in] const GUID* g, [out] LONGLONG* sum, [out] GUID* back);
@@ -86,8 +88,19 @@ const COMKIT_PS_METHOD methods[] = {
     {"Names", 4, 1, 0, hr_result, names_params},
 };
 const COMKIT_PS_INTERFACE fuzz_interface = {&IID_IFuzzPs, "IFuzzPs", 10, 0, methods};
-const COMKIT_PS_INTERFACE* const fuzz_interfaces[] = {&fuzz_interface};
-const COMKIT_PS_FILE fuzz_file = {COMKIT_PS_VERSION, 1, fuzz_interfaces};
+
+// A dual interface's IDispatch part: Invoke is carried by hand
+// (table_ps.cpp's invoke_proxy/invoke_stub); the other three are not
+// exercised here.
+const COMKIT_PS_METHOD disp_methods[] = {
+    {"GetTypeInfoCount", 0, 0, 0, hr_result, nullptr},
+    {"GetTypeInfo", 0, 0, 0, hr_result, nullptr},
+    {"GetIDsOfNames", 0, 0, 0, hr_result, nullptr},
+    {"Invoke", 0, 0, 0, hr_result, nullptr},
+};
+const COMKIT_PS_INTERFACE disp_interface = {&IID_IFuzzDisp, "IFuzzDisp", 7, 0, disp_methods};
+const COMKIT_PS_INTERFACE* const fuzz_interfaces[] = {&fuzz_interface, &disp_interface};
+const COMKIT_PS_FILE fuzz_file = {COMKIT_PS_VERSION, 2, fuzz_interfaces};
 
 // The server: a C vtable with those signatures.
 struct server {
@@ -96,7 +109,7 @@ struct server {
 };
 server* self(void* p) { return static_cast<server*>(p); }
 HRESULT STDMETHODCALLTYPE s_query(void* p, REFIID riid, void** ppv) {
-  if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IFuzzPs)) {
+  if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IFuzzPs) || IsEqualIID(riid, IID_IFuzzDisp)) {
     *ppv = p;
     ++self(p)->refs;
     return S_OK;
@@ -151,6 +164,42 @@ HRESULT STDMETHODCALLTYPE s_names(void*, ULONG n, BSTR* names, ULONG* made, BSTR
   for (ULONG k = 0; k < n; ++k) (*out)[k] = SysAllocStringLen(names[k], names[k] ? SysStringLen(names[k]) : 0);
   return S_OK;
 }
+// IDispatch::Invoke as a server sees it: changes a VT_BYREF BSTR, I4 or
+// VARIANT argument, hands the first argument back as the result (not an
+// interface: nobody would unmarshal it), and fails with a deferred
+// EXCEPINFO for DISPID 3.
+HRESULT STDMETHODCALLTYPE s_invoke(void*, DISPID id, REFIID, LCID, WORD, DISPPARAMS* p, VARIANT* result,
+                                   EXCEPINFO* excep, UINT* arg_err) {
+  for (UINT k = 0; k < p->cArgs; ++k) {
+    VARIANT& a = p->rgvarg[k];
+    if (a.vt == (VT_BYREF | VT_BSTR)) {
+      SysFreeString(*a.pbstrVal);
+      *a.pbstrVal = SysAllocString(u"changed");
+    } else if (a.vt == (VT_BYREF | VT_I4)) {
+      *a.plVal += 1;
+    } else if (a.vt == (VT_BYREF | VT_VARIANT)) {
+      VariantClear(a.pvarVal);
+      a.pvarVal->vt = VT_R8;
+      a.pvarVal->dblVal = 1.5;
+    }
+  }
+  if (arg_err) *arg_err = p->cArgs;
+  if (id == 3 && excep) {
+    excep->pfnDeferredFillIn = [](EXCEPINFO* e) -> HRESULT {
+      e->bstrDescription = SysAllocString(u"deferred");
+      return S_OK;
+    };
+    return DISP_E_EXCEPTION;
+  }
+  if (result && p->cArgs && !(p->rgvarg[0].vt & VT_BYREF) && p->rgvarg[0].vt != VT_UNKNOWN &&
+      p->rgvarg[0].vt != VT_DISPATCH)
+    VariantCopy(result, &p->rgvarg[0]);
+  return S_OK;
+}
+void* const disp_vtbl[] = {reinterpret_cast<void*>(&s_query), reinterpret_cast<void*>(&s_addref),
+                           reinterpret_cast<void*>(&s_release), nullptr, nullptr, nullptr,
+                           reinterpret_cast<void*>(&s_invoke)};
+
 void* const server_vtbl[] = {reinterpret_cast<void*>(&s_query),  reinterpret_cast<void*>(&s_addref),
                              reinterpret_cast<void*>(&s_release), reinterpret_cast<void*>(&s_values),
                              reinterpret_cast<void*>(&s_texts),  reinterpret_cast<void*>(&s_arrays),
@@ -215,9 +264,11 @@ IPSFactoryBuffer* factory() {
 }
 
 void fuzz_stub(ULONG slot, const std::uint8_t* data, std::size_t size) {
-  server s{server_vtbl, 1};
+  const bool disp = slot == 10;  // the IDispatch interface's Invoke
+  server s{disp ? disp_vtbl : server_vtbl, 1};
   IRpcStubBuffer* stub = nullptr;
-  require(factory()->CreateStub(IID_IFuzzPs, reinterpret_cast<IUnknown*>(&s), &stub) == S_OK);
+  require(factory()->CreateStub(disp ? IID_IFuzzDisp : IID_IFuzzPs, reinterpret_cast<IUnknown*>(&s), &stub) == S_OK);
+  if (disp) slot = 6;
   channel ch;
   std::vector<std::uint8_t> request(data, data + size);
   RPCOLEMESSAGE m{};
@@ -233,11 +284,11 @@ void fuzz_stub(ULONG slot, const std::uint8_t* data, std::size_t size) {
 }
 
 template <typename F>
-void via_proxy(const std::uint8_t* data, std::size_t size, F&& call) {
+void via_proxy(const std::uint8_t* data, std::size_t size, F&& call, const IID& iid = IID_IFuzzPs) {
   outer o;
   IRpcProxyBuffer* buffer = nullptr;
   void* face = nullptr;
-  require(factory()->CreateProxy(&o, IID_IFuzzPs, &buffer, &face) == S_OK);
+  require(factory()->CreateProxy(&o, iid, &buffer, &face) == S_OK);
   channel ch;
   ch.reply_data = data;
   ch.reply_size = size;
@@ -249,7 +300,45 @@ void via_proxy(const std::uint8_t* data, std::size_t size, F&& call) {
   require(o.refs == 1);
 }
 
+// IDispatch::Invoke through the proxy: arguments by value and by reference,
+// a result, an EXCEPINFO and an argument index, whatever the reply says.
+void fuzz_invoke_proxy(const std::uint8_t* data, std::size_t size) {
+  via_proxy(
+      data, size,
+      [&](void* const* vtbl, void* face) {
+        BSTR text = SysAllocString(u"abc");
+        LONG number = 1;
+        VARIANT any, args[4], result;
+        VariantInit(&any);
+        VariantInit(&result);
+        for (auto& a : args) VariantInit(&a);
+        any.vt = VT_BSTR;
+        any.bstrVal = SysAllocString(u"any");
+        args[0].vt = VT_BYREF | VT_BSTR;
+        args[0].pbstrVal = &text;
+        args[1].vt = VT_BYREF | VT_I4;
+        args[1].plVal = &number;
+        args[2].vt = VT_BYREF | VT_VARIANT;
+        args[2].pvarVal = &any;
+        args[3].vt = VT_I4;
+        DISPID named = DISPID_PROPERTYPUT;
+        DISPPARAMS params{args, &named, 4, 1};
+        EXCEPINFO excep;
+        UINT arg_err = 0;
+        reinterpret_cast<decltype(&s_invoke)>(vtbl[6])(face, 1, IID_NULL, 0, DISPATCH_METHOD, &params, &result, &excep,
+                                                        &arg_err);
+        SysFreeString(text);
+        VariantClear(&any);
+        VariantClear(&result);
+        SysFreeString(excep.bstrSource);
+        SysFreeString(excep.bstrDescription);
+        SysFreeString(excep.bstrHelpFile);
+      },
+      IID_IFuzzDisp);
+}
+
 void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
+  if (slot == 10) return fuzz_invoke_proxy(data, size);
   via_proxy(data, size, [&](void* const* vtbl, void* face) {
     switch (slot) {
       case 3: {
@@ -316,7 +405,7 @@ void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 4096) return 0;
-  const ULONG slot = 3 + (data[0] & 0x7F) % 7;
+  const ULONG slot = 3 + (data[0] & 0x7F) % 8;  // 10: IFuzzDisp's Invoke
   if (data[0] & 0x80) fuzz_proxy(slot, data + 1, size - 1);
   else fuzz_stub(slot, data + 1, size - 1);
   return 0;

@@ -33,21 +33,18 @@ int main(int argc, char** argv) {
                   comkit::hresult{e.code()}.name().c_str(), e.message().c_str());
       if (e.code() != DISP_E_DIVBYZERO || e.message() != "Cannot divide 7 by zero") rc = 1;
     }
-    // The same object late bound, as a script sees it (in-process only:
-    // IDispatch::Invoke is not carried between processes yet, its remote
-    // form differing from its local one; docs/local-servers.md).
-    if (!local) {
-      comkit::dispatch late = comkit::dispatch::create("Example.Calculator");
-      const double product = late.call("Multiply", 6, 7);
-      std::printf("c++ client, late bound: Multiply(6, 7) = %g\n", product);
-      if (product != 42) rc = 1;
-      try {
-        late.call("Divide", 1, 0);
-        rc = 1;
-      } catch (const comkit::hresult_error& e) {
-        std::printf("c++ client, late bound: Divide(1, 0) failed as expected: %s\n", e.message().c_str());
-        if (e.code() != DISP_E_DIVBYZERO) rc = 1;
-      }
+    // A calculator late bound, as a script sees it (in the other process
+    // too: IDispatch::Invoke crosses it).
+    comkit::dispatch late = comkit::dispatch::create("Example.Calculator", local ? CLSCTX_LOCAL_SERVER : CLSCTX_ALL);
+    const double product = late.call("Multiply", 6, 7);
+    std::printf("c++ client, late bound: Multiply(6, 7) = %g\n", product);
+    if (product != 42) rc = 1;
+    try {
+      late.call("Divide", 1, 0);
+      rc = 1;
+    } catch (const comkit::hresult_error& e) {
+      std::printf("c++ client, late bound: Divide(1, 0) failed as expected: %s\n", e.message().c_str());
+      if (e.code() != DISP_E_DIVBYZERO) rc = 1;
     }
   } catch (const comkit::hresult_error& e) {
     std::printf("c++ client: failed: 0x%08X %s\n", static_cast<unsigned>(e.code()), e.message().c_str());

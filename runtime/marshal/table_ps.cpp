@@ -109,6 +109,7 @@ struct method_rt {
   const COMKIT_PS_METHOD* m = nullptr;
   unsigned slot = 0;
   bool remotable = false;
+  bool dispatch_invoke = false;  // IDispatch::Invoke ([call_as]): carried by hand (invoke_proxy, invoke_stub)
   ffi_cif cif{};
   std::vector<ffi_type*> args;
   ffi_closure* closure = nullptr;
@@ -231,6 +232,18 @@ bool valid_method(const COMKIT_PS_METHOD& m) {
 
 void proxy_dispatch(ffi_cif*, void* ret, void** args, void* user) noexcept;
 
+// Slot 6 of an interface whose first methods are IDispatch's: Invoke, which
+// the tables cannot describe (DISPPARAMS, EXCEPINFO; its remote form is
+// [call_as] RemoteInvoke), so it is carried by invoke_proxy/invoke_stub.
+bool is_dispatch_invoke(const COMKIT_PS_INTERFACE* t, unsigned k) {
+  static constexpr const char* names[] = {"GetTypeInfoCount", "GetTypeInfo", "GetIDsOfNames", "Invoke"};
+  if (k != 3 || t->slot_count < 7 || t->methods[3].remotable) return false;
+  for (unsigned i = 0; i < 4; ++i)
+    if (!t->methods[i].name || std::strcmp(t->methods[i].name, names[i]) != 0) return false;
+  const COMKIT_PS_PARAM& result = t->methods[3].result;
+  return result.kind == COMKIT_PS_INT && result.size == 4;
+}
+
 iface_rt* build(const COMKIT_PS_INTERFACE* t) {
   if (t->slot_count < 3 || t->slot_count > max_slots) return nullptr;
   auto r = std::make_unique<iface_rt>();
@@ -243,9 +256,13 @@ iface_rt* build(const COMKIT_PS_INTERFACE* t) {
     mr.m = &t->methods[k];
     mr.slot = k + 3;
     mr.remotable = valid_method(*mr.m);
+    mr.dispatch_invoke = is_dispatch_invoke(t, k);
     mr.args.push_back(&ffi_type_pointer);  // this
     if (mr.remotable)
       for (unsigned i = 0; i < mr.m->param_count; ++i) mr.args.push_back(ffi_of(mr.m->params[i]));
+    if (mr.dispatch_invoke)  // DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*, UINT*
+      mr.args.insert(mr.args.end(), {&ffi_type_sint32, &ffi_type_pointer, &ffi_type_uint32, &ffi_type_uint16,
+                                     &ffi_type_pointer, &ffi_type_pointer, &ffi_type_pointer, &ffi_type_pointer});
     // A method the tables cannot carry still answers: its closure takes
     // only `this` (the caller's further arguments are ignored) and returns
     // E_NOTIMPL.
@@ -780,13 +797,340 @@ HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, 
   return hr;
 }
 
+// ---- IDispatch::Invoke, carried by hand ---------------------------------------------------
+// Request: i32 dispid, IID riid, u32 lcid, u16 flags, u32 cArgs, u32
+// cNamedArgs, the named DISPIDs, then each argument: u8 how (0 by value, 1
+// VT_BYREF to the value carried, 2 VT_BYREF|VT_VARIANT) and a VARIANT; then
+// u8 x 3: pVarResult, pExcepInfo, puArgErr given. Reply: i32 the result of
+// Invoke, the result VARIANT, u8 0/1 and the EXCEPINFO (wCode, scode,
+// source, description, help file, help context), u32 argErr (each only if
+// asked), then the new value of each VT_BYREF argument, in order. Values a
+// VARIANT cannot carry (see write_variant) give DISP_E_BADVARTYPE.
+
+constexpr std::uint32_t max_invoke_args = 4096;
+enum : std::uint8_t { arg_by_value = 0, arg_by_ref = 1, arg_by_ref_variant = 2 };
+
+// The value a VT_BYREF argument points at, as a VARIANT that owns nothing;
+// false for a VARTYPE a reference cannot carry.
+bool byref_peek(const VARIANT& a, VARIANT* out) {
+  VariantInit(out);
+  const VARTYPE base = a.vt & ~VT_BYREF;
+  if (!a.byref) return false;
+  switch (base) {
+    case VT_DECIMAL:
+      std::memcpy(out, a.pdecVal, sizeof(DECIMAL));
+      out->vt = VT_DECIMAL;
+      return true;
+    case VT_BSTR:
+      out->vt = VT_BSTR;
+      out->bstrVal = *a.pbstrVal;
+      return true;
+    case VT_UNKNOWN:
+    case VT_DISPATCH:
+      out->vt = base;
+      out->punkVal = *a.ppunkVal;
+      return true;
+    default: {
+      const std::size_t n = variant_value_size(base);
+      if (n == SIZE_MAX || n == 0) return false;
+      std::memcpy(reinterpret_cast<unsigned char*>(out) + 8, a.byref, n);
+      out->vt = base;
+      return true;
+    }
+  }
+}
+
+// Stores `fresh` (decoded: it owns its value) where VT_BYREF argument `a`
+// points, freeing what was there; the caller's VARTYPE must come back.
+HRESULT byref_store(const VARIANT& a, VARIANT& fresh) {
+  const VARTYPE base = a.vt & ~VT_BYREF;
+  if (base == VT_VARIANT) {
+    VariantClear(a.pvarVal);
+    *a.pvarVal = fresh;
+    return S_OK;
+  }
+  if (fresh.vt != base) {
+    VariantClear(&fresh);
+    return bad_stub_data;
+  }
+  switch (base) {
+    case VT_DECIMAL: {
+      DECIMAL d;
+      std::memcpy(&d, &fresh, sizeof d);
+      d.wReserved = 0;
+      *a.pdecVal = d;
+      return S_OK;
+    }
+    case VT_BSTR:
+      SysFreeString(*a.pbstrVal);
+      *a.pbstrVal = fresh.bstrVal;
+      return S_OK;
+    case VT_UNKNOWN:
+    case VT_DISPATCH:
+      if (*a.ppunkVal) (*a.ppunkVal)->Release();
+      *a.ppunkVal = fresh.punkVal;
+      return S_OK;
+    default:
+      std::memcpy(a.byref, reinterpret_cast<const unsigned char*>(&fresh) + 8, variant_value_size(base));
+      return S_OK;
+  }
+}
+
+HRESULT invoke_proxy(table_proxy* self, unsigned slot, void** args) {
+  IRpcChannelBuffer* ch = self->channel();
+  if (!ch) return CO_E_OBJNOTCONNECTED;
+  DISPID dispid;
+  LCID lcid;
+  WORD flags;
+  std::memcpy(&dispid, args[1], sizeof dispid);
+  const auto* riid = static_cast<const IID*>(load_pointer(args[2]));
+  std::memcpy(&lcid, args[3], sizeof lcid);
+  std::memcpy(&flags, args[4], sizeof flags);
+  auto* params = static_cast<DISPPARAMS*>(load_pointer(args[5]));
+  auto* result = static_cast<VARIANT*>(load_pointer(args[6]));
+  auto* excep = static_cast<EXCEPINFO*>(load_pointer(args[7]));
+  auto* arg_err = static_cast<UINT*>(load_pointer(args[8]));
+  if (excep) std::memset(excep, 0, sizeof *excep);
+  if (!riid || !params) return E_INVALIDARG;
+  if ((params->cArgs && !params->rgvarg) || (params->cNamedArgs && !params->rgdispidNamedArgs) ||
+      params->cNamedArgs > params->cArgs || params->cArgs > max_invoke_args)
+    return E_INVALIDARG;
+  DWORD dest = MSHCTX_INPROC;
+  ch->GetDestCtx(&dest, nullptr);
+  writer w;
+  try {
+    w.u32(static_cast<std::uint32_t>(dispid));
+    w.bytes(riid, sizeof(IID));
+    w.u32(lcid);
+    w.u16(flags);
+    w.u32(params->cArgs);
+    w.u32(params->cNamedArgs);
+    for (UINT k = 0; k < params->cNamedArgs; ++k) w.u32(static_cast<std::uint32_t>(params->rgdispidNamedArgs[k]));
+    for (UINT k = 0; k < params->cArgs; ++k) {
+      const VARIANT& a = params->rgvarg[k];
+      HRESULT hr;
+      if (!(a.vt & VT_BYREF)) {
+        w.u8(arg_by_value);
+        hr = write_variant(w, &a, dest);
+      } else if ((a.vt & ~VT_BYREF) == VT_VARIANT) {
+        w.u8(arg_by_ref_variant);
+        hr = a.pvarVal && !(a.pvarVal->vt & VT_BYREF) ? write_variant(w, a.pvarVal, dest) : DISP_E_BADVARTYPE;
+      } else {
+        VARIANT peek;
+        w.u8(arg_by_ref);
+        hr = byref_peek(a, &peek) ? write_variant(w, &peek, dest) : DISP_E_BADVARTYPE;
+      }
+      if (FAILED(hr)) {
+        if (arg_err) *arg_err = k;
+        return hr;  // an interface already encoded stays held until its apartment ends
+      }
+    }
+    w.u8(result ? 1 : 0);
+    w.u8(excep ? 1 : 0);
+    w.u8(arg_err ? 1 : 0);
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  }
+  RPCOLEMESSAGE msg{};
+  msg.cbBuffer = static_cast<ULONG>(w.b.size());
+  msg.iMethod = slot;
+  HRESULT hr = ch->GetBuffer(&msg, self->iid());
+  if (FAILED(hr)) return hr;
+  std::memcpy(msg.Buffer, w.b.data(), w.b.size());
+  ULONG status = 0;
+  hr = ch->SendReceive(&msg, &status);
+  if (FAILED(hr)) {
+    ch->FreeBuffer(&msg);
+    return hr;
+  }
+  reader r{static_cast<const unsigned char*>(msg.Buffer), msg.cbBuffer};
+  std::uint32_t invoked = 0;
+  HRESULT decoded = r.u32(invoked) ? S_OK : bad_stub_data;
+  if (SUCCEEDED(decoded) && result) {
+    VARIANT v;
+    decoded = read_variant(r, &v);
+    *result = v;  // VT_EMPTY when it did not decode
+  }
+  if (SUCCEEDED(decoded) && excep) {
+    std::uint8_t has = 0;
+    if (!r.u8(has) || has > 1) {
+      decoded = bad_stub_data;
+    } else if (has) {
+      std::uint16_t code = 0;
+      std::uint32_t scode = 0, context = 0;
+      void* texts[3] = {};
+      decoded = r.u16(code) && r.u32(scode) ? S_OK : bad_stub_data;
+      for (void*& t : texts)
+        if (SUCCEEDED(decoded)) decoded = read_text(r, COMKIT_PS_BSTR, &t);
+      if (SUCCEEDED(decoded) && !r.u32(context)) decoded = bad_stub_data;
+      if (SUCCEEDED(decoded)) {
+        excep->wCode = code;
+        excep->scode = static_cast<SCODE>(scode);
+        excep->bstrSource = static_cast<BSTR>(texts[0]);
+        excep->bstrDescription = static_cast<BSTR>(texts[1]);
+        excep->bstrHelpFile = static_cast<BSTR>(texts[2]);
+        excep->dwHelpContext = context;
+      } else {
+        for (void* t : texts) SysFreeString(static_cast<BSTR>(t));
+      }
+    }
+  }
+  if (SUCCEEDED(decoded) && arg_err) {
+    std::uint32_t at;
+    if (r.u32(at))
+      *arg_err = at;
+    else
+      decoded = bad_stub_data;
+  }
+  for (UINT k = 0; SUCCEEDED(decoded) && k < params->cArgs; ++k) {
+    const VARIANT& a = params->rgvarg[k];
+    if (!(a.vt & VT_BYREF)) continue;
+    VARIANT fresh;
+    decoded = read_variant(r, &fresh);
+    if (SUCCEEDED(decoded)) decoded = byref_store(a, fresh);
+  }
+  if (SUCCEEDED(decoded) && r.left != 0) decoded = bad_stub_data;
+  ch->FreeBuffer(&msg);
+  return FAILED(decoded) ? decoded : static_cast<HRESULT>(invoked);
+}
+
+// The server's half: decodes the request, calls Invoke on the object (any
+// interface deriving from IDispatch has it in slot 6), encodes the reply.
+HRESULT invoke_stub(IUnknown* server, RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch, const IID& iid) {
+  DWORD dest = MSHCTX_INPROC;
+  ch->GetDestCtx(&dest, nullptr);
+  reader r{static_cast<const unsigned char*>(msg->Buffer), msg->cbBuffer};
+  std::uint32_t dispid, lcid, count, named_count;
+  std::uint16_t flags;
+  IID riid;
+  if (!r.u32(dispid) || !r.bytes(&riid, sizeof riid) || !r.u32(lcid) || !r.u16(flags) || !r.u32(count) ||
+      !r.u32(named_count) || count > max_invoke_args || named_count > count)
+    return bad_stub_data;
+  std::vector<DISPID> named(named_count);
+  for (auto& d : named) {
+    std::uint32_t v;
+    if (!r.u32(v)) return bad_stub_data;
+    d = static_cast<DISPID>(v);
+  }
+  // Arguments by value live in `values` (DISPPARAMS' array); what a
+  // VT_BYREF argument points at lives in `targets` (a DECIMAL in `decimals`).
+  std::vector<VARIANT> values(count), targets(count);
+  std::vector<DECIMAL> decimals(count);
+  std::vector<std::uint8_t> how(count, arg_by_value);
+  for (auto& v : values) VariantInit(&v);
+  for (auto& v : targets) VariantInit(&v);
+  auto clear = [&] {
+    for (auto& v : values)
+      if (!(v.vt & VT_BYREF)) VariantClear(&v);
+    for (auto& v : targets) VariantClear(&v);
+  };
+  HRESULT hr = S_OK;
+  for (std::uint32_t k = 0; k < count && SUCCEEDED(hr); ++k) {
+    if (!r.u8(how[k]) || how[k] > arg_by_ref_variant) {
+      hr = bad_stub_data;
+      break;
+    }
+    if (how[k] == arg_by_value) {
+      hr = read_variant(r, &values[k]);
+      continue;
+    }
+    if (FAILED(hr = read_variant(r, &targets[k]))) break;
+    VARIANT& v = values[k];
+    if (how[k] == arg_by_ref_variant) {
+      v.vt = VT_BYREF | VT_VARIANT;
+      v.pvarVal = &targets[k];
+      continue;
+    }
+    const VARTYPE base = targets[k].vt;
+    if (base == VT_EMPTY || base == VT_NULL) {
+      hr = bad_stub_data;
+      break;
+    }
+    v.vt = VT_BYREF | base;
+    if (base == VT_DECIMAL) {
+      std::memcpy(&decimals[k], &targets[k], sizeof(DECIMAL));
+      decimals[k].wReserved = 0;
+      v.pdecVal = &decimals[k];
+    } else if (base == VT_BSTR) {
+      v.pbstrVal = &targets[k].bstrVal;
+    } else if (base == VT_UNKNOWN || base == VT_DISPATCH) {
+      v.ppunkVal = &targets[k].punkVal;
+    } else {
+      v.byref = reinterpret_cast<unsigned char*>(&targets[k]) + 8;
+    }
+  }
+  std::uint8_t want[3] = {};
+  if (SUCCEEDED(hr) && (!r.u8(want[0]) || !r.u8(want[1]) || !r.u8(want[2]) || want[0] > 1 || want[1] > 1 ||
+                        want[2] > 1 || r.left != 0))
+    hr = bad_stub_data;
+  if (FAILED(hr)) {
+    clear();
+    return hr;
+  }
+  DISPPARAMS params{count ? values.data() : nullptr, named_count ? named.data() : nullptr, count, named_count};
+  VARIANT result;
+  VariantInit(&result);
+  EXCEPINFO excep{};
+  UINT arg_err = 0;
+  auto* target = reinterpret_cast<IDispatch*>(server);
+  const HRESULT invoked = target->Invoke(static_cast<DISPID>(dispid), riid, lcid, flags, &params,
+                                         want[0] ? &result : nullptr, want[1] ? &excep : nullptr,
+                                         want[2] ? &arg_err : nullptr);
+  if (invoked == DISP_E_EXCEPTION && excep.pfnDeferredFillIn) {
+    excep.pfnDeferredFillIn(&excep);
+    excep.pfnDeferredFillIn = nullptr;
+  }
+  writer w;
+  try {
+    w.u32(static_cast<std::uint32_t>(invoked));
+    if (want[0]) hr = write_variant(w, &result, dest);
+    if (SUCCEEDED(hr) && want[1]) {
+      w.u8(invoked == DISP_E_EXCEPTION ? 1 : 0);
+      if (invoked == DISP_E_EXCEPTION) {
+        w.u16(excep.wCode);
+        w.u32(static_cast<std::uint32_t>(excep.scode));
+        write_text(w, COMKIT_PS_BSTR, excep.bstrSource);
+        write_text(w, COMKIT_PS_BSTR, excep.bstrDescription);
+        write_text(w, COMKIT_PS_BSTR, excep.bstrHelpFile);
+        w.u32(excep.dwHelpContext);
+      }
+    }
+    if (SUCCEEDED(hr) && want[2]) w.u32(arg_err);
+    for (std::uint32_t k = 0; SUCCEEDED(hr) && k < count; ++k) {
+      if (how[k] == arg_by_ref_variant) {
+        hr = write_variant(w, &targets[k], dest);
+      } else if (how[k] == arg_by_ref) {
+        VARIANT peek;
+        hr = byref_peek(values[k], &peek) ? write_variant(w, &peek, dest) : DISP_E_BADVARTYPE;
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    hr = E_OUTOFMEMORY;
+  }
+  VariantClear(&result);
+  SysFreeString(excep.bstrSource);
+  SysFreeString(excep.bstrDescription);
+  SysFreeString(excep.bstrHelpFile);
+  clear();
+  if (FAILED(hr)) return hr;
+  msg->cbBuffer = static_cast<ULONG>(w.b.size());
+  if (FAILED(hr = ch->GetBuffer(msg, iid))) return hr;
+  std::memcpy(msg->Buffer, w.b.data(), w.b.size());
+  return S_OK;
+}
+
 void proxy_dispatch(ffi_cif*, void* ret, void** args, void* user) noexcept {
   auto* mr = static_cast<method_rt*>(user);
   proxy_face* face;
   std::memcpy(&face, args[0], sizeof face);
   std::uint64_t value = 0;
   HRESULT hr = E_NOTIMPL;
-  if (mr->remotable) hr = proxy_call(face->self, *mr->m, mr->slot, args, &value);
+  if (mr->dispatch_invoke) {
+    hr = invoke_proxy(face->self, mr->slot, args);
+    value = static_cast<std::uint32_t>(hr);
+  } else if (mr->remotable) {
+    hr = proxy_call(face->self, *mr->m, mr->slot, args, &value);
+  }
   const COMKIT_PS_PARAM& res = mr->m->result;
   if (res.kind == COMKIT_PS_VOID) return;
   // A transport failure is the result when the method returns an HRESULT
@@ -997,6 +1341,14 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
   const ULONG slot = msg->iMethod;
   if (slot < 3 || slot >= rt_->t->slot_count) return RPC_E_INVALIDMETHOD;
   const method_rt& mr = rt_->methods[slot - 3];
+  if (mr.dispatch_invoke) {
+    try {
+      reply_encoding_scope encoding;  // the marshals in it are the caller's to claim
+      return invoke_stub(server_, msg, ch, *rt_->t->iid);
+    } catch (const std::bad_alloc&) {
+      return E_OUTOFMEMORY;
+    }
+  }
   if (!mr.remotable) return RPC_E_INVALIDMETHOD;
   const COMKIT_PS_METHOD& m = *mr.m;
   DWORD dest = MSHCTX_INPROC;

@@ -363,7 +363,7 @@ TEST_F(LocalServer, CallbacksAndInterfacesCrossBothWays) {
   u1->Release();
   u2->Release();
   IUnknown* none = nullptr;
-  EXPECT_EQ(t->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(&none)), E_NOINTERFACE);
+  EXPECT_EQ(t->QueryInterface(IID_IStream, reinterpret_cast<void**>(&none)), E_NOINTERFACE);
 }
 
 TEST_F(LocalServer, ErrorInfoCrossesTheProcessBoundary) {
@@ -826,6 +826,114 @@ TEST_F(LocalServer, MarshalsAClientNeverClaimedAreGivenBack) {
   const auto until = clock_type::now() + 5s;
   while (t->Live(&live) == S_OK && live != 1 && clock_type::now() < until) std::this_thread::sleep_for(5ms);
   EXPECT_EQ(live, 1);
+}
+
+// Late binding across processes: IDispatch::Invoke (which the tables cannot
+// describe) with arguments by value and by reference, a result, named
+// arguments, errors with their argument index, an exception filled in
+// deferred on the server, and interface pointers inside VARIANTs.
+TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  ptr<IDispatch> d;
+  ASSERT_EQ(t->QueryInterface(IID_IDispatch, d.out()), S_OK);
+  LPOLESTR name = const_cast<LPOLESTR>(u"Sum");
+  DISPID id = 0;
+  ASSERT_EQ(d->GetIDsOfNames(IID_NULL, &name, 1, 0, &id), S_OK);
+  EXPECT_EQ(id, 1);
+
+  VARIANT args[3], result;
+  for (auto& a : args) VariantInit(&a);
+  VariantInit(&result);
+  args[0].vt = VT_I4;  // the last argument comes first
+  args[0].lVal = 22;
+  args[1].vt = VT_I4;
+  args[1].lVal = 20;
+  DISPPARAMS params{args, nullptr, 2, 0};
+  UINT arg_err = 99;
+  EXPECT_EQ(d->Invoke(1, IID_NULL, 0, DISPATCH_METHOD, &params, &result, nullptr, &arg_err), S_OK);
+  EXPECT_EQ(result.vt, VT_I4);
+  EXPECT_EQ(result.lVal, 42);
+  // A wrong type: the callee's error and its argument index come back.
+  args[0].vt = VT_BSTR;
+  args[0].bstrVal = SysAllocString(u"x");
+  EXPECT_EQ(d->Invoke(1, IID_NULL, 0, DISPATCH_METHOD, &params, &result, nullptr, &arg_err), DISP_E_TYPEMISMATCH);
+  EXPECT_EQ(arg_err, 0u);
+  VariantClear(&args[0]);
+  EXPECT_EQ(d->Invoke(77, IID_NULL, 0, DISPATCH_METHOD, &params, nullptr, nullptr, nullptr), DISP_E_MEMBERNOTFOUND);
+  EXPECT_EQ(d->Invoke(1, IID_IUnknown, 0, DISPATCH_METHOD, &params, nullptr, nullptr, nullptr),
+            DISP_E_UNKNOWNINTERFACE);
+
+  // By reference: the new values replace the caller's (its old BSTR freed).
+  BSTR text = SysAllocString(u"abc");
+  LONG number = 21;
+  VARIANT any;
+  VariantInit(&any);
+  any.vt = VT_BSTR;
+  any.bstrVal = SysAllocString(u"replaced");
+  args[2].vt = VT_BYREF | VT_BSTR;
+  args[2].pbstrVal = &text;
+  args[1].vt = VT_BYREF | VT_I4;
+  args[1].plVal = &number;
+  args[0].vt = VT_BYREF | VT_VARIANT;
+  args[0].pvarVal = &any;
+  DISPPARAMS refs{args, nullptr, 3, 0};
+  EXPECT_EQ(d->Invoke(2, IID_NULL, 0, DISPATCH_METHOD, &refs, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(std::u16string_view(text, SysStringLen(text)), u"<abc>");
+  EXPECT_EQ(number, 42);
+  EXPECT_EQ(any.vt, VT_R8);
+  EXPECT_EQ(any.dblVal, 3.5);
+  SysFreeString(text);
+
+  // An exception: its EXCEPINFO, filled in deferred by the server, arrives
+  // complete and with no deferred fill-in left to call.
+  EXCEPINFO excep;
+  DISPPARAMS none{nullptr, nullptr, 0, 0};
+  EXPECT_EQ(d->Invoke(3, IID_NULL, 0, DISPATCH_METHOD, &none, nullptr, &excep, nullptr), DISP_E_EXCEPTION);
+  EXPECT_EQ(excep.scode, E_ABORT);
+  ASSERT_NE(excep.bstrDescription, nullptr);
+  EXPECT_EQ(std::u16string_view(excep.bstrDescription), u"deferred");
+  EXPECT_EQ(std::u16string_view(excep.bstrSource), u"LocalTest");
+  EXPECT_EQ(excep.dwHelpContext, 7u);
+  EXPECT_EQ(excep.pfnDeferredFillIn, nullptr);
+  SysFreeString(excep.bstrSource);
+  SysFreeString(excep.bstrDescription);
+  SysFreeString(excep.bstrHelpFile);
+
+  // A property put (DISPID_PROPERTYPUT named), then its get.
+  DISPID put = DISPID_PROPERTYPUT;
+  args[0].vt = VT_I4;
+  args[0].lVal = 1234;
+  DISPPARAMS put_params{args, &put, 1, 1};
+  EXPECT_EQ(d->Invoke(5, IID_NULL, 0, DISPATCH_PROPERTYPUT, &put_params, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(d->Invoke(5, IID_NULL, 0, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), S_OK);
+  EXPECT_EQ(result.vt, VT_I4);
+  EXPECT_EQ(result.lVal, 1234);
+
+  // An interface pointer goes there and back: the same object comes back.
+  callback cb;
+  args[0].vt = VT_UNKNOWN;
+  args[0].punkVal = &cb;
+  DISPPARAMS echo{args, nullptr, 1, 0};
+  ASSERT_EQ(d->Invoke(4, IID_NULL, 0, DISPATCH_METHOD, &echo, &result, nullptr, nullptr), S_OK);
+  ASSERT_EQ(result.vt, VT_UNKNOWN);
+  IUnknown* identity = nullptr;
+  ASSERT_EQ(result.punkVal->QueryInterface(IID_IUnknown, reinterpret_cast<void**>(&identity)), S_OK);
+  EXPECT_EQ(identity, static_cast<IUnknown*>(&cb));
+  identity->Release();
+  VariantClear(&result);
+
+  // A VARIANT the wire cannot carry is refused before anything is sent.
+  SAFEARRAYBOUND bound{2, 0};
+  args[0].vt = VT_ARRAY | VT_I4;
+  args[0].parray = SafeArrayCreate(VT_I4, 1, &bound);
+  arg_err = 99;
+  EXPECT_EQ(d->Invoke(4, IID_NULL, 0, DISPATCH_METHOD, &echo, &result, nullptr, &arg_err), DISP_E_BADVARTYPE);
+  EXPECT_EQ(arg_err, 0u);
+  VariantClear(&args[0]);
+  d.reset();
+  EXPECT_TRUE(cb.released_by_server());
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <comkit/abi/extensions.h>
@@ -62,7 +63,101 @@ void server_released() {
 
 DWORD tid() { return static_cast<DWORD>(::syscall(SYS_gettid)); }
 
-class test_object final : public ILocalTest {
+// Late binding, by hand (no type library): IDispatch on the test object,
+// for IDispatch::Invoke across processes. Members: 1 Sum(a, b); 2
+// Swap([in, out] BSTR*, [in, out] LONG*, [in, out] VARIANT*); 3 Raise()
+// (DISP_E_EXCEPTION, its EXCEPINFO filled in deferred); 4 Echo(v); 5 the
+// property Value (LONG).
+class test_dispatch : public IDispatch {
+ public:
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* count) override {
+    if (!count) return E_INVALIDARG;
+    *count = 0;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo** info) override {
+    if (info) *info = nullptr;
+    return DISP_E_BADINDEX;
+  }
+  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
+    static const char16_t* const known[] = {u"Sum", u"Swap", u"Raise", u"Echo", u"Value"};
+    HRESULT hr = S_OK;
+    for (UINT i = 0; i < count; ++i) {
+      ids[i] = DISPID_UNKNOWN;
+      for (int k = 0; k < 5; ++k)
+        if (i == 0 && std::u16string_view(names[i]) == known[k]) ids[i] = k + 1;
+      if (ids[i] == DISPID_UNKNOWN) hr = DISP_E_UNKNOWNNAME;
+    }
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID riid, LCID, WORD flags, DISPPARAMS* p, VARIANT* result,
+                                   EXCEPINFO* excep, UINT* arg_err) override {
+    if (!IsEqualIID(riid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
+    switch (id) {
+      case 1: {
+        if (p->cArgs != 2) return DISP_E_BADPARAMCOUNT;
+        for (UINT k = 0; k < 2; ++k)
+          if (p->rgvarg[k].vt != VT_I4) {
+            if (arg_err) *arg_err = k;
+            return DISP_E_TYPEMISMATCH;
+          }
+        if (result) {
+          result->vt = VT_I4;
+          result->lVal = p->rgvarg[1].lVal + p->rgvarg[0].lVal;  // arguments come last first
+        }
+        return S_OK;
+      }
+      case 2: {  // Swap(text, number, any): text = "<" + text + ">", number *= 2, any = 3.5
+        if (p->cArgs != 3 || p->rgvarg[2].vt != (VT_BYREF | VT_BSTR) || p->rgvarg[1].vt != (VT_BYREF | VT_I4) ||
+            p->rgvarg[0].vt != (VT_BYREF | VT_VARIANT))
+          return DISP_E_TYPEMISMATCH;
+        BSTR* text = p->rgvarg[2].pbstrVal;
+        std::u16string changed = u"<" + std::u16string(*text, SysStringLen(*text)) + u">";
+        SysFreeString(*text);
+        *text = SysAllocStringLen(changed.data(), static_cast<UINT>(changed.size()));
+        *p->rgvarg[1].plVal *= 2;
+        VariantClear(p->rgvarg[0].pvarVal);
+        p->rgvarg[0].pvarVal->vt = VT_R8;
+        p->rgvarg[0].pvarVal->dblVal = 3.5;
+        return S_OK;
+      }
+      case 3:
+        if (excep) {
+          excep->scode = E_ABORT;
+          excep->pfnDeferredFillIn = [](EXCEPINFO* e) -> HRESULT {
+            e->bstrSource = SysAllocString(u"LocalTest");
+            e->bstrDescription = SysAllocString(u"deferred");
+            e->dwHelpContext = 7;
+            return S_OK;
+          };
+        }
+        return DISP_E_EXCEPTION;
+      case 4:
+        if (p->cArgs != 1) return DISP_E_BADPARAMCOUNT;
+        return result ? VariantCopy(result, &p->rgvarg[0]) : S_OK;
+      case 5:
+        if (flags & DISPATCH_PROPERTYPUT) {
+          if (p->cArgs != 1 || p->cNamedArgs != 1 || p->rgdispidNamedArgs[0] != DISPID_PROPERTYPUT)
+            return DISP_E_PARAMNOTOPTIONAL;
+          if (p->rgvarg[0].vt != VT_I4) return DISP_E_TYPEMISMATCH;
+          value_ = p->rgvarg[0].lVal;
+          return S_OK;
+        }
+        if (result) {
+          result->vt = VT_I4;
+          result->lVal = value_;
+        }
+        return S_OK;
+      default:
+        return DISP_E_MEMBERNOTFOUND;
+    }
+  }
+
+ private:
+  LONG value_ = 0;
+};
+
+class test_object final : public ILocalTest, public test_dispatch {
  public:
   test_object() {
     ++g_live;
@@ -72,6 +167,11 @@ class test_object final : public ILocalTest {
     if (!ppv) return E_POINTER;
     if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_ILocalTest)) {
       *ppv = static_cast<ILocalTest*>(this);
+      AddRef();
+      return S_OK;
+    }
+    if (IsEqualIID(riid, IID_IDispatch)) {
+      *ppv = static_cast<IDispatch*>(this);
       AddRef();
       return S_OK;
     }
