@@ -991,7 +991,11 @@ HRESULT invoke_proxy(table_proxy* self, unsigned slot, void** args) {
   }
   if (SUCCEEDED(decoded) && r.left != 0) decoded = bad_stub_data;
   ch->FreeBuffer(&msg);
-  return FAILED(decoded) ? decoded : static_cast<HRESULT>(invoked);
+  if (FAILED(decoded)) {
+    if (result) VariantClear(result);  // [out]: empty on failure
+    return decoded;
+  }
+  return static_cast<HRESULT>(invoked);
 }
 
 // The server's half: decodes the request, calls Invoke on the object (any
@@ -1082,6 +1086,7 @@ HRESULT invoke_stub(IUnknown* server, RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch,
   }
   writer w;
   try {
+    reply_encoding_scope encoding;  // the marshals in it are the caller's to claim (not Invoke's own)
     w.u32(static_cast<std::uint32_t>(invoked));
     if (want[0]) hr = write_variant(w, &result, dest);
     if (SUCCEEDED(hr) && want[1]) {
@@ -1343,7 +1348,6 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
   const method_rt& mr = rt_->methods[slot - 3];
   if (mr.dispatch_invoke) {
     try {
-      reply_encoding_scope encoding;  // the marshals in it are the caller's to claim
       return invoke_stub(server_, msg, ch, *rt_->t->iid);
     } catch (const std::bad_alloc&) {
       return E_OUTOFMEMORY;
