@@ -325,10 +325,10 @@ exported_interface* interface_of(exported_object* o, DWORD serial) noexcept {
   return nullptr;
 }
 
-// The list a reply to another process's call collects its marshals into
-// (reply_marshal_scope), and whether the reply is being encoded now.
-thread_local std::vector<std_objref>* t_reply_marshals = nullptr;
-thread_local bool t_encoding_reply = false;
+// The list a message to another process collects its marshals into
+// (marshal_list_scope), and whether the message is being encoded now.
+thread_local std::vector<std_objref>* t_listed_marshals = nullptr;
+thread_local bool t_encoding_message = false;
 
 // Exports (or finds) `object`'s interface `iid` in the calling apartment and
 // accounts for one marshal of it; fills the STDOBJREF.
@@ -426,9 +426,9 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
     external->AddConnection(EXTCONN_STRONG, 0);
     external->Release();
   }
-  if (t_encoding_reply && t_reply_marshals && out->public_refs > 0) {
+  if (t_encoding_message && t_listed_marshals && out->public_refs > 0) {
     try {
-      t_reply_marshals->push_back(*out);
+      t_listed_marshals->push_back(*out);
     } catch (...) {
       // Unlisted: kept until its apartment ends if the reply is never claimed.
     }
@@ -1465,14 +1465,15 @@ void exporter_release_unclaimed(const std_objref& s) noexcept {
   release_marshal(s, r);
 }
 
-reply_marshal_scope::reply_marshal_scope(std::vector<std_objref>* into) noexcept
-    : outer_(std::exchange(t_reply_marshals, into)), outer_encoding_(std::exchange(t_encoding_reply, false)) {}
-reply_marshal_scope::~reply_marshal_scope() {
-  t_reply_marshals = outer_;
-  t_encoding_reply = outer_encoding_;
+marshal_list_scope::marshal_list_scope(std::vector<std_objref>* into) noexcept
+    : outer_(std::exchange(t_listed_marshals, into)), outer_encoding_(std::exchange(t_encoding_message, false)) {}
+marshal_list_scope::~marshal_list_scope() {
+  t_listed_marshals = outer_;
+  t_encoding_message = outer_encoding_;
 }
-reply_encoding_scope::reply_encoding_scope() noexcept : outer_(std::exchange(t_encoding_reply, true)) {}
-reply_encoding_scope::~reply_encoding_scope() { t_encoding_reply = outer_; }
+marshal_encoding_scope::marshal_encoding_scope() noexcept : outer_(std::exchange(t_encoding_message, true)) {}
+marshal_encoding_scope::~marshal_encoding_scope() { t_encoding_message = outer_; }
+thread_local std::vector<std_objref>* t_request_marshals = nullptr;
 
 void exporter_proxy_released(const remote_object& remote) noexcept {
   releases r;

@@ -113,34 +113,39 @@ bool exporter_claim(std::uint64_t oid, DWORD serial, DWORD public_refs, DWORD fl
 /// CoReleaseMarshalData does. Any thread.
 void exporter_release_unclaimed(const std_objref& s) noexcept;
 
-// ---- The marshals a reply to another process carries --------------------------
-// A call from another process lists the normal marshals its reply carries
-// (reply_marshal_scope, for the whole call), but only those made while the
-// reply itself is encoded (reply_encoding_scope: the stub's out-parameters,
-// an activation's object), not those the called method makes for its own
-// purposes. The connection then expects that process to claim them, and
-// gives back those it never claims (peer.h).
-class reply_marshal_scope {
+// ---- The marshals a message to another process carries ------------------------
+// A message to another process (a call's request, or the reply to one)
+// lists the normal marshals it carries (marshal_list_scope), but only those
+// made while the message itself is encoded (marshal_encoding_scope: the
+// proxy's [in] values, the stub's [out] values, an activation's object), not
+// those the called method makes for its own purposes. The connection then
+// expects the other process to claim them, and gives back those it never
+// claims when it ends (peer.h).
+class marshal_list_scope {
  public:
-  explicit reply_marshal_scope(std::vector<std_objref>* into) noexcept;
-  ~reply_marshal_scope();
-  reply_marshal_scope(const reply_marshal_scope&) = delete;
-  reply_marshal_scope& operator=(const reply_marshal_scope&) = delete;
+  explicit marshal_list_scope(std::vector<std_objref>* into) noexcept;
+  ~marshal_list_scope();
+  marshal_list_scope(const marshal_list_scope&) = delete;
+  marshal_list_scope& operator=(const marshal_list_scope&) = delete;
 
  private:
   std::vector<std_objref>* outer_;
   bool outer_encoding_;
 };
-class reply_encoding_scope {
+class marshal_encoding_scope {
  public:
-  reply_encoding_scope() noexcept;
-  ~reply_encoding_scope();
-  reply_encoding_scope(const reply_encoding_scope&) = delete;
-  reply_encoding_scope& operator=(const reply_encoding_scope&) = delete;
+  marshal_encoding_scope() noexcept;
+  ~marshal_encoding_scope();
+  marshal_encoding_scope(const marshal_encoding_scope&) = delete;
+  marshal_encoding_scope& operator=(const marshal_encoding_scope&) = delete;
 
  private:
   bool outer_;
 };
+/// The marshals of the request this thread is sending (set by the proxy
+/// around SendReceive): the channel to another process has the connection
+/// expect them before the request leaves, and empties the list.
+extern thread_local std::vector<std_objref>* t_request_marshals;
 
 }  // namespace comkit::rt
 

@@ -280,7 +280,7 @@ struct call : queued_work, reply_sink {
     if (c->state.compare_exchange_strong(expected, running, std::memory_order_acq_rel)) {
       HRESULT r;
       {
-        reply_marshal_scope listing(c->reply_to ? &c->marshalled : nullptr);
+        marshal_list_scope listing(c->reply_to ? &c->marshalled : nullptr);
         r = c->execute();
       }
       c->state.store(done, std::memory_order_release);
@@ -655,7 +655,7 @@ HRESULT run_factory(IUnknown* object, const IID& iid, std::int32_t lock, DWORD d
     result = factory->CreateInstance(nullptr, iid, reinterpret_cast<void**>(&made));
     if (SUCCEEDED(result) && !made) result = E_UNEXPECTED;
     if (SUCCEEDED(result)) {
-      reply_encoding_scope encoding;
+      marshal_encoding_scope encoding;
       result = marshal_to_bytes(made, iid, dest, MSHLFLAGS_NORMAL, objref);
       made->Release();
     }
@@ -698,7 +698,7 @@ struct activate_call final : objref_call {
   }
   HRESULT execute() noexcept override {
     if (mode == 1) {
-      reply_encoding_scope encoding;
+      marshal_encoding_scope encoding;
       return marshal_to_bytes(object, iid, dest(), MSHLFLAGS_NORMAL, objref);
     }
     return run_factory(object, iid, -1, dest(), objref);
@@ -834,6 +834,13 @@ class client_channel final : public counted_object<client_channel, IRpcChannelBu
     c->caller_tid = GetCurrentThreadId();
     c->causality = outgoing_causality();
     c->sent = sent;
+    // The marshals the request carries: the other process claims them as it
+    // decodes it; those it never claims are given back when it ends.
+    if (target_.process && t_request_marshals && !t_request_marshals->empty()) {
+      if (!peer_expect_claims(target_.process, *t_request_marshals))
+        for (const std_objref& s : *t_request_marshals) exporter_release_unclaimed(s);
+      t_request_marshals->clear();
+    }
     // The caller's reference keeps c alive past send_and_wait's wait; take
     // the reply before that reference goes.
     c->refs.fetch_add(1, std::memory_order_relaxed);

@@ -33,6 +33,7 @@
 #include <mutex>
 #include <new>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <comkit/abi/oleauto.h>
@@ -761,6 +762,33 @@ HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, std::uin
   });
 }
 
+// The marshals a request to another process carries (docs/local-servers.md,
+// "Lifetimes"): listed while it is encoded, handed to the channel with it
+// (t_request_marshals), which has the connection expect them; given back
+// here if the request is never sent.
+class request_marshals {
+ public:
+  explicit request_marshals(DWORD dest) noexcept : listed_(dest != MSHCTX_INPROC) {}
+  request_marshals(const request_marshals&) = delete;
+  request_marshals& operator=(const request_marshals&) = delete;
+  ~request_marshals() {
+    if (!sent_)
+      for (const std_objref& s : list_) exporter_release_unclaimed(s);
+  }
+  std::vector<std_objref>* list() noexcept { return listed_ ? &list_ : nullptr; }
+  HRESULT send(IRpcChannelBuffer* ch, RPCOLEMESSAGE* msg, ULONG* status) {
+    sent_ = true;  // from here on, the channel's (ours empties the list)
+    std::vector<std_objref>* outer = std::exchange(t_request_marshals, list_.empty() ? nullptr : &list_);
+    const HRESULT hr = ch->SendReceive(msg, status);
+    t_request_marshals = outer;
+    return hr;
+  }
+
+ private:
+  bool listed_, sent_ = false;
+  std::vector<std_objref> list_;  // emptied by the channel once the connection expects them
+};
+
 HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, void** args, void* result) {
   IRpcChannelBuffer* ch = self->channel();
   if (!ch) return CO_E_OBJNOTCONNECTED;
@@ -769,13 +797,16 @@ HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, 
   DWORD dest = MSHCTX_INPROC;
   ch->GetDestCtx(&dest, nullptr);
   writer w;
+  request_marshals marshals(dest);
   HRESULT hr;
   try {
+    marshal_list_scope listing(marshals.list());
+    marshal_encoding_scope encoding;
     hr = encode_request(m, args, w, dest, counts);
   } catch (const std::bad_alloc&) {
     hr = E_OUTOFMEMORY;
   }
-  if (FAILED(hr)) return hr;  // an [in] interface already encoded stays held until its apartment ends
+  if (FAILED(hr)) return hr;  // what was marshalled is given back (~request_marshals)
   clear_outs(m, args, false, counts);
   RPCOLEMESSAGE msg{};
   msg.cbBuffer = static_cast<ULONG>(w.b.size());
@@ -783,7 +814,7 @@ HRESULT proxy_call(table_proxy* self, const COMKIT_PS_METHOD& m, unsigned slot, 
   if (FAILED(hr = ch->GetBuffer(&msg, self->iid()))) return hr;
   if (!w.b.empty()) std::memcpy(msg.Buffer, w.b.data(), w.b.size());
   ULONG status = 0;
-  hr = ch->SendReceive(&msg, &status);
+  hr = marshals.send(ch, &msg, &status);
   if (SUCCEEDED(hr)) {
     reader r{static_cast<const unsigned char*>(msg.Buffer), msg.cbBuffer};
     hr = decode_reply(m, args, r, counts);
@@ -898,7 +929,10 @@ HRESULT invoke_proxy(table_proxy* self, unsigned slot, void** args) {
   DWORD dest = MSHCTX_INPROC;
   ch->GetDestCtx(&dest, nullptr);
   writer w;
+  request_marshals marshals(dest);
   try {
+    marshal_list_scope listing(marshals.list());
+    marshal_encoding_scope encoding;
     w.u32(static_cast<std::uint32_t>(dispid));
     w.bytes(riid, sizeof(IID));
     w.u32(lcid);
@@ -922,7 +956,7 @@ HRESULT invoke_proxy(table_proxy* self, unsigned slot, void** args) {
       }
       if (FAILED(hr)) {
         if (arg_err) *arg_err = k;
-        return hr;  // an interface already encoded stays held until its apartment ends
+        return hr;  // what was marshalled is given back (~request_marshals)
       }
     }
     w.u8(result ? 1 : 0);
@@ -938,7 +972,7 @@ HRESULT invoke_proxy(table_proxy* self, unsigned slot, void** args) {
   if (FAILED(hr)) return hr;
   std::memcpy(msg.Buffer, w.b.data(), w.b.size());
   ULONG status = 0;
-  hr = ch->SendReceive(&msg, &status);
+  hr = marshals.send(ch, &msg, &status);
   if (FAILED(hr)) {
     ch->FreeBuffer(&msg);
     return hr;
@@ -1086,7 +1120,7 @@ HRESULT invoke_stub(IUnknown* server, RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch,
   }
   writer w;
   try {
-    reply_encoding_scope encoding;  // the marshals in it are the caller's to claim (not Invoke's own)
+    marshal_encoding_scope encoding;  // the marshals in it are the caller's to claim (not Invoke's own)
     w.u32(static_cast<std::uint32_t>(invoked));
     if (want[0]) hr = write_variant(w, &result, dest);
     if (SUCCEEDED(hr) && want[1]) {
@@ -1374,7 +1408,7 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
     ffi_call(const_cast<ffi_cif*>(&mr.cif), FFI_FN(vtbl[slot]), &result, f.args);
     writer w;
     {
-      reply_encoding_scope encoding;  // the marshals in it are the caller's to claim
+      marshal_encoding_scope encoding;  // the marshals in it are the caller's to claim
       hr = encode_reply(m, f, w, dest);
     }
     if (SUCCEEDED(hr) && m.result.kind != COMKIT_PS_VOID) w.bytes(&result, m.result.size);

@@ -936,4 +936,34 @@ TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {
   EXPECT_TRUE(cb.released_by_server());
 }
 
+// The mirror case: a request carries a marshal (an [in] interface) to a
+// server that dies before it decodes the request (its STA is busy with an
+// earlier call); the client gets its object's references back when the
+// connection ends.
+TEST_F(LocalServer, MarshalsAServerNeverClaimedAreGivenBack) {
+  child& c = start("sta");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  callback cb;
+  std::atomic<bool> sleeping{false};
+  std::thread busy([&] {
+    sleeping = true;
+    EXPECT_TRUE(failed_as_dead_server(t->Sleep(5000)));
+  });
+  while (!sleeping) std::this_thread::yield();
+  std::this_thread::sleep_for(100ms);  // the STA is inside Sleep
+  std::thread queued([&] {
+    LONG r = 0;
+    EXPECT_TRUE(failed_as_dead_server(t->CallBack(&cb, 1, &r)));  // waits in the STA's queue
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_GT(cb.refs.load(), 1u);  // held by its marshal, sent and not yet claimed
+  ::kill(c.pid, SIGKILL);
+  busy.join();
+  queued.join();
+  const auto until = clock_type::now() + 5s;
+  while (cb.refs.load() != 1 && clock_type::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(cb.refs.load(), 1u);
+}
+
 }  // namespace
