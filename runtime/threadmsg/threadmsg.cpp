@@ -142,8 +142,13 @@ bool thread_queue_post_work(thread_queue* q, queued_work* work) noexcept {
     else
       q->work_head = work;
     q->work_tail = work;
+    // Once the lock is let go, the thread may end and cancel the work, and
+    // the work may hold the last reference the caller relied on (an
+    // apartment's): the queue and its eventfd must outlive the wake-up.
+    thread_queue_addref(q);
   }
   q->wake();
+  thread_queue_release(q);
   return true;
 }
 
