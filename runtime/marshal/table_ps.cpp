@@ -398,8 +398,10 @@ HRESULT read_text(reader& r, unsigned kind, void** out) {
 
 // A VARIANT: u16 vt, then its value. Carried: VT_EMPTY, VT_NULL, the
 // numeric types, VT_BOOL, VT_ERROR, VT_CY, VT_DATE, VT_DECIMAL, VT_BSTR,
-// VT_UNKNOWN and VT_DISPATCH; anything else (VT_BYREF, arrays, records)
-// gives DISP_E_BADVARTYPE.
+// VT_UNKNOWN and VT_DISPATCH, and SAFEARRAYs of those or of VARIANTs
+// (VT_ARRAY | vt: u32 dimensions, each dimension's u32 count and i32 lower
+// bound in SafeArrayGetLBound's order, then the elements in memory order);
+// anything else (VT_BYREF, records) gives DISP_E_BADVARTYPE.
 std::size_t variant_value_size(VARTYPE vt) {
   switch (vt) {
     case VT_EMPTY: case VT_NULL: return 0;
@@ -411,8 +413,72 @@ std::size_t variant_value_size(VARTYPE vt) {
   }
 }
 
-HRESULT write_variant(writer& w, const VARIANT* v, DWORD dest) {
+constexpr unsigned max_array_dims = 64;  // what SafeArrayCreate accepts
+constexpr int max_variant_depth = 16;    // arrays of VARIANTs holding arrays ...
+
+// The size of one element of a SAFEARRAY of `base` carried here; 0 for a
+// base that is not.
+std::size_t array_element_size(VARTYPE base) {
+  switch (base) {
+    case VT_BSTR: case VT_UNKNOWN: case VT_DISPATCH: return sizeof(void*);
+    case VT_VARIANT: return sizeof(VARIANT);
+    case VT_DECIMAL: return sizeof(DECIMAL);
+    default: {
+      const std::size_t n = variant_value_size(base);
+      return n == SIZE_MAX || n == 0 ? 0 : n;
+    }
+  }
+}
+
+HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth);
+
+HRESULT write_array(writer& w, SAFEARRAY* a, VARTYPE base, DWORD dest, int depth) {
+  const UINT dims = SafeArrayGetDim(a);
+  const std::size_t size = array_element_size(base);
+  if (dims == 0 || dims > max_array_dims || size == 0 || SafeArrayGetElemsize(a) != size) return DISP_E_BADVARTYPE;
+  w.u32(dims);
+  std::uint64_t count = 1;
+  for (UINT d = 1; d <= dims; ++d) {
+    LONG lower = 0, upper = 0;
+    if (FAILED(SafeArrayGetLBound(a, d, &lower)) || FAILED(SafeArrayGetUBound(a, d, &upper))) return DISP_E_BADVARTYPE;
+    const std::uint64_t n = static_cast<std::uint64_t>(static_cast<std::int64_t>(upper) - lower + 1);
+    w.u32(static_cast<std::uint32_t>(n));
+    w.u32(static_cast<std::uint32_t>(lower));
+    count *= n;
+  }
+  if (count * size > max_value_bytes) return invalid_bound;
+  void* data = nullptr;
+  if (FAILED(SafeArrayAccessData(a, &data))) return DISP_E_BADVARTYPE;
+  HRESULT hr = S_OK;
+  const auto* at = static_cast<const unsigned char*>(data);
+  if (base == VT_BSTR) {
+    for (std::uint64_t k = 0; k < count; ++k) write_text(w, COMKIT_PS_BSTR, load_pointer(at + k * size));
+  } else if (base == VT_UNKNOWN || base == VT_DISPATCH) {
+    for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k)
+      hr = write_interface(w, static_cast<IUnknown*>(load_pointer(at + k * size)),
+                           base == VT_DISPATCH ? IID_IDispatch : IID_IUnknown, dest);
+  } else if (base == VT_VARIANT) {
+    for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k)
+      hr = write_variant_at(w, reinterpret_cast<const VARIANT*>(at + k * size), dest, depth + 1);
+  } else {
+    w.bytes(at, static_cast<std::size_t>(count * size));
+  }
+  SafeArrayUnaccessData(a);
+  return hr;
+}
+
+HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth) {
   const VARTYPE vt = v->vt;
+  if (depth > max_variant_depth) return DISP_E_BADVARTYPE;
+  if (vt & VT_ARRAY) {
+    if (vt & VT_BYREF) return DISP_E_BADVARTYPE;
+    w.u16(vt);
+    if (!v->parray) {
+      w.u32(0);  // a null array
+      return S_OK;
+    }
+    return write_array(w, v->parray, vt & ~VT_ARRAY, dest, depth);
+  }
   w.u16(vt);
   if (vt == VT_DECIMAL) {
     w.bytes(v, sizeof(DECIMAL));
@@ -430,10 +496,81 @@ HRESULT write_variant(writer& w, const VARIANT* v, DWORD dest) {
   return S_OK;
 }
 
-HRESULT read_variant(reader& r, VARIANT* v) {
+HRESULT write_variant(writer& w, const VARIANT* v, DWORD dest) { return write_variant_at(w, v, dest, 0); }
+
+HRESULT read_variant_at(reader& r, VARIANT* v, int depth);
+
+// Reads a SAFEARRAY of `base` (after its vt); *out is null for a null array.
+HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
+  *out = nullptr;
+  std::uint32_t dims;
+  if (!r.u32(dims)) return bad_stub_data;
+  if (dims == 0) return S_OK;
+  const std::size_t size = array_element_size(base);
+  if (dims > max_array_dims || size == 0) return bad_stub_data;
+  SAFEARRAYBOUND bounds[max_array_dims];
+  std::uint64_t count = 1;
+  for (std::uint32_t d = 0; d < dims; ++d) {
+    std::uint32_t n, lower;
+    if (!r.u32(n) || !r.u32(lower)) return bad_stub_data;
+    bounds[d].cElements = n;
+    bounds[d].lLbound = static_cast<LONG>(lower);
+    count *= n;
+    if (count * size > max_value_bytes) return bad_stub_data;
+  }
+  // What the elements take at least must be there before anything is
+  // allocated (a BSTR or an interface at least its u32, a VARIANT its vt).
+  const std::size_t least = base == VT_VARIANT                                        ? 2
+                            : base == VT_BSTR || base == VT_UNKNOWN || base == VT_DISPATCH ? 4
+                                                                                         : size;
+  if (r.left < count * least) return bad_stub_data;
+  SAFEARRAY* a = SafeArrayCreate(base, dims, bounds);
+  if (!a) return E_OUTOFMEMORY;
+  void* data = nullptr;
+  if (FAILED(SafeArrayAccessData(a, &data))) {
+    SafeArrayDestroy(a);
+    return E_OUTOFMEMORY;
+  }
+  auto* at = static_cast<unsigned char*>(data);
+  HRESULT hr = S_OK;
+  for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k) {
+    unsigned char* e = at + k * size;
+    if (base == VT_BSTR) {
+      void* s = nullptr;
+      if (SUCCEEDED(hr = read_text(r, COMKIT_PS_BSTR, &s))) store_pointer(e, s);
+    } else if (base == VT_UNKNOWN || base == VT_DISPATCH) {
+      void* unk = nullptr;
+      if (SUCCEEDED(hr = read_interface(r, base == VT_DISPATCH ? IID_IDispatch : IID_IUnknown, &unk)))
+        store_pointer(e, unk);
+    } else if (base == VT_VARIANT) {
+      hr = read_variant_at(r, reinterpret_cast<VARIANT*>(e), depth + 1);
+    } else {
+      if (!r.bytes(at, static_cast<std::size_t>(count * size))) hr = bad_stub_data;
+      break;
+    }
+  }
+  SafeArrayUnaccessData(a);
+  if (FAILED(hr)) {
+    SafeArrayDestroy(a);  // frees what was read (the rest is zero)
+    return hr;
+  }
+  *out = a;
+  return S_OK;
+}
+
+HRESULT read_variant_at(reader& r, VARIANT* v, int depth) {
   VariantInit(v);
   std::uint16_t vt;
   if (!r.u16(vt)) return bad_stub_data;
+  if (depth > max_variant_depth) return bad_stub_data;
+  if (vt & VT_ARRAY) {
+    if (vt & (VT_BYREF | VT_VECTOR | VT_RESERVED)) return bad_stub_data;
+    SAFEARRAY* a = nullptr;
+    if (HRESULT hr = read_array(r, vt & ~VT_ARRAY, &a, depth); FAILED(hr)) return hr;
+    v->vt = vt;
+    v->parray = a;
+    return S_OK;
+  }
   if (vt == VT_DECIMAL) {
     if (!r.bytes(v, sizeof(DECIMAL))) return bad_stub_data;
     v->vt = VT_DECIMAL;
@@ -459,6 +596,8 @@ HRESULT read_variant(reader& r, VARIANT* v) {
   v->vt = vt;
   return S_OK;
 }
+
+HRESULT read_variant(reader& r, VARIANT* v) { return read_variant_at(r, v, 0); }
 
 // One value at `at` (not an array), of p's kind.
 HRESULT write_one(writer& w, const COMKIT_PS_PARAM& p, const void* at, const IID* iid, DWORD dest) {

@@ -831,7 +831,7 @@ TEST_F(LocalServer, MarshalsAClientNeverClaimedAreGivenBack) {
 // Late binding across processes: IDispatch::Invoke (which the tables cannot
 // describe) with arguments by value and by reference, a result, named
 // arguments, errors with their argument index, an exception filled in
-// deferred on the server, and interface pointers inside VARIANTs.
+// deferred on the server, interface pointers and SAFEARRAYs inside VARIANTs.
 TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {
   start("linger");
   ptr<ILocalTest> t;
@@ -924,14 +924,68 @@ TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {
   identity->Release();
   VariantClear(&result);
 
-  // A VARIANT the wire cannot carry is refused before anything is sent.
-  SAFEARRAYBOUND bound{2, 0};
+  // SAFEARRAYs there and back: numbers in two dimensions with their bounds,
+  // BSTRs, and VARIANTs holding an array.
+  SAFEARRAYBOUND bounds[2] = {{2, 1}, {3, -1}};
   args[0].vt = VT_ARRAY | VT_I4;
-  args[0].parray = SafeArrayCreate(VT_I4, 1, &bound);
+  args[0].parray = SafeArrayCreate(VT_I4, 2, bounds);
+  for (LONG i = 1; i <= 2; ++i)
+    for (LONG j = -1; j <= 1; ++j) {
+      LONG at[2] = {i, j}, value = i * 10 + j;
+      ASSERT_EQ(SafeArrayPutElement(args[0].parray, at, &value), S_OK);
+    }
+  ASSERT_EQ(d->Invoke(4, IID_NULL, 0, DISPATCH_METHOD, &echo, &result, nullptr, nullptr), S_OK);
+  ASSERT_EQ(result.vt, VT_ARRAY | VT_I4);
+  EXPECT_EQ(SafeArrayGetDim(result.parray), 2u);
+  LONG lower = 0, upper = 0;
+  EXPECT_EQ(SafeArrayGetLBound(result.parray, 2, &lower), S_OK);
+  EXPECT_EQ(SafeArrayGetUBound(result.parray, 2, &upper), S_OK);
+  EXPECT_EQ(lower, -1);
+  EXPECT_EQ(upper, 1);
+  for (LONG i = 1; i <= 2; ++i)
+    for (LONG j = -1; j <= 1; ++j) {
+      LONG at[2] = {i, j}, value = 0;
+      EXPECT_EQ(SafeArrayGetElement(result.parray, at, &value), S_OK);
+      EXPECT_EQ(value, i * 10 + j);
+    }
+  VariantClear(&result);
+  VariantClear(&args[0]);
+  SAFEARRAYBOUND two{2, 0};
+  args[0].vt = VT_ARRAY | VT_VARIANT;
+  args[0].parray = SafeArrayCreate(VT_VARIANT, 1, &two);
+  VARIANT* items = nullptr;
+  ASSERT_EQ(SafeArrayAccessData(args[0].parray, reinterpret_cast<void**>(&items)), S_OK);
+  items[0].vt = VT_BSTR;
+  items[0].bstrVal = SysAllocString(u"first");
+  items[1].vt = VT_ARRAY | VT_BSTR;
+  items[1].parray = SafeArrayCreate(VT_BSTR, 1, &two);
+  BSTR* texts = nullptr;
+  ASSERT_EQ(SafeArrayAccessData(items[1].parray, reinterpret_cast<void**>(&texts)), S_OK);
+  texts[0] = SysAllocString(u"x");
+  texts[1] = SysAllocString(u"yz");
+  SafeArrayUnaccessData(items[1].parray);
+  SafeArrayUnaccessData(args[0].parray);
+  ASSERT_EQ(d->Invoke(4, IID_NULL, 0, DISPATCH_METHOD, &echo, &result, nullptr, nullptr), S_OK);
+  ASSERT_EQ(result.vt, VT_ARRAY | VT_VARIANT);
+  ASSERT_EQ(SafeArrayAccessData(result.parray, reinterpret_cast<void**>(&items)), S_OK);
+  EXPECT_EQ(items[0].vt, VT_BSTR);
+  EXPECT_EQ(std::u16string_view(items[0].bstrVal), u"first");
+  ASSERT_EQ(items[1].vt, VT_ARRAY | VT_BSTR);
+  ASSERT_EQ(SafeArrayAccessData(items[1].parray, reinterpret_cast<void**>(&texts)), S_OK);
+  EXPECT_EQ(std::u16string_view(texts[1]), u"yz");
+  SafeArrayUnaccessData(items[1].parray);
+  SafeArrayUnaccessData(result.parray);
+  VariantClear(&result);
+  VariantClear(&args[0]);
+
+  // A VARIANT the wire cannot carry is refused before anything is sent.
+  args[0].vt = VT_RECORD;
+  args[0].pvRecord = nullptr;
+  args[0].pRecInfo = nullptr;
   arg_err = 99;
   EXPECT_EQ(d->Invoke(4, IID_NULL, 0, DISPATCH_METHOD, &echo, &result, nullptr, &arg_err), DISP_E_BADVARTYPE);
   EXPECT_EQ(arg_err, 0u);
-  VariantClear(&args[0]);
+  args[0].vt = VT_EMPTY;
   d.reset();
   EXPECT_TRUE(cb.released_by_server());
 }

@@ -32,7 +32,8 @@
 #define COMKIT_PS_ASTR 6u   /* a NUL-terminated char string */
 #define COMKIT_PS_IFACE 7u  /* an interface pointer: `iid`, or the IID in parameter `iid_param` (iid_is) */
 #define COMKIT_PS_VARIANT 8u /* a VARIANT (`size` is sizeof(VARIANT)): empty, null, numbers, BOOL, CY, DATE,
-                              * DECIMAL, ERROR, BSTR, UNKNOWN, DISPATCH; others give DISP_E_BADVARTYPE */
+                              * DECIMAL, ERROR, BSTR, UNKNOWN, DISPATCH, and SAFEARRAYs of those or of
+                              * VARIANTs; others give DISP_E_BADVARTYPE */
 
 /* Parameter flags (COMKIT_PS_PARAM.flags). */
 #define COMKIT_PS_IN 0x01u
