@@ -97,25 +97,6 @@ bool send_all(int fd, const std::byte* p, std::size_t n) noexcept {
   return true;
 }
 
-// Reads exactly n bytes; false at EOF or on an error. With a timeout (ms,
-// -1 none), false also when the bytes do not come in time.
-bool recv_all(int fd, std::byte* p, std::size_t n, int timeout_ms = -1) noexcept {
-  while (n > 0) {
-    if (timeout_ms >= 0) {
-      pollfd pf{fd, POLLIN, 0};
-      const int r = ::poll(&pf, 1, timeout_ms);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return false;
-    }
-    const ssize_t k = ::recv(fd, p, n, 0);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    p += k;
-    n -= static_cast<std::size_t>(k);
-  }
-  return true;
-}
-
 bool same_user(int fd) noexcept {
   ucred cred{};
   socklen_t len = sizeof cred;
@@ -136,23 +117,6 @@ bool send_hello(int fd) {
   const std::span<const std::byte> bytes =
       w.u32(wire_version).u32(static_cast<std::uint32_t>(::getpid())).bytes(process_nonce(), 8).done();
   return send_all(fd, bytes.data(), bytes.size());
-}
-
-// Reads one frame (header and payload); false at EOF, on an error or for
-// bytes that are not a frame.
-bool read_frame(int fd, std::vector<std::byte>& payload, frame* f, int timeout_ms = -1) noexcept {
-  std::byte head[frame_header_size];
-  if (!recv_all(fd, head, sizeof head, timeout_ms)) return false;
-  frame_header h;
-  if (!frame_parse_header(head, &h)) return false;
-  try {
-    payload.resize(h.length);
-  } catch (...) {
-    return false;
-  }
-  if (!recv_all(fd, payload.data(), h.length, timeout_ms)) return false;
-  *f = frame{};
-  return frame_parse(h, payload, f);
 }
 
 struct peer_key {
@@ -274,7 +238,8 @@ class peer {
   }
 
   enum class stop { own_reply, yielded, lost, dead };
-  bool next_frame(frame* f) noexcept;
+  bool next_frame(frame* f, int timeout_ms = -1) noexcept;
+  bool read_hello(frame* f) noexcept;
   stop read(std::uint64_t mine, reply_sink* until) noexcept;
   bool want_io() noexcept;
   bool spawn_io(bool greet = false) noexcept;
@@ -519,13 +484,9 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
   }
   p->key = key;
   try {
-    std::vector<std::byte> payload;
     frame f;
-    // The other side answers HELLO before anything else; one that does not
-    // within 5 s is not a comkit process serving (or is hung).
-    if (!send_hello(fd) || !read_frame(fd, payload, &f, 5000) ||
-        f.header.type != frame_type::hello || f.version != wire_version || f.pid != pid ||
-        std::memcmp(f.nonce, nonce, 8) != 0) {
+    // The other side answers HELLO before anything else.
+    if (!send_hello(fd) || !p->read_hello(&f) || std::memcmp(f.nonce, nonce, 8) != 0) {
       peer_release(p);
       return unavailable;
     }
@@ -549,10 +510,18 @@ HRESULT peer_connect(std::uint32_t pid, const unsigned char* nonce, peer** out) 
 
 // ---- Reading ------------------------------------------------------------------------
 
+// The other side's HELLO, first on a connection (before any reader holds
+// the turn): false unless it comes within 5 s and names key.pid. A process
+// that does not answer in time is not a comkit process serving (or is hung).
+bool peer::read_hello(frame* f) noexcept {
+  return next_frame(f, 5000) && f->header.type == frame_type::hello && f->version == wire_version &&
+         f->pid == key.pid;
+}
+
 // The next frame from the read buffer, receiving as needed; false at EOF,
-// on an error or for bytes that are not a frame. f's body points into the
-// buffer until the next call.
-bool peer::next_frame(frame* f) noexcept {
+// on an error, for bytes that are not a frame, or when no bytes come for
+// timeout_ms (-1: wait). f's body points into the buffer until the next call.
+bool peer::next_frame(frame* f, int timeout_ms) noexcept {
   for (;;) {
     std::size_t have = rend - rbegin, need = frame_header_size;
     if (have >= frame_header_size) {
@@ -584,6 +553,12 @@ bool peer::next_frame(frame* f) noexcept {
           return false;
         }
       }
+    }
+    if (timeout_ms >= 0) {
+      pollfd pf{fd_, POLLIN, 0};
+      const int r = ::poll(&pf, 1, timeout_ms);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
     }
     const ssize_t k = ::recv(fd_, rbuf.data() + rend, rbuf.size() - rend, 0);
     if (k < 0 && errno == EINTR) continue;
@@ -723,10 +698,8 @@ void peer::io_main(bool greet) noexcept {
   if (greet) {
     bool ok = false;
     try {
-      std::vector<std::byte> payload;
       frame f;
-      ok = read_frame(fd_, payload, &f, 5000) && f.header.type == frame_type::hello && f.version == wire_version &&
-           f.pid == key.pid && send_hello(fd_);
+      ok = read_hello(&f) && send_hello(fd_);
       if (ok) {
         key.nonce = nonce_value(f.nonce);
         register_peer(this);
