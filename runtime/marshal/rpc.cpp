@@ -727,21 +727,28 @@ struct release_work final : queued_work {
   }
 };
 
-void release_remote(const remote_object& target) noexcept {
-  if (target.process) {  // batched, and sent by the connection's own thread
-    peer_queue_release(target.process, target.oid, target.anchor);
-    peer_release(target.process);
-    return;
-  }
+// Gives back, in its apartment, one proxy hold on target (or, with
+// `unclaimed`, that marshal); takes over target's home reference.
+void release_at_home(const remote_object& target, const std_objref* unclaimed) noexcept {
   auto* r = new (std::nothrow) release_work;
   if (!r) {
     apartment_release(target.home);  // the object stays held until its apartment ends
     return;
   }
   r->target = target;
+  if (unclaimed) r->unclaimed = *unclaimed;
   r->run = &release_work::on_run;
   r->cancel = &release_work::on_cancel;
   if (!post_home(target.home, r)) release_work::on_cancel(r);
+}
+
+void release_remote(const remote_object& target) noexcept {
+  if (target.process) {  // batched, and sent by the connection's own thread
+    peer_queue_release(target.process, target.oid, target.anchor);
+    peer_release(target.process);
+    return;
+  }
+  release_at_home(target, nullptr);
 }
 
 // ---- The client side of a channel ------------------------------------------------------
@@ -1500,17 +1507,7 @@ bool rpc_claim(peer*, const frame& f) noexcept { return exporter_claim(f.oid, f.
 void rpc_unclaimed(const std_objref& s) noexcept {
   // At home: it may be the object's last reference.
   remote_object target{};
-  if (FAILED(exporter_locate(s.oid, s.ipid.Data1, &target))) return;  // gone already
-  auto* r = new (std::nothrow) release_work;
-  if (!r) {
-    apartment_release(target.home);  // the object stays held until its apartment ends
-    return;
-  }
-  r->target = target;
-  r->unclaimed = s;
-  r->run = &release_work::on_run;
-  r->cancel = &release_work::on_cancel;
-  if (!post_home(target.home, r)) release_work::on_cancel(r);
+  if (SUCCEEDED(exporter_locate(s.oid, s.ipid.Data1, &target))) release_at_home(target, &s);  // else gone already
 }
 
 void rpc_released(std::uint64_t oid, DWORD anchor) noexcept {
