@@ -2,8 +2,8 @@
 // Unix-socket transport) against a raw Unix-socket ping-pong of the same
 // message sizes, in the same run: caller and server pinned to one CPU (the
 // issue's goal: at most 1.2x) and unpinned; 8 client threads on one
-// connection; activation of a running server and a cold start (exec
-// included). The server is bench_local_server (tests/local's test server).
+// connection; 8 client processes; activation of a running server and a
+// cold start (exec included). The server is bench_local_server (tests/local's test server).
 #include <benchmark/benchmark.h>
 #include <sched.h>
 #include <signal.h>

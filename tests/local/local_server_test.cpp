@@ -117,6 +117,19 @@ child spawn(const std::vector<std::string>& args, const std::string& mode, bool 
   return c;
 }
 
+// A bare connection to a server's socket (for speaking the wire format by
+// hand); -1 when it cannot be made.
+int raw_connect(pid_t server) {
+  const std::string path = g_root + "/comkit/" + std::to_string(server);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
 bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 // Kills and reaps a child started by the test.
@@ -489,11 +502,8 @@ TEST_F(LocalServer, MalformedFramesDropOnlyThatConnection) {
                            "CPK1\x63\0\0\0\0\0\0\0\0\0\0\0"};          // unknown type
   const std::size_t sizes[] = {38, 16, 16};
   for (int k = 0; k < 3; ++k) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const int fd = raw_connect(c.pid);
+    ASSERT_GE(fd, 0);
     ASSERT_EQ(::send(fd, garbage[k], sizes[k], MSG_NOSIGNAL), static_cast<ssize_t>(sizes[k]));
     // The server closes the connection.
     char b;
@@ -712,12 +722,8 @@ TEST_F(LocalServer, ThreadsMixCallsCallbacksAndServerCalls) {
 class raw_client {
  public:
   explicit raw_client(pid_t server) {
-    const std::string path = g_root + "/comkit/" + std::to_string(server);
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    ok_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    fd_ = raw_connect(server);
+    ok_ = fd_ >= 0;
     // HELLO: version 1, our pid (checked against SO_PEERCRED), a nonce of
     // our own (a process the server has not met).
     std::vector<unsigned char> hello;
