@@ -3,7 +3,7 @@
 include_guard(GLOBAL)
 
 # comkit_add_idl(TARGET FILES a.idl ... [INCLUDE_DIRS dir ...] [DEFINES N=V ...]
-#                [OUTPUT_DIR dir] [IID_API macro] [TYPELIB] [EMBED_TYPELIB])
+#                [OUTPUT_DIR dir] [IID_API macro] [TYPELIB] [EMBED_TYPELIB] [NO_PROXY])
 # Compiles each IDL file with `comkit idl` at build time into OUTPUT_DIR
 # (default: ${CMAKE_CURRENT_BINARY_DIR}/idl): NAME.h, NAME_i.c,
 # NAME_projection.h and NAME_p.c, and with TYPELIB also NAME.tlb (every
@@ -18,9 +18,11 @@ include_guard(GLOBAL)
 # that links TARGET as objects (they register themselves when loaded, so no
 # symbol of theirs is referenced and an archive would drop them). Dependencies come from the compiler's depfile, so editing
 # an imported or #included file re-runs it. Works in comkit's own build and
-# for consumers after find_package(comkit).
+# for consumers after find_package(comkit). NO_PROXY writes no _p.c: the
+# interfaces are then marshalled from their registered type library (the
+# universal marshaler, docs/marshalling.md), as on Windows without a proxy DLL.
 function(comkit_add_idl target)
-  cmake_parse_arguments(arg "TYPELIB;EMBED_TYPELIB" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
+  cmake_parse_arguments(arg "TYPELIB;EMBED_TYPELIB;NO_PROXY" "OUTPUT_DIR;IID_API" "FILES;INCLUDE_DIRS;DEFINES" ${ARGN})
   if(NOT arg_FILES)
     message(FATAL_ERROR "comkit_add_idl(${target}): no FILES")
   endif()
@@ -56,7 +58,10 @@ function(comkit_add_idl target)
   endif()
   # The outputs asked for by name, so that each is a declared output (the
   # depfile names every output written).
-  list(APPEND flags --c-header --cpp-header --iid-source --proxy)
+  list(APPEND flags --c-header --cpp-header --iid-source)
+  if(NOT arg_NO_PROXY)
+    list(APPEND flags --proxy)
+  endif()
   if(arg_EMBED_TYPELIB)
     list(LENGTH arg_FILES file_count)
     if(file_count GREATER 1)
@@ -80,7 +85,9 @@ function(comkit_add_idl target)
     get_filename_component(name ${file} NAME_WE)
     list(APPEND inputs ${abs})
     list(APPEND sources ${arg_OUTPUT_DIR}/${name}_i.c)
-    list(APPEND proxies ${arg_OUTPUT_DIR}/${name}_p.c)
+    if(NOT arg_NO_PROXY)
+      list(APPEND proxies ${arg_OUTPUT_DIR}/${name}_p.c)
+    endif()
     list(APPEND headers ${arg_OUTPUT_DIR}/${name}.h ${arg_OUTPUT_DIR}/${name}_projection.h)
     if(arg_TYPELIB)
       list(APPEND typelibs ${arg_OUTPUT_DIR}/${name}.tlb)
@@ -101,9 +108,11 @@ function(comkit_add_idl target)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE C)
   target_include_directories(${target} PUBLIC ${arg_OUTPUT_DIR})
   target_link_libraries(${target} PUBLIC comkit::abi)
-  add_library(${target}_proxies OBJECT ${proxies})
-  set_target_properties(${target}_proxies PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  target_include_directories(${target}_proxies PRIVATE ${arg_OUTPUT_DIR})
-  target_link_libraries(${target}_proxies PRIVATE comkit::abi)
-  target_sources(${target} INTERFACE $<TARGET_OBJECTS:${target}_proxies>)
+  if(proxies)
+    add_library(${target}_proxies OBJECT ${proxies})
+    set_target_properties(${target}_proxies PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    target_include_directories(${target}_proxies PRIVATE ${arg_OUTPUT_DIR})
+    target_link_libraries(${target}_proxies PRIVATE comkit::abi)
+    target_sources(${target} INTERFACE $<TARGET_OBJECTS:${target}_proxies>)
+  endif()
 endfunction()

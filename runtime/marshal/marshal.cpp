@@ -140,7 +140,7 @@ struct exported_interface {
   IUnknown* pointer;  // one reference
   long table_strong = 0;
   long table_weak = 0;
-  IRpcStubBuffer* stub = nullptr;  // made on the first call through a proxy (one reference)
+  IRpcStubBuffer* stub = nullptr;  // made when first marshalled (one reference)
 };
 
 // A vector whose first N items live inline: an exported object's
@@ -325,6 +325,30 @@ exported_interface* interface_of(exported_object* o, DWORD serial) noexcept {
   return nullptr;
 }
 
+// Whether `identity`'s interface iid, exported from apartment `here`, has
+// its stub already.
+bool has_stub(apartment_id here, IUnknown* identity, const IID& iid) noexcept {
+  std::lock_guard g(g_export_lock);
+  auto it = g_by_identity.find({here, identity});
+  if (it == g_by_identity.end()) return false;
+  for (const exported_interface& i : it->second->interfaces)
+    if (IsEqualIID(i.iid, iid)) return i.stub != nullptr;
+  return false;
+}
+
+// The stub of `pointer` (iid) from iid's proxy/stub factory.
+HRESULT make_stub(const IID& iid, IUnknown* pointer, IRpcStubBuffer** out) noexcept {
+  *out = nullptr;
+  IPSFactoryBuffer* factory = nullptr;
+  HRESULT hr = ps_factory_for(iid, &factory);
+  if (SUCCEEDED(hr)) {
+    hr = factory->CreateStub(iid, pointer, out);
+    factory->Release();
+  }
+  if (SUCCEEDED(hr) && !*out) hr = E_NOINTERFACE;
+  return hr;
+}
+
 // The list a message to another process collects its marshals into
 // (marshal_list_scope), and whether the message is being encoded now.
 thread_local std::vector<std_objref>* t_listed_marshals = nullptr;
@@ -344,6 +368,24 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
   IExternalConnection* external = nullptr;
   const apartment_id here = apartment_current();
   const bool strong = !(mshlflags & MSHLFLAGS_TABLEWEAK);
+  // As on Windows, the interface's stub is made when it is first
+  // marshalled: an interface nothing can marshal fails here
+  // (REGDB_E_IIDNOTREG), and so does one whose factory makes no stub.
+  // IUnknown has none: its calls are the exporter's own (IRemUnknown).
+  struct stub_ref {
+    IRpcStubBuffer* p = nullptr;
+    ~stub_ref() {
+      if (p) p->Release();  // another marshal made the entry's first, or this one failed
+    }
+  } stub;
+  if (!IsEqualIID(iid, IID_IUnknown) && !has_stub(here, identity, iid)) {
+    HRESULT hr = make_stub(iid, pointer, &stub.p);
+    if (FAILED(hr)) {
+      identity->Release();
+      pointer->Release();
+      return hr;
+    }
+  }
   // Asked before taking the lock (the object's code never runs under it);
   // used only if this marshal exports the object, else released below.
   IExternalConnection* candidate = nullptr;
@@ -397,6 +439,10 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
       o->interfaces.push_back({iid, g_next_ipid++, pointer});
       entry = &o->interfaces.back();
       g_ipid_nodes.emplace(g_by_ipid, entry->ipid_serial, o);
+    }
+    if (stub.p && !entry->stub) {
+      entry->stub = stub.p;  // the entry's reference
+      stub.p = nullptr;
     }
     if (mshlflags & MSHLFLAGS_TABLESTRONG)
       ++entry->table_strong;
@@ -1300,6 +1346,13 @@ IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
   if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;
   if (IsEqualGUID(clsid, CLSID_StdMarshal)) return &std_marshal_factory;
   if (IsEqualGUID(clsid, CLSID_PSFactoryBuffer)) return standard_ps_class_factory();
+  // PSDispatch and PSOAInterface, which RegisterTypeLib names for
+  // dispinterfaces and [oleautomation]/[dual] interfaces.
+  if (clsid.Data1 == 0x00020420 || clsid.Data1 == 0x00020424) {
+    for (int i = 1; i < 7; ++i)
+      if (clsid.Data4[i]) return nullptr;
+    return typelib_ps_class_factory();
+  }
   return nullptr;
 }
 
@@ -1366,16 +1419,10 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
     pointer->AddRef();
     if ((stub = i->stub)) stub->AddRef();
   }
-  if (!stub) {
-    IPSFactoryBuffer* factory = nullptr;
-    HRESULT hr = ps_factory_for(iid, &factory);
-    if (SUCCEEDED(hr)) {
-      hr = factory->CreateStub(iid, pointer, &stub);
-      factory->Release();
-    }
-    if (FAILED(hr) || !stub) {
+  if (!stub) {  // made at its marshal, unless that failed after it was exported
+    if (const HRESULT hr = make_stub(iid, pointer, &stub); FAILED(hr)) {
       pointer->Release();
-      return FAILED(hr) ? hr : E_NOINTERFACE;
+      return hr;
     }
     releases r;
     std::lock_guard g(g_export_lock);

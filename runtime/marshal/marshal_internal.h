@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include <comkit/abi/proxytable.h>
+
 #include "apartment/apartment_internal.h"
 #include "marshal/objref.h"
 
@@ -33,7 +35,8 @@ struct remote_object {
 /// remote's references: its home, and one proxy hold on the object.
 HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& iid, void** ppv) noexcept;
 /// The proxy/stub factory for iid (CoGetPSClsid, then its class object);
-/// E_NOINTERFACE when there is none.
+/// REGDB_E_IIDNOTREG when no class is named for iid, E_NOINTERFACE when
+/// the named class has no factory.
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept;
 /// When `object` is a proxy: the object behind it exported as iid in its
 /// own apartment for one marshal (a round trip home), so the OBJREF names
@@ -53,6 +56,17 @@ HRESULT remote_unmarshal(const std_objref& s, const IID& marshalled, const IID& 
 IClassFactory* standard_ps_class_factory() noexcept;
 /// True when a proxy/stub table describes iid (built in or registered).
 bool has_proxy_table(const IID& iid) noexcept;
+/// The compiled table describing iid (built in or registered); null when none.
+const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept;
+/// The class object of PSOAInterface and PSDispatch: the same proxies and
+/// stubs, from tables made from type information (typelib_ps.cpp).
+IClassFactory* typelib_ps_class_factory() noexcept;
+
+// ---- typelib_ps.cpp: the universal marshaler's tables ----------------------------------------
+/// The table for iid made from the type information the registry names
+/// for it (its [interface] entry's type library); made once per process and
+/// kept. Null when there is none or iid cannot be described.
+const COMKIT_PS_INTERFACE* typelib_table(const IID& iid) noexcept;
 
 // ---- marshal.cpp: marshal data as bytes -------------------------------------------------------
 /// One CoMarshalInterface of object as iid, its OBJREF appended to out (its

@@ -43,6 +43,7 @@
 #include "marshal/marshal_internal.h"
 #include "marshal/peer.h"
 #include "activation/activation_internal.h"
+#include "registry/registry_internal.h"
 #include "runtime_internal.h"
 
 namespace comkit::rt {
@@ -1558,7 +1559,7 @@ HRESULT remote_activate(peer* p, const CLSID& clsid, const IID& iid, DWORD mode,
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
   *out = nullptr;
   CLSID clsid;
-  if (FAILED(CoGetPSClsid(iid, &clsid))) return E_NOINTERFACE;
+  if (FAILED(CoGetPSClsid(iid, &clsid))) return REGDB_E_IIDNOTREG;
   const HRESULT hr =
       CoGetClassObject(clsid, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer, reinterpret_cast<void**>(out));
   if (FAILED(hr)) *out = nullptr;
@@ -1631,6 +1632,13 @@ HRESULT STDAPICALLTYPE CoGetPSClsid(REFIID riid, CLSID* pClsid) {
   }
   if (has_proxy_table(*iid)) {
     *pClsid = CLSID_PSFactoryBuffer;
+    return S_OK;
+  }
+  // The registry's [interface] entry: what RegisterTypeLib wrote
+  // (PSOAInterface, PSDispatch) or a registration naming a proxy/stub class.
+  const registry_view reg;
+  if (const registered_interface* r = reg->find_interface(*iid); r && r->proxy_stub != GUID{}) {
+    *pClsid = r->proxy_stub;
     return S_OK;
   }
   return REGDB_E_IIDNOTREG;

@@ -1567,10 +1567,9 @@ HRESULT table_stub::Invoke(RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch) {
 std::mutex g_rt_lock;
 std::unordered_map<const COMKIT_PS_INTERFACE*, iface_rt*>* g_rts;  // never freed: proxies may outlive statics
 
-// The runtime form of iid's table; null when iid has none, is [local], or
-// the table is unusable.
-const iface_rt* runtime_for(const IID& iid) {
-  const COMKIT_PS_INTERFACE* t = table_for(iid);
+// The runtime form of a table; null when there is none, it is [local], or
+// it is unusable.
+const iface_rt* runtime_for(const COMKIT_PS_INTERFACE* t) {
   if (!t || t->local) return nullptr;
   std::lock_guard g(g_rt_lock);
   if (!g_rts) g_rts = new std::unordered_map<const COMKIT_PS_INTERFACE*, iface_rt*>;
@@ -1585,8 +1584,13 @@ const iface_rt* runtime_for(const IID& iid) {
   return rt;
 }
 
+// One factory per source of tables: the compiled ones (CLSID_PSFactoryBuffer)
+// and those made from type information (PSOAInterface, PSDispatch).
 class table_factory final : public IPSFactoryBuffer, public IClassFactory {
  public:
+  using find_fn = const COMKIT_PS_INTERFACE* (*)(const IID&) noexcept;
+  constexpr explicit table_factory(find_fn find) : find_(find) {}
+
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
     if (!ppv) return E_POINTER;
     if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPSFactoryBuffer)) {
@@ -1606,7 +1610,7 @@ class table_factory final : public IPSFactoryBuffer, public IClassFactory {
     if (proxy) *proxy = nullptr;
     if (ppv) *ppv = nullptr;
     if (!outer || !proxy || !ppv) return E_INVALIDARG;
-    const iface_rt* rt = runtime_for(riid);
+    const iface_rt* rt = runtime_for(find_(riid));
     if (!rt) return E_NOINTERFACE;
     auto* p = new (std::nothrow) table_proxy(rt, outer);
     if (!p) return E_OUTOFMEMORY;
@@ -1618,7 +1622,7 @@ class table_factory final : public IPSFactoryBuffer, public IClassFactory {
   HRESULT STDMETHODCALLTYPE CreateStub(REFIID riid, IUnknown* server, IRpcStubBuffer** stub) override {
     if (!stub) return E_INVALIDARG;
     *stub = nullptr;
-    const iface_rt* rt = runtime_for(riid);
+    const iface_rt* rt = runtime_for(find_(riid));
     if (!rt) return E_NOINTERFACE;
     auto* s = new (std::nothrow) table_stub(rt);
     if (!s) return E_OUTOFMEMORY;
@@ -1636,13 +1640,28 @@ class table_factory final : public IPSFactoryBuffer, public IClassFactory {
     return CLASS_E_CLASSNOTAVAILABLE;
   }
   HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
+
+ private:
+  find_fn find_;
 };
 
-table_factory g_factory;
+const COMKIT_PS_INTERFACE* compiled_table(const IID& iid) noexcept {
+  try {
+    return table_for(iid);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+table_factory g_factory{&compiled_table};
+table_factory g_typelib_factory{&typelib_table};
 
 }  // namespace
 
 IClassFactory* standard_ps_class_factory() noexcept { return &g_factory; }
+IClassFactory* typelib_ps_class_factory() noexcept { return &g_typelib_factory; }
+
+const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept { return compiled_table(iid); }
 
 bool has_proxy_table(const IID& iid) noexcept {
   try {

@@ -358,7 +358,13 @@ TEST(Marshal, AnInterfaceWithoutAProxyIsNotAvailableInAnotherApartment) {
   comkit::com_ptr<IStream> s;
   on_thread([&] {
     ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
-    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_INoProxyTest, static_cast<IPersist*>(&o), s.put()), S_OK);
+    // As on Windows, the stub is made when the interface is marshalled:
+    // with no proxy/stub class for it, the marshal fails and keeps nothing.
+    EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_INoProxyTest, static_cast<IPersist*>(&o), s.put()),
+              REGDB_E_IIDNOTREG);
+    EXPECT_EQ(o.refs.load(), 1u);
+    // Marshalled as IUnknown, it cannot be asked for that interface elsewhere.
+    ASSERT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IUnknown, static_cast<IPersist*>(&o), s.put()), S_OK);
     on_thread([&] {
       ASSERT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
       void* p = &o;

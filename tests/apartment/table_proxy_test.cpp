@@ -22,6 +22,7 @@
 #include <windows.h>
 
 #include "ps_test.h"
+#include "sta_thread.h"
 
 namespace {
 
@@ -188,28 +189,7 @@ struct ps_object final : IPsTest {
 class sta_server {
  public:
   explicit sta_server(IPsTest* object) {
-    std::atomic<bool> ready{false};
-    thread_ = std::thread([&] {
-      EXPECT_EQ(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED), S_OK);
-      EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, object, &stream_), S_OK);
-      MSG m;
-      PeekMessageW(&m, nullptr, 0, 0, PM_NOREMOVE);  // the thread's queue exists before anyone posts
-      tid_ = GetCurrentThreadId();
-      ready = true;
-      while (GetMessageW(&m, nullptr, 0, 0) > 0) {
-        if (m.message == WM_APP) {
-          (*reinterpret_cast<std::function<void()>*>(m.lParam))();
-          SetEvent(reinterpret_cast<HANDLE>(m.wParam));
-        }
-        DispatchMessageW(&m);
-      }
-      CoUninitialize();
-    });
-    while (!ready) std::this_thread::sleep_for(1ms);
-  }
-  ~sta_server() {
-    PostThreadMessageW(tid_, WM_QUIT, 0, 0);
-    thread_.join();
+    sta_.run_on([&] { EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IPsTest, object, &stream_), S_OK); });
   }
   // The object as a proxy in the calling apartment (once).
   comkit::com_ptr<IPsTest> proxy() {
@@ -218,19 +198,13 @@ class sta_server {
     stream_ = nullptr;
     return p;
   }
-  DWORD tid() const { return tid_; }
+  DWORD tid() const { return sta_.tid(); }
   // Runs f on the server's thread, in its apartment, and waits for it.
-  void run_on(std::function<void()> f) {
-    HANDLE done = CreateEventW(nullptr, FALSE, FALSE, nullptr);
-    PostThreadMessageW(tid_, WM_APP, reinterpret_cast<WPARAM>(done), reinterpret_cast<LPARAM>(&f));
-    WaitForSingleObject(done, INFINITE);
-    CloseHandle(done);
-  }
+  void run_on(std::function<void()> f) { sta_.run_on(std::move(f)); }
 
  private:
-  std::thread thread_;
+  comkit_test::sta_thread sta_;
   IStream* stream_ = nullptr;
-  std::atomic<DWORD> tid_{0};
 };
 
 // The test thread is in the MTA for each test.

@@ -31,6 +31,7 @@
 #include <oleauto.h>
 #include <windows.h>
 
+#include "local_oa.h"
 #include "local_test.h"
 
 namespace {
@@ -154,7 +155,12 @@ struct ptr {
     p = nullptr;
   }
   I* operator->() const { return p; }
+  I* get() const { return p; }
   void** out() { return reinterpret_cast<void**>(&p); }
+  I** put() {
+    reset();
+    return &p;
+  }
 };
 
 HRESULT create(ptr<ILocalTest>& t, DWORD context = CLSCTX_LOCAL_SERVER) {
@@ -838,6 +844,50 @@ TEST_F(LocalServer, MarshalsAClientNeverClaimedAreGivenBack) {
 // describe) with arguments by value and by reference, a result, named
 // arguments, errors with their argument index, an exception filled in
 // deferred on the server, interface pointers and SAFEARRAYs inside VARIANTs.
+// ILocalOa has no proxy/stub tables on either side: both processes marshal
+// it from its registered type library (the universal marshaler).
+TEST_F(LocalServer, AnInterfaceDescribedOnlyByItsTypeLibraryCrossesOnceRegistered) {
+  const std::string path = COMKIT_LOCAL_OA_TLB;
+  const std::u16string wide(path.begin(), path.end());
+  ptr<ITypeLib> lib;
+  ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+  {
+    // Not registered yet: the server cannot marshal it back.
+    start("linger");
+    ptr<ILocalTest> t;
+    ASSERT_EQ(create_when_ready(t), S_OK);
+    ptr<ILocalOa> oa;
+    EXPECT_EQ(t->QueryInterface(IID_ILocalOa, oa.out()), E_NOINTERFACE);
+    t.reset();
+    finish(children.back());
+    children.pop_back();
+  }
+  ASSERT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(wide.c_str()), nullptr), S_OK);
+  ComkitRegistryRefresh();
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  ptr<ILocalOa> oa;
+  ASSERT_EQ(t->QueryInterface(IID_ILocalOa, oa.out()), S_OK);
+  LONG pid = 0;
+  ASSERT_EQ(oa->Pid(&pid), S_OK);
+  EXPECT_EQ(pid, static_cast<LONG>(children.back().pid));
+  BSTR a = SysAllocString(u"left");
+  VARIANT b;
+  b.vt = VT_R8;
+  b.dblVal = 2.5;
+  BSTR joined = nullptr;
+  ASSERT_EQ(oa->Join(a, b, &joined), S_OK);
+  EXPECT_EQ(std::u16string(joined), u"left|2.5");
+  SysFreeString(a);
+  SysFreeString(joined);
+  ptr<ILocalOa> again;
+  ASSERT_EQ(oa->Again(again.put()), S_OK);
+  EXPECT_EQ(again.get(), oa.get()) << "the same object comes back as the same proxy";
+  EXPECT_EQ(UnRegisterTypeLib(LIBID_LocalOa, 1, 0, 0, SYS_WIN64), S_OK);
+  ComkitRegistryRefresh();
+}
+
 TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {
   start("linger");
   ptr<ILocalTest> t;

@@ -32,6 +32,7 @@
 #include <oleauto.h>
 #include <windows.h>
 
+#include "local_oa.h"
 #include "local_test.h"
 
 namespace {
@@ -157,7 +158,31 @@ class test_dispatch : public IDispatch {
   LONG value_ = 0;
 };
 
-class test_object final : public ILocalTest, public test_dispatch {
+// ILocalOa has no tables (local_oa.idl is built NO_PROXY): it crosses only
+// once its type library is registered (the universal marshaler).
+class test_oa : public ILocalOa {
+ public:
+  HRESULT STDMETHODCALLTYPE Pid(LONG* pid) override {
+    *pid = static_cast<LONG>(getpid());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Join(BSTR a, VARIANT b, BSTR* joined) override {
+    VARIANT text;
+    VariantInit(&text);
+    if (const HRESULT hr = VariantChangeType(&text, &b, 0, VT_BSTR); FAILED(hr)) return hr;
+    std::u16string all = std::u16string(a ? a : u"") + u"|" + text.bstrVal;
+    VariantClear(&text);
+    *joined = SysAllocString(all.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Again(ILocalOa** same) override {
+    *same = this;
+    AddRef();
+    return S_OK;
+  }
+};
+
+class test_object final : public ILocalTest, public test_dispatch, public test_oa {
  public:
   test_object() {
     ++g_live;
@@ -172,6 +197,11 @@ class test_object final : public ILocalTest, public test_dispatch {
     }
     if (IsEqualIID(riid, IID_IDispatch)) {
       *ppv = static_cast<IDispatch*>(this);
+      AddRef();
+      return S_OK;
+    }
+    if (IsEqualIID(riid, IID_ILocalOa)) {
+      *ppv = static_cast<ILocalOa*>(this);
       AddRef();
       return S_OK;
     }

@@ -1,0 +1,370 @@
+// tests/apartment/typelib_marshal_test.cpp - the universal marshaler:
+// interfaces described only by a registered type library (idl/oa_test.idl,
+// built with NO_PROXY: no tables) cross from the test's MTA to an object on
+// an STA thread. Registering the library (RegisterTypeLib into a private
+// COMKIT_REGISTRY_PATH) is what makes them marshallable: before it,
+// CoGetPSClsid knows nothing of them.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <comkit/com_ptr.h>
+#include <ole2.h>
+#include <windows.h>
+
+#include "oa_test.h"
+#include "sta_thread.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr CLSID clsid_ps_oa_interface = {0x00020424, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+constexpr CLSID clsid_ps_dispatch = {0x00020420, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+
+struct base_object final : IOaBase {
+  std::atomic<ULONG> refs{1};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaBase)) {
+      *ppv = static_cast<IOaBase*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }  // on the test's stack
+  HRESULT STDMETHODCALLTYPE Where(ULONG* tid) override {
+    *tid = GetCurrentThreadId();
+    return S_OK;
+  }
+};
+
+struct thing final : IOaThing, IOaDual {
+  std::atomic<ULONG> refs{1};
+  std::atomic<int> calls{0};
+  std::u16string name = u"first";
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaThing) || IsEqualIID(riid, IID_IOaBase)) {
+      *ppv = static_cast<IOaThing*>(this);
+    } else if (IsEqualIID(riid, IID_IOaDual) || IsEqualIID(riid, IID_IDispatch) || IsEqualIID(riid, DIID_DOaEvents)) {
+      *ppv = static_cast<IOaDual*>(this);
+    } else {
+      *ppv = nullptr;
+      return E_NOINTERFACE;
+    }
+    AddRef();
+    return S_OK;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+
+  HRESULT STDMETHODCALLTYPE Where(ULONG* tid) override {
+    ++calls;
+    *tid = GetCurrentThreadId();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
+    ++calls;
+    *sum = a + b;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Scalars(signed char c, short s, hyper h, unsigned char b, float f, double d,
+                                    VARIANT_BOOL flag, CY cy, DATE date, OaShade shade, double* sum,
+                                    OaShade* same) override {
+    ++calls;
+    *sum = c + s + static_cast<double>(h) + b + f + d + (flag == VARIANT_TRUE ? 1000 : 0) +
+           static_cast<double>(cy.int64) / 10000 + date;
+    *same = shade;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Echo(BSTR text, BSTR* both, BSTR* copy) override {
+    ++calls;
+    *copy = SysAllocString(text);
+    std::u16string joined = std::u16string(*both ? *both : u"") + u"+" + (text ? text : u"");
+    SysFreeString(*both);
+    *both = SysAllocString(joined.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Variants(VARIANT v, VARIANT* both, VARIANT* copy) override {
+    ++calls;
+    VariantInit(copy);
+    if (const HRESULT hr = VariantCopy(copy, &v); FAILED(hr)) return hr;
+    return VariantChangeType(both, both, 0, VT_BSTR);
+  }
+  HRESULT STDMETHODCALLTYPE Spot(OaSpot* in, OaSpot* out) override {
+    ++calls;
+    if (!in) return E_POINTER;
+    *out = OaSpot{in->y, in->x, in->z * 2};
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override {
+    ++calls;
+    *out = SysAllocString(name.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR value) override {
+    ++calls;
+    name = value ? value : u"";
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Self(IOaThing** self) override {
+    ++calls;
+    *self = this;
+    AddRef();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE CallBack(IOaBase* other, ULONG* tid) override {
+    ++calls;
+    return other ? other->Where(tid) : E_POINTER;
+  }
+  HRESULT STDMETHODCALLTYPE Fail(LONG code) override {
+    ++calls;
+    return static_cast<HRESULT>(code);
+  }
+  HRESULT STDMETHODCALLTYPE Label(OaLabel*) override {
+    ++calls;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Count(SAFEARRAY*, LONG*) override {
+    ++calls;
+    return S_OK;
+  }
+
+  // IOaDual: Twice, late-bound or through the vtable.
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* n) override {
+    *n = 0;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
+    for (UINT i = 0; i < count; ++i) ids[i] = std::u16string(names[i]) == u"Twice" && i == 0 ? 1 : DISPID_UNKNOWN;
+    return count == 1 && ids[0] == 1 ? S_OK : DISP_E_UNKNOWNNAME;
+  }
+  HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID, LCID, WORD, DISPPARAMS* params, VARIANT* result, EXCEPINFO*,
+                                   UINT*) override {
+    if (id != 1) return DISP_E_MEMBERNOTFOUND;
+    if (params->cArgs != 1 || params->rgvarg[0].vt != VT_I4) return DISP_E_BADPARAMCOUNT;
+    LONG y = 0;
+    Twice(params->rgvarg[0].lVal, &y);
+    if (result) {
+      result->vt = VT_I4;
+      result->lVal = y;
+    }
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Twice(LONG x, LONG* y) override {
+    ++calls;
+    *y = 2 * x;
+    return S_OK;
+  }
+};
+
+bool eventually(const std::function<bool()>& f) {
+  for (int k = 0; k < 2000; ++k) {
+    if (f()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return f();
+}
+
+// The test thread is in the MTA; the library is registered in a private
+// registry for the test (and unregistered after it).
+class TypelibMarshal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK);
+    ASSERT_NE(mkdtemp(dir_), nullptr);
+    ::setenv("COMKIT_REGISTRY_PATH", dir_, 1);
+    ComkitRegistryRefresh();
+  }
+  void TearDown() override {
+    ::unsetenv("COMKIT_REGISTRY_PATH");
+    ComkitRegistryRefresh();
+    EXPECT_EQ(std::system((std::string("rm -rf ") + dir_).c_str()), 0);
+    CoUninitialize();
+  }
+  void register_library() {
+    const std::string path = COMKIT_OA_TLB;
+    const std::u16string wide(path.begin(), path.end());
+    comkit::com_ptr<ITypeLib> lib;
+    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+    ASSERT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(wide.c_str()), nullptr), S_OK);
+    ComkitRegistryRefresh();
+  }
+
+ private:
+  char dir_[32] = "/tmp/comkit-oamarshal-XXXXXX";
+};
+
+TEST_F(TypelibMarshal, RegisteringTheLibraryNamesTheAutomationProxies) {
+  CLSID clsid{};
+  EXPECT_EQ(CoGetPSClsid(IID_IOaThing, &clsid), REGDB_E_IIDNOTREG) << "no tables, nothing registered";
+  thing o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaThing> p;
+    EXPECT_EQ(sta.proxy(static_cast<IOaThing*>(&o), IID_IOaThing, p.put_void()), REGDB_E_IIDNOTREG);
+  }
+  EXPECT_EQ(o.refs.load(), 1u);
+  register_library();
+  ASSERT_EQ(CoGetPSClsid(IID_IOaThing, &clsid), S_OK);
+  EXPECT_TRUE(IsEqualCLSID(clsid, clsid_ps_oa_interface));
+  ASSERT_EQ(CoGetPSClsid(IID_IOaDual, &clsid), S_OK);
+  EXPECT_TRUE(IsEqualCLSID(clsid, clsid_ps_oa_interface));
+  ASSERT_EQ(CoGetPSClsid(DIID_DOaEvents, &clsid), S_OK);
+  EXPECT_TRUE(IsEqualCLSID(clsid, clsid_ps_dispatch));
+  // Compiled tables still win for the interfaces that have them.
+  ASSERT_EQ(CoGetPSClsid(IID_IDispatch, &clsid), S_OK);
+  EXPECT_TRUE(IsEqualCLSID(clsid, CLSID_PSFactoryBuffer));
+  // Both are class objects like any other.
+  comkit::com_ptr<IPSFactoryBuffer> factory;
+  ASSERT_EQ(CoGetClassObject(clsid_ps_oa_interface, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer,
+                             factory.put_void()),
+            S_OK);
+  comkit::com_ptr<IRpcStubBuffer> stub;
+  const IID nobody = {0x0badf00d, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
+  EXPECT_EQ(factory->CreateStub(nobody, nullptr, stub.put()), E_NOINTERFACE);
+  EXPECT_EQ(factory->CreateStub(IID_IOaThing, nullptr, stub.put()), S_OK);
+}
+
+TEST_F(TypelibMarshal, EveryKindOfValueCrossesAndTheCallRunsOnTheSTA) {
+  register_library();
+  thing o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaThing> p;
+    ASSERT_EQ(sta.proxy(static_cast<IOaThing*>(&o), IID_IOaThing, p.put_void()), S_OK);
+    ASSERT_TRUE(p);
+    EXPECT_NE(static_cast<void*>(p.get()), static_cast<void*>(static_cast<IOaThing*>(&o)));
+    ULONG tid = 0;
+    ASSERT_EQ(p->Where(&tid), S_OK);  // the base interface's slot
+    EXPECT_EQ(tid, sta.tid());
+    LONG sum = 0;
+    ASSERT_EQ(p->Add(19, 23, &sum), S_OK);
+    EXPECT_EQ(sum, 42);
+
+    double total = 0;
+    OaShade same = OaLight;
+    CY cy;
+    cy.int64 = 25000;  // 2.5
+    ASSERT_EQ(p->Scalars(-3, -300, 5000000000LL, 200, 0.5f, 0.25, VARIANT_TRUE, cy, 10.0, OaDark, &total, &same), S_OK);
+    EXPECT_DOUBLE_EQ(total, -3 - 300 + 5000000000.0 + 200 + 0.5 + 0.25 + 1000 + 2.5 + 10.0);
+    EXPECT_EQ(same, OaDark);
+
+    BSTR both = SysAllocString(u"left");
+    BSTR copy = nullptr;
+    BSTR text = SysAllocString(u"right");
+    ASSERT_EQ(p->Echo(text, &both, &copy), S_OK);
+    EXPECT_EQ(std::u16string(copy), u"right");
+    EXPECT_EQ(std::u16string(both), u"left+right");
+    SysFreeString(text);
+    SysFreeString(both);
+    SysFreeString(copy);
+
+    VARIANT v, vboth, vcopy;
+    VariantInit(&vcopy);
+    v.vt = VT_R8;
+    v.dblVal = 1.5;
+    vboth.vt = VT_I4;
+    vboth.lVal = 77;
+    ASSERT_EQ(p->Variants(v, &vboth, &vcopy), S_OK);
+    EXPECT_EQ(vcopy.vt, VT_R8);
+    EXPECT_EQ(vcopy.dblVal, 1.5);
+    ASSERT_EQ(vboth.vt, VT_BSTR);
+    EXPECT_EQ(std::u16string(vboth.bstrVal), u"77");
+    VariantClear(&vboth);
+
+    OaSpot in{1, 2, 0.75}, out{};
+    ASSERT_EQ(p->Spot(&in, &out), S_OK);
+    EXPECT_EQ(out.x, 2);
+    EXPECT_EQ(out.y, 1);
+    EXPECT_EQ(out.z, 1.5);
+    EXPECT_EQ(p->Spot(nullptr, &out), E_POINTER) << "an [in] pointer may be null";
+
+    BSTR name = nullptr;
+    ASSERT_EQ(p->get_Name(&name), S_OK);
+    EXPECT_EQ(std::u16string(name), u"first");
+    SysFreeString(name);
+    BSTR second = SysAllocString(u"second");
+    ASSERT_EQ(p->put_Name(second), S_OK);
+    SysFreeString(second);
+    EXPECT_EQ(o.name, u"second");
+
+    EXPECT_EQ(p->Fail(static_cast<LONG>(E_ACCESSDENIED)), E_ACCESSDENIED);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
+TEST_F(TypelibMarshal, InterfacePointersBothWaysAndWhatATypeLibraryCannotDescribe) {
+  register_library();
+  thing o;
+  base_object mine;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaThing> p;
+    ASSERT_EQ(sta.proxy(static_cast<IOaThing*>(&o), IID_IOaThing, p.put_void()), S_OK);
+    comkit::com_ptr<IOaThing> self;
+    ASSERT_EQ(p->Self(self.put()), S_OK);
+    EXPECT_EQ(self.get(), p.get()) << "the same object comes back as the same proxy";
+    // The callee calls back into this MTA through a proxy of IOaBase.
+    ULONG tid = 0;
+    ASSERT_EQ(p->CallBack(&mine, &tid), S_OK);
+    EXPECT_NE(tid, sta.tid());
+    EXPECT_NE(tid, 0u);
+
+    // A record holding a BSTR and a SAFEARRAY(LONG) parameter: not carried.
+    const int calls = o.calls;
+    OaLabel label{1, nullptr};
+    EXPECT_EQ(p->Label(&label), E_NOTIMPL);
+    LONG n = 0;
+    EXPECT_EQ(p->Count(nullptr, &n), E_NOTIMPL);
+    EXPECT_EQ(o.calls, calls) << "refused before anything was sent";
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+  EXPECT_TRUE(eventually([&] { return mine.refs.load() == 1; })) << mine.refs.load();
+}
+
+TEST_F(TypelibMarshal, ADualInterfaceCrossesByItsVtableAndItsInvoke) {
+  register_library();
+  thing o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaDual> d;
+    ASSERT_EQ(sta.proxy(static_cast<IOaDual*>(&o), IID_IOaDual, d.put_void()), S_OK);
+    LONG y = 0;
+    ASSERT_EQ(d->Twice(21, &y), S_OK);
+    EXPECT_EQ(y, 42);
+    // IDispatch's own slots, Invoke included, come from IDispatch's table.
+    OLECHAR twice[] = u"Twice";
+    LPOLESTR names[] = {twice};
+    DISPID id = 0;
+    ASSERT_EQ(d->GetIDsOfNames(IID_NULL, names, 1, 0, &id), S_OK);
+    EXPECT_EQ(id, 1);
+    VARIANT arg, result;
+    arg.vt = VT_I4;
+    arg.lVal = 5;
+    VariantInit(&result);
+    DISPPARAMS params = {&arg, nullptr, 1, 0};
+    ASSERT_EQ(d->Invoke(1, IID_NULL, 0, DISPATCH_METHOD, &params, &result, nullptr, nullptr), S_OK);
+    EXPECT_EQ(result.vt, VT_I4);
+    EXPECT_EQ(result.lVal, 10);
+
+    // A dispinterface crosses as IDispatch under its own IID (PSDispatch).
+    comkit::com_ptr<IDispatch> events;
+    ASSERT_EQ(sta.proxy(static_cast<IOaDual*>(&o), DIID_DOaEvents, events.put_void()), S_OK);
+    VariantInit(&result);
+    ASSERT_EQ(events->Invoke(1, IID_NULL, 0, DISPATCH_METHOD, &params, &result, nullptr, nullptr), S_OK);
+    EXPECT_EQ(result.lVal, 10);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
+}  // namespace
