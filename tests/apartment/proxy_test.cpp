@@ -397,6 +397,78 @@ TEST(Proxy, PsClsidRegistration) {
   }).join();
 }
 
+// A factory whose stubs always fail (E_NOTIMPL), counting its CreateStub calls.
+struct failing_ps final : IPSFactoryBuffer {
+  std::atomic<int> creates{0};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPSFactoryBuffer)) {
+      *ppv = this;
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateProxy(IUnknown*, REFIID, IRpcProxyBuffer**, void**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE CreateStub(REFIID, IUnknown*, IRpcStubBuffer** stub) override {
+    ++creates;
+    *stub = nullptr;
+    return E_NOTIMPL;
+  }
+};
+
+// As on Windows, CoMarshalInterface makes the interface's stub: once per
+// exported interface, and a factory's failure is the marshal's.
+TEST(Proxy, TheStubIsMadeWhenTheInterfaceIsMarshalled) {
+  on_mta([] {
+    ASSERT_TRUE(use_calc_proxies());
+    calc o;
+    const int before = g_factory.stubs;
+    IStream* s = nullptr;
+    ASSERT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, &s), S_OK);
+    ASSERT_EQ(CoMarshalInterface(s, IID_ICalcTest, static_cast<ICalcTest*>(&o), MSHCTX_INPROC, nullptr,
+                                 MSHLFLAGS_TABLESTRONG),
+              S_OK);
+    EXPECT_EQ(g_factory.stubs, before + 1) << "made by the marshal, before any call";
+    ASSERT_EQ(CoMarshalInterface(s, IID_ICalcTest, static_cast<ICalcTest*>(&o), MSHCTX_INPROC, nullptr,
+                                 MSHLFLAGS_TABLESTRONG),
+              S_OK);
+    EXPECT_EQ(g_factory.stubs, before + 1) << "one stub per exported interface";
+    EXPECT_EQ(CoDisconnectObject(static_cast<ICalcTest*>(&o), 0), S_OK);
+    EXPECT_EQ(o.refs.load(), 1u);
+
+    // A factory that makes no stub: the marshal fails with its error and keeps nothing.
+    static failing_ps failing;
+    const CLSID clsid_failing = {0x3f0a6e11, 0x2b7c, 0x4d5e, {0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71}};
+    const IID iid_failing = {0x3f0a6e12, 0x2b7c, 0x4d5e, {0x9a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71}};
+    DWORD cookie = 0;
+    ASSERT_EQ(CoRegisterClassObject(clsid_failing, &failing, CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &cookie), S_OK);
+    ASSERT_EQ(CoRegisterPSClsid(iid_failing, clsid_failing), S_OK);
+    struct any_iid final : IUnknown {  // answers IUnknown and iid_failing with itself
+      std::atomic<ULONG> refs{1};
+      IID also;
+      explicit any_iid(const IID& iid) : also(iid) {}
+      HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+        if (!IsEqualIID(riid, IID_IUnknown) && !IsEqualIID(riid, also)) {
+          *ppv = nullptr;
+          return E_NOINTERFACE;
+        }
+        *ppv = this;
+        AddRef();
+        return S_OK;
+      }
+      ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+      ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+    } any(iid_failing);
+    EXPECT_EQ(CoMarshalInterface(s, iid_failing, &any, MSHCTX_INPROC, nullptr, MSHLFLAGS_NORMAL), E_NOTIMPL);
+    EXPECT_EQ(failing.creates, 1);
+    EXPECT_EQ(any.refs.load(), 1u);
+    EXPECT_EQ(CoRevokeClassObject(cookie), S_OK);
+    s->Release();
+  });
+}
+
 // Four MTA threads calling one STA object at once, releasing and
 // unmarshalling proxies as they go; the STA runs every call on its thread.
 TEST(ProxyThreads, ManyMtaCallersOneSta) {
