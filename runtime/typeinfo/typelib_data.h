@@ -25,6 +25,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace comkit::typelib {
@@ -169,6 +170,16 @@ struct library {
   std::vector<imported_type> imported_types;
   bool operator==(const library&) const = default;
 };
+
+/// Size and alignment of a value of type `t` in `lib` (MIDL's default
+/// packing of 8; pointers of lib.syskind's size). A local record, union,
+/// enum or alias must be laid out already; an imported one counts as 4.
+std::pair<std::uint32_t, std::uint32_t> layout_of(const library& lib, const type_desc& t);
+
+/// Lays out a record, union, enum or alias of `lib` from its members: each
+/// field's offset, the size and the alignment, as MIDL does (and
+/// ICreateTypeInfo::LayOut). Other kinds are left as they are.
+void lay_out(const library& lib, type_data& t);
 
 /// The MSFT image of `lib`. Throws std::invalid_argument when lib refers to
 /// a type or import that does not exist, and std::length_error when it is

@@ -634,9 +634,7 @@ class builder {
     if (s.uuid_text) t.guid = guid_of(*s.uuid_text);
     if (auto h = text(s.attrs, "helpstring")) t.d.helpstring = u16(*h);
     t.alias = desc(s.ty, s.loc);
-    const auto [size, align] = layout(t.alias);
-    t.size = size;
-    t.alignment = static_cast<WORD>(align);
+    tl::lay_out(lib_, t);
     t.flags = type_flags(s.attrs);
     lib_.types[index] = std::move(t);
     return {tl::href::local, index};
@@ -678,7 +676,6 @@ class builder {
         t.vars.push_back(std::move(v));
       }
     } else {
-      std::uint32_t offset = 0, size = 0, align = 1;
       int i = 0;
       for (const field* f : r->fields) {
         if (!f->ty) continue;
@@ -686,20 +683,9 @@ class builder {
         v.d.name = u16(f->name);
         v.memid = 0x40000000 + i++;
         v.type = desc(f->ty, f->loc);
-        const auto [fs, fa] = layout(v.type);
-        align = std::max(align, fa);
-        if (t.kind == TKIND_RECORD) {
-          offset = (offset + fa - 1) / fa * fa;
-          v.offset = offset;
-          offset += fs;
-          size = offset;
-        } else {
-          size = std::max(size, fs);
-        }
         t.vars.push_back(std::move(v));
       }
-      t.size = (size + align - 1) / align * align;
-      t.alignment = static_cast<WORD>(align);
+      tl::lay_out(lib_, t);  // offsets, size and alignment (shared with ICreateTypeInfo::LayOut)
     }
     lib_.types[index] = std::move(t);
     return {tl::href::local, index};
@@ -905,32 +891,6 @@ class builder {
     if (d && (d->kind == decl_kind::interface || d->kind == decl_kind::dispinterface || d->kind == decl_kind::coclass))
       return user(interface(d->name, loc));
     fail(loc, "the type '" + name + "' has no type library equivalent");
-  }
-
-  // Size and alignment (MIDL's default packing of 8).
-  std::pair<std::uint32_t, std::uint32_t> layout(const tl::type_desc& t) {
-    const auto p = static_cast<std::uint32_t>(ptr_);
-    switch (t.vt) {
-      case VT_I1: case VT_UI1: return {1, 1};
-      case VT_I2: case VT_UI2: case VT_BOOL: return {2, 2};
-      case VT_I4: case VT_UI4: case VT_INT: case VT_UINT: case VT_R4: case VT_ERROR: case VT_HRESULT: return {4, 4};
-      case VT_R8: case VT_I8: case VT_UI8: case VT_CY: case VT_DATE: return {8, 8};
-      case VT_DECIMAL: return {16, 8};
-      case VT_VARIANT: return {p == 8 ? 24u : 16u, 8};
-      case VT_CARRAY: {
-        auto [s, a] = t.inner ? layout(*t.inner) : std::pair<std::uint32_t, std::uint32_t>{0, 1};
-        for (const SAFEARRAYBOUND& b : t.bounds) s *= b.cElements;
-        return {s, a};
-      }
-      case VT_USERDEFINED:
-        if (t.ref.kind == tl::href::local && t.ref.index < lib_.types.size()) {
-          const tl::type_data& u = lib_.types[t.ref.index];
-          if (u.kind == TKIND_INTERFACE || u.kind == TKIND_DISPATCH || u.kind == TKIND_COCLASS) return {p, p};
-          return {u.size, std::max<std::uint32_t>(u.alignment, 1)};
-        }
-        return {4, 4};
-      default: return {p, p};  // pointers, strings, interfaces, SAFEARRAY
-    }
   }
 
   const model::model& m_;
