@@ -3,12 +3,27 @@
 #ifndef COMKIT_RUNTIME_TYPEINFO_INTERNAL_H
 #define COMKIT_RUNTIME_TYPEINFO_INTERNAL_H
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <oaidl.h>
 
+namespace comkit::typelib {
+struct library;
+}
+
 namespace comkit::rt {
+
+/// The HREFTYPEs a library's ITypeInfos give out, as Windows' loader gives
+/// them (offsets into the file's type info and import tables): a local type
+/// is index * typeinfo_stride, an imported one (index * impinfo_stride) | 1.
+/// interface_view_bit asks for a dual's interface view; dual_twin_href is
+/// GetRefTypeOfImplType(-1) of a dual.
+constexpr HREFTYPE dual_twin_href = static_cast<HREFTYPE>(-2);
+constexpr HREFTYPE interface_view_bit = 2;
+constexpr std::uint32_t typeinfo_stride = 0x64;
+constexpr std::uint32_t impinfo_stride = 12;
 
 /// Whether a name of a type library equals a caller's NUL-terminated name:
 /// case-insensitively (ASCII), as type libraries compare names.
@@ -30,6 +45,15 @@ inline bool same_name(std::u16string_view a, const OLECHAR* b) {
 /// $COMKIT_TYPELIB_PATH, beside libcomkit and in its ../share/comkit. The
 /// same file loaded twice gives the same object while it lives.
 HRESULT load_typelib(const std::string& name, const std::string& relative_to, ITypeLib** out);
+
+/// An ITypeLib2 over `lib`, which no file holds (CreateTypeLib2's view of
+/// the library it builds). Its imports are found by their file names as
+/// LoadTypeLib finds a bare name.
+HRESULT typelib_from_data(comkit::typelib::library lib, ITypeLib** out);
+
+/// The file a library that LoadTypeLib loaded came from (canonical); false
+/// for any other ITypeLib.
+bool loaded_typelib_path(ITypeLib* lib, std::string& path);
 
 /// ITypeComp over one type info (its members, then its base interface's)
 /// and over a library (module and enum names, their members); both work

@@ -60,10 +60,6 @@ namespace {
 
 namespace tl = comkit::typelib;
 
-constexpr HREFTYPE dual_twin_href = static_cast<HREFTYPE>(-2);
-constexpr HREFTYPE interface_view_bit = 2;
-constexpr std::uint32_t typeinfo_stride = 0x64;
-constexpr std::uint32_t impinfo_stride = 12;
 
 BSTR bstr_of(const std::u16string& s) { return SysAllocStringLen(reinterpret_cast<const OLECHAR*>(s.data()), static_cast<UINT>(s.size())); }
 
@@ -639,6 +635,27 @@ bool split_resource_suffix(const std::string& name, std::string& file, std::uint
 }
 
 }  // namespace
+
+HRESULT typelib_from_data(tl::library lib, ITypeLib** out) {
+  if (!out) return E_POINTER;
+  try {
+    *out = new type_lib(std::move(lib), std::string());
+    return S_OK;
+  } catch (const std::bad_alloc&) {
+    *out = nullptr;
+    return E_OUTOFMEMORY;
+  }
+}
+
+bool loaded_typelib_path(ITypeLib* lib, std::string& path) {
+  std::lock_guard g(g_cache_lock);
+  for (const auto& [key, object] : g_cache)
+    if (static_cast<ITypeLib*>(static_cast<ITypeLib2*>(object)) == lib) {
+      path = key;
+      return key.find('\\') == std::string::npos;  // not type library N of a module
+    }
+  return false;
+}
 
 HRESULT load_typelib(const std::string& name, const std::string& relative_to, ITypeLib** out) {
   std::vector<std::string> candidates;

@@ -817,6 +817,17 @@ COMKIT_STDAPI UnRegisterTypeLibForUser(REFGUID libID, WORD wVerMajor, WORD wVerM
 COMKIT_STDAPI QueryPathOfRegTypeLib(REFGUID guid, USHORT wMaj, USHORT wMin, LCID lcid, LPBSTR lpbstrPathName);
 COMKIT_STDAPI LoadRegTypeLib(REFGUID rguid, WORD wVerMajor, WORD wVerMinor, LCID lcid, ITypeLib **pptlib);
 
+/* Building a type library call by call (docs/typelib.md, "Building type
+ * libraries"): CreateTypeLib2 gives an ICreateTypeLib2 for a library of
+ * the given SYSKIND (SYS_WIN32 or SYS_WIN64) that SaveAllChanges writes to
+ * szFile in the MSFT format, with the same writer the IDL compiler uses.
+ * The object also answers ITypeLib2, and each ICreateTypeInfo2 answers
+ * ITypeInfo2, describing the library as it stands. CreateTypeLib gives the
+ * same object as ICreateTypeLib (comkit writes no older format).
+ * E_INVALIDARG for NULL arguments or another SYSKIND. */
+COMKIT_STDAPI CreateTypeLib2(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib2 **ppctlib);
+COMKIT_STDAPI CreateTypeLib(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib **ppctlib);
+
 /* The name hash type libraries store (case-insensitive; the high word names
  * the lcid's character table). A NULL name hashes to 0. */
 COMKIT_STDAPI_(ULONG) LHashValOfNameSysA(SYSKIND syskind, LCID lcid, LPCSTR szName);

@@ -77,6 +77,38 @@ struct ITypeLib2;
 #endif /* __cplusplus */
 #endif
 
+#ifndef __ICreateTypeInfo_FWD_DEFINED__
+#define __ICreateTypeInfo_FWD_DEFINED__
+typedef struct ICreateTypeInfo ICreateTypeInfo;
+#ifdef __cplusplus
+struct ICreateTypeInfo;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __ICreateTypeInfo2_FWD_DEFINED__
+#define __ICreateTypeInfo2_FWD_DEFINED__
+typedef struct ICreateTypeInfo2 ICreateTypeInfo2;
+#ifdef __cplusplus
+struct ICreateTypeInfo2;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __ICreateTypeLib_FWD_DEFINED__
+#define __ICreateTypeLib_FWD_DEFINED__
+typedef struct ICreateTypeLib ICreateTypeLib;
+#ifdef __cplusplus
+struct ICreateTypeLib;
+#endif /* __cplusplus */
+#endif
+
+#ifndef __ICreateTypeLib2_FWD_DEFINED__
+#define __ICreateTypeLib2_FWD_DEFINED__
+typedef struct ICreateTypeLib2 ICreateTypeLib2;
+#ifdef __cplusplus
+struct ICreateTypeLib2;
+#endif /* __cplusplus */
+#endif
+
 #ifndef __IErrorInfo_FWD_DEFINED__
 #define __IErrorInfo_FWD_DEFINED__
 typedef struct IErrorInfo IErrorInfo;
@@ -1791,6 +1823,899 @@ struct ITypeLib2 {
 #endif
 
 #endif  /* __ITypeLib2_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * ICreateTypeInfo interface
+ */
+#ifndef __ICreateTypeInfo_INTERFACE_DEFINED__
+#define __ICreateTypeInfo_INTERFACE_DEFINED__
+
+typedef ICreateTypeInfo *LPCREATETYPEINFO;
+EXTERN_C COMKIT_API const IID IID_ICreateTypeInfo;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE ICreateTypeInfo : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE SetGuid(
+        REFGUID guid) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetTypeFlags(
+        UINT uTypeFlags) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetDocString(
+        LPOLESTR pStrDoc) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpContext(
+        DWORD dwHelpContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVersion(
+        WORD wMajorVerNum,
+        WORD wMinorVerNum) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE AddRefTypeInfo(
+        ITypeInfo *pTInfo,
+        HREFTYPE *phRefType) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE AddFuncDesc(
+        UINT index,
+        FUNCDESC *pFuncDesc) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE AddImplType(
+        UINT index,
+        HREFTYPE hRefType) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetImplTypeFlags(
+        UINT index,
+        INT implTypeFlags) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetAlignment(
+        WORD cbAlignment) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetSchema(
+        LPOLESTR pStrSchema) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE AddVarDesc(
+        UINT index,
+        VARDESC *pVarDesc) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetFuncAndParamNames(
+        UINT index,
+        LPOLESTR *rgszNames,
+        UINT cNames) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVarName(
+        UINT index,
+        LPOLESTR szName) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetTypeDescAlias(
+        TYPEDESC *pTDescAlias) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DefineFuncAsDllEntry(
+        UINT index,
+        LPOLESTR szDllName,
+        LPOLESTR szProcName) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetFuncDocString(
+        UINT index,
+        LPOLESTR szDocString) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVarDocString(
+        UINT index,
+        LPOLESTR szDocString) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetFuncHelpContext(
+        UINT index,
+        DWORD dwHelpContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVarHelpContext(
+        UINT index,
+        DWORD dwHelpContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetMops(
+        UINT index,
+        BSTR bstrMops) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetTypeIdldesc(
+        IDLDESC *pIdlDesc) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE LayOut(
+) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(ICreateTypeInfo, "00020405-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(ICreateTypeInfo, 0x00020405, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct ICreateTypeInfoVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        ICreateTypeInfo *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        ICreateTypeInfo *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        ICreateTypeInfo *This);
+
+    /*** ICreateTypeInfo methods ***/
+    HRESULT (STDMETHODCALLTYPE *SetGuid)(
+        ICreateTypeInfo *This,
+        REFGUID guid);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeFlags)(
+        ICreateTypeInfo *This,
+        UINT uTypeFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SetDocString)(
+        ICreateTypeInfo *This,
+        LPOLESTR pStrDoc);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpContext)(
+        ICreateTypeInfo *This,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetVersion)(
+        ICreateTypeInfo *This,
+        WORD wMajorVerNum,
+        WORD wMinorVerNum);
+
+    HRESULT (STDMETHODCALLTYPE *AddRefTypeInfo)(
+        ICreateTypeInfo *This,
+        ITypeInfo *pTInfo,
+        HREFTYPE *phRefType);
+
+    HRESULT (STDMETHODCALLTYPE *AddFuncDesc)(
+        ICreateTypeInfo *This,
+        UINT index,
+        FUNCDESC *pFuncDesc);
+
+    HRESULT (STDMETHODCALLTYPE *AddImplType)(
+        ICreateTypeInfo *This,
+        UINT index,
+        HREFTYPE hRefType);
+
+    HRESULT (STDMETHODCALLTYPE *SetImplTypeFlags)(
+        ICreateTypeInfo *This,
+        UINT index,
+        INT implTypeFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SetAlignment)(
+        ICreateTypeInfo *This,
+        WORD cbAlignment);
+
+    HRESULT (STDMETHODCALLTYPE *SetSchema)(
+        ICreateTypeInfo *This,
+        LPOLESTR pStrSchema);
+
+    HRESULT (STDMETHODCALLTYPE *AddVarDesc)(
+        ICreateTypeInfo *This,
+        UINT index,
+        VARDESC *pVarDesc);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncAndParamNames)(
+        ICreateTypeInfo *This,
+        UINT index,
+        LPOLESTR *rgszNames,
+        UINT cNames);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarName)(
+        ICreateTypeInfo *This,
+        UINT index,
+        LPOLESTR szName);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeDescAlias)(
+        ICreateTypeInfo *This,
+        TYPEDESC *pTDescAlias);
+
+    HRESULT (STDMETHODCALLTYPE *DefineFuncAsDllEntry)(
+        ICreateTypeInfo *This,
+        UINT index,
+        LPOLESTR szDllName,
+        LPOLESTR szProcName);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncDocString)(
+        ICreateTypeInfo *This,
+        UINT index,
+        LPOLESTR szDocString);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarDocString)(
+        ICreateTypeInfo *This,
+        UINT index,
+        LPOLESTR szDocString);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncHelpContext)(
+        ICreateTypeInfo *This,
+        UINT index,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarHelpContext)(
+        ICreateTypeInfo *This,
+        UINT index,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetMops)(
+        ICreateTypeInfo *This,
+        UINT index,
+        BSTR bstrMops);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeIdldesc)(
+        ICreateTypeInfo *This,
+        IDLDESC *pIdlDesc);
+
+    HRESULT (STDMETHODCALLTYPE *LayOut)(
+        ICreateTypeInfo *This);
+
+    END_INTERFACE
+} ICreateTypeInfoVtbl;
+
+struct ICreateTypeInfo {
+    CONST_VTBL ICreateTypeInfoVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define ICreateTypeInfo_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define ICreateTypeInfo_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define ICreateTypeInfo_Release(This) (This)->lpVtbl->Release(This)
+/*** ICreateTypeInfo methods ***/
+#define ICreateTypeInfo_SetGuid(This,guid) (This)->lpVtbl->SetGuid(This,guid)
+#define ICreateTypeInfo_SetTypeFlags(This,uTypeFlags) (This)->lpVtbl->SetTypeFlags(This,uTypeFlags)
+#define ICreateTypeInfo_SetDocString(This,pStrDoc) (This)->lpVtbl->SetDocString(This,pStrDoc)
+#define ICreateTypeInfo_SetHelpContext(This,dwHelpContext) (This)->lpVtbl->SetHelpContext(This,dwHelpContext)
+#define ICreateTypeInfo_SetVersion(This,wMajorVerNum,wMinorVerNum) (This)->lpVtbl->SetVersion(This,wMajorVerNum,wMinorVerNum)
+#define ICreateTypeInfo_AddRefTypeInfo(This,pTInfo,phRefType) (This)->lpVtbl->AddRefTypeInfo(This,pTInfo,phRefType)
+#define ICreateTypeInfo_AddFuncDesc(This,index,pFuncDesc) (This)->lpVtbl->AddFuncDesc(This,index,pFuncDesc)
+#define ICreateTypeInfo_AddImplType(This,index,hRefType) (This)->lpVtbl->AddImplType(This,index,hRefType)
+#define ICreateTypeInfo_SetImplTypeFlags(This,index,implTypeFlags) (This)->lpVtbl->SetImplTypeFlags(This,index,implTypeFlags)
+#define ICreateTypeInfo_SetAlignment(This,cbAlignment) (This)->lpVtbl->SetAlignment(This,cbAlignment)
+#define ICreateTypeInfo_SetSchema(This,pStrSchema) (This)->lpVtbl->SetSchema(This,pStrSchema)
+#define ICreateTypeInfo_AddVarDesc(This,index,pVarDesc) (This)->lpVtbl->AddVarDesc(This,index,pVarDesc)
+#define ICreateTypeInfo_SetFuncAndParamNames(This,index,rgszNames,cNames) (This)->lpVtbl->SetFuncAndParamNames(This,index,rgszNames,cNames)
+#define ICreateTypeInfo_SetVarName(This,index,szName) (This)->lpVtbl->SetVarName(This,index,szName)
+#define ICreateTypeInfo_SetTypeDescAlias(This,pTDescAlias) (This)->lpVtbl->SetTypeDescAlias(This,pTDescAlias)
+#define ICreateTypeInfo_DefineFuncAsDllEntry(This,index,szDllName,szProcName) (This)->lpVtbl->DefineFuncAsDllEntry(This,index,szDllName,szProcName)
+#define ICreateTypeInfo_SetFuncDocString(This,index,szDocString) (This)->lpVtbl->SetFuncDocString(This,index,szDocString)
+#define ICreateTypeInfo_SetVarDocString(This,index,szDocString) (This)->lpVtbl->SetVarDocString(This,index,szDocString)
+#define ICreateTypeInfo_SetFuncHelpContext(This,index,dwHelpContext) (This)->lpVtbl->SetFuncHelpContext(This,index,dwHelpContext)
+#define ICreateTypeInfo_SetVarHelpContext(This,index,dwHelpContext) (This)->lpVtbl->SetVarHelpContext(This,index,dwHelpContext)
+#define ICreateTypeInfo_SetMops(This,index,bstrMops) (This)->lpVtbl->SetMops(This,index,bstrMops)
+#define ICreateTypeInfo_SetTypeIdldesc(This,pIdlDesc) (This)->lpVtbl->SetTypeIdldesc(This,pIdlDesc)
+#define ICreateTypeInfo_LayOut(This) (This)->lpVtbl->LayOut(This)
+#endif
+
+#endif
+
+#endif  /* __ICreateTypeInfo_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * ICreateTypeInfo2 interface
+ */
+#ifndef __ICreateTypeInfo2_INTERFACE_DEFINED__
+#define __ICreateTypeInfo2_INTERFACE_DEFINED__
+
+typedef ICreateTypeInfo2 *LPCREATETYPEINFO2;
+EXTERN_C COMKIT_API const IID IID_ICreateTypeInfo2;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE ICreateTypeInfo2 : public ICreateTypeInfo
+{
+    virtual HRESULT STDMETHODCALLTYPE DeleteFuncDesc(
+        UINT index) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DeleteFuncDescByMemId(
+        MEMBERID memid,
+        INVOKEKIND invKind) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DeleteVarDesc(
+        UINT index) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DeleteVarDescByMemId(
+        MEMBERID memid) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE DeleteImplType(
+        UINT index) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetCustData(
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetFuncCustData(
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetParamCustData(
+        UINT indexFunc,
+        UINT indexParam,
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVarCustData(
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetImplTypeCustData(
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpStringContext(
+        ULONG dwHelpStringContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetFuncHelpStringContext(
+        UINT index,
+        ULONG dwHelpStringContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVarHelpStringContext(
+        UINT index,
+        ULONG dwHelpStringContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE Invalidate(
+) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetName(
+        LPOLESTR szName) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_INTERFACE(ICreateTypeInfo2, ICreateTypeInfo, "0002040e-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(ICreateTypeInfo2, 0x0002040e, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct ICreateTypeInfo2Vtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        ICreateTypeInfo2 *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        ICreateTypeInfo2 *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        ICreateTypeInfo2 *This);
+
+    /*** ICreateTypeInfo methods ***/
+    HRESULT (STDMETHODCALLTYPE *SetGuid)(
+        ICreateTypeInfo2 *This,
+        REFGUID guid);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeFlags)(
+        ICreateTypeInfo2 *This,
+        UINT uTypeFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SetDocString)(
+        ICreateTypeInfo2 *This,
+        LPOLESTR pStrDoc);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpContext)(
+        ICreateTypeInfo2 *This,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetVersion)(
+        ICreateTypeInfo2 *This,
+        WORD wMajorVerNum,
+        WORD wMinorVerNum);
+
+    HRESULT (STDMETHODCALLTYPE *AddRefTypeInfo)(
+        ICreateTypeInfo2 *This,
+        ITypeInfo *pTInfo,
+        HREFTYPE *phRefType);
+
+    HRESULT (STDMETHODCALLTYPE *AddFuncDesc)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        FUNCDESC *pFuncDesc);
+
+    HRESULT (STDMETHODCALLTYPE *AddImplType)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        HREFTYPE hRefType);
+
+    HRESULT (STDMETHODCALLTYPE *SetImplTypeFlags)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        INT implTypeFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SetAlignment)(
+        ICreateTypeInfo2 *This,
+        WORD cbAlignment);
+
+    HRESULT (STDMETHODCALLTYPE *SetSchema)(
+        ICreateTypeInfo2 *This,
+        LPOLESTR pStrSchema);
+
+    HRESULT (STDMETHODCALLTYPE *AddVarDesc)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        VARDESC *pVarDesc);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncAndParamNames)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        LPOLESTR *rgszNames,
+        UINT cNames);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarName)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        LPOLESTR szName);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeDescAlias)(
+        ICreateTypeInfo2 *This,
+        TYPEDESC *pTDescAlias);
+
+    HRESULT (STDMETHODCALLTYPE *DefineFuncAsDllEntry)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        LPOLESTR szDllName,
+        LPOLESTR szProcName);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncDocString)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        LPOLESTR szDocString);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarDocString)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        LPOLESTR szDocString);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncHelpContext)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarHelpContext)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetMops)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        BSTR bstrMops);
+
+    HRESULT (STDMETHODCALLTYPE *SetTypeIdldesc)(
+        ICreateTypeInfo2 *This,
+        IDLDESC *pIdlDesc);
+
+    HRESULT (STDMETHODCALLTYPE *LayOut)(
+        ICreateTypeInfo2 *This);
+
+    /*** ICreateTypeInfo2 methods ***/
+    HRESULT (STDMETHODCALLTYPE *DeleteFuncDesc)(
+        ICreateTypeInfo2 *This,
+        UINT index);
+
+    HRESULT (STDMETHODCALLTYPE *DeleteFuncDescByMemId)(
+        ICreateTypeInfo2 *This,
+        MEMBERID memid,
+        INVOKEKIND invKind);
+
+    HRESULT (STDMETHODCALLTYPE *DeleteVarDesc)(
+        ICreateTypeInfo2 *This,
+        UINT index);
+
+    HRESULT (STDMETHODCALLTYPE *DeleteVarDescByMemId)(
+        ICreateTypeInfo2 *This,
+        MEMBERID memid);
+
+    HRESULT (STDMETHODCALLTYPE *DeleteImplType)(
+        ICreateTypeInfo2 *This,
+        UINT index);
+
+    HRESULT (STDMETHODCALLTYPE *SetCustData)(
+        ICreateTypeInfo2 *This,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncCustData)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetParamCustData)(
+        ICreateTypeInfo2 *This,
+        UINT indexFunc,
+        UINT indexParam,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarCustData)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetImplTypeCustData)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpStringContext)(
+        ICreateTypeInfo2 *This,
+        ULONG dwHelpStringContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetFuncHelpStringContext)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        ULONG dwHelpStringContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetVarHelpStringContext)(
+        ICreateTypeInfo2 *This,
+        UINT index,
+        ULONG dwHelpStringContext);
+
+    HRESULT (STDMETHODCALLTYPE *Invalidate)(
+        ICreateTypeInfo2 *This);
+
+    HRESULT (STDMETHODCALLTYPE *SetName)(
+        ICreateTypeInfo2 *This,
+        LPOLESTR szName);
+
+    END_INTERFACE
+} ICreateTypeInfo2Vtbl;
+
+struct ICreateTypeInfo2 {
+    CONST_VTBL ICreateTypeInfo2Vtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define ICreateTypeInfo2_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define ICreateTypeInfo2_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define ICreateTypeInfo2_Release(This) (This)->lpVtbl->Release(This)
+/*** ICreateTypeInfo methods ***/
+#define ICreateTypeInfo2_SetGuid(This,guid) (This)->lpVtbl->SetGuid(This,guid)
+#define ICreateTypeInfo2_SetTypeFlags(This,uTypeFlags) (This)->lpVtbl->SetTypeFlags(This,uTypeFlags)
+#define ICreateTypeInfo2_SetDocString(This,pStrDoc) (This)->lpVtbl->SetDocString(This,pStrDoc)
+#define ICreateTypeInfo2_SetHelpContext(This,dwHelpContext) (This)->lpVtbl->SetHelpContext(This,dwHelpContext)
+#define ICreateTypeInfo2_SetVersion(This,wMajorVerNum,wMinorVerNum) (This)->lpVtbl->SetVersion(This,wMajorVerNum,wMinorVerNum)
+#define ICreateTypeInfo2_AddRefTypeInfo(This,pTInfo,phRefType) (This)->lpVtbl->AddRefTypeInfo(This,pTInfo,phRefType)
+#define ICreateTypeInfo2_AddFuncDesc(This,index,pFuncDesc) (This)->lpVtbl->AddFuncDesc(This,index,pFuncDesc)
+#define ICreateTypeInfo2_AddImplType(This,index,hRefType) (This)->lpVtbl->AddImplType(This,index,hRefType)
+#define ICreateTypeInfo2_SetImplTypeFlags(This,index,implTypeFlags) (This)->lpVtbl->SetImplTypeFlags(This,index,implTypeFlags)
+#define ICreateTypeInfo2_SetAlignment(This,cbAlignment) (This)->lpVtbl->SetAlignment(This,cbAlignment)
+#define ICreateTypeInfo2_SetSchema(This,pStrSchema) (This)->lpVtbl->SetSchema(This,pStrSchema)
+#define ICreateTypeInfo2_AddVarDesc(This,index,pVarDesc) (This)->lpVtbl->AddVarDesc(This,index,pVarDesc)
+#define ICreateTypeInfo2_SetFuncAndParamNames(This,index,rgszNames,cNames) (This)->lpVtbl->SetFuncAndParamNames(This,index,rgszNames,cNames)
+#define ICreateTypeInfo2_SetVarName(This,index,szName) (This)->lpVtbl->SetVarName(This,index,szName)
+#define ICreateTypeInfo2_SetTypeDescAlias(This,pTDescAlias) (This)->lpVtbl->SetTypeDescAlias(This,pTDescAlias)
+#define ICreateTypeInfo2_DefineFuncAsDllEntry(This,index,szDllName,szProcName) (This)->lpVtbl->DefineFuncAsDllEntry(This,index,szDllName,szProcName)
+#define ICreateTypeInfo2_SetFuncDocString(This,index,szDocString) (This)->lpVtbl->SetFuncDocString(This,index,szDocString)
+#define ICreateTypeInfo2_SetVarDocString(This,index,szDocString) (This)->lpVtbl->SetVarDocString(This,index,szDocString)
+#define ICreateTypeInfo2_SetFuncHelpContext(This,index,dwHelpContext) (This)->lpVtbl->SetFuncHelpContext(This,index,dwHelpContext)
+#define ICreateTypeInfo2_SetVarHelpContext(This,index,dwHelpContext) (This)->lpVtbl->SetVarHelpContext(This,index,dwHelpContext)
+#define ICreateTypeInfo2_SetMops(This,index,bstrMops) (This)->lpVtbl->SetMops(This,index,bstrMops)
+#define ICreateTypeInfo2_SetTypeIdldesc(This,pIdlDesc) (This)->lpVtbl->SetTypeIdldesc(This,pIdlDesc)
+#define ICreateTypeInfo2_LayOut(This) (This)->lpVtbl->LayOut(This)
+/*** ICreateTypeInfo2 methods ***/
+#define ICreateTypeInfo2_DeleteFuncDesc(This,index) (This)->lpVtbl->DeleteFuncDesc(This,index)
+#define ICreateTypeInfo2_DeleteFuncDescByMemId(This,memid,invKind) (This)->lpVtbl->DeleteFuncDescByMemId(This,memid,invKind)
+#define ICreateTypeInfo2_DeleteVarDesc(This,index) (This)->lpVtbl->DeleteVarDesc(This,index)
+#define ICreateTypeInfo2_DeleteVarDescByMemId(This,memid) (This)->lpVtbl->DeleteVarDescByMemId(This,memid)
+#define ICreateTypeInfo2_DeleteImplType(This,index) (This)->lpVtbl->DeleteImplType(This,index)
+#define ICreateTypeInfo2_SetCustData(This,guid,pVarVal) (This)->lpVtbl->SetCustData(This,guid,pVarVal)
+#define ICreateTypeInfo2_SetFuncCustData(This,index,guid,pVarVal) (This)->lpVtbl->SetFuncCustData(This,index,guid,pVarVal)
+#define ICreateTypeInfo2_SetParamCustData(This,indexFunc,indexParam,guid,pVarVal) (This)->lpVtbl->SetParamCustData(This,indexFunc,indexParam,guid,pVarVal)
+#define ICreateTypeInfo2_SetVarCustData(This,index,guid,pVarVal) (This)->lpVtbl->SetVarCustData(This,index,guid,pVarVal)
+#define ICreateTypeInfo2_SetImplTypeCustData(This,index,guid,pVarVal) (This)->lpVtbl->SetImplTypeCustData(This,index,guid,pVarVal)
+#define ICreateTypeInfo2_SetHelpStringContext(This,dwHelpStringContext) (This)->lpVtbl->SetHelpStringContext(This,dwHelpStringContext)
+#define ICreateTypeInfo2_SetFuncHelpStringContext(This,index,dwHelpStringContext) (This)->lpVtbl->SetFuncHelpStringContext(This,index,dwHelpStringContext)
+#define ICreateTypeInfo2_SetVarHelpStringContext(This,index,dwHelpStringContext) (This)->lpVtbl->SetVarHelpStringContext(This,index,dwHelpStringContext)
+#define ICreateTypeInfo2_Invalidate(This) (This)->lpVtbl->Invalidate(This)
+#define ICreateTypeInfo2_SetName(This,szName) (This)->lpVtbl->SetName(This,szName)
+#endif
+
+#endif
+
+#endif  /* __ICreateTypeInfo2_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * ICreateTypeLib interface
+ */
+#ifndef __ICreateTypeLib_INTERFACE_DEFINED__
+#define __ICreateTypeLib_INTERFACE_DEFINED__
+
+typedef ICreateTypeLib *LPCREATETYPELIB;
+EXTERN_C COMKIT_API const IID IID_ICreateTypeLib;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE ICreateTypeLib : public IUnknown
+{
+    virtual HRESULT STDMETHODCALLTYPE CreateTypeInfo(
+        LPOLESTR szName,
+        TYPEKIND tkind,
+        ICreateTypeInfo **ppCTInfo) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetName(
+        LPOLESTR szName) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetVersion(
+        WORD wMajorVerNum,
+        WORD wMinorVerNum) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetGuid(
+        REFGUID guid) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetDocString(
+        LPOLESTR szDoc) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpFileName(
+        LPOLESTR szHelpFileName) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpContext(
+        DWORD dwHelpContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetLcid(
+        LCID lcid) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetLibFlags(
+        UINT uLibFlags) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SaveAllChanges(
+) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_IID(ICreateTypeLib, "00020406-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(ICreateTypeLib, 0x00020406, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct ICreateTypeLibVtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        ICreateTypeLib *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        ICreateTypeLib *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        ICreateTypeLib *This);
+
+    /*** ICreateTypeLib methods ***/
+    HRESULT (STDMETHODCALLTYPE *CreateTypeInfo)(
+        ICreateTypeLib *This,
+        LPOLESTR szName,
+        TYPEKIND tkind,
+        ICreateTypeInfo **ppCTInfo);
+
+    HRESULT (STDMETHODCALLTYPE *SetName)(
+        ICreateTypeLib *This,
+        LPOLESTR szName);
+
+    HRESULT (STDMETHODCALLTYPE *SetVersion)(
+        ICreateTypeLib *This,
+        WORD wMajorVerNum,
+        WORD wMinorVerNum);
+
+    HRESULT (STDMETHODCALLTYPE *SetGuid)(
+        ICreateTypeLib *This,
+        REFGUID guid);
+
+    HRESULT (STDMETHODCALLTYPE *SetDocString)(
+        ICreateTypeLib *This,
+        LPOLESTR szDoc);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpFileName)(
+        ICreateTypeLib *This,
+        LPOLESTR szHelpFileName);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpContext)(
+        ICreateTypeLib *This,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetLcid)(
+        ICreateTypeLib *This,
+        LCID lcid);
+
+    HRESULT (STDMETHODCALLTYPE *SetLibFlags)(
+        ICreateTypeLib *This,
+        UINT uLibFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SaveAllChanges)(
+        ICreateTypeLib *This);
+
+    END_INTERFACE
+} ICreateTypeLibVtbl;
+
+struct ICreateTypeLib {
+    CONST_VTBL ICreateTypeLibVtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define ICreateTypeLib_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define ICreateTypeLib_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define ICreateTypeLib_Release(This) (This)->lpVtbl->Release(This)
+/*** ICreateTypeLib methods ***/
+#define ICreateTypeLib_CreateTypeInfo(This,szName,tkind,ppCTInfo) (This)->lpVtbl->CreateTypeInfo(This,szName,tkind,ppCTInfo)
+#define ICreateTypeLib_SetName(This,szName) (This)->lpVtbl->SetName(This,szName)
+#define ICreateTypeLib_SetVersion(This,wMajorVerNum,wMinorVerNum) (This)->lpVtbl->SetVersion(This,wMajorVerNum,wMinorVerNum)
+#define ICreateTypeLib_SetGuid(This,guid) (This)->lpVtbl->SetGuid(This,guid)
+#define ICreateTypeLib_SetDocString(This,szDoc) (This)->lpVtbl->SetDocString(This,szDoc)
+#define ICreateTypeLib_SetHelpFileName(This,szHelpFileName) (This)->lpVtbl->SetHelpFileName(This,szHelpFileName)
+#define ICreateTypeLib_SetHelpContext(This,dwHelpContext) (This)->lpVtbl->SetHelpContext(This,dwHelpContext)
+#define ICreateTypeLib_SetLcid(This,lcid) (This)->lpVtbl->SetLcid(This,lcid)
+#define ICreateTypeLib_SetLibFlags(This,uLibFlags) (This)->lpVtbl->SetLibFlags(This,uLibFlags)
+#define ICreateTypeLib_SaveAllChanges(This) (This)->lpVtbl->SaveAllChanges(This)
+#endif
+
+#endif
+
+#endif  /* __ICreateTypeLib_INTERFACE_DEFINED__ */
+
+/*****************************************************************************
+ * ICreateTypeLib2 interface
+ */
+#ifndef __ICreateTypeLib2_INTERFACE_DEFINED__
+#define __ICreateTypeLib2_INTERFACE_DEFINED__
+
+typedef ICreateTypeLib2 *LPCREATETYPELIB2;
+EXTERN_C COMKIT_API const IID IID_ICreateTypeLib2;
+
+#if defined(__cplusplus) && !defined(CINTERFACE)
+struct DECLSPEC_NOVTABLE ICreateTypeLib2 : public ICreateTypeLib
+{
+    virtual HRESULT STDMETHODCALLTYPE DeleteTypeInfo(
+        LPOLESTR szName) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetCustData(
+        REFGUID guid,
+        VARIANT *pVarVal) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpStringContext(
+        ULONG dwHelpStringContext) = 0;
+
+    virtual HRESULT STDMETHODCALLTYPE SetHelpStringDll(
+        LPOLESTR szFileName) = 0;
+
+};
+#ifdef COMKIT_DECLARE_INTERFACE
+extern "C++" {
+COMKIT_DECLARE_INTERFACE(ICreateTypeLib2, ICreateTypeLib, "0002040f-0000-0000-c000-000000000046")
+}
+#endif
+#ifdef __CRT_UUID_DECL
+__CRT_UUID_DECL(ICreateTypeLib2, 0x0002040f, 0x0000, 0x0000, 0xc0,0x00, 0x00,0x00,0x00,0x00,0x00,0x46)
+#endif
+#else
+typedef struct ICreateTypeLib2Vtbl {
+    BEGIN_INTERFACE
+
+    /*** IUnknown methods ***/
+    HRESULT (STDMETHODCALLTYPE *QueryInterface)(
+        ICreateTypeLib2 *This,
+        REFIID riid,
+        void **ppvObject);
+
+    ULONG (STDMETHODCALLTYPE *AddRef)(
+        ICreateTypeLib2 *This);
+
+    ULONG (STDMETHODCALLTYPE *Release)(
+        ICreateTypeLib2 *This);
+
+    /*** ICreateTypeLib methods ***/
+    HRESULT (STDMETHODCALLTYPE *CreateTypeInfo)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szName,
+        TYPEKIND tkind,
+        ICreateTypeInfo **ppCTInfo);
+
+    HRESULT (STDMETHODCALLTYPE *SetName)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szName);
+
+    HRESULT (STDMETHODCALLTYPE *SetVersion)(
+        ICreateTypeLib2 *This,
+        WORD wMajorVerNum,
+        WORD wMinorVerNum);
+
+    HRESULT (STDMETHODCALLTYPE *SetGuid)(
+        ICreateTypeLib2 *This,
+        REFGUID guid);
+
+    HRESULT (STDMETHODCALLTYPE *SetDocString)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szDoc);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpFileName)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szHelpFileName);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpContext)(
+        ICreateTypeLib2 *This,
+        DWORD dwHelpContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetLcid)(
+        ICreateTypeLib2 *This,
+        LCID lcid);
+
+    HRESULT (STDMETHODCALLTYPE *SetLibFlags)(
+        ICreateTypeLib2 *This,
+        UINT uLibFlags);
+
+    HRESULT (STDMETHODCALLTYPE *SaveAllChanges)(
+        ICreateTypeLib2 *This);
+
+    /*** ICreateTypeLib2 methods ***/
+    HRESULT (STDMETHODCALLTYPE *DeleteTypeInfo)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szName);
+
+    HRESULT (STDMETHODCALLTYPE *SetCustData)(
+        ICreateTypeLib2 *This,
+        REFGUID guid,
+        VARIANT *pVarVal);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpStringContext)(
+        ICreateTypeLib2 *This,
+        ULONG dwHelpStringContext);
+
+    HRESULT (STDMETHODCALLTYPE *SetHelpStringDll)(
+        ICreateTypeLib2 *This,
+        LPOLESTR szFileName);
+
+    END_INTERFACE
+} ICreateTypeLib2Vtbl;
+
+struct ICreateTypeLib2 {
+    CONST_VTBL ICreateTypeLib2Vtbl* lpVtbl;
+};
+
+#ifdef COBJMACROS
+/*** IUnknown methods ***/
+#define ICreateTypeLib2_QueryInterface(This,riid,ppvObject) (This)->lpVtbl->QueryInterface(This,riid,ppvObject)
+#define ICreateTypeLib2_AddRef(This) (This)->lpVtbl->AddRef(This)
+#define ICreateTypeLib2_Release(This) (This)->lpVtbl->Release(This)
+/*** ICreateTypeLib methods ***/
+#define ICreateTypeLib2_CreateTypeInfo(This,szName,tkind,ppCTInfo) (This)->lpVtbl->CreateTypeInfo(This,szName,tkind,ppCTInfo)
+#define ICreateTypeLib2_SetName(This,szName) (This)->lpVtbl->SetName(This,szName)
+#define ICreateTypeLib2_SetVersion(This,wMajorVerNum,wMinorVerNum) (This)->lpVtbl->SetVersion(This,wMajorVerNum,wMinorVerNum)
+#define ICreateTypeLib2_SetGuid(This,guid) (This)->lpVtbl->SetGuid(This,guid)
+#define ICreateTypeLib2_SetDocString(This,szDoc) (This)->lpVtbl->SetDocString(This,szDoc)
+#define ICreateTypeLib2_SetHelpFileName(This,szHelpFileName) (This)->lpVtbl->SetHelpFileName(This,szHelpFileName)
+#define ICreateTypeLib2_SetHelpContext(This,dwHelpContext) (This)->lpVtbl->SetHelpContext(This,dwHelpContext)
+#define ICreateTypeLib2_SetLcid(This,lcid) (This)->lpVtbl->SetLcid(This,lcid)
+#define ICreateTypeLib2_SetLibFlags(This,uLibFlags) (This)->lpVtbl->SetLibFlags(This,uLibFlags)
+#define ICreateTypeLib2_SaveAllChanges(This) (This)->lpVtbl->SaveAllChanges(This)
+/*** ICreateTypeLib2 methods ***/
+#define ICreateTypeLib2_DeleteTypeInfo(This,szName) (This)->lpVtbl->DeleteTypeInfo(This,szName)
+#define ICreateTypeLib2_SetCustData(This,guid,pVarVal) (This)->lpVtbl->SetCustData(This,guid,pVarVal)
+#define ICreateTypeLib2_SetHelpStringContext(This,dwHelpStringContext) (This)->lpVtbl->SetHelpStringContext(This,dwHelpStringContext)
+#define ICreateTypeLib2_SetHelpStringDll(This,szFileName) (This)->lpVtbl->SetHelpStringDll(This,szFileName)
+#endif
+
+#endif
+
+#endif  /* __ICreateTypeLib2_INTERFACE_DEFINED__ */
 
 /*****************************************************************************
  * IRecordInfo interface

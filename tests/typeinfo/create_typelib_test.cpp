@@ -1,0 +1,418 @@
+// tests/typeinfo/create_typelib_test.cpp - CreateTypeLib2: a library built
+// call by call with ICreateTypeLib2/ICreateTypeInfo2 is saved in the MSFT
+// format and loads back describing exactly what the IDL compiler writes for
+// the same library (idl/create_test.idl); the objects answer ITypeLib2 and
+// ITypeInfo2 while being built; bad calls get Windows' errors.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <comkit/com_ptr.h>
+#include <comkit/detail/utf.h>
+#include <objbase.h>
+#include <oleauto.h>
+
+#include "typelib_data.h"
+
+namespace {
+
+namespace tl = comkit::typelib;
+
+std::u16string u16(const std::string& s) { return comkit::detail::utf16_of(s); }
+LPOLESTR w(const char16_t* s) { return const_cast<LPOLESTR>(reinterpret_cast<const OLECHAR*>(s)); }
+
+constexpr GUID g(unsigned last) {
+  return {0x3e9a7c10u + last, 0x5b2d, 0x4c1e, {0x8f, 0x3a, 0x6b, 0x7c, 0x8d, 0x9e, 0x0f, 0x11}};
+}
+
+std::string dump_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  tl::library lib;
+  EXPECT_EQ(tl::read_msft(bytes, lib), S_OK) << path;
+  return tl::dump(lib);
+}
+
+std::string temp_path(const char* name) { return "/tmp/comkit-create-" + std::to_string(::getpid()) + "-" + name; }
+
+ELEMDESC elem(VARTYPE vt, USHORT flags = PARAMFLAG_FIN) {
+  ELEMDESC e{};
+  e.tdesc.vt = vt;
+  e.paramdesc.wParamFlags = flags;
+  return e;
+}
+
+// A FUNCDESC for an interface method returning HRESULT.
+FUNCDESC method(MEMBERID memid, INVOKEKIND kind, ELEMDESC* params, SHORT count) {
+  FUNCDESC f{};
+  f.memid = memid;
+  f.funckind = FUNC_PUREVIRTUAL;
+  f.invkind = kind;
+  f.callconv = CC_STDCALL;
+  f.cParams = count;
+  f.lprgelemdescParam = params;
+  f.elemdescFunc.tdesc.vt = VT_HRESULT;
+  return f;
+}
+
+// idl/create_test.idl, built by hand in the same order.
+comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  EXPECT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+  if (!lib) return lib;
+  EXPECT_EQ(lib->SetName(w(u"CreateTest")), S_OK);
+  EXPECT_EQ(lib->SetGuid(g(0)), S_OK);
+  EXPECT_EQ(lib->SetVersion(2, 1), S_OK);
+  EXPECT_EQ(lib->SetDocString(w(u"Shapes")), S_OK);
+  EXPECT_EQ(lib->SetLcid(0), S_OK);
+
+  comkit::com_ptr<ITypeLib> stdole;
+  EXPECT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> unknown, dispatch;
+  EXPECT_EQ(stdole->GetTypeInfoOfGuid(IID_IUnknown, unknown.put()), S_OK);
+  EXPECT_EQ(stdole->GetTypeInfoOfGuid(IID_IDispatch, dispatch.put()), S_OK);
+
+  // enum Mood
+  comkit::com_ptr<ICreateTypeInfo> mood;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"Mood"), TKIND_ENUM, mood.put()), S_OK);
+  EXPECT_EQ(mood->SetGuid(g(1)), S_OK);
+  const std::pair<const char16_t*, LONG> moods[] = {{u"Calm", 0}, {u"Angry", 7}};
+  for (UINT i = 0; i < 2; ++i) {
+    VARIANT value;
+    value.vt = VT_I4;
+    value.lVal = moods[i].second;
+    VARDESC v{};
+    v.memid = MEMBERID_NIL;
+    v.varkind = VAR_CONST;
+    v.lpvarValue = &value;
+    v.elemdescVar.tdesc.vt = VT_INT;
+    EXPECT_EQ(mood->AddVarDesc(i, &v), S_OK);
+    EXPECT_EQ(mood->SetVarName(i, w(moods[i].first)), S_OK);
+  }
+  HREFTYPE mood_ref = 0;
+  comkit::com_ptr<ITypeInfo> mood_info;
+  EXPECT_EQ(mood->QueryInterface(IID_ITypeInfo, mood_info.put_void()), S_OK);
+  EXPECT_EQ(mood->AddRefTypeInfo(mood_info.get(), &mood_ref), S_OK);
+
+  // struct Pair
+  comkit::com_ptr<ICreateTypeInfo> pair;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"Pair"), TKIND_RECORD, pair.put()), S_OK);
+  EXPECT_EQ(pair->SetGuid(g(2)), S_OK);
+  const std::pair<const char16_t*, VARTYPE> fields[] = {{u"a", VT_I4}, {u"b", VT_R8}, {u"m", VT_USERDEFINED}};
+  for (UINT i = 0; i < 3; ++i) {
+    VARDESC v{};
+    v.memid = MEMBERID_NIL;
+    v.varkind = VAR_PERINSTANCE;
+    v.elemdescVar.tdesc.vt = fields[i].second;
+    if (fields[i].second == VT_USERDEFINED) v.elemdescVar.tdesc.hreftype = mood_ref;
+    EXPECT_EQ(pair->AddVarDesc(i, &v), S_OK);
+    EXPECT_EQ(pair->SetVarName(i, w(fields[i].first)), S_OK);
+  }
+  comkit::com_ptr<ITypeInfo> pair_info;
+  EXPECT_EQ(pair->QueryInterface(IID_ITypeInfo, pair_info.put_void()), S_OK);
+  HREFTYPE pair_ref = 0;
+  EXPECT_EQ(pair->AddRefTypeInfo(pair_info.get(), &pair_ref), S_OK);
+
+  // interface IShape : IUnknown
+  comkit::com_ptr<ICreateTypeInfo> shape;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"IShape"), TKIND_INTERFACE, shape.put()), S_OK);
+  EXPECT_EQ(shape->SetGuid(g(3)), S_OK);
+  EXPECT_EQ(shape->SetTypeFlags(TYPEFLAG_FOLEAUTOMATION), S_OK);
+  EXPECT_EQ(shape->SetDocString(w(u"A shape")), S_OK);
+  HREFTYPE unknown_ref = 0;
+  EXPECT_EQ(shape->AddRefTypeInfo(unknown.get(), &unknown_ref), S_OK);
+  EXPECT_EQ(shape->AddImplType(0, unknown_ref), S_OK);
+  comkit::com_ptr<ITypeInfo> shape_info;
+  EXPECT_EQ(shape->QueryInterface(IID_ITypeInfo, shape_info.put_void()), S_OK);
+  HREFTYPE shape_ref = 0;
+  EXPECT_EQ(shape->AddRefTypeInfo(shape_info.get(), &shape_ref), S_OK);
+  {
+    TYPEDESC dbl{};
+    dbl.vt = VT_R8;
+    ELEMDESC area[] = {elem(VT_PTR, PARAMFLAG_FOUT | PARAMFLAG_FRETVAL)};
+    area[0].tdesc.lptdesc = &dbl;
+    FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, area, 1);
+    EXPECT_EQ(shape->AddFuncDesc(0, &f), S_OK);
+    LPOLESTR names[] = {w(u"Area"), w(u"area")};
+    EXPECT_EQ(shape->SetFuncAndParamNames(0, names, 2), S_OK);
+  }
+  {
+    PARAMDESCEX five{};
+    five.cBytes = sizeof five;
+    five.varDefaultValue.vt = VT_I4;
+    five.varDefaultValue.lVal = 5;
+    ELEMDESC move[] = {elem(VT_I4), elem(VT_I4, PARAMFLAG_FIN | PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT)};
+    move[1].paramdesc.pparamdescex = &five;
+    FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, move, 2);
+    EXPECT_EQ(shape->AddFuncDesc(1, &f), S_OK);
+    LPOLESTR names[] = {w(u"Move"), w(u"dx"), w(u"dy")};
+    EXPECT_EQ(shape->SetFuncAndParamNames(1, names, 3), S_OK);
+  }
+  {
+    TYPEDESC text{};
+    text.vt = VT_BSTR;
+    ELEMDESC get[] = {elem(VT_PTR, PARAMFLAG_FOUT | PARAMFLAG_FRETVAL)};
+    get[0].tdesc.lptdesc = &text;
+    FUNCDESC f = method(0x60010002, INVOKE_PROPERTYGET, get, 1);
+    EXPECT_EQ(shape->AddFuncDesc(2, &f), S_OK);
+    LPOLESTR names[] = {w(u"Name"), w(u"name")};
+    EXPECT_EQ(shape->SetFuncAndParamNames(2, names, 2), S_OK);
+    ELEMDESC put[] = {elem(VT_BSTR)};
+    FUNCDESC p = method(0x60010002, INVOKE_PROPERTYPUT, put, 1);
+    EXPECT_EQ(shape->AddFuncDesc(3, &p), S_OK);
+    LPOLESTR put_names[] = {w(u"Name")};
+    EXPECT_EQ(shape->SetFuncAndParamNames(3, put_names, 1), S_OK);
+  }
+  {
+    TYPEDESC pair_type{}, shape_type{}, shape_ptr{};
+    pair_type.vt = VT_USERDEFINED;
+    pair_type.hreftype = pair_ref;
+    shape_type.vt = VT_USERDEFINED;
+    shape_type.hreftype = shape_ref;
+    shape_ptr.vt = VT_PTR;
+    shape_ptr.lptdesc = &shape_type;
+    ELEMDESC feel[] = {elem(VT_USERDEFINED), elem(VT_PTR), elem(VT_PTR, PARAMFLAG_FOUT | PARAMFLAG_FRETVAL)};
+    feel[0].tdesc.hreftype = mood_ref;
+    feel[1].tdesc.lptdesc = &pair_type;
+    feel[2].tdesc.lptdesc = &shape_ptr;
+    FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, feel, 3);
+    EXPECT_EQ(shape->AddFuncDesc(4, &f), S_OK);
+    LPOLESTR names[] = {w(u"Feel"), w(u"mood"), w(u"pair"), w(u"self")};
+    EXPECT_EQ(shape->SetFuncAndParamNames(4, names, 4), S_OK);
+  }
+
+  // dual interface ICircle : IDispatch
+  comkit::com_ptr<ICreateTypeInfo> circle;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"ICircle"), TKIND_INTERFACE, circle.put()), S_OK);
+  EXPECT_EQ(circle->SetGuid(g(4)), S_OK);
+  EXPECT_EQ(circle->SetTypeFlags(TYPEFLAG_FDUAL), S_OK);
+  HREFTYPE dispatch_ref = 0;
+  EXPECT_EQ(circle->AddRefTypeInfo(dispatch.get(), &dispatch_ref), S_OK);
+  EXPECT_EQ(circle->AddImplType(0, dispatch_ref), S_OK);
+  {
+    TYPEDESC dbl{};
+    dbl.vt = VT_R8;
+    ELEMDESC r[] = {elem(VT_PTR, PARAMFLAG_FOUT | PARAMFLAG_FRETVAL)};
+    r[0].tdesc.lptdesc = &dbl;
+    FUNCDESC f = method(1, INVOKE_FUNC, r, 1);
+    EXPECT_EQ(circle->AddFuncDesc(0, &f), S_OK);
+    LPOLESTR names[] = {w(u"Radius"), w(u"r")};
+    EXPECT_EQ(circle->SetFuncAndParamNames(0, names, 2), S_OK);
+  }
+  comkit::com_ptr<ITypeInfo> circle_info;
+  EXPECT_EQ(circle->QueryInterface(IID_ITypeInfo, circle_info.put_void()), S_OK);
+  HREFTYPE circle_ref = 0;
+  EXPECT_EQ(circle->AddRefTypeInfo(circle_info.get(), &circle_ref), S_OK);
+
+  // coclass Shape
+  comkit::com_ptr<ICreateTypeInfo> coclass;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"Shape"), TKIND_COCLASS, coclass.put()), S_OK);
+  EXPECT_EQ(coclass->SetGuid(g(5)), S_OK);
+  EXPECT_EQ(coclass->SetTypeFlags(TYPEFLAG_FCANCREATE), S_OK);
+  EXPECT_EQ(coclass->AddImplType(0, shape_ref), S_OK);
+  EXPECT_EQ(coclass->SetImplTypeFlags(0, IMPLTYPEFLAG_FDEFAULT), S_OK);
+  EXPECT_EQ(coclass->AddImplType(1, circle_ref), S_OK);
+  return lib;
+}
+
+TEST(CreateTypeLib2, SavesWhatTheCompilerWritesForTheSameLibrary) {
+  const std::string path = temp_path("same.tlb");
+  auto lib = build(path);
+  ASSERT_TRUE(lib);
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  EXPECT_EQ(dump_of(path), dump_of(COMKIT_CREATE_TEST_TLB));
+
+  // And it loads like any other library.
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(u16(path).c_str()), loaded.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> circle;
+  ASSERT_EQ(loaded->GetTypeInfoOfGuid(g(4), circle.put()), S_OK);
+  LPOLESTR name = w(u"Radius");
+  MEMBERID id = 0;
+  EXPECT_EQ(circle->GetIDsOfNames(&name, 1, &id), S_OK);
+  EXPECT_EQ(id, 1);
+  ::unlink(path.c_str());
+}
+
+TEST(CreateTypeLib2, TheObjectsDescribeTheLibraryAsItStands) {
+  const std::string path = temp_path("live.tlb");
+  auto lib = build(path);
+  ASSERT_TRUE(lib);
+  comkit::com_ptr<ITypeLib2> view;
+  ASSERT_EQ(lib->QueryInterface(IID_ITypeLib2, view.put_void()), S_OK);
+  EXPECT_EQ(view->GetTypeInfoCount(), 5u);
+  TLIBATTR* la = nullptr;
+  ASSERT_EQ(view->GetLibAttr(&la), S_OK);
+  EXPECT_EQ(la->guid, g(0));
+  EXPECT_EQ(la->syskind, SYS_WIN64);
+  EXPECT_EQ(la->wMajorVerNum, 2);
+  EXPECT_EQ(la->wMinorVerNum, 1);
+  view->ReleaseTLibAttr(la);
+
+  // The type infos are the creator's own objects, both ways.
+  comkit::com_ptr<ITypeInfo> shape;
+  ASSERT_EQ(view->GetTypeInfo(2, shape.put()), S_OK);
+  comkit::com_ptr<ICreateTypeInfo2> creator;
+  ASSERT_EQ(shape->QueryInterface(IID_ICreateTypeInfo2, creator.put_void()), S_OK);
+  comkit::com_ptr<ITypeLib> containing;
+  UINT index = 99;
+  ASSERT_EQ(shape->GetContainingTypeLib(containing.put(), &index), S_OK);
+  EXPECT_EQ(index, 2u);
+  EXPECT_EQ(static_cast<void*>(containing.get()), static_cast<void*>(view.get()));
+
+  // Not laid out yet: no vtable offsets. LayOut gives them.
+  FUNCDESC* f = nullptr;
+  ASSERT_EQ(shape.as<ITypeInfo>()->GetFuncDesc(4, &f), S_OK);
+  EXPECT_EQ(f->cParams, 3);
+  shape->ReleaseFuncDesc(f);
+  ASSERT_EQ(creator->LayOut(), S_OK);
+  TYPEATTR* ta = nullptr;
+  ASSERT_EQ(shape->GetTypeAttr(&ta), S_OK);
+  EXPECT_EQ(ta->typekind, TKIND_INTERFACE);
+  EXPECT_EQ(ta->cFuncs, 5);
+  EXPECT_EQ(ta->cbSizeVft, 8 * 8);
+  shape->ReleaseTypeAttr(ta);
+  ASSERT_EQ(shape->GetFuncDesc(4, &f), S_OK);
+  EXPECT_EQ(f->oVft, 7 * 8);
+  EXPECT_EQ(f->memid, 0x60010004);
+  // Its last parameter points at this very interface: the handle leads back here.
+  ASSERT_EQ(f->lprgelemdescParam[2].tdesc.vt, VT_PTR);
+  const HREFTYPE self = f->lprgelemdescParam[2].tdesc.lptdesc->lptdesc->hreftype;
+  shape->ReleaseFuncDesc(f);
+  comkit::com_ptr<ITypeInfo> again;
+  ASSERT_EQ(shape->GetRefTypeInfo(self, again.put()), S_OK);
+  EXPECT_EQ(again.get(), shape.get());
+
+  // Names and IDs, through the ITypeInfo.
+  LPOLESTR move = w(u"move");
+  MEMBERID id = 0;
+  EXPECT_EQ(shape->GetIDsOfNames(&move, 1, &id), S_OK);
+  EXPECT_EQ(id, 0x60010001);
+  BSTR doc = nullptr;
+  EXPECT_EQ(shape->GetDocumentation(MEMBERID_NIL, nullptr, &doc, nullptr, nullptr), S_OK);
+  EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(doc)), u"A shape");
+  SysFreeString(doc);
+
+  // A change shows at once.
+  ASSERT_EQ(creator->SetDocString(w(u"Changed")), S_OK);
+  EXPECT_EQ(shape->GetDocumentation(MEMBERID_NIL, nullptr, &doc, nullptr, nullptr), S_OK);
+  EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(doc)), u"Changed");
+  SysFreeString(doc);
+
+  // The record's layout.
+  comkit::com_ptr<ITypeInfo> pair;
+  ASSERT_EQ(view->GetTypeInfoOfGuid(g(2), pair.put()), S_OK);
+  comkit::com_ptr<ICreateTypeInfo> pair_creator;
+  ASSERT_EQ(pair->QueryInterface(IID_ICreateTypeInfo, pair_creator.put_void()), S_OK);
+  ASSERT_EQ(pair_creator->LayOut(), S_OK);
+  ASSERT_EQ(pair->GetTypeAttr(&ta), S_OK);
+  EXPECT_EQ(ta->cbSizeInstance, 24u);
+  EXPECT_EQ(ta->cbAlignment, 8);
+  pair->ReleaseTypeAttr(ta);
+  VARDESC* v = nullptr;
+  ASSERT_EQ(pair->GetVarDesc(2, &v), S_OK);
+  EXPECT_EQ(v->oInst, 16u);
+  pair->ReleaseVarDesc(v);
+}
+
+TEST(CreateTypeLib2, BadCallsGetWindowsErrors) {
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  const std::string path = temp_path("bad.tlb");
+  const std::u16string wide = u16(path);
+  EXPECT_EQ(CreateTypeLib2(SYS_WIN64, w(wide.c_str()), nullptr), E_INVALIDARG);
+  EXPECT_EQ(CreateTypeLib2(SYS_WIN64, nullptr, lib.put()), E_INVALIDARG);
+  EXPECT_EQ(CreateTypeLib2(static_cast<SYSKIND>(7), w(wide.c_str()), lib.put()), E_INVALIDARG);
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN32, w(wide.c_str()), lib.put()), S_OK);
+
+  comkit::com_ptr<ICreateTypeInfo> t;
+  EXPECT_EQ(lib->CreateTypeInfo(nullptr, TKIND_INTERFACE, t.put()), E_INVALIDARG);
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"IThing"), TKIND_MAX, t.put()), E_INVALIDARG);
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IThing"), TKIND_INTERFACE, t.put()), S_OK);
+  comkit::com_ptr<ICreateTypeInfo> dup;
+  EXPECT_EQ(lib->CreateTypeInfo(w(u"ithing"), TKIND_RECORD, dup.put()), TYPE_E_NAMECONFLICT);
+  EXPECT_EQ(lib->SetLibFlags(0x100), E_INVALIDARG);
+  EXPECT_EQ(lib->DeleteTypeInfo(w(u"IThing")), E_NOTIMPL);
+
+  // Functions.
+  EXPECT_EQ(t->AddFuncDesc(0, nullptr), E_INVALIDARG);
+  FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, nullptr, 0);
+  EXPECT_EQ(t->AddFuncDesc(1, &f), TYPE_E_ELEMENTNOTFOUND);
+  f.funckind = FUNC_STATIC;
+  EXPECT_EQ(t->AddFuncDesc(0, &f), TYPE_E_BADMODULEKIND);
+  f.funckind = FUNC_PUREVIRTUAL;
+  f.cParams = 1;
+  EXPECT_EQ(t->AddFuncDesc(0, &f), E_INVALIDARG) << "parameters without their descriptions";
+  f.cParams = 0;
+  ASSERT_EQ(t->AddFuncDesc(0, &f), S_OK);
+  ASSERT_EQ(t->AddFuncDesc(1, &f), S_OK);
+  LPOLESTR one[] = {w(u"Go")}, two[] = {w(u"Go"), w(u"extra")};
+  EXPECT_EQ(t->SetFuncAndParamNames(0, nullptr, 1), E_INVALIDARG);
+  EXPECT_EQ(t->SetFuncAndParamNames(0, one, 0), E_INVALIDARG);
+  EXPECT_EQ(t->SetFuncAndParamNames(5, one, 1), TYPE_E_ELEMENTNOTFOUND);
+  EXPECT_EQ(t->SetFuncAndParamNames(0, two, 2), TYPE_E_ELEMENTNOTFOUND) << "more names than parameters";
+  ASSERT_EQ(t->SetFuncAndParamNames(0, one, 1), S_OK);
+  EXPECT_EQ(t->SetFuncAndParamNames(1, one, 1), TYPE_E_AMBIGUOUSNAME);
+  EXPECT_EQ(t->SetFuncDocString(9, w(u"x")), TYPE_E_ELEMENTNOTFOUND);
+  EXPECT_EQ(t->DefineFuncAsDllEntry(0, w(u"a.so"), w(u"f")), TYPE_E_BADMODULEKIND);
+
+  // Variables, bases, aliases.
+  VARDESC v{};
+  v.varkind = VAR_PERINSTANCE;
+  v.elemdescVar.tdesc.vt = VT_I4;
+  EXPECT_EQ(t->AddVarDesc(0, &v), TYPE_E_BADMODULEKIND) << "an interface has no fields";
+  EXPECT_EQ(t->AddImplType(0, 0x12345), TYPE_E_ELEMENTNOTFOUND);
+  TYPEDESC alias{};
+  alias.vt = VT_I4;
+  EXPECT_EQ(t->SetTypeDescAlias(&alias), TYPE_E_WRONGTYPEKIND);
+  comkit::com_ptr<ICreateTypeInfo> record;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"Rec"), TKIND_RECORD, record.put()), S_OK);
+  v.elemdescVar.tdesc.vt = VT_USERDEFINED;
+  v.elemdescVar.tdesc.hreftype = 0x777700;
+  EXPECT_EQ(record->AddVarDesc(0, &v), TYPE_E_ELEMENTNOTFOUND) << "a handle the library never gave";
+  v.varkind = VAR_CONST;
+  v.elemdescVar.tdesc.vt = VT_I4;
+  EXPECT_EQ(record->AddVarDesc(0, &v), TYPE_E_BADMODULEKIND);
+  EXPECT_EQ(record->SetVarName(0, w(u"x")), TYPE_E_ELEMENTNOTFOUND);
+  HREFTYPE ref = 0;
+  EXPECT_EQ(record->AddRefTypeInfo(nullptr, &ref), E_INVALIDARG);
+
+  // A library being built is no file to import from.
+  comkit::com_ptr<ICreateTypeLib2> other;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN32, w(u"/tmp/unused.tlb"), other.put()), S_OK);
+  comkit::com_ptr<ICreateTypeInfo> foreign;
+  ASSERT_EQ(other->CreateTypeInfo(w(u"Foreign"), TKIND_RECORD, foreign.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> foreign_info;
+  ASSERT_EQ(foreign->QueryInterface(IID_ITypeInfo, foreign_info.put_void()), S_OK);
+  EXPECT_EQ(record->AddRefTypeInfo(foreign_info.get(), &ref), TYPE_E_ELEMENTNOTFOUND);
+
+  // Saving where nothing can be written.
+  comkit::com_ptr<ICreateTypeLib2> nowhere;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN32, w(u"/nonexistent-dir/x.tlb"), nowhere.put()), S_OK);
+  EXPECT_EQ(nowhere->SaveAllChanges(), STG_E_ACCESSDENIED);
+
+  // What was built is saved, win32 this time, and loads.
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(wide.c_str()), loaded.put()), S_OK);
+  TLIBATTR* la = nullptr;
+  ASSERT_EQ(loaded->GetLibAttr(&la), S_OK);
+  EXPECT_EQ(la->syskind, SYS_WIN32);
+  loaded->ReleaseTLibAttr(la);
+  comkit::com_ptr<ITypeInfo> thing;
+  ASSERT_EQ(loaded->GetTypeInfo(0, thing.put()), S_OK);
+  FUNCDESC* fd = nullptr;
+  ASSERT_EQ(thing->GetFuncDesc(1, &fd), S_OK);
+  EXPECT_EQ(fd->oVft, 8) << "reported for this platform's pointers";
+  thing->ReleaseFuncDesc(fd);
+  EXPECT_NE(dump_of(path).find("id=0x60000001 kind=1 invoke=1 cc=4 ovft=4 "), std::string::npos)
+      << "stored with win32 pointers:\n" << dump_of(path);
+  ::unlink(path.c_str());
+}
+
+}  // namespace
