@@ -597,15 +597,47 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
 
 namespace {
 
+// The type info whose members a late-bound call on `ti` names: ti itself,
+// or a coclass's default interface (what CreateDispTypeInfo gives is a
+// coclass). A reference the caller releases.
+ITypeInfo* members_of(ITypeInfo* ti) {
+  TYPEATTR* a = nullptr;
+  ITypeInfo* out = nullptr;
+  if (SUCCEEDED(ti->GetTypeAttr(&a))) {
+    if (a->typekind == TKIND_COCLASS && a->cImplTypes > 0) {
+      UINT pick = 0;
+      for (UINT i = 0; i < a->cImplTypes; ++i) {
+        INT flags = 0;
+        if (SUCCEEDED(ti->GetImplTypeFlags(i, &flags)) && (flags & IMPLTYPEFLAG_FDEFAULT) && !(flags & IMPLTYPEFLAG_FSOURCE)) {
+          pick = i;
+          break;
+        }
+      }
+      HREFTYPE href = 0;
+      if (FAILED(ti->GetRefTypeOfImplType(pick, &href)) || FAILED(ti->GetRefTypeInfo(href, &out))) out = nullptr;
+    }
+    ti->ReleaseTypeAttr(a);
+  }
+  if (!out) {
+    out = ti;
+    out->AddRef();
+  }
+  return out;
+}
+
 // CreateStdDispatch's object: IDispatch over a type info and an instance,
 // aggregatable (its IUnknown is the inner, non-delegating one).
 class std_dispatch final : public IDispatch {
  public:
-  std_dispatch(IUnknown* outer, void* instance, ITypeInfo* ti) : outer_(outer ? outer : &inner_), instance_(instance), ti_(ti) {
+  std_dispatch(IUnknown* outer, void* instance, ITypeInfo* ti)
+      : outer_(outer ? outer : &inner_), instance_(instance), ti_(ti), members_(members_of(ti)) {
     inner_.owner = this;
     ti_->AddRef();
   }
-  ~std_dispatch() { ti_->Release(); }
+  ~std_dispatch() {
+    members_->Release();
+    ti_->Release();
+  }
   IUnknown* inner() { return &inner_; }
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return outer_->QueryInterface(riid, ppv); }
@@ -627,13 +659,13 @@ class std_dispatch final : public IDispatch {
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID riid, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
     const IID* iid = nullable(&riid);
     if (!iid || !IsEqualIID(*iid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
-    return ti_->GetIDsOfNames(names, count, ids);
+    return members_->GetIDsOfNames(names, count, ids);
   }
   HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID riid, LCID, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
                                    UINT* argerr) override {
     const IID* iid = nullable(&riid);
     if (!iid || !IsEqualIID(*iid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
-    return ti_->Invoke(instance_, id, flags, params, result, excepinfo, argerr);
+    return members_->Invoke(instance_, id, flags, params, result, excepinfo, argerr);
   }
 
  private:
@@ -666,7 +698,8 @@ class std_dispatch final : public IDispatch {
   inner_unknown inner_;
   IUnknown* outer_;
   void* instance_;
-  ITypeInfo* ti_;
+  ITypeInfo* ti_;       // what GetTypeInfo gives
+  ITypeInfo* members_;  // what calls use (members_of)
 };
 
 }  // namespace
@@ -684,13 +717,23 @@ COMKIT_STDAPI CreateStdDispatch(IUnknown* punkOuter, void* pvThis, ITypeInfo* pt
 
 COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo* ptinfo, OLECHAR** rgszNames, UINT cNames, DISPID* rgdispid) {
   if (!ptinfo) return E_INVALIDARG;
-  return ptinfo->GetIDsOfNames(rgszNames, cNames, rgdispid);
+  HRESULT hr = ptinfo->GetIDsOfNames(rgszNames, cNames, rgdispid);
+  if (hr != DISP_E_UNKNOWNNAME) return hr;
+  ITypeInfo* members = comkit::rt::members_of(ptinfo);  // a coclass: its default interface's
+  if (members != ptinfo) hr = members->GetIDsOfNames(rgszNames, cNames, rgdispid);
+  members->Release();
+  return hr;
 }
 
 COMKIT_STDAPI DispInvoke(void* _this, ITypeInfo* ptinfo, DISPID dispidMember, WORD wFlags, DISPPARAMS* pparams, VARIANT* pvarResult,
                          EXCEPINFO* pexcepinfo, UINT* puArgErr) {
   if (!ptinfo) return E_INVALIDARG;
-  return ptinfo->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
+  HRESULT hr = ptinfo->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
+  if (hr != DISP_E_MEMBERNOTFOUND) return hr;
+  ITypeInfo* members = comkit::rt::members_of(ptinfo);  // a coclass: its default interface's
+  if (members != ptinfo) hr = members->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
+  members->Release();
+  return hr;
 }
 
 COMKIT_STDAPI DispGetParam(DISPPARAMS* pdispparams, UINT position, VARTYPE vtTarg, VARIANT* pvarResult, UINT* puArgErr) {

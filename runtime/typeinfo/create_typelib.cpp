@@ -411,6 +411,15 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
   /// Lays out type `index` (its local bases and fields first). `depth`
   /// guards against cycles.
   HRESULT lay_out(std::uint32_t index, int depth = 0);
+  /// Adds a type made elsewhere (CreateDispTypeInfo), already laid out.
+  void add_made(tl::type_data t) {
+    std::lock_guard g(lock_);
+    infos_.push_back(std::make_unique<create_info>(this, static_cast<std::uint32_t>(lib_.types.size())));
+    infos_.back()->laid_out = true;
+    lib_.types.push_back(std::move(t));
+    changed();
+  }
+  void set_lcid(LCID lcid) { lib_.lcid = lcid; }
 
  private:
   template <typename F>
@@ -1254,6 +1263,60 @@ COMKIT_STDAPI CreateTypeLib2(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib2*
   } catch (const std::bad_alloc&) {
     return E_OUTOFMEMORY;
   }
+}
+
+// A library of two types, never saved: the interface INTERFACEDATA
+// describes and a coclass implementing it, which is what the caller gets.
+COMKIT_STDAPI CreateDispTypeInfo(INTERFACEDATA* pidata, LCID lcid, ITypeInfo** pptinfo) {
+  namespace tl = comkit::typelib;
+  if (!pptinfo) return E_INVALIDARG;
+  *pptinfo = nullptr;
+  if (!pidata || (pidata->cMembers && !pidata->pmethdata)) return E_INVALIDARG;
+  create_lib* lib = nullptr;
+  try {
+    tl::type_data iface;
+    iface.kind = TKIND_INTERFACE;
+    iface.size = iface.alignment = sizeof(void*);
+    UINT slots = 0;
+    for (UINT i = 0; i < pidata->cMembers; ++i) {
+      const METHODDATA& m = pidata->pmethdata[i];
+      if (m.cArgs && !m.ppdata) return E_INVALIDARG;
+      if (m.iMeth > 0x7FFF / sizeof(void*) || m.cArgs > 0x7FFF) return E_INVALIDARG;
+      tl::func_data f;
+      f.d.name = text(m.szName);
+      f.memid = m.dispid;
+      f.funckind = FUNC_VIRTUAL;
+      f.invkind = static_cast<INVOKEKIND>(m.wFlags);
+      f.callconv = m.cc;
+      f.ovft = static_cast<SHORT>(m.iMeth * sizeof(void*));
+      f.result.vt = m.vtReturn;
+      for (UINT k = 0; k < m.cArgs; ++k) {
+        tl::param_data p;
+        p.name = text(m.ppdata[k].szName);
+        p.type.vt = m.ppdata[k].vt;
+        p.flags = PARAMFLAG_NONE;
+        f.params.push_back(std::move(p));
+      }
+      iface.funcs.push_back(std::move(f));
+      slots = std::max(slots, m.iMeth + 1);
+    }
+    iface.size_vft = static_cast<WORD>(slots * sizeof(void*));
+    tl::type_data coclass;
+    coclass.kind = TKIND_COCLASS;
+    coclass.size = sizeof(void*);
+    coclass.alignment = 4;
+    coclass.impls.push_back(tl::impl_type{{tl::href::local, 0}, IMPLTYPEFLAG_FDEFAULT});
+    lib = new create_lib(sizeof(void*) == 8 ? SYS_WIN64 : SYS_WIN32, std::string());
+    lib->set_lcid(lcid);
+    lib->add_made(std::move(iface));
+    lib->add_made(std::move(coclass));
+  } catch (const std::bad_alloc&) {
+    if (lib) lib->Release();
+    return E_OUTOFMEMORY;
+  }
+  const HRESULT hr = lib->GetTypeInfo(1, pptinfo);
+  lib->Release();
+  return hr;
 }
 
 COMKIT_STDAPI CreateTypeLib(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib** ppctlib) {

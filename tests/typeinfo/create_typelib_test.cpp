@@ -416,3 +416,124 @@ TEST(CreateTypeLib2, BadCallsGetWindowsErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// An object CreateDispTypeInfo describes: methods at vtable slots 3 and 4.
+struct counter : IUnknown {
+  LONG value = 0;
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    *ppv = IsEqualIID(riid, IID_IUnknown) ? this : nullptr;
+    return *ppv ? S_OK : E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  virtual HRESULT STDMETHODCALLTYPE Put(LONG v, BSTR note) {
+    value = v + static_cast<LONG>(SysStringLen(note));
+    return S_OK;
+  }
+  virtual LONG STDMETHODCALLTYPE Get() { return value; }
+};
+
+TEST(CreateDispTypeInfo, DescribesTheObjectAsWindowsDoesAndDrivesCreateStdDispatch) {
+  PARAMDATA put_params[] = {{w(u"v"), VT_I4}, {w(u"note"), VT_BSTR}};
+  METHODDATA methods[] = {
+      {w(u"Put"), put_params, 0x123, 3, CC_STDCALL, 2, DISPATCH_METHOD, VT_HRESULT},
+      {w(u"Value"), nullptr, 0x124, 4, CC_STDCALL, 0, DISPATCH_PROPERTYGET, VT_I4},
+  };
+  INTERFACEDATA data{methods, 2};
+  EXPECT_EQ(CreateDispTypeInfo(&data, LOCALE_NEUTRAL, nullptr), E_INVALIDARG);
+  comkit::com_ptr<ITypeInfo> ti;
+  EXPECT_EQ(CreateDispTypeInfo(nullptr, LOCALE_NEUTRAL, ti.put()), E_INVALIDARG);
+  ASSERT_EQ(CreateDispTypeInfo(&data, LOCALE_NEUTRAL, ti.put()), S_OK);
+
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(ti->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->typekind, TKIND_COCLASS);
+  EXPECT_EQ(a->cImplTypes, 1);
+  EXPECT_EQ(a->cFuncs, 0);
+  EXPECT_EQ(a->wTypeFlags, 0);
+  ti->ReleaseTypeAttr(a);
+  HREFTYPE href = 99;
+  ASSERT_EQ(ti->GetRefTypeOfImplType(0, &href), S_OK);
+  EXPECT_EQ(href, 0u);
+  comkit::com_ptr<ITypeInfo> iface;
+  ASSERT_EQ(ti->GetRefTypeInfo(href, iface.put()), S_OK);
+  ASSERT_EQ(iface->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->typekind, TKIND_INTERFACE);
+  EXPECT_EQ(a->cFuncs, 2);
+  EXPECT_EQ(a->guid, GUID_NULL);
+  EXPECT_EQ(a->wTypeFlags, 0);
+  iface->ReleaseTypeAttr(a);
+  FUNCDESC* f = nullptr;
+  ASSERT_EQ(iface->GetFuncDesc(0, &f), S_OK);
+  EXPECT_EQ(f->funckind, FUNC_VIRTUAL);
+  EXPECT_EQ(f->invkind, INVOKE_FUNC);
+  EXPECT_EQ(f->memid, 0x123);
+  EXPECT_EQ(f->callconv, CC_STDCALL);
+  EXPECT_EQ(f->cParams, 2);
+  EXPECT_EQ(f->oVft, static_cast<SHORT>(3 * sizeof(void*)));
+  EXPECT_EQ(f->wFuncFlags, 0);
+  EXPECT_EQ(f->elemdescFunc.tdesc.vt, VT_HRESULT);
+  EXPECT_EQ(f->lprgelemdescParam[1].tdesc.vt, VT_BSTR);
+  EXPECT_EQ(f->lprgelemdescParam[1].paramdesc.wParamFlags, PARAMFLAG_NONE);
+  iface->ReleaseFuncDesc(f);
+  BSTR names[3] = {};
+  UINT got = 0;
+  ASSERT_EQ(iface->GetNames(0x123, names, 3, &got), S_OK);
+  EXPECT_EQ(got, 3u);
+  EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(names[2])), u"note");
+  for (BSTR& n : names) SysFreeString(n);
+
+  // The object answers IDispatch from it.
+  counter object;
+  comkit::com_ptr<IUnknown> unk;
+  ASSERT_EQ(CreateStdDispatch(nullptr, &object, ti.get(), unk.put()), S_OK);
+  comkit::com_ptr<IDispatch> disp;
+  ASSERT_EQ(unk->QueryInterface(IID_IDispatch, disp.put_void()), S_OK);
+  LPOLESTR value_name = w(u"value");
+  DISPID id = 0;
+  ASSERT_EQ(disp->GetIDsOfNames(IID_NULL, &value_name, 1, 0, &id), S_OK);
+  EXPECT_EQ(id, 0x124);
+  VARIANT args[2], result;
+  args[1].vt = VT_I4;  // arguments right to left
+  args[1].lVal = 40;
+  args[0].vt = VT_BSTR;
+  args[0].bstrVal = SysAllocString(u"ab");
+  DISPPARAMS params{args, nullptr, 2, 0};
+  VariantInit(&result);
+  ASSERT_EQ(disp->Invoke(0x123, IID_NULL, 0, DISPATCH_METHOD, &params, &result, nullptr, nullptr), S_OK);
+  VariantClear(&args[0]);
+  EXPECT_EQ(object.value, 42);
+  DISPPARAMS none{nullptr, nullptr, 0, 0};
+  ASSERT_EQ(disp->Invoke(0x124, IID_NULL, 0, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), S_OK);
+  EXPECT_EQ(result.vt, VT_I4);
+  EXPECT_EQ(result.lVal, 42);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CreateDispTypeInfo, DispInvokeAndDispGetIDsOfNamesReachTheCoclasssInterface) {
+  METHODDATA methods[] = {{w(u"Value"), nullptr, 7, 4, CC_STDCALL, 0, DISPATCH_PROPERTYGET, VT_I4}};
+  INTERFACEDATA data{methods, 1};
+  comkit::com_ptr<ITypeInfo> ti;
+  ASSERT_EQ(CreateDispTypeInfo(&data, LOCALE_NEUTRAL, ti.put()), S_OK);
+  LPOLESTR name = w(u"Value");
+  DISPID id = 0;
+  ASSERT_EQ(DispGetIDsOfNames(ti.get(), &name, 1, &id), S_OK);
+  EXPECT_EQ(id, 7);
+  LPOLESTR bogus = w(u"Bogus");
+  EXPECT_EQ(DispGetIDsOfNames(ti.get(), &bogus, 1, &id), DISP_E_UNKNOWNNAME);
+  counter object;
+  object.value = 5;
+  DISPPARAMS none{nullptr, nullptr, 0, 0};
+  VARIANT result;
+  VariantInit(&result);
+  ASSERT_EQ(DispInvoke(&object, ti.get(), 7, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), S_OK);
+  EXPECT_EQ(result.lVal, 5);
+  EXPECT_EQ(DispInvoke(&object, ti.get(), 8, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), DISP_E_MEMBERNOTFOUND);
+}
+
+}  // namespace

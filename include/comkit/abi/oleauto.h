@@ -113,6 +113,7 @@ COMKIT_STDAPI GetErrorInfo(ULONG dwReserved, IErrorInfo **pperrinfo);
 #define LOCALE_USER_DEFAULT 0x0400
 #define LOCALE_SYSTEM_DEFAULT 0x0800
 #define LOCALE_INVARIANT 0x007f
+#define LOCALE_NEUTRAL 0x0000
 #define LOCALE_NOUSEROVERRIDE 0x80000000
 #define LOCALE_USE_NLS 0x10000000
 
@@ -827,6 +828,35 @@ COMKIT_STDAPI LoadRegTypeLib(REFGUID rguid, WORD wVerMajor, WORD wVerMinor, LCID
  * E_INVALIDARG for NULL arguments or another SYSKIND. */
 COMKIT_STDAPI CreateTypeLib2(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib2 **ppctlib);
 COMKIT_STDAPI CreateTypeLib(SYSKIND syskind, LPCOLESTR szFile, ICreateTypeLib **ppctlib);
+
+/* CreateDispTypeInfo's description of an object's methods. */
+typedef struct tagPARAMDATA {
+  OLECHAR *szName;
+  VARTYPE vt;
+} PARAMDATA, *LPPARAMDATA;
+
+typedef struct tagMETHODDATA {
+  OLECHAR *szName;
+  PARAMDATA *ppdata;  /* cArgs parameters */
+  DISPID dispid;
+  UINT iMeth;         /* the vtable slot */
+  CALLCONV cc;
+  UINT cArgs;
+  WORD wFlags;        /* DISPATCH_METHOD, DISPATCH_PROPERTYGET ... */
+  VARTYPE vtReturn;
+} METHODDATA, *LPMETHODDATA;
+
+typedef struct tagINTERFACEDATA {
+  METHODDATA *pmethdata;
+  UINT cMembers;
+} INTERFACEDATA, *LPINTERFACEDATA;
+
+/* Type information for an object described by an INTERFACEDATA, for
+ * CreateStdDispatch: a TKIND_COCLASS whose one implemented interface (handle
+ * 0) is a TKIND_INTERFACE with a FUNC_VIRTUAL function per method (memid the
+ * dispid, invkind wFlags, oVft iMeth * sizeof(void *), parameters with no
+ * flags), as Windows makes it. E_INVALIDARG for NULL arguments. */
+COMKIT_STDAPI CreateDispTypeInfo(INTERFACEDATA *pidata, LCID lcid, ITypeInfo **pptinfo);
 
 /* The name hash type libraries store (case-insensitive; the high word names
  * the lcid's character table). A NULL name hashes to 0. */
