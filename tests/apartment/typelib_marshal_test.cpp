@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <comkit/com_ptr.h>
 #include <ole2.h>
@@ -365,6 +366,57 @@ TEST_F(TypelibMarshal, ADualInterfaceCrossesByItsVtableAndItsInvoke) {
     EXPECT_EQ(result.lVal, 10);
   }
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
+struct racer final : IOaRace {
+  std::atomic<ULONG> refs{1};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaRace)) {
+      *ppv = static_cast<IOaRace*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  HRESULT STDMETHODCALLTYPE Touch(LONG n, LONG* same) override {
+    *same = n;
+    return S_OK;
+  }
+};
+
+// Eight threads make IOaRace's stub (so its table) at the same moment, each
+// for its own object, then call through the proxies from an STA: every
+// thread gets a working stub from the one table kept (TSan checks the map).
+TEST_F(TypelibMarshal, ThreadsMakeOneTableAtOnce) {
+  register_library();
+  constexpr int n = 8;
+  racer objects[n];
+  IStream* streams[n] = {};
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      ASSERT_EQ(CoInitializeEx(nullptr, COINIT_MULTITHREADED), S_OK);
+      ++ready;
+      while (ready.load() < n) std::this_thread::yield();
+      EXPECT_EQ(CoMarshalInterThreadInterfaceInStream(IID_IOaRace, &objects[i], &streams[i]), S_OK);
+      CoUninitialize();  // the MTA lives on in the test's thread
+    });
+  for (auto& t : threads) t.join();
+  comkit_test::sta_thread sta;
+  sta.run_on([&] {
+    for (int i = 0; i < n; ++i) {
+      comkit::com_ptr<IOaRace> p;
+      ASSERT_EQ(CoGetInterfaceAndReleaseStream(streams[i], IID_IOaRace, p.put_void()), S_OK);
+      LONG same = 0;
+      EXPECT_EQ(p->Touch(i + 100, &same), S_OK);
+      EXPECT_EQ(same, i + 100);
+    }
+  });
+  for (auto& o : objects) EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
 }  // namespace
