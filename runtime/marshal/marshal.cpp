@@ -1348,11 +1348,9 @@ IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
   if (IsEqualGUID(clsid, CLSID_PSFactoryBuffer)) return standard_ps_class_factory();
   // PSDispatch and PSOAInterface, which RegisterTypeLib names for
   // dispinterfaces and [oleautomation]/[dual] interfaces.
-  if (clsid.Data1 == 0x00020420 || clsid.Data1 == 0x00020424) {
-    for (int i = 1; i < 7; ++i)
-      if (clsid.Data4[i]) return nullptr;
-    return typelib_ps_class_factory();
-  }
+  static constexpr GUID ps_dispatch = {0x00020420, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+  static constexpr GUID ps_oa_interface = {0x00020424, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
+  if (IsEqualGUID(clsid, ps_dispatch) || IsEqualGUID(clsid, ps_oa_interface)) return typelib_ps_class_factory();
   return nullptr;
 }
 

@@ -1559,7 +1559,7 @@ HRESULT remote_activate(peer* p, const CLSID& clsid, const IID& iid, DWORD mode,
 HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
   *out = nullptr;
   CLSID clsid;
-  if (FAILED(CoGetPSClsid(iid, &clsid))) return REGDB_E_IIDNOTREG;
+  if (const HRESULT hr = CoGetPSClsid(iid, &clsid); FAILED(hr)) return hr == REGDB_E_IIDNOTREG ? hr : E_NOINTERFACE;
   const HRESULT hr =
       CoGetClassObject(clsid, CLSCTX_INPROC_SERVER, nullptr, IID_IPSFactoryBuffer, reinterpret_cast<void**>(out));
   if (FAILED(hr)) *out = nullptr;

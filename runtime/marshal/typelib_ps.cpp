@@ -52,6 +52,9 @@ struct made_table {
   std::deque<std::string> names;  // the methods' names
   std::deque<std::vector<COMKIT_PS_PARAM>> params;
   std::deque<IID> iids;  // the interface parameters' IIDs
+  // Records already judged by plain_record (false while being judged, so a
+  // record that holds itself is not plain and nothing is judged twice).
+  std::unordered_map<const ITypeInfo*, bool> plain_records;
 
   void finish() {
     iface.iid = &iid;
@@ -103,9 +106,9 @@ HRESULT ref_info(ITypeInfo* ti, HREFTYPE href, attr_ref& out) {
 
 // A record the tables can copy as bytes: its fields are numbers, or records
 // of numbers, or fixed arrays of those (GUID, RECT, POINT ...).
-bool plain_record(ITypeInfo* ti, const TYPEATTR& attr, int depth);
+bool plain_record(ITypeInfo* ti, const TYPEATTR& attr, made_table& table, int depth);
 
-bool plain_type(ITypeInfo* ti, const TYPEDESC& t, int depth) {
+bool plain_type(ITypeInfo* ti, const TYPEDESC& t, made_table& table, int depth) {
   if (depth > max_depth) return false;
   switch (t.vt) {
     case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_INT: case VT_UINT:
@@ -113,29 +116,46 @@ bool plain_type(ITypeInfo* ti, const TYPEDESC& t, int depth) {
     case VT_HRESULT: case VT_DECIMAL:
       return true;
     case VT_CARRAY:
-      return t.lpadesc && plain_type(ti, t.lpadesc->tdescElem, depth + 1);
+      return t.lpadesc && plain_type(ti, t.lpadesc->tdescElem, table, depth + 1);
     case VT_USERDEFINED: {
       attr_ref r;
       if (FAILED(ref_info(ti, t.hreftype, r))) return false;
       if (r->typekind == TKIND_ENUM) return true;
-      if (r->typekind == TKIND_ALIAS) return plain_type(r.info(), r->tdescAlias, depth + 1);
-      return r->typekind == TKIND_RECORD && plain_record(r.info(), *r, depth + 1);
+      if (r->typekind == TKIND_ALIAS) return plain_type(r.info(), r->tdescAlias, table, depth + 1);
+      return r->typekind == TKIND_RECORD && plain_record(r.info(), *r, table, depth + 1);
     }
     default:
       return false;
   }
 }
 
-bool plain_record(ITypeInfo* ti, const TYPEATTR& attr, int depth) {
+bool plain_record(ITypeInfo* ti, const TYPEATTR& attr, made_table& table, int depth) {
   if (depth > max_depth || attr.cbSizeInstance == 0) return false;
-  for (UINT i = 0; i < attr.cVars; ++i) {
+  auto [at, fresh] = table.plain_records.try_emplace(ti, false);
+  if (!fresh) return at->second;  // judged, or being judged (a record holding itself)
+  bool ok = true;
+  for (UINT i = 0; ok && i < attr.cVars; ++i) {
     VARDESC* v = nullptr;
     if (FAILED(ti->GetVarDesc(i, &v))) return false;
-    const bool ok = v->varkind != VAR_PERINSTANCE || plain_type(ti, v->elemdescVar.tdesc, depth + 1);
+    ok = v->varkind != VAR_PERINSTANCE || plain_type(ti, v->elemdescVar.tdesc, table, depth + 1);
     ti->ReleaseVarDesc(v);
-    if (!ok) return false;
   }
-  return true;
+  table.plain_records[ti] = ok;
+  return ok;
+}
+
+// A coclass stands for its default interface (a `Widget*` parameter).
+bool default_interface(ITypeInfo* ti, const TYPEATTR& attr, GUID& out) {
+  for (UINT i = 0; i < attr.cImplTypes; ++i) {
+    INT flags = 0;
+    if (FAILED(ti->GetImplTypeFlags(i, &flags)) || !(flags & IMPLTYPEFLAG_FDEFAULT) || (flags & IMPLTYPEFLAG_FSOURCE)) continue;
+    HREFTYPE href = 0;
+    attr_ref iface;
+    if (FAILED(ti->GetRefTypeOfImplType(i, &href)) || FAILED(ref_info(ti, href, iface))) return false;
+    out = iface->guid;
+    return true;
+  }
+  return false;
 }
 
 void set_int(COMKIT_PS_PARAM& p, unsigned size, bool is_signed) {
@@ -182,18 +202,22 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
         case TKIND_ENUM: set_int(p, 4, true); return pointers;
         case TKIND_ALIAS: return describe(r.info(), r->tdescAlias, pointers, p, table, depth + 1);
         case TKIND_RECORD:
-          if (!plain_record(r.info(), *r, depth + 1)) return -1;
+          if (!plain_record(r.info(), *r, table, depth + 1)) return -1;
           p.kind = COMKIT_PS_FLAT;
           p.size = r->cbSizeInstance;
           return pointers;
         case TKIND_INTERFACE:
         case TKIND_DISPATCH:
+        case TKIND_COCLASS: {
           if (pointers < 1) return -1;  // an interface by value
+          GUID iid = r->guid;
+          if (r->typekind == TKIND_COCLASS && !default_interface(r.info(), *r, iid)) return -1;
           p.kind = COMKIT_PS_IFACE;
           p.size = sizeof(void*);
-          table.iids.push_back(r->guid);
+          table.iids.push_back(iid);
           p.iid = &table.iids.back();
           return pointers - 1;
+        }
         default:
           return -1;  // a coclass, a module, a union
       }
@@ -311,19 +335,23 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
   if (table.methods.size() > slots - 3) return E_FAIL;
   table.methods.resize(slots - 3, none);
   for (UINT i = 0; i < attr->cFuncs; ++i) {
-    FUNCDESC* f = nullptr;
-    if (const HRESULT hr = ti->GetFuncDesc(i, &f); FAILED(hr)) return hr;
+    struct func_ref {
+      ITypeInfo* ti;
+      FUNCDESC* f = nullptr;
+      BSTR name = nullptr;
+      ~func_ref() {
+        if (f) ti->ReleaseFuncDesc(f);
+        SysFreeString(name);
+      }
+    } held{ti};
+    if (const HRESULT hr = ti->GetFuncDesc(i, &held.f); FAILED(hr)) return hr;
+    const FUNCDESC* f = held.f;
     const unsigned slot = static_cast<unsigned>(f->oVft) / pointer;
-    if (f->oVft < 0 || slot < 3 || slot >= slots || f->funckind == FUNC_DISPATCH) {
-      ti->ReleaseFuncDesc(f);
-      continue;
-    }
+    if (f->oVft < 0 || slot < 3 || slot >= slots || f->funckind == FUNC_DISPATCH || f->cParams < 0) continue;
     COMKIT_PS_METHOD m{};
-    BSTR name = nullptr;
     UINT got = 0;
-    ti->GetNames(f->memid, &name, 1, &got);
-    table.names.push_back(abi_name(*f, name));
-    SysFreeString(name);
+    ti->GetNames(f->memid, &held.name, 1, &got);
+    table.names.push_back(abi_name(*f, held.name));
     m.name = table.names.back().c_str();
     std::vector<COMKIT_PS_PARAM> params(static_cast<std::size_t>(f->cParams));
     bool ok = describe_result(ti, f->elemdescFunc.tdesc, table, m.result);
@@ -339,7 +367,6 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
       m.params = table.params.back().data();
     }
     table.methods[slot - 3] = m;
-    ti->ReleaseFuncDesc(f);
   }
   return S_OK;
 }
@@ -356,17 +383,22 @@ const COMKIT_PS_INTERFACE* typelib_table(const IID& iid) noexcept {
     if (auto it = g_made.find(iid); it != g_made.end()) return &it->second->iface;
   }
   try {
-    ITypeInfo* ti = nullptr;
-    if (FAILED(ComkitGetTypeInfoOfGuid(iid, nullptr, 0, &ti))) return nullptr;
+    attr_ref info;  // (only its type info is used: its attributes are read again below)
+    {
+      ITypeInfo* ti = nullptr;
+      if (FAILED(ComkitGetTypeInfoOfGuid(iid, nullptr, 0, &ti))) return nullptr;
+      const HRESULT hr = info.load(ti);
+      ti->Release();
+      if (FAILED(hr)) return nullptr;
+    }
     auto t = std::make_unique<made_table>();
     t->iid = iid;
     BSTR name = nullptr;
-    if (SUCCEEDED(ti->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr)) && name)
+    if (SUCCEEDED(info.info()->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr)) && name)
       t->name = comkit::detail::utf8_of(reinterpret_cast<const char16_t*>(name), SysStringLen(name));
     SysFreeString(name);
-    const HRESULT hr = make_table(ti, *t, 0);
-    ti->Release();
-    if (FAILED(hr)) return nullptr;
+    if (FAILED(make_table(info.info(), *t, 0))) return nullptr;
+    t->plain_records.clear();
     t->finish();
     std::lock_guard g(g_made_lock);
     auto [it, fresh] = g_made.try_emplace(iid, t.get());
