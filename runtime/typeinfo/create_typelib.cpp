@@ -13,13 +13,18 @@
 //
 // HREFTYPEs are the loader's (typeinfo_internal.h): a type of this library
 // is index * typeinfo_stride, an imported type (index * impinfo_stride) | 1,
-// so a handle AddRefTypeInfo gives means the same in the snapshot, in the
-// saved file and when it is loaded again.
+// so a handle AddRefTypeInfo gives means the same in the snapshot. (The
+// saved file numbers its imports in the order they are used: a loaded
+// library's import handles may differ, but name the same types.)
 //
-// Lifetimes: the library owns its type infos; their reference counts are
-// the library's (each AddRef of an info keeps the whole library), as the
-// loader's type infos are. One mutex guards everything a creator touches: a
-// creator is meant for one thread at a time, and sharing one is safe.
+// Lifetimes: the library owns its type infos. Each info counts its own
+// references, as Windows' do, and holds one reference on the library while
+// it has any. One mutex guards everything a creator touches: a creator is
+// meant for one thread at a time, and sharing one is safe.
+//
+// Layout: LayOut (or SaveAllChanges) computes vtable offsets, memids and
+// record layouts; any change to the library marks every type to be laid
+// out again, since a type's layout depends on its bases' and fields'.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -101,7 +106,7 @@ class create_lib;
 // One type info being built.
 class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
  public:
-  create_info(create_lib* lib, std::uint32_t index) : lib_(lib), index_(index) {}
+  create_info(create_lib* lib, std::uint32_t index, TYPEKIND created) : lib_(lib), index_(index), created_(created) {}
   create_info(const create_info&) = delete;
   create_info& operator=(const create_info&) = delete;
 
@@ -181,9 +186,10 @@ class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
   HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* o, REFIID riid, PVOID* out) override { COMKIT_SNAPSHOT(CreateInstance(o, riid, out)) }
   HRESULT STDMETHODCALLTYPE GetMops(MEMBERID m, BSTR* out) override { COMKIT_SNAPSHOT(GetMops(m, out)) }
   HRESULT STDMETHODCALLTYPE GetContainingTypeLib(ITypeLib** lib, UINT* index) override;
-  void STDMETHODCALLTYPE ReleaseTypeAttr(TYPEATTR* p) override { release_with_snapshot([&](ITypeInfo2* s) { s->ReleaseTypeAttr(p); }); }
-  void STDMETHODCALLTYPE ReleaseFuncDesc(FUNCDESC* p) override { release_with_snapshot([&](ITypeInfo2* s) { s->ReleaseFuncDesc(p); }); }
-  void STDMETHODCALLTYPE ReleaseVarDesc(VARDESC* p) override { release_with_snapshot([&](ITypeInfo2* s) { s->ReleaseVarDesc(p); }); }
+  // The snapshot's blocks, freed without it (a newer snapshot may stand now).
+  void STDMETHODCALLTYPE ReleaseTypeAttr(TYPEATTR* p) override { release_typeattr(p); }
+  void STDMETHODCALLTYPE ReleaseFuncDesc(FUNCDESC* p) override { release_funcdesc(p); }
+  void STDMETHODCALLTYPE ReleaseVarDesc(VARDESC* p) override { release_vardesc(p); }
   HRESULT STDMETHODCALLTYPE GetTypeKind(TYPEKIND* out) override { COMKIT_SNAPSHOT(GetTypeKind(out)) }
   HRESULT STDMETHODCALLTYPE GetTypeFlags(ULONG* out) override { COMKIT_SNAPSHOT(GetTypeFlags(out)) }
   HRESULT STDMETHODCALLTYPE GetFuncIndexOfMemId(MEMBERID m, INVOKEKIND k, UINT* out) override { COMKIT_SNAPSHOT(GetFuncIndexOfMemId(m, k, out)) }
@@ -205,24 +211,20 @@ class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
 
   create_lib* owner() const { return lib_; }
   std::uint32_t index() const { return index_; }
+  TYPEKIND created_kind() const { return created_; }
   bool laid_out = false;  // guarded by the library's lock
+  bool fixed = false;     // made by CreateDispTypeInfo: never laid out again
 
  private:
   HRESULT snapshot(ITypeInfo2** out);
-  template <typename F>
-  void release_with_snapshot(F f) {
-    ITypeInfo2* s = nullptr;
-    if (SUCCEEDED(snapshot(&s))) {
-      f(s);
-      s->Release();
-    }
-  }
   // Runs f(type) under the library's lock and marks the library changed.
   template <typename F>
   HRESULT change(F f);
 
+  std::atomic<ULONG> refs_{0};
   create_lib* lib_;
   std::uint32_t index_;
+  TYPEKIND created_;  // as CreateTypeInfo made it (a dual interface is stored as TKIND_DISPATCH)
 };
 
 // The library being built.
@@ -288,7 +290,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
         case TKIND_MODULE: t.size = 2; t.alignment = 4; break;
         default: t.size = 0; t.alignment = 4; break;
       }
-      infos_.push_back(std::make_unique<create_info>(this, static_cast<std::uint32_t>(lib_.types.size())));
+      infos_.push_back(std::make_unique<create_info>(this, static_cast<std::uint32_t>(lib_.types.size()), kind));
       lib_.types.push_back(std::move(t));
     } catch (const std::bad_alloc&) {
       if (infos_.size() > lib_.types.size()) infos_.pop_back();
@@ -296,7 +298,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
     }
     changed();
     *out = infos_.back().get();
-    AddRef();
+    (*out)->AddRef();
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE SetName(LPOLESTR name) override { return set([&] { lib_.d.name = text(name); }, name); }
@@ -341,7 +343,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
     std::lock_guard g(lock_);
     if (index >= infos_.size()) return TYPE_E_ELEMENTNOTFOUND;
     *out = infos_[index].get();
-    AddRef();
+    (*out)->AddRef();
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE GetTypeInfoType(UINT index, TYPEKIND* out) override {
@@ -360,7 +362,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
     for (std::size_t i = 0; i < lib_.types.size(); ++i)
       if (lib_.types[i].guid == *wanted) {
         *out = infos_[i].get();
-        AddRef();
+        (*out)->AddRef();
         return S_OK;
       }
     return TYPE_E_ELEMENTNOTFOUND;
@@ -399,6 +401,12 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
   tl::library& data() { return lib_; }
   std::uint32_t pointer_size() const { return lib_.syskind == SYS_WIN32 ? 4 : 8; }
   void changed() { ++generation_; }
+  /// A change that may move any type's layout: every type is laid out again.
+  void relayout() {
+    changed();
+    for (auto& i : infos_)
+      if (!i->fixed) i->laid_out = false;
+  }
   create_info* info(std::uint32_t index) { return infos_[index].get(); }
   /// The snapshot (made again when anything changed); takes the lock.
   HRESULT snapshot_lib(ITypeLib2** out);
@@ -411,11 +419,15 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
   /// Lays out type `index` (its local bases and fields first). `depth`
   /// guards against cycles.
   HRESULT lay_out(std::uint32_t index, int depth = 0);
+  /// Gives every dispinterface and dual that names no base stdole2's
+  /// IDispatch, as the format requires. Takes the lock.
+  HRESULT ensure_dispatch_bases();
   /// Adds a type made elsewhere (CreateDispTypeInfo), already laid out.
   void add_made(tl::type_data t) {
     std::lock_guard g(lock_);
-    infos_.push_back(std::make_unique<create_info>(this, static_cast<std::uint32_t>(lib_.types.size())));
+    infos_.push_back(std::make_unique<create_info>(this, static_cast<std::uint32_t>(lib_.types.size()), t.kind));
     infos_.back()->laid_out = true;
+    infos_.back()->fixed = true;
     lib_.types.push_back(std::move(t));
     changed();
   }
@@ -431,7 +443,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
     } catch (const std::bad_alloc&) {
       return E_OUTOFMEMORY;
     }
-    changed();
+    relayout();
     return S_OK;
   }
   HRESULT vft_of_base(const tl::type_data& t, int depth, std::uint32_t& vft, std::uint32_t& level);
@@ -485,7 +497,7 @@ HRESULT create_lib::FindName(LPOLESTR name, ULONG hash, ITypeInfo** infos, MEMBE
 }
 
 bool create_lib::decode(HREFTYPE handle, tl::href& out) const {
-  if (handle & 2) return false;
+  handle &= ~interface_view_bit;  // the loader's GetRefTypeOfImplType marks an interface view so
   if (handle & 1) {
     const std::uint32_t at = (handle & ~3u) / impinfo_stride;
     if ((handle & ~3u) % impinfo_stride || at >= lib_.imported_types.size()) return false;
@@ -532,8 +544,9 @@ HRESULT create_lib::desc_of(const TYPEDESC& in, tl::type_desc& out, int depth) c
 
 HRESULT create_lib::reference(ITypeInfo* info, HREFTYPE* out) {
   // One of this library's own.
-  create_info* mine = nullptr;
-  if (SUCCEEDED(info->QueryInterface(iid_create_info, reinterpret_cast<void**>(&mine)))) {
+  ICreateTypeInfo2* own = nullptr;
+  if (SUCCEEDED(info->QueryInterface(iid_create_info, reinterpret_cast<void**>(&own)))) {
+    auto* mine = static_cast<create_info*>(own);
     const bool here = mine->owner() == this;
     const std::uint32_t index = mine->index();
     mine->Release();
@@ -541,10 +554,20 @@ HRESULT create_lib::reference(ITypeInfo* info, HREFTYPE* out) {
     *out = index * typeinfo_stride;
     return S_OK;
   }
-  // A type of another library: an import of its file.
   ITypeLib* other = nullptr;
   UINT index = 0;
   if (const HRESULT hr = info->GetContainingTypeLib(&other, &index); FAILED(hr)) return hr;
+  {
+    // One of this library's snapshot (a dual's other view, a type FindName
+    // gave): the type itself.
+    std::lock_guard g(lock_);
+    if (snapshot_ && other == snapshot_ && index < lib_.types.size()) {
+      other->Release();
+      *out = index * typeinfo_stride;
+      return S_OK;
+    }
+  }
+  // A type of another library: an import of its file.
   TLIBATTR* la = nullptr;
   HRESULT hr = other->GetLibAttr(&la);
   std::string path;
@@ -569,6 +592,8 @@ HRESULT create_lib::reference(ITypeInfo* info, HREFTYPE* out) {
   if (const HRESULT h = info->GetTypeAttr(&ta); FAILED(h)) return h;
   const GUID type_guid = ta->guid;
   const TYPEKIND kind = ta->typekind;
+  const std::uint32_t type_size = ta->cbSizeInstance;
+  const WORD type_alignment = ta->cbAlignment;
   info->ReleaseTypeAttr(ta);
   // As MIDL and widl write it: the bare name when that finds the same file.
   const std::size_t slash = path.rfind('/');
@@ -593,6 +618,8 @@ HRESULT create_lib::reference(ITypeInfo* info, HREFTYPE* out) {
     t.guid = type_guid;
     t.index = static_cast<std::int32_t>(index);
     t.kind = kind;
+    t.size = type_size;
+    t.alignment = type_alignment;
     std::uint32_t k = 0;
     while (k < lib_.imported_types.size() &&
            !(lib_.imported_types[k].file == f && lib_.imported_types[k].guid == t.guid && lib_.imported_types[k].index == t.index))
@@ -600,6 +627,9 @@ HRESULT create_lib::reference(ITypeInfo* info, HREFTYPE* out) {
     if (k == lib_.imported_types.size()) {
       lib_.imported_types.push_back(t);
       changed();
+    } else if (!lib_.imported_types[k].size) {
+      lib_.imported_types[k].size = t.size;
+      lib_.imported_types[k].alignment = t.alignment;
     }
     *out = (k * impinfo_stride) | 1;
   } catch (const std::bad_alloc&) {
@@ -695,7 +725,10 @@ HRESULT create_lib::lay_out(std::uint32_t index, int depth) {
       }
       std::uint32_t base = 0, level = 0;
       if (const HRESULT hr = vft_of_base(t, depth, base, level); FAILED(hr)) return hr;
-      if (t.kind == TKIND_DISPATCH && base == 0) base = 7 * ptr;  // a dual whose IDispatch was not named
+      if (t.kind == TKIND_DISPATCH && base == 0) {  // (ensure_dispatch_bases names IDispatch: not reached)
+        base = 7 * ptr;
+        level = 1;
+      }
       tl::type_data& self = lib_.types[index];  // (vft_of_base may lay out others: t is still valid, types do not move)
       const std::uint32_t own_depth = self.impls.empty() ? 0 : level + 1;
       for (std::size_t i = 0; i < self.funcs.size(); ++i) {
@@ -752,7 +785,38 @@ HRESULT create_lib::lay_out(std::uint32_t index, int depth) {
   return S_OK;
 }
 
+HRESULT create_lib::ensure_dispatch_bases() {
+  {
+    std::lock_guard g(lock_);
+    bool any = false;
+    for (const tl::type_data& t : lib_.types) any |= t.kind == TKIND_DISPATCH && t.impls.empty();
+    if (!any) return S_OK;
+  }
+  ITypeLib* stdole = nullptr;
+  if (const HRESULT hr = load_typelib("stdole2.tlb", std::string(), &stdole); FAILED(hr)) return hr;
+  ITypeInfo* dispatch = nullptr;
+  HRESULT hr = stdole->GetTypeInfoOfGuid(IID_IDispatch, &dispatch);
+  stdole->Release();
+  if (FAILED(hr)) return hr;
+  HREFTYPE href = 0;
+  hr = reference(dispatch, &href);
+  dispatch->Release();
+  if (FAILED(hr)) return hr;
+  std::lock_guard g(lock_);
+  tl::href base;
+  if (!decode(href, base)) return E_UNEXPECTED;
+  try {
+    for (tl::type_data& t : lib_.types)
+      if (t.kind == TKIND_DISPATCH && t.impls.empty()) t.impls.push_back(tl::impl_type{base, 0});
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  }
+  relayout();
+  return S_OK;
+}
+
 HRESULT create_lib::SaveAllChanges() {
+  if (const HRESULT hr = ensure_dispatch_bases(); FAILED(hr)) return hr;
   std::vector<std::uint8_t> image;
   {
     std::lock_guard g(lock_);
@@ -793,8 +857,19 @@ HRESULT create_info::QueryInterface(REFIID riid, void** ppv) {
   return S_OK;
 }
 
-ULONG create_info::AddRef() { return lib_->AddRef(); }
-ULONG create_info::Release() { return lib_->Release(); }
+// An info's first reference takes one on the library, its last gives it
+// back (the library, and so the info, may go then). Whoever AddRefs an
+// info at 0 holds the library already (it got the info from it).
+ULONG create_info::AddRef() {
+  const ULONG n = refs_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (n == 1) lib_->AddRef();
+  return n;
+}
+ULONG create_info::Release() {
+  const ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if (n == 0) lib_->Release();
+  return n;
+}
 
 template <typename F>
 HRESULT create_info::change(F f) {
@@ -805,10 +880,7 @@ HRESULT create_info::change(F f) {
   } catch (const std::bad_alloc&) {
     return E_OUTOFMEMORY;
   }
-  if (SUCCEEDED(hr)) {
-    lib_->changed();
-    laid_out = false;
-  }
+  if (SUCCEEDED(hr)) lib_->relayout();
   return hr;
 }
 
@@ -820,6 +892,21 @@ HRESULT create_info::snapshot(ITypeInfo2** out) {
   HRESULT hr = s->GetTypeInfo(index_, &ti);
   s->Release();
   if (FAILED(hr)) return hr;
+  // An interface made dual is stored as its dispatch view; the info shows
+  // the interface view it was made as (its -2 twin is the dispatch view).
+  TYPEKIND kind = TKIND_MAX;
+  {
+    std::lock_guard g(lib_->lock());
+    kind = lib_->data().types[index_].kind;
+  }
+  if (created_ == TKIND_INTERFACE && kind == TKIND_DISPATCH) {
+    HREFTYPE twin = 0;
+    ITypeInfo* view = nullptr;
+    if (SUCCEEDED(ti->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin)) && SUCCEEDED(ti->GetRefTypeInfo(twin, &view))) {
+      ti->Release();
+      ti = view;
+    }
+  }
   hr = ti->QueryInterface(IID_ITypeInfo2, reinterpret_cast<void**>(out));
   ti->Release();
   return hr;
@@ -870,10 +957,15 @@ HRESULT create_info::SetTypeFlags(UINT flags) {
   if (flags & ~0xFFFFu) return E_INVALIDARG;
   return change([&](tl::type_data& t) {
     t.flags = static_cast<WORD>(flags);
-    // A dual interface is stored as its dispatch view (typelib_data.h).
-    if ((flags & TYPEFLAG_FDUAL) && t.kind == TKIND_INTERFACE) {
-      t.kind = TKIND_DISPATCH;
-      t.flags |= TYPEFLAG_FDISPATCHABLE | TYPEFLAG_FOLEAUTOMATION;
+    // A dual interface is stored as its dispatch view (typelib_data.h); an
+    // interface made dual, and made plain again, goes back.
+    if (created_ == TKIND_INTERFACE) {
+      if (flags & TYPEFLAG_FDUAL) {
+        t.kind = TKIND_DISPATCH;
+        t.flags |= TYPEFLAG_FDISPATCHABLE;
+      } else {
+        t.kind = TKIND_INTERFACE;
+      }
     }
     return S_OK;
   });
@@ -924,6 +1016,8 @@ HRESULT create_info::AddFuncDesc(UINT index, FUNCDESC* desc) {
   if (desc->invkind != INVOKE_FUNC && desc->invkind != INVOKE_PROPERTYGET && desc->invkind != INVOKE_PROPERTYPUT &&
       desc->invkind != INVOKE_PROPERTYPUTREF)
     return E_INVALIDARG;
+  // A property put takes the value it puts.
+  if ((desc->invkind & (INVOKE_PROPERTYPUT | INVOKE_PROPERTYPUTREF)) && desc->cParams == 0) return TYPE_E_INCONSISTENTPROPFUNCS;
   return change([&](tl::type_data& t) -> HRESULT {
     if (index > t.funcs.size()) return TYPE_E_ELEMENTNOTFOUND;
     if (t.kind != TKIND_INTERFACE && t.kind != TKIND_DISPATCH && t.kind != TKIND_MODULE) return TYPE_E_BADMODULEKIND;
@@ -961,11 +1055,12 @@ HRESULT create_info::AddImplType(UINT index, HREFTYPE href) {
     if (!lib_->decode(href, ref)) return TYPE_E_ELEMENTNOTFOUND;
     switch (t.kind) {
       case TKIND_COCLASS:
-        if (index > t.impls.size()) return TYPE_E_ELEMENTNOTFOUND;
+        if (index != t.impls.size()) return TYPE_E_ELEMENTNOTFOUND;  // appended only
         break;
       case TKIND_INTERFACE:
       case TKIND_DISPATCH:
-        if (index != 0 || !t.impls.empty()) return TYPE_E_BADMODULEKIND;  // one base
+        if (index > t.impls.size()) return TYPE_E_ELEMENTNOTFOUND;
+        if (!t.impls.empty()) return TYPE_E_BADMODULEKIND;  // one base
         if (ref.kind == tl::href::local && ref.index == index_) return TYPE_E_CIRCULARTYPE;
         break;
       default:
@@ -978,8 +1073,7 @@ HRESULT create_info::AddImplType(UINT index, HREFTYPE href) {
 
 HRESULT create_info::SetImplTypeFlags(UINT index, INT flags) {
   return change([&](tl::type_data& t) -> HRESULT {
-    if (t.kind != TKIND_COCLASS && !(index == 0 && (t.kind == TKIND_INTERFACE || t.kind == TKIND_DISPATCH)))
-      return TYPE_E_BADMODULEKIND;
+    if (t.kind != TKIND_COCLASS) return TYPE_E_BADMODULEKIND;  // only a coclass's members have flags
     if (index >= t.impls.size()) return TYPE_E_ELEMENTNOTFOUND;
     t.impls[index].flags = flags;
     return S_OK;
@@ -1127,6 +1221,7 @@ HRESULT create_info::SetVarHelpContext(UINT index, DWORD context) {
 }
 
 HRESULT create_info::LayOut() {
+  if (const HRESULT hr = lib_->ensure_dispatch_bases(); FAILED(hr)) return hr;
   std::lock_guard g(lib_->lock());
   laid_out = false;
   return lib_->lay_out(index_);

@@ -27,6 +27,11 @@ std::pair<std::uint32_t, std::uint32_t> layout_of(const library& lib, const type
         if (u.kind == TKIND_INTERFACE || u.kind == TKIND_DISPATCH || u.kind == TKIND_COCLASS) return {p, p};
         return {u.size, std::max<std::uint32_t>(u.alignment, 1)};
       }
+      if (t.ref.kind == href::imported && t.ref.index < lib.imported_types.size()) {
+        const imported_type& u = lib.imported_types[t.ref.index];
+        if (u.kind == TKIND_INTERFACE || u.kind == TKIND_DISPATCH || u.kind == TKIND_COCLASS) return {p, p};
+        if (u.size) return {u.size, std::max<std::uint32_t>(u.alignment, 1)};
+      }
       return {4, 4};
     default: return {p, p};  // pointers, strings, interfaces, SAFEARRAY
   }

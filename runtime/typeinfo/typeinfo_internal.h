@@ -51,6 +51,13 @@ HRESULT load_typelib(const std::string& name, const std::string& relative_to, IT
 /// LoadTypeLib finds a bare name.
 HRESULT typelib_from_data(comkit::typelib::library lib, ITypeLib** out);
 
+/// What every ITypeInfo of the loader (and typelib_from_data) gives back
+/// to its ReleaseTypeAttr/ReleaseFuncDesc/ReleaseVarDesc: plain heap
+/// blocks, freed without the type info.
+void release_typeattr(TYPEATTR* p);
+void release_funcdesc(FUNCDESC* p);
+void release_vardesc(VARDESC* p);
+
 /// The file a library that LoadTypeLib loaded came from (canonical); false
 /// for any other ITypeLib.
 bool loaded_typelib_path(ITypeLib* lib, std::string& path);

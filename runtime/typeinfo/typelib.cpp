@@ -636,6 +636,10 @@ bool split_resource_suffix(const std::string& name, std::string& file, std::uint
 
 }  // namespace
 
+void release_typeattr(TYPEATTR* p) { delete reinterpret_cast<typeattr_block*>(p); }
+void release_funcdesc(FUNCDESC* p) { delete reinterpret_cast<funcdesc_block*>(p); }
+void release_vardesc(VARDESC* p) { delete reinterpret_cast<vardesc_block*>(p); }
+
 HRESULT typelib_from_data(tl::library lib, ITypeLib** out) {
   if (!out) return E_POINTER;
   try {

@@ -153,6 +153,11 @@ struct imported_type {
   GUID guid{};             // the type's GUID; all-zero when it has none
   std::int32_t index = -1;  // its index in the imported library, used when guid is zero
   TYPEKIND kind = TKIND_INTERFACE;  // what it is, when known (the reader does not know it)
+  // Its cbSizeInstance and cbAlignment when known (ICreateTypeInfo's
+  // AddRefTypeInfo asks them; not stored in the file): what layout_of uses
+  // for a record, union or alias of another library. 0: unknown.
+  std::uint32_t size = 0;
+  WORD alignment = 0;
   bool operator==(const imported_type&) const = default;
 };
 
@@ -173,7 +178,8 @@ struct library {
 
 /// Size and alignment of a value of type `t` in `lib` (MIDL's default
 /// packing of 8; pointers of lib.syskind's size). A local record, union,
-/// enum or alias must be laid out already; an imported one counts as 4.
+/// enum or alias must be laid out already; an imported one has its
+/// imported_type size when known, else counts as 4.
 std::pair<std::uint32_t, std::uint32_t> layout_of(const library& lib, const type_desc& t);
 
 /// Lays out a record, union, enum or alias of `lib` from its members: each

@@ -191,7 +191,7 @@ comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
   comkit::com_ptr<ICreateTypeInfo> circle;
   EXPECT_EQ(lib->CreateTypeInfo(w(u"ICircle"), TKIND_INTERFACE, circle.put()), S_OK);
   EXPECT_EQ(circle->SetGuid(g(4)), S_OK);
-  EXPECT_EQ(circle->SetTypeFlags(TYPEFLAG_FDUAL), S_OK);
+  EXPECT_EQ(circle->SetTypeFlags(TYPEFLAG_FDUAL | TYPEFLAG_FOLEAUTOMATION), S_OK);
   HREFTYPE dispatch_ref = 0;
   EXPECT_EQ(circle->AddRefTypeInfo(dispatch.get(), &dispatch_ref), S_OK);
   EXPECT_EQ(circle->AddImplType(0, dispatch_ref), S_OK);
@@ -534,6 +534,167 @@ TEST(CreateDispTypeInfo, DispInvokeAndDispGetIDsOfNamesReachTheCoclasssInterface
   ASSERT_EQ(DispInvoke(&object, ti.get(), 7, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), S_OK);
   EXPECT_EQ(result.lVal, 5);
   EXPECT_EQ(DispInvoke(&object, ti.get(), 8, DISPATCH_PROPERTYGET, &none, &result, nullptr, nullptr), DISP_E_MEMBERNOTFOUND);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CreateTypeLib2, LayoutsFollowChangesAndImportedSizes) {
+  const std::string path = temp_path("relayout.tlb");
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+  ASSERT_EQ(lib->SetName(w(u"Relayout")), S_OK);
+  comkit::com_ptr<ITypeLib> stdole;
+  ASSERT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
+
+  // A record with stdole2's GUID (16 bytes, aligned 4) after a byte.
+  comkit::com_ptr<ICreateTypeInfo> rec;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"Tagged"), TKIND_RECORD, rec.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> guid_info;
+  UINT found_count = 0;
+  {
+    ITypeInfo* infos[1] = {};
+    MEMBERID ids[1] = {};
+    USHORT n = 1;
+    OLECHAR name[] = u"GUID";
+    ASSERT_EQ(stdole->FindName(name, 0, infos, ids, &n), S_OK);
+    ASSERT_EQ(n, 1);
+    guid_info.attach(infos[0]);
+    found_count = n;
+  }
+  ASSERT_EQ(found_count, 1u);
+  HREFTYPE guid_ref = 0;
+  ASSERT_EQ(rec->AddRefTypeInfo(guid_info.get(), &guid_ref), S_OK);
+  VARDESC v{};
+  v.memid = MEMBERID_NIL;
+  v.varkind = VAR_PERINSTANCE;
+  v.elemdescVar.tdesc.vt = VT_UI1;
+  ASSERT_EQ(rec->AddVarDesc(0, &v), S_OK);
+  v.elemdescVar.tdesc.vt = VT_USERDEFINED;
+  v.elemdescVar.tdesc.hreftype = guid_ref;
+  ASSERT_EQ(rec->AddVarDesc(1, &v), S_OK);
+  ASSERT_EQ(rec->LayOut(), S_OK);
+  comkit::com_ptr<ITypeInfo> rec_info;
+  ASSERT_EQ(rec->QueryInterface(IID_ITypeInfo, rec_info.put_void()), S_OK);
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(rec_info->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->cbSizeInstance, 20u);
+  EXPECT_EQ(a->cbAlignment, 4);
+  rec_info->ReleaseTypeAttr(a);
+
+  // A base laid out, a derived one laid out, then the base grows: the
+  // derived one's slots move when it is saved.
+  comkit::com_ptr<ICreateTypeInfo> base, derived;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IBase"), TKIND_INTERFACE, base.put()), S_OK);
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IDerived"), TKIND_INTERFACE, derived.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> unknown, base_info;
+  ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IUnknown, unknown.put()), S_OK);
+  HREFTYPE ref = 0;
+  ASSERT_EQ(base->AddRefTypeInfo(unknown.get(), &ref), S_OK);
+  ASSERT_EQ(base->AddImplType(0, ref), S_OK);
+  ASSERT_EQ(base->QueryInterface(IID_ITypeInfo, base_info.put_void()), S_OK);
+  ASSERT_EQ(derived->AddRefTypeInfo(base_info.get(), &ref), S_OK);
+  ASSERT_EQ(derived->AddImplType(0, ref), S_OK);
+  FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, nullptr, 0);
+  ASSERT_EQ(base->AddFuncDesc(0, &f), S_OK);
+  ASSERT_EQ(derived->AddFuncDesc(0, &f), S_OK);
+  LPOLESTR one[] = {w(u"One")}, two[] = {w(u"Two")}, three[] = {w(u"Three")};
+  ASSERT_EQ(base->SetFuncAndParamNames(0, one, 1), S_OK);
+  ASSERT_EQ(derived->SetFuncAndParamNames(0, two, 1), S_OK);
+  ASSERT_EQ(derived->LayOut(), S_OK);
+  ASSERT_EQ(base->AddFuncDesc(1, &f), S_OK);
+  ASSERT_EQ(base->SetFuncAndParamNames(1, three, 1), S_OK);
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  const std::string dump = dump_of(path);
+  EXPECT_NE(dump.find("func Two id=0x60020000 kind=1 invoke=1 cc=4 ovft=40 "), std::string::npos) << dump;
+  EXPECT_NE(dump.find("record Tagged flags=0x0 version=0.0 size=20 align=4"), std::string::npos) << dump;
+  ::unlink(path.c_str());
+}
+
+TEST(CreateTypeLib2, DualsDispinterfacesImplTypesAndCounts) {
+  const std::string path = temp_path("dual.tlb");
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+
+  // A type info counts its own references (and keeps the library).
+  ICreateTypeInfo* raw = nullptr;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IDual"), TKIND_INTERFACE, &raw), S_OK);
+  EXPECT_EQ(raw->AddRef(), 2u);
+  EXPECT_EQ(raw->Release(), 1u);
+  comkit::com_ptr<ICreateTypeInfo> dual;
+  dual.attach(raw);
+
+  // Made dual, the info still shows the interface; its -2 twin is the
+  // dispatch view. IDispatch becomes its base when none is named.
+  ASSERT_EQ(dual->SetTypeFlags(TYPEFLAG_FDUAL), S_OK);
+  FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, nullptr, 0);
+  ASSERT_EQ(dual->AddFuncDesc(0, &f), S_OK);
+  LPOLESTR names[] = {w(u"Ping")};
+  ASSERT_EQ(dual->SetFuncAndParamNames(0, names, 1), S_OK);
+  ASSERT_EQ(dual->LayOut(), S_OK);
+  comkit::com_ptr<ITypeInfo> view;
+  ASSERT_EQ(dual->QueryInterface(IID_ITypeInfo, view.put_void()), S_OK);
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->typekind, TKIND_INTERFACE);
+  EXPECT_EQ(a->wTypeFlags & (TYPEFLAG_FDUAL | TYPEFLAG_FDISPATCHABLE), TYPEFLAG_FDUAL | TYPEFLAG_FDISPATCHABLE);
+  EXPECT_EQ(a->cbSizeVft, 8 * 8) << "IDispatch's seven slots and its own";
+  view->ReleaseTypeAttr(a);
+  HREFTYPE twin = 0;
+  ASSERT_EQ(view->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin), S_OK);
+  comkit::com_ptr<ITypeInfo> dispatch_view;
+  ASSERT_EQ(view->GetRefTypeInfo(twin, dispatch_view.put()), S_OK);
+  ASSERT_EQ(dispatch_view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->typekind, TKIND_DISPATCH);
+  dispatch_view->ReleaseTypeAttr(a);
+  // Plain again.
+  ASSERT_EQ(dual->SetTypeFlags(0), S_OK);
+  ASSERT_EQ(view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->typekind, TKIND_INTERFACE);
+  EXPECT_EQ(a->wTypeFlags & TYPEFLAG_FDUAL, 0);
+  view->ReleaseTypeAttr(a);
+  ASSERT_EQ(dual->SetTypeFlags(TYPEFLAG_FDUAL | TYPEFLAG_FOLEAUTOMATION), S_OK);
+
+  // Impl types: an interface has one base at index 0; a coclass appends.
+  comkit::com_ptr<ICreateTypeInfo> plain, coclass;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IPlain"), TKIND_INTERFACE, plain.put()), S_OK);
+  HREFTYPE dual_ref = 0;
+  ASSERT_EQ(plain->AddRefTypeInfo(view.get(), &dual_ref), S_OK);
+  EXPECT_EQ(plain->AddImplType(1, dual_ref), TYPE_E_ELEMENTNOTFOUND);
+  ASSERT_EQ(plain->AddImplType(0, dual_ref), S_OK);
+  EXPECT_EQ(plain->AddImplType(0, dual_ref), TYPE_E_BADMODULEKIND);
+  EXPECT_EQ(plain->SetImplTypeFlags(0, IMPLTYPEFLAG_FDEFAULT), TYPE_E_BADMODULEKIND);
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"Thing"), TKIND_COCLASS, coclass.put()), S_OK);
+  ASSERT_EQ(coclass->AddImplType(0, dual_ref), S_OK);
+  EXPECT_EQ(coclass->AddImplType(0, dual_ref), TYPE_E_ELEMENTNOTFOUND) << "appended only";
+  EXPECT_EQ(coclass->SetImplTypeFlags(0, IMPLTYPEFLAG_FDEFAULT), S_OK);
+  // A property put needs its value.
+  FUNCDESC put = method(5, INVOKE_PROPERTYPUT, nullptr, 0);
+  EXPECT_EQ(plain->AddFuncDesc(0, &put), TYPE_E_INCONSISTENTPROPFUNCS);
+
+  // A dispinterface naming no base gets IDispatch; all of it saves and loads.
+  comkit::com_ptr<ICreateTypeInfo> events;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"DEvents"), TKIND_DISPATCH, events.put()), S_OK);
+  FUNCDESC fired = method(1, INVOKE_FUNC, nullptr, 0);
+  fired.funckind = FUNC_DISPATCH;
+  fired.elemdescFunc.tdesc.vt = VT_VOID;
+  ASSERT_EQ(events->AddFuncDesc(0, &fired), S_OK);
+  LPOLESTR fired_name[] = {w(u"Fired")};
+  ASSERT_EQ(events->SetFuncAndParamNames(0, fired_name, 1), S_OK);
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(u16(path).c_str()), loaded.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> loaded_events;
+  ASSERT_EQ(loaded->GetTypeInfo(3, loaded_events.put()), S_OK);
+  HREFTYPE base = 0;
+  ASSERT_EQ(loaded_events->GetRefTypeOfImplType(0, &base), S_OK);
+  comkit::com_ptr<ITypeInfo> idispatch;
+  ASSERT_EQ(loaded_events->GetRefTypeInfo(base, idispatch.put()), S_OK);
+  ASSERT_EQ(idispatch->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->guid, IID_IDispatch);
+  idispatch->ReleaseTypeAttr(a);
+  ::unlink(path.c_str());
 }
 
 }  // namespace
