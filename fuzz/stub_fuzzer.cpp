@@ -36,6 +36,7 @@ const IID IID_IFuzzDisp = {0x7e3a9c11, 0x2b4d, 0x4e6f, {0x80, 0x91, 0xa2, 0xb3, 
 //   HRESULT Variants([in] VARIANT v, [in, out] VARIANT* both, [out] VARIANT* copy);
 //   HRESULT Names([in] ULONG n, [in, size_is(n)] BSTR* names, [out] ULONG* made,
 //                 [out, size_is(, *made)] BSTR** out);
+//   HRESULT Safearrays([in] SAFEARRAY(VARIANT) a, [in, out] SAFEARRAY(BSTR)* b, [out] SAFEARRAY(LONG)* c);
 using P = COMKIT_PS_PARAM;
 constexpr unsigned char IN = COMKIT_PS_IN, OUT = COMKIT_PS_OUT;
 constexpr P hr_result = {COMKIT_PS_INT, 0, 0, 1, 4, -1, -1, 0, -1, 0, {}, nullptr};
@@ -81,13 +82,18 @@ const P names_params[] = {
     {COMKIT_PS_INT, OUT, 1, 0, 4, -1, -1, 0, -1, 0, {}, nullptr},
     {COMKIT_PS_BSTR, OUT | COMKIT_PS_ALLOCATED, 1, 0, sizeof(BSTR), -1, 2, 1, -1, 0, {}, nullptr},
 };
+const P safearrays_params[] = {
+    {COMKIT_PS_SAFEARRAY, IN, 0, 0, sizeof(void*), -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_SAFEARRAY, IN | OUT, 1, 0, sizeof(void*), -1, -1, 0, -1, 0, {}, nullptr},
+    {COMKIT_PS_SAFEARRAY, OUT, 1, 0, sizeof(void*), -1, -1, 0, -1, 0, {}, nullptr},
+};
 const COMKIT_PS_METHOD methods[] = {
     {"Values", 5, 1, 0, hr_result, values_params},   {"Texts", 6, 1, 0, hr_result, texts_params},
     {"Arrays", 4, 1, 0, hr_result, arrays_params},   {"Objects", 4, 1, 0, hr_result, objects_params},
     {"Maybe", 2, 1, 0, hr_result, maybe_params},     {"Variants", 3, 1, 0, hr_result, variants_params},
-    {"Names", 4, 1, 0, hr_result, names_params},
+    {"Names", 4, 1, 0, hr_result, names_params},     {"Safearrays", 3, 1, 0, hr_result, safearrays_params},
 };
-const COMKIT_PS_INTERFACE fuzz_interface = {&IID_IFuzzPs, "IFuzzPs", 10, 0, methods};
+const COMKIT_PS_INTERFACE fuzz_interface = {&IID_IFuzzPs, "IFuzzPs", 11, 0, methods};
 
 // A dual interface's IDispatch part: Invoke is carried by hand
 // (table_ps.cpp's invoke_proxy/invoke_stub); the other three are not
@@ -164,6 +170,14 @@ HRESULT STDMETHODCALLTYPE s_names(void*, ULONG n, BSTR* names, ULONG* made, BSTR
   for (ULONG k = 0; k < n; ++k) (*out)[k] = SysAllocStringLen(names[k], names[k] ? SysStringLen(names[k]) : 0);
   return S_OK;
 }
+HRESULT STDMETHODCALLTYPE s_safearrays(void*, SAFEARRAY* a, SAFEARRAY** b, SAFEARRAY** c) {
+  *c = SafeArrayCreateVector(VT_I4, 0, a ? a->rgsabound[0].cElements % 16 : 0);
+  if (*b) {
+    SafeArrayDestroy(*b);
+    *b = nullptr;
+  }
+  return S_OK;
+}
 // IDispatch::Invoke as a server sees it: changes a VT_BYREF BSTR, I4 or
 // VARIANT argument, hands the first argument back as the result (not an
 // interface: nobody would unmarshal it), and fails with a deferred
@@ -204,7 +218,8 @@ void* const server_vtbl[] = {reinterpret_cast<void*>(&s_query),  reinterpret_cas
                              reinterpret_cast<void*>(&s_release), reinterpret_cast<void*>(&s_values),
                              reinterpret_cast<void*>(&s_texts),  reinterpret_cast<void*>(&s_arrays),
                              reinterpret_cast<void*>(&s_objects), reinterpret_cast<void*>(&s_maybe),
-                             reinterpret_cast<void*>(&s_variants), reinterpret_cast<void*>(&s_names)};
+                             reinterpret_cast<void*>(&s_variants), reinterpret_cast<void*>(&s_names),
+                             reinterpret_cast<void*>(&s_safearrays)};
 
 // A channel: the stub's reply buffer, or the fuzz input as a proxy's reply.
 struct channel final : IRpcChannelBuffer {
@@ -263,8 +278,11 @@ IPSFactoryBuffer* factory() {
   return f;
 }
 
+// `slot` is IFuzzPs's, or invoke_slot for IFuzzDisp's Invoke.
+constexpr ULONG invoke_slot = 100;
+
 void fuzz_stub(ULONG slot, const std::uint8_t* data, std::size_t size) {
-  const bool disp = slot == 10;  // the IDispatch interface's Invoke
+  const bool disp = slot == invoke_slot;
   server s{disp ? disp_vtbl : server_vtbl, 1};
   IRpcStubBuffer* stub = nullptr;
   require(factory()->CreateStub(disp ? IID_IFuzzDisp : IID_IFuzzPs, reinterpret_cast<IUnknown*>(&s), &stub) == S_OK);
@@ -338,7 +356,7 @@ void fuzz_invoke_proxy(const std::uint8_t* data, std::size_t size) {
 }
 
 void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
-  if (slot == 10) return fuzz_invoke_proxy(data, size);
+  if (slot == invoke_slot) return fuzz_invoke_proxy(data, size);
   via_proxy(data, size, [&](void* const* vtbl, void* face) {
     switch (slot) {
       case 3: {
@@ -387,6 +405,16 @@ void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
         VariantClear(&copy);
         break;
       }
+      case 10: {
+        SAFEARRAY* a = SafeArrayCreateVector(VT_VARIANT, 0, 1);
+        SAFEARRAY* b = SafeArrayCreateVector(VT_BSTR, 2, 1);
+        SAFEARRAY* c = nullptr;
+        reinterpret_cast<decltype(&s_safearrays)>(vtbl[10])(face, a, &b, &c);
+        SafeArrayDestroy(a);
+        SafeArrayDestroy(b);
+        SafeArrayDestroy(c);
+        break;
+      }
       default: {
         BSTR names[2] = {SysAllocString(u"a"), nullptr};
         ULONG made = 0;
@@ -405,7 +433,9 @@ void fuzz_proxy(ULONG slot, const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 4096) return 0;
-  const ULONG slot = 3 + (data[0] & 0x7F) % 8;  // 10: IFuzzDisp's Invoke
+  // 0-6: IFuzzPs's slots 3-9; 7: IFuzzDisp's Invoke; 8: IFuzzPs's slot 10.
+  const ULONG pick = (data[0] & 0x7F) % 9;
+  const ULONG slot = pick == 7 ? invoke_slot : pick == 8 ? 10 : 3 + pick;
   if (data[0] & 0x80) fuzz_proxy(slot, data + 1, size - 1);
   else fuzz_stub(slot, data + 1, size - 1);
   return 0;

@@ -139,6 +139,7 @@ bool valid_value(const COMKIT_PS_PARAM& p, bool result) {
     case COMKIT_PS_WSTR:
     case COMKIT_PS_ASTR:
     case COMKIT_PS_IFACE:
+    case COMKIT_PS_SAFEARRAY:
       return !result;
     default:
       return false;
@@ -187,7 +188,7 @@ std::size_t value_size(const COMKIT_PS_PARAM& p) {
 // Values whose memory is owned (freed when done): strings, interfaces, VARIANTs.
 bool owns_memory(const COMKIT_PS_PARAM& p) {
   return p.kind == COMKIT_PS_BSTR || p.kind == COMKIT_PS_WSTR || p.kind == COMKIT_PS_ASTR || p.kind == COMKIT_PS_IFACE ||
-         p.kind == COMKIT_PS_VARIANT;
+         p.kind == COMKIT_PS_VARIANT || p.kind == COMKIT_PS_SAFEARRAY;
 }
 
 bool is_array(const COMKIT_PS_PARAM& p) { return (p.flags & (COMKIT_PS_ARRAY | COMKIT_PS_ALLOCATED)) != 0; }
@@ -599,6 +600,28 @@ HRESULT read_variant_at(reader& r, VARIANT* v, int depth) {
 
 HRESULT read_variant(reader& r, VARIANT* v) { return read_variant_at(r, v, 0); }
 
+// A SAFEARRAY parameter: as a VARIANT holding it would travel (u16
+// VT_ARRAY | its element type, then the array), VT_EMPTY for NULL.
+HRESULT write_safearray(writer& w, SAFEARRAY* a, DWORD dest) {
+  if (!a) {
+    w.u16(VT_EMPTY);
+    return S_OK;
+  }
+  VARTYPE base = VT_EMPTY;
+  if (FAILED(SafeArrayGetVartype(a, &base)) || (base & (VT_ARRAY | VT_BYREF))) return DISP_E_BADVARTYPE;
+  w.u16(static_cast<std::uint16_t>(VT_ARRAY | base));
+  return write_array(w, a, base, dest, 0);
+}
+
+HRESULT read_safearray(reader& r, SAFEARRAY** out) {
+  *out = nullptr;
+  std::uint16_t vt;
+  if (!r.u16(vt)) return bad_stub_data;
+  if (vt == VT_EMPTY) return S_OK;
+  if (!(vt & VT_ARRAY) || (vt & (VT_BYREF | VT_VECTOR | VT_RESERVED))) return bad_stub_data;
+  return read_array(r, static_cast<VARTYPE>(vt & ~VT_ARRAY), out, 0);
+}
+
 // One value at `at` (not an array), of p's kind.
 HRESULT write_one(writer& w, const COMKIT_PS_PARAM& p, const void* at, const IID* iid, DWORD dest) {
   switch (p.kind) {
@@ -616,6 +639,8 @@ HRESULT write_one(writer& w, const COMKIT_PS_PARAM& p, const void* at, const IID
       return iid ? write_interface(w, static_cast<IUnknown*>(load_pointer(at)), *iid, dest) : null_ref_pointer;
     case COMKIT_PS_VARIANT:
       return write_variant(w, static_cast<const VARIANT*>(at), dest);
+    case COMKIT_PS_SAFEARRAY:
+      return write_safearray(w, static_cast<SAFEARRAY*>(load_pointer(at)), dest);
     default:
       return E_UNEXPECTED;
   }
@@ -645,6 +670,12 @@ HRESULT read_one(reader& r, const COMKIT_PS_PARAM& p, void* at, const IID* iid) 
     }
     case COMKIT_PS_VARIANT:
       return read_variant(r, static_cast<VARIANT*>(at));
+    case COMKIT_PS_SAFEARRAY: {
+      SAFEARRAY* a = nullptr;
+      const HRESULT hr = read_safearray(r, &a);
+      store_pointer(at, a);
+      return hr;
+    }
     default:
       return bad_stub_data;
   }
@@ -664,6 +695,7 @@ void free_one(const COMKIT_PS_PARAM& p, void* at) {
     case COMKIT_PS_WSTR:
     case COMKIT_PS_ASTR: CoTaskMemFree(v); break;
     case COMKIT_PS_IFACE: static_cast<IUnknown*>(v)->Release(); break;
+    case COMKIT_PS_SAFEARRAY: SafeArrayDestroy(static_cast<SAFEARRAY*>(v)); break;
     default: return;
   }
   store_pointer(at, nullptr);

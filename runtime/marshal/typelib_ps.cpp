@@ -17,9 +17,9 @@
 // What a type library can describe and the tables carry: integers, enums,
 // floats, VARIANT_BOOL, CY, DATE, HRESULT, BSTR, LPSTR/LPWSTR, VARIANT,
 // interface pointers (IUnknown, IDispatch and the library's interfaces),
-// records without pointers (GUID ...) behind a pointer, one pointer level
-// above a value ([out], [in, out]). A method with anything else (SAFEARRAY(T)
-// parameters, records with BSTRs, void**) is left out: its proxy answers
+// records without pointers (GUID ...) behind a pointer, SAFEARRAY(T), one
+// pointer level above a value ([out], [in, out]). A method with anything
+// else (records with BSTRs, void**) is left out: its proxy answers
 // E_NOTIMPL. A type library has no size_is or iid_is, so none is assumed.
 #include <cstring>
 #include <deque>
@@ -187,6 +187,7 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
     case VT_LPSTR: p.kind = COMKIT_PS_ASTR; p.size = sizeof(void*); return pointers;
     case VT_VARIANT: p.kind = COMKIT_PS_VARIANT; p.size = sizeof(VARIANT); return pointers;
     case VT_DECIMAL: p.kind = COMKIT_PS_FLAT; p.size = sizeof(DECIMAL); return pointers;
+    case VT_SAFEARRAY: p.kind = COMKIT_PS_SAFEARRAY; p.size = sizeof(void*); return pointers;  // SAFEARRAY(T): the pointer
     case VT_UNKNOWN:
     case VT_DISPATCH:
       p.kind = COMKIT_PS_IFACE;

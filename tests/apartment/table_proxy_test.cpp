@@ -183,6 +183,42 @@ struct ps_object final : IPsTest {
     }
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Arrays(SAFEARRAY* names, SAFEARRAY** numbers, SAFEARRAY** made) override {
+    ++calls;
+    LONG count = 0;
+    std::u16string joined;
+    if (names) {
+      LONG lower = 0, upper = -1;
+      SafeArrayGetLBound(names, 1, &lower);
+      SafeArrayGetUBound(names, 1, &upper);
+      for (LONG i = lower; i <= upper; ++i) {
+        BSTR s = nullptr;
+        if (SafeArrayGetElement(names, &i, &s) == S_OK) {
+          joined += std::u16string(s ? s : u"") + u";";
+          SysFreeString(s);
+        }
+      }
+    }
+    if (numbers && *numbers) {
+      LONG* data = nullptr;
+      if (SafeArrayAccessData(*numbers, reinterpret_cast<void**>(&data)) != S_OK) return E_UNEXPECTED;
+      count = static_cast<LONG>((*numbers)->rgsabound[0].cElements);
+      for (LONG i = 0; i < count; ++i) data[i] *= 2;
+      SafeArrayUnaccessData(*numbers);
+    }
+    *made = SafeArrayCreateVector(VT_VARIANT, 0, 2);
+    VARIANT v;
+    v.vt = VT_BSTR;
+    v.bstrVal = SysAllocString(joined.c_str());
+    LONG at = 0;
+    SafeArrayPutElement(*made, &at, &v);
+    VariantClear(&v);
+    v.vt = VT_I4;
+    v.lVal = count;
+    at = 1;
+    SafeArrayPutElement(*made, &at, &v);
+    return S_OK;
+  }
 };
 
 // An STA thread that hosts an object and serves calls until destroyed.
@@ -487,6 +523,68 @@ TEST_F(TableProxy, VariantsArraysOfBstrsAndInterfacesAndCalleeAllocatedArrays) {
 // comkit's own interfaces have tables too: a stream and an enumerator made
 // in an STA, used from the MTA (ISequentialStream's [local] Read/Write go
 // through their [call_as] forms, IEnumString's Next through RemoteNext).
+TEST_F(TableProxy, SafeArrayParametersCrossBothWays) {
+  ps_object o;
+  sta_server server(&o);
+  auto p = server.proxy();
+  ASSERT_TRUE(p);
+  SAFEARRAY* names = SafeArrayCreateVector(VT_BSTR, 1, 2);  // bounds travel too
+  for (LONG i = 1; i <= 2; ++i) {
+    BSTR s = SysAllocString(i == 1 ? u"ab" : u"cd");
+    ASSERT_EQ(SafeArrayPutElement(names, &i, s), S_OK);
+    SysFreeString(s);
+  }
+  SAFEARRAY* numbers = SafeArrayCreateVector(VT_I4, 0, 3);
+  LONG* data = nullptr;
+  ASSERT_EQ(SafeArrayAccessData(numbers, reinterpret_cast<void**>(&data)), S_OK);
+  data[0] = 1, data[1] = 20, data[2] = -7;
+  SafeArrayUnaccessData(numbers);
+  SAFEARRAY* const sent = numbers;
+  SAFEARRAY* made = nullptr;
+  ASSERT_EQ(p->Arrays(names, &numbers, &made), S_OK);
+  // [in, out]: the caller's array is replaced by the callee's.
+  ASSERT_NE(numbers, nullptr);
+  (void)sent;
+  ASSERT_EQ(SafeArrayAccessData(numbers, reinterpret_cast<void**>(&data)), S_OK);
+  EXPECT_EQ(data[0], 2);
+  EXPECT_EQ(data[1], 40);
+  EXPECT_EQ(data[2], -14);
+  SafeArrayUnaccessData(numbers);
+  ASSERT_NE(made, nullptr);
+  VARTYPE vt = VT_EMPTY;
+  ASSERT_EQ(SafeArrayGetVartype(made, &vt), S_OK);
+  EXPECT_EQ(vt, VT_VARIANT);
+  VARIANT v;
+  VariantInit(&v);
+  LONG at = 0;
+  ASSERT_EQ(SafeArrayGetElement(made, &at, &v), S_OK);
+  ASSERT_EQ(v.vt, VT_BSTR);
+  EXPECT_EQ(text(v.bstrVal), u"ab;cd;");
+  VariantClear(&v);
+  at = 1;
+  ASSERT_EQ(SafeArrayGetElement(made, &at, &v), S_OK);
+  EXPECT_EQ(v.lVal, 3);
+  SafeArrayDestroy(made);
+  SafeArrayDestroy(numbers);
+  // NULL arrays travel as NULL.
+  SAFEARRAY* none = nullptr;
+  made = nullptr;
+  ASSERT_EQ(p->Arrays(nullptr, &none, &made), S_OK);
+  EXPECT_EQ(none, nullptr);
+  ASSERT_NE(made, nullptr);
+  SafeArrayDestroy(made);
+  // An array of a type no VARIANT holds is refused before anything is sent.
+  SAFEARRAY* records = SafeArrayCreateVector(VT_RECORD, 0, 1);
+  if (records) {
+    const int calls = o.calls;
+    made = nullptr;
+    EXPECT_EQ(p->Arrays(records, &none, &made), DISP_E_BADVARTYPE);
+    EXPECT_EQ(o.calls, calls);
+    SafeArrayDestroy(records);
+  }
+  SafeArrayDestroy(names);
+}
+
 TEST_F(TableProxy, StandardInterfacesCrossApartments) {
   comkit::com_ptr<IStream> stream;
   comkit::com_ptr<IEnumString> names;

@@ -134,8 +134,9 @@ struct thing final : IOaThing, IOaDual {
     ++calls;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Count(SAFEARRAY*, LONG*) override {
+  HRESULT STDMETHODCALLTYPE Count(SAFEARRAY* items, LONG* n) override {
     ++calls;
+    *n = items ? static_cast<LONG>(items->rgsabound[0].cElements) : -1;
     return S_OK;
   }
 
@@ -321,12 +322,18 @@ TEST_F(TypelibMarshal, InterfacePointersBothWaysAndWhatATypeLibraryCannotDescrib
     EXPECT_NE(tid, sta.tid());
     EXPECT_NE(tid, 0u);
 
-    // A record holding a BSTR and a SAFEARRAY(LONG) parameter: not carried.
+    // A SAFEARRAY(LONG) parameter crosses.
+    LONG n = 0;
+    SAFEARRAY* items = SafeArrayCreateVector(VT_I4, 0, 5);
+    ASSERT_EQ(p->Count(items, &n), S_OK);
+    EXPECT_EQ(n, 5);
+    SafeArrayDestroy(items);
+    ASSERT_EQ(p->Count(nullptr, &n), S_OK);
+    EXPECT_EQ(n, -1);
+    // A record holding a BSTR: not carried.
     const int calls = o.calls;
     OaLabel label{1, nullptr};
     EXPECT_EQ(p->Label(&label), E_NOTIMPL);
-    LONG n = 0;
-    EXPECT_EQ(p->Count(nullptr, &n), E_NOTIMPL);
     EXPECT_EQ(o.calls, calls) << "refused before anything was sent";
   }
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();

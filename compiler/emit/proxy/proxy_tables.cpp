@@ -10,7 +10,7 @@
 // builds the file. A [local] method is described through its [call_as]
 // form when that has the same parameters. A method the tables cannot
 // describe (another [local] or [call_as] method, a struct with pointers or
-// unions, SAFEARRAY, a multi-level array ...) is emitted with remotable = 0
+// unions, a multi-level array ...) is emitted with remotable = 0
 // and the reason in a comment; its proxy answers E_NOTIMPL.
 #include <algorithm>
 #include <string>
@@ -97,6 +97,12 @@ value_desc scalar_value(const type* t, bool string) {
   if (named(t, "VARIANT") || named(t, "VARIANTARG")) {
     v.kind = "COMKIT_PS_VARIANT";
     v.size = "sizeof(VARIANT)";
+    return v;
+  }
+  // SAFEARRAY(T) and LPSAFEARRAY: the array pointer, carried with its elements.
+  if (const type* r = model::resolve_typedefs(t); r && r->kind == type_kind::pointer && r->inner && named(r->inner, "SAFEARRAY")) {
+    v.kind = "COMKIT_PS_SAFEARRAY";
+    v.size = "sizeof(SAFEARRAY *)";
     return v;
   }
   if (const decl* d = model::interface_of_pointer(t); d && is_pointer(t)) {

@@ -34,6 +34,8 @@
 #define COMKIT_PS_VARIANT 8u /* a VARIANT (`size` is sizeof(VARIANT)): empty, null, numbers, BOOL, CY, DATE,
                               * DECIMAL, ERROR, BSTR, UNKNOWN, DISPATCH, and SAFEARRAYs of those or of
                               * VARIANTs; others give DISP_E_BADVARTYPE */
+#define COMKIT_PS_SAFEARRAY 9u /* a SAFEARRAY* (SAFEARRAY(T), LPSAFEARRAY): the array, its bounds and its
+                                * elements, of the element types a VARIANT's array may have; NULL travels */
 
 /* Parameter flags (COMKIT_PS_PARAM.flags). */
 #define COMKIT_PS_IN 0x01u
