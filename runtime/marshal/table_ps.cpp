@@ -468,9 +468,94 @@ HRESULT write_array(writer& w, SAFEARRAY* a, VARTYPE base, DWORD dest, int depth
   return hr;
 }
 
+// A record's identity: its library (GUID, version, lcid) and its type's GUID,
+// what GetRecordInfoFromGuids finds it by on the other side.
+struct record_identity {
+  GUID lib{};
+  std::uint16_t major = 0, minor = 0;
+  std::uint32_t lcid = 0;
+  GUID type{};
+};
+
+HRESULT identity_of(IRecordInfo* ri, record_identity& id) {
+  if (FAILED(ri->GetGuid(&id.type)) || id.type == GUID{}) return DISP_E_BADVARTYPE;  // found by GUID only
+  ITypeInfo* ti = nullptr;
+  if (FAILED(ri->GetTypeInfo(&ti))) return DISP_E_BADVARTYPE;
+  ITypeLib* lib = nullptr;
+  UINT index = 0;
+  HRESULT hr = ti->GetContainingTypeLib(&lib, &index);
+  ti->Release();
+  if (FAILED(hr)) return DISP_E_BADVARTYPE;
+  TLIBATTR* a = nullptr;
+  hr = lib->GetLibAttr(&a);
+  if (SUCCEEDED(hr)) {
+    id.lib = a->guid;
+    id.major = a->wMajorVerNum;
+    id.minor = a->wMinorVerNum;
+    id.lcid = a->lcid;
+    lib->ReleaseTLibAttr(a);
+  }
+  lib->Release();
+  return FAILED(hr) ? DISP_E_BADVARTYPE : S_OK;
+}
+
+// The names of a record's fields, in its order.
+struct field_names {
+  std::vector<BSTR> names;
+  ~field_names() {
+    for (BSTR b : names) SysFreeString(b);
+  }
+  HRESULT load(IRecordInfo* ri) {
+    ULONG n = 0;
+    if (FAILED(ri->GetFieldNames(&n, nullptr)) || n > max_params * 64) return DISP_E_BADVARTYPE;
+    names.assign(n, nullptr);
+    if (n && FAILED(ri->GetFieldNames(&n, names.data()))) return DISP_E_BADVARTYPE;
+    names.resize(n);
+    return S_OK;
+  }
+};
+
+HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth);
+
+// A VT_RECORD VARIANT's value: its identity, u8 present (0: no record),
+// u32 field count, then each field as a VARIANT (IRecordInfo::GetField), in
+// the record's order.
+HRESULT write_record(writer& w, const VARIANT* v, DWORD dest, int depth) {
+  IRecordInfo* ri = v->pRecInfo;
+  if (!ri) return DISP_E_BADVARTYPE;
+  record_identity id;
+  if (const HRESULT hr = identity_of(ri, id); FAILED(hr)) return hr;
+  w.bytes(&id.lib, sizeof id.lib);
+  w.u16(id.major);
+  w.u16(id.minor);
+  w.u32(id.lcid);
+  w.bytes(&id.type, sizeof id.type);
+  if (!v->pvRecord) {
+    w.u8(0);
+    return S_OK;
+  }
+  w.u8(1);
+  field_names f;
+  if (const HRESULT hr = f.load(ri); FAILED(hr)) return hr;
+  w.u32(static_cast<std::uint32_t>(f.names.size()));
+  for (BSTR name : f.names) {
+    VARIANT value;
+    VariantInit(&value);
+    HRESULT hr = ri->GetField(v->pvRecord, name, &value);
+    if (SUCCEEDED(hr)) hr = write_variant_at(w, &value, dest, depth + 1);
+    VariantClear(&value);
+    if (FAILED(hr)) return hr;
+  }
+  return S_OK;
+}
+
 HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth) {
   const VARTYPE vt = v->vt;
   if (depth > max_variant_depth) return DISP_E_BADVARTYPE;
+  if (vt == VT_RECORD) {
+    w.u16(vt);
+    return write_record(w, v, dest, depth);
+  }
   if (vt & VT_ARRAY) {
     if (vt & VT_BYREF) return DISP_E_BADVARTYPE;
     w.u16(vt);
@@ -559,11 +644,54 @@ HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
   return S_OK;
 }
 
+// Reads a VT_RECORD VARIANT's value (write_record): the record info is
+// found by its GUIDs (its library must be registered here too), the record
+// made and each field put.
+HRESULT read_record(reader& r, VARIANT* v, int depth) {
+  record_identity id;
+  std::uint8_t present;
+  if (!r.bytes(&id.lib, sizeof id.lib) || !r.u16(id.major) || !r.u16(id.minor) || !r.u32(id.lcid) ||
+      !r.bytes(&id.type, sizeof id.type) || !r.u8(present) || present > 1)
+    return bad_stub_data;
+  IRecordInfo* ri = nullptr;
+  if (const HRESULT hr = GetRecordInfoFromGuids(id.lib, id.major, id.minor, id.lcid, id.type, &ri); FAILED(hr)) return hr;
+  void* data = nullptr;
+  HRESULT hr = S_OK;
+  if (present) {
+    field_names f;
+    std::uint32_t count;
+    if (FAILED(hr = f.load(ri))) {
+    } else if (!r.u32(count) || count != f.names.size()) {
+      hr = bad_stub_data;  // another version of the record
+    } else if (!(data = ri->RecordCreate())) {
+      hr = E_OUTOFMEMORY;
+    } else {
+      for (BSTR name : f.names) {
+        VARIANT value;
+        if (FAILED(hr = read_variant_at(r, &value, depth + 1))) break;
+        hr = ri->PutField(INVOKE_PROPERTYPUT, data, name, &value);
+        VariantClear(&value);
+        if (FAILED(hr)) break;
+      }
+    }
+  }
+  if (FAILED(hr)) {
+    if (data) ri->RecordDestroy(data);
+    ri->Release();
+    return hr;
+  }
+  v->vt = VT_RECORD;
+  v->pvRecord = data;
+  v->pRecInfo = ri;
+  return S_OK;
+}
+
 HRESULT read_variant_at(reader& r, VARIANT* v, int depth) {
   VariantInit(v);
   std::uint16_t vt;
   if (!r.u16(vt)) return bad_stub_data;
   if (depth > max_variant_depth) return bad_stub_data;
+  if (vt == VT_RECORD) return read_record(r, v, depth);
   if (vt & VT_ARRAY) {
     if (vt & (VT_BYREF | VT_VECTOR | VT_RESERVED)) return bad_stub_data;
     SAFEARRAY* a = nullptr;

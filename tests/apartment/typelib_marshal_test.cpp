@@ -426,4 +426,69 @@ TEST_F(TypelibMarshal, ThreadsMakeOneTableAtOnce) {
   for (auto& o : objects) EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
+// A VT_RECORD VARIANT crosses: its record info is found again by its
+// library's and its type's GUIDs, and every field travels.
+TEST_F(TypelibMarshal, RecordsInVariantsCross) {
+  register_library();
+  const GUID named_guid = {0x6c1d2b46, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
+  comkit::com_ptr<IRecordInfo> ri;
+  ASSERT_EQ(GetRecordInfoFromGuids(LIBID_OaTest, 1, 2, 0, named_guid, ri.put()), S_OK);
+  thing o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaThing> p;
+    ASSERT_EQ(sta.proxy(static_cast<IOaThing*>(&o), IID_IOaThing, p.put_void()), S_OK);
+    auto* rec = static_cast<OaNamed*>(ri->RecordCreate());
+    ASSERT_NE(rec, nullptr);
+    rec->id = 42;
+    rec->name = SysAllocString(u"answer");
+    rec->extra.vt = VT_R8;
+    rec->extra.dblVal = 2.5;
+    VARIANT v, both, copy;
+    v.vt = VT_RECORD;
+    v.pvRecord = rec;
+    v.pRecInfo = ri.get();
+    VariantInit(&both);
+    VariantInit(&copy);
+    ASSERT_EQ(p->Variants(v, &both, &copy), S_OK);
+    ASSERT_EQ(copy.vt, VT_RECORD);
+    ASSERT_NE(copy.pvRecord, nullptr);
+    EXPECT_NE(copy.pvRecord, rec) << "a copy made on this side";
+    const auto* back = static_cast<const OaNamed*>(copy.pvRecord);
+    EXPECT_EQ(back->id, 42);
+    EXPECT_EQ(std::u16string(back->name), u"answer");
+    EXPECT_EQ(back->extra.vt, VT_R8);
+    EXPECT_EQ(back->extra.dblVal, 2.5);
+    GUID got{};
+    ASSERT_EQ(copy.pRecInfo->GetGuid(&got), S_OK);
+    EXPECT_EQ(got, named_guid);
+    VariantClear(&copy);
+    VariantClear(&both);
+    ri->RecordDestroy(rec);
+    // A record info whose type has no GUID cannot be found again: refused
+    // before anything is sent.
+    comkit::com_ptr<ITypeLib> lib;
+    const std::string path = COMKIT_OA_TLB;
+    const std::u16string wide(path.begin(), path.end());
+    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+    comkit::com_ptr<ITypeInfo> spot;
+    ITypeInfo* infos[1] = {};
+    MEMBERID ids[1] = {};
+    USHORT n = 1;
+    OLECHAR spot_name[] = u"OaSpot";
+    ASSERT_EQ(lib->FindName(spot_name, 0, infos, ids, &n), S_OK);
+    ASSERT_EQ(n, 1);
+    spot.attach(infos[0]);
+    comkit::com_ptr<IRecordInfo> anonymous;
+    ASSERT_EQ(GetRecordInfoFromTypeInfo(spot.get(), anonymous.put()), S_OK);
+    OaSpot plain{1, 2, 3.0};
+    v.pvRecord = &plain;
+    v.pRecInfo = anonymous.get();
+    const int calls = o.calls;
+    EXPECT_EQ(p->Variants(v, &both, &copy), DISP_E_BADVARTYPE);
+    EXPECT_EQ(o.calls, calls);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
 }  // namespace
