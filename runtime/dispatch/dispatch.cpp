@@ -276,6 +276,7 @@ struct invoke_plan {
   ULONG_PTR offset = 0;  // vtable byte offset
   std::vector<plan_param> params;
   int retval_index = -1;
+  int vararg_index = -1;         // [vararg]: the SAFEARRAY(VARIANT) parameter that takes the arguments left over
   UINT visible = 0;              // parameters a caller supplies: all but [lcid] and [retval]
   VARTYPE declared_return = VT_EMPTY;  // the function's own return TYPEDESC vt (VT_HRESULT ...)
   VARTYPE return_vt = VT_EMPTY;  // as DispCallFunc returns it
@@ -398,6 +399,15 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
     typed = typed && t;
     plan->types.push_back(t);
   }
+  // [vararg] (cParamsOpt -1): the last parameter before [retval], a
+  // SAFEARRAY of VARIANTs, gets the arguments the others leave.
+  if (f.cParamsOpt == -1)
+    for (int i = static_cast<int>(plan->params.size()) - 1; i >= 0; --i) {
+      const plan_param& p = plan->params[static_cast<std::size_t>(i)];
+      if (i == plan->retval_index || (p.flags & PARAMFLAG_FLCID)) continue;
+      if ((p.target & ~VT_BYREF) == (VT_ARRAY | VT_VARIANT)) plan->vararg_index = i;
+      break;
+    }
   const bool no_result = plan->return_vt == VT_EMPTY || plan->return_vt == VT_VOID;
   plan->result_type = no_result ? &ffi_type_void : ffi_of(plan->return_vt);
   plan->known_convention = plan->known_convention && slot_ok;
@@ -436,7 +446,7 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
     for (UINT n = 0; n < params->cNamedArgs; ++n)
       if (params->rgdispidNamedArgs[n] < 0 || static_cast<UINT>(params->rgdispidNamedArgs[n]) >= nparams) hr = DISP_E_PARAMNOTFOUND;
   }
-  if (SUCCEEDED(hr) && positional + params->cNamedArgs > plan.visible) hr = DISP_E_BADPARAMCOUNT;
+  if (SUCCEEDED(hr) && positional + params->cNamedArgs > plan.visible && plan.vararg_index < 0) hr = DISP_E_BADPARAMCOUNT;
 
   UINT next_positional = 0;
   for (UINT i = 0; i < nparams && SUCCEEDED(hr); ++i) {
@@ -448,6 +458,30 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
     if (pf & PARAMFLAG_FLCID) {
       V_VT(&slot) = VT_I4;
       V_I4(&slot) = LOCALE_USER_DEFAULT;
+      continue;
+    }
+    if (static_cast<int>(i) == plan.vararg_index) {
+      // The positional arguments left, first to last, copied into a new
+      // array (zero of them: an empty one), cleared after the call.
+      const UINT count = positional > next_positional ? positional - next_positional : 0;
+      SAFEARRAY* rest = SafeArrayCreateVector(VT_VARIANT, 0, count);
+      if (!rest) {
+        hr = E_OUTOFMEMORY;
+        break;
+      }
+      VARIANT* elements = static_cast<VARIANT*>(rest->pvData);
+      for (UINT k = 0; k < count && SUCCEEDED(hr); ++k)
+        hr = VariantCopy(&elements[k], &params->rgvarg[params->cArgs - 1 - (next_positional + k)]);
+      next_positional = positional;
+      VARIANT& v = owned.data[owned_count++];
+      V_VT(&v) = VT_ARRAY | VT_VARIANT;
+      V_ARRAY(&v) = rest;
+      if (target & VT_BYREF) {
+        V_VT(&slot) = target;
+        V_ARRAYREF(&slot) = &V_ARRAY(&v);  // the callee may replace it: the owned VARIANT clears what is there after
+      } else {
+        slot = v;
+      }
       continue;
     }
     if (static_cast<int>(i) == plan.retval_index) {

@@ -375,3 +375,88 @@ TEST(DispCallFunc, DecimalByValue) {
 }
 
 }  // namespace
+
+namespace {
+
+// [vararg]: the arguments after the fixed ones, in a SAFEARRAY of VARIANTs.
+struct varargs final : IVarargs {
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    *ppv = IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IDispatch) || IsEqualIID(riid, IID_IVarargs) ? this : nullptr;
+    return *ppv ? S_OK : E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR*, UINT, LCID, DISPID*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*, UINT*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE Join(BSTR sep, SAFEARRAY* rest, BSTR* joined) override {
+    std::u16string out;
+    LONG lower = 0, upper = -1;
+    if (SafeArrayGetLBound(rest, 1, &lower) != S_OK || SafeArrayGetUBound(rest, 1, &upper) != S_OK) return E_UNEXPECTED;
+    for (LONG i = lower; i <= upper; ++i) {
+      VARIANT v, s;
+      VariantInit(&v);
+      VariantInit(&s);
+      SafeArrayGetElement(rest, &i, &v);
+      if (VariantChangeType(&s, &v, 0, VT_BSTR) == S_OK) out += (i > lower ? std::u16string(sep) : u"") + s.bstrVal;
+      VariantClear(&v);
+      VariantClear(&s);
+    }
+    *joined = SysAllocString(out.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Count(SAFEARRAY** rest, LONG* n) override {
+    *n = static_cast<LONG>((*rest)->rgsabound[0].cElements);
+    // Replaced by the callee: the caller's side clears the new one.
+    SafeArrayDestroy(*rest);
+    *rest = SafeArrayCreateVector(VT_VARIANT, 0, 7);
+    return S_OK;
+  }
+};
+
+comkit::com_ptr<ITypeInfo> varargs_typeinfo() {
+  const std::string path = COMKIT_DISPATCH_TLB;
+  const std::u16string wide(path.begin(), path.end());
+  comkit::com_ptr<ITypeLib> lib;
+  EXPECT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> ti;
+  if (lib) {
+    EXPECT_EQ(lib->GetTypeInfoOfGuid(IID_IVarargs, ti.put()), S_OK);
+  }
+  return ti;
+}
+
+TEST(TypeInfoInvoke, VarargCollectsTheArgumentsLeftIntoASafeArray) {
+  auto ti = varargs_typeinfo();
+  ASSERT_TRUE(ti);
+  varargs o;
+  VARIANT result;
+  VariantInit(&result);
+  {
+    args a({i4(3), text(u"two"), i4(1), text(u", ")});  // Join(", ", 1, "two", 3)
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 1, DISPATCH_METHOD, &a.p, &result, nullptr, nullptr), S_OK);
+    ASSERT_EQ(V_VT(&result), VT_BSTR);
+    EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(V_BSTR(&result))), u"1, two, 3");
+    VariantClear(&result);
+  }
+  {
+    args a({text(u"-")});  // none left over: an empty array
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 1, DISPATCH_METHOD, &a.p, &result, nullptr, nullptr), S_OK);
+    EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(V_BSTR(&result))), u"");
+    VariantClear(&result);
+  }
+  {
+    args a({i4(5), i4(6)});  // by reference: the callee may replace the array
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 2, DISPATCH_METHOD, &a.p, &result, nullptr, nullptr), S_OK);
+    EXPECT_EQ(V_VT(&result), VT_I4);
+    EXPECT_EQ(V_I4(&result), 2);
+  }
+  {
+    args none({});  // the fixed parameter is still required
+    EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 1, DISPATCH_METHOD, &none.p, &result, nullptr, nullptr),
+              DISP_E_PARAMNOTOPTIONAL);
+  }
+}
+
+}  // namespace
