@@ -140,7 +140,7 @@ struct exported_interface {
   IUnknown* pointer;  // one reference
   long table_strong = 0;
   long table_weak = 0;
-  IRpcStubBuffer* stub = nullptr;  // made when first marshalled (one reference)
+  IRpcStubBuffer* stub = nullptr;  // made when first marshalled, or a compiled table's on the first call (one reference)
 };
 
 // A vector whose first N items live inline: an exported object's
@@ -371,14 +371,17 @@ HRESULT export_interface(IUnknown* object, const IID& iid, DWORD mshlflags, std_
   // As on Windows, the interface's stub is made when it is first
   // marshalled: an interface nothing can marshal fails here
   // (REGDB_E_IIDNOTREG), and so does one whose factory makes no stub.
-  // IUnknown has none: its calls are the exporter's own (IRemUnknown).
+  // IUnknown has none: its calls are the exporter's own (IRemUnknown). A
+  // compiled table's stub cannot fail: it is made on the first call, so
+  // that a marshal that is never called (the GIT, a same-apartment round
+  // trip) makes none.
   struct stub_ref {
     IRpcStubBuffer* p = nullptr;
     ~stub_ref() {
       if (p) p->Release();  // another marshal made the entry's first, or this one failed
     }
   } stub;
-  if (!IsEqualIID(iid, IID_IUnknown) && !has_stub(here, identity, iid)) {
+  if (!IsEqualIID(iid, IID_IUnknown) && !stub_from_compiled_table(iid) && !has_stub(here, identity, iid)) {
     HRESULT hr = make_stub(iid, pointer, &stub.p);
     if (FAILED(hr)) {
       identity->Release();
@@ -1417,7 +1420,7 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
     pointer->AddRef();
     if ((stub = i->stub)) stub->AddRef();
   }
-  if (!stub) {  // made at its marshal, unless that failed after it was exported
+  if (!stub) {  // a compiled table's (made on the first call), or one whose marshal lost a race with its unexport
     if (const HRESULT hr = make_stub(iid, pointer, &stub); FAILED(hr)) {
       pointer->Release();
       return hr;

@@ -34,6 +34,10 @@ struct remote_object {
 /// `marshalled`, whose IPID is remote.anchor), asked for `iid`. Takes over
 /// remote's references: its home, and one proxy hold on the object.
 HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& iid, void** ppv) noexcept;
+/// True when iid's stub comes from a compiled table (no CoRegisterPSClsid
+/// of the program's own): making it cannot fail, so it may wait for the
+/// first call. Cheap: no lock unless CoRegisterPSClsid was ever called.
+bool stub_from_compiled_table(const IID& iid) noexcept;
 /// The proxy/stub factory for iid (CoGetPSClsid, then its class object);
 /// REGDB_E_IIDNOTREG when no class is named for iid, E_NOINTERFACE when
 /// the named class has no factory.

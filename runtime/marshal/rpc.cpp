@@ -53,6 +53,7 @@ namespace {
 
 std::mutex g_ps_lock;
 auto& g_ps_registered = *new std::unordered_map<IID, CLSID, detail::guid_hash>;  // CoRegisterPSClsid, guarded by g_ps_lock; never destroyed
+std::atomic<bool> g_any_ps_registered{false};  // set once anything is in g_ps_registered
 
 // ---- Where calls run ----------------------------------------------------------------
 // An STA's calls run on its thread (its queue); the MTA's on a pool of
@@ -1566,6 +1567,15 @@ HRESULT ps_factory_for(const IID& iid, IPSFactoryBuffer** out) noexcept {
   return FAILED(hr) ? E_NOINTERFACE : S_OK;
 }
 
+bool stub_from_compiled_table(const IID& iid) noexcept {
+  if (g_any_ps_registered.load(std::memory_order_acquire)) {
+    std::lock_guard g(g_ps_lock);
+    if (g_ps_registered.count(iid)) return false;  // the program's own factory
+  }
+  const COMKIT_PS_INTERFACE* t = compiled_proxy_table(iid);
+  return t && !t->local;
+}
+
 HRESULT proxy_unmarshal(remote_object remote, const IID& marshalled, const IID& iid, void** ppv) noexcept {
   const apartment_id here = apartment_current();
   proxy_manager* m = nullptr;
@@ -1613,6 +1623,7 @@ HRESULT STDAPICALLTYPE CoRegisterPSClsid(REFIID riid, REFCLSID rclsid) {
   try {
     std::lock_guard g(g_ps_lock);
     g_ps_registered[*iid] = *clsid;
+    g_any_ps_registered.store(true, std::memory_order_release);
   } catch (...) {
     return E_OUTOFMEMORY;
   }
