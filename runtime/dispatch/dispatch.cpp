@@ -204,6 +204,7 @@ VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, bool& unsure, int depth = 0) 
       else {
         switch (a->typekind) {
           case TKIND_ENUM: vt = VT_I4; break;
+          case TKIND_RECORD: vt = VT_RECORD; break;  // by pointer: a VT_RECORD VARIANT's pvRecord
           case TKIND_ALIAS: vt = value_vt(ref, a->tdescAlias, unsure, depth + 1); break;
           case TKIND_DISPATCH: vt = VT_DISPATCH; break;
           case TKIND_INTERFACE: vt = VT_UNKNOWN; break;
@@ -239,6 +240,25 @@ VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, bool& unsure, int depth = 0) 
   }
 }
 
+// The GUID of the record a parameter of type t points at (through aliases);
+// GUID_NULL when there is none to compare.
+GUID record_guid(ITypeInfo* ti, const TYPEDESC& t, int depth = 0) {
+  if (depth > 16) return GUID{};
+  if (t.vt == VT_PTR && t.lptdesc) return record_guid(ti, *t.lptdesc, depth + 1);
+  if (t.vt != VT_USERDEFINED) return GUID{};
+  ITypeInfo* ref = nullptr;
+  if (FAILED(ti->GetRefTypeInfo(t.hreftype, &ref))) return GUID{};
+  GUID g{};
+  TYPEATTR* a = nullptr;
+  if (SUCCEEDED(ref->GetTypeAttr(&a))) {
+    if (a->typekind == TKIND_RECORD) g = a->guid;
+    else if (a->typekind == TKIND_ALIAS) g = record_guid(ref, a->tdescAlias, depth + 1);
+    ref->ReleaseTypeAttr(a);
+  }
+  ref->Release();
+  return g;
+}
+
 void fill_excepinfo(EXCEPINFO* e, HRESULT hr) {
   std::memset(e, 0, sizeof *e);
   e->scode = hr;
@@ -265,6 +285,7 @@ void fill_excepinfo(EXCEPINFO* e, HRESULT hr) {
 struct plan_param {
   USHORT flags = 0;
   VARTYPE target = VT_EMPTY;  // what the parameter receives; VT_EMPTY: cannot travel in a VARIANT
+  GUID record{};              // target VT_RECORD | VT_BYREF: the record's GUID (GUID_NULL: not checked)
   bool has_default = false;
   VARIANT default_value;      // owned when has_default
 };
@@ -387,6 +408,7 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
     plan_param& p = plan->params[i];
     p.flags = e.paramdesc.wParamFlags;
     p.target = (p.flags & PARAMFLAG_FLCID) ? VARTYPE{VT_I4} : value_vt(owner, e.tdesc, plan->unsure);
+    if (p.target == (VT_RECORD | VT_BYREF)) p.record = record_guid(owner, e.tdesc);
     if (p.flags & PARAMFLAG_FRETVAL) plan->retval_index = static_cast<int>(i);
     else if (!(p.flags & PARAMFLAG_FLCID)) ++plan->visible;
     VariantInit(&p.default_value);
@@ -485,7 +507,7 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
       continue;
     }
     if (static_cast<int>(i) == plan.retval_index) {
-      if (!(target & VT_BYREF)) {
+      if (!(target & VT_BYREF) || target == (VT_RECORD | VT_BYREF)) {  // a record needs the caller's storage
         hr = DISP_E_BADVARTYPE;
         break;
       }
@@ -539,6 +561,19 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
       }
     } else if (target == VT_VARIANT) {
       slot = *arg;  // passed as it is, by value
+    } else if (target == (VT_RECORD | VT_BYREF)) {
+      // A record by pointer: the VARIANT's record itself, if it is one of
+      // the parameter's type.
+      GUID given{};
+      const bool record = (V_VT(arg) & ~VT_BYREF) == VT_RECORD && arg->pvRecord && arg->pRecInfo &&
+                          SUCCEEDED(arg->pRecInfo->GetGuid(&given)) && (pp.record == GUID{} || given == pp.record);
+      if (!record) {
+        hr = DISP_E_TYPEMISMATCH;
+        if (argerr) *argerr = arg_index;
+        break;
+      }
+      V_VT(&slot) = target;
+      slot.byref = arg->pvRecord;
     } else if (target == (VT_VARIANT | VT_BYREF)) {
       V_VT(&slot) = target;
       slot.byref = V_VT(arg) == (VT_VARIANT | VT_BYREF) ? static_cast<void*>(V_VARIANTREF(arg)) : static_cast<void*>(arg);

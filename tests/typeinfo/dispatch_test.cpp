@@ -406,6 +406,17 @@ struct varargs final : IVarargs {
     *joined = SysAllocString(out.c_str());
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Label(Inner* item, BSTR* text) override {
+    const std::u16string s = std::u16string(item->label ? item->label : u"") + u"#" + std::u16string(1, static_cast<char16_t>(u'0' + item->id));
+    *text = SysAllocString(s.c_str());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Fill(Inner* item) override {
+    item->id = 7;
+    SysFreeString(item->label);
+    item->label = SysAllocString(u"filled");
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Count(SAFEARRAY** rest, LONG* n) override {
     *n = static_cast<LONG>((*rest)->rgsabound[0].cElements);
     // Replaced by the callee: the caller's side clears the new one.
@@ -457,6 +468,51 @@ TEST(TypeInfoInvoke, VarargCollectsTheArgumentsLeftIntoASafeArray) {
     EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 1, DISPATCH_METHOD, &none.p, &result, nullptr, nullptr),
               DISP_E_PARAMNOTOPTIONAL);
   }
+}
+
+TEST(TypeInfoInvoke, RecordsByPointerComeFromVtRecordVariants) {
+  auto ti = varargs_typeinfo();
+  ASSERT_TRUE(ti);
+  comkit::com_ptr<ITypeLib> lib;
+  UINT index = 0;
+  ASSERT_EQ(ti->GetContainingTypeLib(lib.put(), &index), S_OK);
+  const GUID inner_guid = {0x5f1c2a32, 0x7d4e, 0x4b1a, {0x9c, 0x2d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x80}};
+  const GUID rich_guid = {0x5f1c2a33, 0x7d4e, 0x4b1a, {0x9c, 0x2d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x80}};
+  comkit::com_ptr<ITypeInfo> inner_ti, rich_ti;
+  ASSERT_EQ(lib->GetTypeInfoOfGuid(inner_guid, inner_ti.put()), S_OK);
+  ASSERT_EQ(lib->GetTypeInfoOfGuid(rich_guid, rich_ti.put()), S_OK);
+  comkit::com_ptr<IRecordInfo> inner_ri, rich_ri;
+  ASSERT_EQ(GetRecordInfoFromTypeInfo(inner_ti.get(), inner_ri.put()), S_OK);
+  ASSERT_EQ(GetRecordInfoFromTypeInfo(rich_ti.get(), rich_ri.put()), S_OK);
+  varargs o;
+  Inner item{4, SysAllocString(u"box")};
+  VARIANT result;
+  VariantInit(&result);
+  {
+    VARIANT arg;
+    arg.vt = VT_RECORD;
+    arg.pvRecord = &item;
+    arg.pRecInfo = inner_ri.get();
+    DISPPARAMS p{&arg, nullptr, 1, 0};
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 3, DISPATCH_METHOD, &p, &result, nullptr, nullptr), S_OK);
+    EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(V_BSTR(&result))), u"box#4");
+    VariantClear(&result);
+    // [out]: the callee fills the caller's record.
+    arg.vt = VT_RECORD | VT_BYREF;
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 4, DISPATCH_METHOD, &p, nullptr, nullptr, nullptr), S_OK);
+    EXPECT_EQ(item.id, 7);
+    EXPECT_EQ(std::u16string(reinterpret_cast<const char16_t*>(item.label)), u"filled");
+    // A record of another type, or something else, is a type mismatch.
+    arg.vt = VT_RECORD;
+    arg.pRecInfo = rich_ri.get();
+    UINT bad = 99;
+    EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 3, DISPATCH_METHOD, &p, &result, nullptr, &bad), DISP_E_TYPEMISMATCH);
+    EXPECT_EQ(bad, 0u);
+    arg.vt = VT_I4;
+    arg.lVal = 1;
+    EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 3, DISPATCH_METHOD, &p, &result, nullptr, &bad), DISP_E_TYPEMISMATCH);
+  }
+  SysFreeString(item.label);
 }
 
 }  // namespace
