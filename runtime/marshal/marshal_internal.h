@@ -66,6 +66,15 @@ const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept;
 /// stubs, from tables made from type information (typelib_ps.cpp).
 IClassFactory* typelib_ps_class_factory() noexcept;
 
+/// A table kind only tables made from type information use (never in a
+/// FILE_p.c): a record behind a pointer (indirection 1, `size` bytes) whose
+/// fields travel one by one through the IRecordInfo registered for the
+/// parameter (GetField/PutField, each a VARIANT).
+constexpr unsigned char ps_kind_record = 0xC0;
+/// Names the record info of a ps_kind_record parameter (kept, with its
+/// reference, for the process's life, as the table is).
+void register_record_param(const COMKIT_PS_PARAM* param, IRecordInfo* info) noexcept;
+
 // ---- typelib_ps.cpp: the universal marshaler's tables ----------------------------------------
 /// The table for iid made from the type information the registry names
 /// for it (its [interface] entry's type library); made once per process and

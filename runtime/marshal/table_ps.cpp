@@ -123,8 +123,22 @@ struct iface_rt {
   std::unique_ptr<method_rt[]> methods;  // slot - 3
 };
 
+// The record infos of ps_kind_record parameters (typelib_ps.cpp registers
+// them; never freed: the tables live as long).
+std::mutex g_record_lock;
+std::unordered_map<const COMKIT_PS_PARAM*, IRecordInfo*>* g_records;  // guarded by g_record_lock
+
+IRecordInfo* record_of(const COMKIT_PS_PARAM& p) noexcept {
+  std::lock_guard g(g_record_lock);
+  if (!g_records) return nullptr;
+  auto it = g_records->find(&p);
+  return it == g_records->end() ? nullptr : it->second;
+}
+
 bool valid_value(const COMKIT_PS_PARAM& p, bool result) {
   switch (p.kind) {
+    case ps_kind_record:
+      return !result && p.indirection == 1 && p.size > 0 && p.size <= max_value_bytes && record_of(p);
     case COMKIT_PS_VOID:
       return result;
     case COMKIT_PS_INT:
@@ -179,6 +193,7 @@ std::size_t value_size(const COMKIT_PS_PARAM& p) {
     case COMKIT_PS_FLOAT:
     case COMKIT_PS_FLAT:
     case COMKIT_PS_VARIANT:
+    case ps_kind_record:
       return p.size;
     default:
       return sizeof(void*);
@@ -188,7 +203,7 @@ std::size_t value_size(const COMKIT_PS_PARAM& p) {
 // Values whose memory is owned (freed when done): strings, interfaces, VARIANTs.
 bool owns_memory(const COMKIT_PS_PARAM& p) {
   return p.kind == COMKIT_PS_BSTR || p.kind == COMKIT_PS_WSTR || p.kind == COMKIT_PS_ASTR || p.kind == COMKIT_PS_IFACE ||
-         p.kind == COMKIT_PS_VARIANT || p.kind == COMKIT_PS_SAFEARRAY;
+         p.kind == COMKIT_PS_VARIANT || p.kind == COMKIT_PS_SAFEARRAY || p.kind == ps_kind_record;
 }
 
 bool is_array(const COMKIT_PS_PARAM& p) { return (p.flags & (COMKIT_PS_ARRAY | COMKIT_PS_ALLOCATED)) != 0; }
@@ -517,6 +532,23 @@ struct field_names {
 
 HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth);
 
+// A record's fields: u32 count, then each as a VARIANT (GetField), in the
+// record's order.
+HRESULT write_record_fields(writer& w, IRecordInfo* ri, const void* data, DWORD dest, int depth) {
+  field_names f;
+  if (const HRESULT hr = f.load(ri); FAILED(hr)) return hr;
+  w.u32(static_cast<std::uint32_t>(f.names.size()));
+  for (BSTR name : f.names) {
+    VARIANT value;
+    VariantInit(&value);
+    HRESULT hr = ri->GetField(const_cast<void*>(data), name, &value);
+    if (SUCCEEDED(hr)) hr = write_variant_at(w, &value, dest, depth + 1);
+    VariantClear(&value);
+    if (FAILED(hr)) return hr;
+  }
+  return S_OK;
+}
+
 // A VT_RECORD VARIANT's value: its identity, u8 present (0: no record),
 // u32 field count, then each field as a VARIANT (IRecordInfo::GetField), in
 // the record's order.
@@ -535,18 +567,7 @@ HRESULT write_record(writer& w, const VARIANT* v, DWORD dest, int depth) {
     return S_OK;
   }
   w.u8(1);
-  field_names f;
-  if (const HRESULT hr = f.load(ri); FAILED(hr)) return hr;
-  w.u32(static_cast<std::uint32_t>(f.names.size()));
-  for (BSTR name : f.names) {
-    VARIANT value;
-    VariantInit(&value);
-    HRESULT hr = ri->GetField(v->pvRecord, name, &value);
-    if (SUCCEEDED(hr)) hr = write_variant_at(w, &value, dest, depth + 1);
-    VariantClear(&value);
-    if (FAILED(hr)) return hr;
-  }
-  return S_OK;
+  return write_record_fields(w, ri, v->pvRecord, dest, depth);
 }
 
 HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth) {
@@ -644,6 +665,23 @@ HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
   return S_OK;
 }
 
+// Reads a record's fields (write_record_fields) into `data`, an initialized
+// record of ri's type.
+HRESULT read_record_fields(reader& r, IRecordInfo* ri, void* data, int depth) {
+  field_names f;
+  std::uint32_t count;
+  if (const HRESULT hr = f.load(ri); FAILED(hr)) return hr;
+  if (!r.u32(count) || count != f.names.size()) return bad_stub_data;  // another version of the record
+  for (BSTR name : f.names) {
+    VARIANT value;
+    if (const HRESULT hr = read_variant_at(r, &value, depth + 1); FAILED(hr)) return hr;
+    const HRESULT hr = ri->PutField(INVOKE_PROPERTYPUT, data, name, &value);
+    VariantClear(&value);
+    if (FAILED(hr)) return hr;
+  }
+  return S_OK;
+}
+
 // Reads a VT_RECORD VARIANT's value (write_record): the record info is
 // found by its GUIDs (its library must be registered here too), the record
 // made and each field put.
@@ -658,22 +696,8 @@ HRESULT read_record(reader& r, VARIANT* v, int depth) {
   void* data = nullptr;
   HRESULT hr = S_OK;
   if (present) {
-    field_names f;
-    std::uint32_t count;
-    if (FAILED(hr = f.load(ri))) {
-    } else if (!r.u32(count) || count != f.names.size()) {
-      hr = bad_stub_data;  // another version of the record
-    } else if (!(data = ri->RecordCreate())) {
-      hr = E_OUTOFMEMORY;
-    } else {
-      for (BSTR name : f.names) {
-        VARIANT value;
-        if (FAILED(hr = read_variant_at(r, &value, depth + 1))) break;
-        hr = ri->PutField(INVOKE_PROPERTYPUT, data, name, &value);
-        VariantClear(&value);
-        if (FAILED(hr)) break;
-      }
-    }
+    if (!(data = ri->RecordCreate())) hr = E_OUTOFMEMORY;
+    else hr = read_record_fields(r, ri, data, depth);
   }
   if (FAILED(hr)) {
     if (data) ri->RecordDestroy(data);
@@ -769,10 +793,16 @@ HRESULT write_one(writer& w, const COMKIT_PS_PARAM& p, const void* at, const IID
       return write_variant(w, static_cast<const VARIANT*>(at), dest);
     case COMKIT_PS_SAFEARRAY:
       return write_safearray(w, static_cast<SAFEARRAY*>(load_pointer(at)), dest);
+    case ps_kind_record: {
+      IRecordInfo* ri = record_of(p);
+      return ri ? write_record_fields(w, ri, at, dest, 0) : E_UNEXPECTED;
+    }
     default:
       return E_UNEXPECTED;
   }
 }
+
+void free_one(const COMKIT_PS_PARAM& p, void* at);
 
 // Reads one value into `at`, whose old content is not looked at (owned
 // memory there must have been freed or moved).
@@ -804,6 +834,14 @@ HRESULT read_one(reader& r, const COMKIT_PS_PARAM& p, void* at, const IID* iid) 
       store_pointer(at, a);
       return hr;
     }
+    case ps_kind_record: {
+      IRecordInfo* ri = record_of(p);
+      if (!ri) return bad_stub_data;
+      std::memset(at, 0, p.size);  // an empty record, then its fields put
+      const HRESULT hr = read_record_fields(r, ri, at, 0);
+      if (FAILED(hr)) free_one(p, at);
+      return hr;
+    }
     default:
       return bad_stub_data;
   }
@@ -814,6 +852,11 @@ HRESULT read_one(reader& r, const COMKIT_PS_PARAM& p, void* at, const IID* iid) 
 void free_one(const COMKIT_PS_PARAM& p, void* at) {
   if (p.kind == COMKIT_PS_VARIANT) {
     VariantClear(static_cast<VARIANT*>(at));
+    return;
+  }
+  if (p.kind == ps_kind_record) {
+    if (IRecordInfo* ri = record_of(p)) ri->RecordClear(at);
+    std::memset(at, 0, p.size);
     return;
   }
   void* v = load_pointer(at);
@@ -1052,8 +1095,14 @@ HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, std::uin
     }
     if (!owns_memory(p)) return read_one(r, p, at, iid);
     // Read aside, then replace: an [in, out] value's old content is freed
-    // only once the new one arrived.
-    alignas(16) unsigned char fresh[sizeof(VARIANT)] = {};
+    // only once the new one arrived. (A record may be bigger than a VARIANT.)
+    alignas(16) unsigned char inline_value[sizeof(VARIANT)] = {};
+    std::vector<unsigned char> big;
+    unsigned char* fresh = inline_value;
+    if (value_size(p) > sizeof inline_value) {
+      big.assign(value_size(p), 0);
+      fresh = big.data();
+    }
     if (HRESULT hr = read_one(r, p, fresh, iid); FAILED(hr)) return hr;
     if (p.flags & COMKIT_PS_IN) free_one(p, at);
     std::memcpy(at, fresh, value_size(p));
@@ -1819,6 +1868,16 @@ table_factory g_typelib_factory{&typelib_table};
 }  // namespace
 
 IClassFactory* standard_ps_class_factory() noexcept { return &g_factory; }
+
+void register_record_param(const COMKIT_PS_PARAM* param, IRecordInfo* info) noexcept {
+  try {
+    std::lock_guard g(g_record_lock);
+    if (!g_records) g_records = new std::unordered_map<const COMKIT_PS_PARAM*, IRecordInfo*>;
+    if (g_records->emplace(param, info).second) info->AddRef();
+  } catch (...) {
+    // Unregistered: the parameter's method is not carried (E_NOTIMPL).
+  }
+}
 IClassFactory* typelib_ps_class_factory() noexcept { return &g_typelib_factory; }
 
 const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept { return compiled_table(iid); }

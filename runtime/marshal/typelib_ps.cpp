@@ -17,9 +17,10 @@
 // What a type library can describe and the tables carry: integers, enums,
 // floats, VARIANT_BOOL, CY, DATE, HRESULT, BSTR, LPSTR/LPWSTR, VARIANT,
 // interface pointers (IUnknown, IDispatch and the library's interfaces),
-// records without pointers (GUID ...) behind a pointer, SAFEARRAY(T), one
+// records behind a pointer (those of numbers as their bytes, GUID ...;
+// others field by field through their IRecordInfo), SAFEARRAY(T), one
 // pointer level above a value ([out], [in, out]). A method with anything
-// else (records with BSTRs, void**) is left out: its proxy answers
+// else (a record by value, void**) is left out: its proxy answers
 // E_NOTIMPL. A type library has no size_is or iid_is, so none is assumed.
 #include <cstring>
 #include <deque>
@@ -169,7 +170,9 @@ void set_int(COMKIT_PS_PARAM& p, unsigned size, bool is_signed) {
 // and returns the pointer levels above the value itself (an interface
 // pointer's own level belongs to the value), or -1 when the tables cannot
 // carry it.
-int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p, made_table& table, int depth) {
+// A record that is not plain gets its IRecordInfo in *record (a reference).
+int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p, made_table& table, IRecordInfo** record,
+             int depth) {
   if (depth > max_depth) return -1;
   switch (t.vt) {
     case VT_I1: set_int(p, 1, true); return pointers;
@@ -195,17 +198,22 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
       p.iid = t.vt == VT_UNKNOWN ? &IID_IUnknown : &IID_IDispatch;
       return pointers;
     case VT_PTR:
-      return t.lptdesc ? describe(ti, *t.lptdesc, pointers + 1, p, table, depth + 1) : -1;
+      return t.lptdesc ? describe(ti, *t.lptdesc, pointers + 1, p, table, record, depth + 1) : -1;
     case VT_USERDEFINED: {
       attr_ref r;
       if (FAILED(ref_info(ti, t.hreftype, r))) return -1;
       switch (r->typekind) {
         case TKIND_ENUM: set_int(p, 4, true); return pointers;
-        case TKIND_ALIAS: return describe(r.info(), r->tdescAlias, pointers, p, table, depth + 1);
+        case TKIND_ALIAS: return describe(r.info(), r->tdescAlias, pointers, p, table, record, depth + 1);
         case TKIND_RECORD:
-          if (!plain_record(r.info(), *r, table, depth + 1)) return -1;
-          p.kind = COMKIT_PS_FLAT;
           p.size = r->cbSizeInstance;
+          if (plain_record(r.info(), *r, table, depth + 1)) {
+            p.kind = COMKIT_PS_FLAT;  // its bytes
+            return pointers;
+          }
+          // Field by field, through its record info.
+          if (pointers < 1 || !record || *record || FAILED(GetRecordInfoFromTypeInfo(r.info(), record))) return -1;
+          p.kind = ps_kind_record;
           return pointers;
         case TKIND_INTERFACE:
         case TKIND_DISPATCH:
@@ -229,15 +237,15 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
 }
 
 // A parameter; false when the tables cannot carry it.
-bool describe_param(ITypeInfo* ti, const ELEMDESC& e, made_table& table, COMKIT_PS_PARAM& p) {
+bool describe_param(ITypeInfo* ti, const ELEMDESC& e, made_table& table, COMKIT_PS_PARAM& p, IRecordInfo** record) {
   p = COMKIT_PS_PARAM{};
   p.iid_param = p.size_param = p.length_param = -1;
   const USHORT flags = e.paramdesc.wParamFlags;
   const bool out = (flags & PARAMFLAG_FOUT) != 0;
   const bool in = (flags & PARAMFLAG_FIN) != 0 || !out;  // neither: [in]
-  const int levels = describe(ti, e.tdesc, 0, p, table, 0);
+  const int levels = describe(ti, e.tdesc, 0, p, table, record, 0);
   if (levels < 0 || levels > 1) return false;
-  if (p.kind == COMKIT_PS_FLAT && levels != 1) return false;  // records travel behind a pointer
+  if ((p.kind == COMKIT_PS_FLAT || p.kind == ps_kind_record) && levels != 1) return false;  // records travel behind a pointer
   if (out && levels != 1) return false;
   p.indirection = static_cast<unsigned char>(levels);
   p.flags = static_cast<unsigned char>((in ? COMKIT_PS_IN : 0) | (out ? COMKIT_PS_OUT : 0) |
@@ -255,7 +263,7 @@ bool describe_result(ITypeInfo* ti, const TYPEDESC& t, made_table& table, COMKIT
     p.kind = COMKIT_PS_VOID;
     return true;
   }
-  const int levels = describe(ti, t, 0, p, table, 0);
+  const int levels = describe(ti, t, 0, p, table, nullptr, 0);
   return levels == 0 && (p.kind == COMKIT_PS_INT || p.kind == COMKIT_PS_FLOAT);
 }
 
@@ -355,8 +363,15 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
     table.names.push_back(abi_name(*f, held.name));
     m.name = table.names.back().c_str();
     std::vector<COMKIT_PS_PARAM> params(static_cast<std::size_t>(f->cParams));
+    struct records_ref {
+      std::vector<IRecordInfo*> v;
+      ~records_ref() {
+        for (IRecordInfo* r : v)
+          if (r) r->Release();
+      }
+    } records{std::vector<IRecordInfo*>(params.size(), nullptr)};
     bool ok = describe_result(ti, f->elemdescFunc.tdesc, table, m.result);
-    for (SHORT k = 0; ok && k < f->cParams; ++k) ok = describe_param(ti, f->lprgelemdescParam[k], table, params[k]);
+    for (SHORT k = 0; ok && k < f->cParams; ++k) ok = describe_param(ti, f->lprgelemdescParam[k], table, params[k], &records.v[k]);
     if (!ok) {  // carried as "not remotable": E_NOTIMPL from its proxy
       m.remotable = 0;
       m.param_count = 0;
@@ -366,6 +381,8 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
       m.param_count = static_cast<unsigned short>(params.size());
       table.params.push_back(std::move(params));
       m.params = table.params.back().data();
+      for (std::size_t k = 0; k < records.v.size(); ++k)
+        if (records.v[k]) register_record_param(&m.params[k], records.v[k]);
     }
     table.methods[slot - 3] = m;
   }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <thread>
@@ -130,7 +131,23 @@ struct thing final : IOaThing, IOaDual {
     ++calls;
     return static_cast<HRESULT>(code);
   }
-  HRESULT STDMETHODCALLTYPE Label(OaLabel*) override {
+  std::u16string seen_label;
+  HRESULT STDMETHODCALLTYPE Label(OaLabel* label) override {
+    ++calls;
+    seen_label = std::u16string(label->text ? label->text : u"") + u"/" + std::u16string(1, static_cast<char16_t>(u'0' + label->id));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Relabel(OaLabel* label, OaLabel* copy) override {
+    ++calls;
+    const std::u16string text = std::u16string(label->text ? label->text : u"") + u"!";
+    SysFreeString(label->text);
+    label->text = SysAllocString(text.c_str());
+    label->id += 1;
+    copy->id = label->id * 10;
+    copy->text = SysAllocString(u"copy");
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Pass(OaLabel) override {
     ++calls;
     return S_OK;
   }
@@ -330,10 +347,22 @@ TEST_F(TypelibMarshal, InterfacePointersBothWaysAndWhatATypeLibraryCannotDescrib
     SafeArrayDestroy(items);
     ASSERT_EQ(p->Count(nullptr, &n), S_OK);
     EXPECT_EQ(n, -1);
-    // A record holding a BSTR: not carried.
+    // Records holding a BSTR, behind a pointer: field by field.
+    OaLabel label{3, SysAllocString(u"tag")};
+    ASSERT_EQ(p->Label(&label), S_OK);
+    EXPECT_EQ(o.seen_label, u"tag/3");
+    OaLabel copy;
+    std::memset(&copy, 0xAB, sizeof copy);  // an [out] record's old content is not looked at
+    ASSERT_EQ(p->Relabel(&label, &copy), S_OK);
+    EXPECT_EQ(label.id, 4);
+    EXPECT_EQ(std::u16string(label.text), u"tag!");
+    EXPECT_EQ(copy.id, 40);
+    EXPECT_EQ(std::u16string(copy.text), u"copy");
+    SysFreeString(label.text);
+    SysFreeString(copy.text);
+    // A record by value: not carried.
     const int calls = o.calls;
-    OaLabel label{1, nullptr};
-    EXPECT_EQ(p->Label(&label), E_NOTIMPL);
+    EXPECT_EQ(p->Pass(OaLabel{1, nullptr}), E_NOTIMPL);
     EXPECT_EQ(o.calls, calls) << "refused before anything was sent";
   }
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
