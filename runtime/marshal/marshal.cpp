@@ -45,6 +45,7 @@
 #include "marshal/objref.h"
 #include "marshal/peer.h"
 #include "runtime_internal.h"
+#include "typeinfo/typeinfo_internal.h"
 
 extern "C" {
 const CLSID CLSID_StdGlobalInterfaceTable = {0x00000323, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
@@ -1344,6 +1345,7 @@ builtin_factory<make_fn> std_marshal_factory{&make_std_marshal};
 }  // namespace
 
 IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
+  if (IsEqualGUID(clsid, CLSID_ComkitTypeLibMarshal)) return typelib_unmarshal_factory();
   if (clsid.Data2 != 0 || clsid.Data3 != 0 || clsid.Data4[0] != 0xC0 || clsid.Data4[7] != 0x46) return nullptr;
   if (IsEqualGUID(clsid, CLSID_StdGlobalInterfaceTable)) return &git_factory;
   if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;

@@ -62,6 +62,19 @@ void release_vardesc(VARDESC* p);
 /// for any other ITypeLib.
 bool loaded_typelib_path(ITypeLib* lib, std::string& path);
 
+/// The CLSID of the unmarshaler of type libraries and type infos passed
+/// by value to another process (typelib_marshal.cpp).
+inline constexpr GUID CLSID_ComkitTypeLibMarshal = {0x6d1e0a42, 0x3b5c, 0x4f7d, {0x8e, 0x91, 0x2a, 0x3b, 0x4c, 0x5d, 0x6e, 0x7f}};
+
+/// The IMarshal of a loaded library (index -1) or of its type info `index`
+/// (twin: a dual's interface view), whose IUnknown is `owner` and whose
+/// data `data` stays alive while owner does: the free-threaded marshaler
+/// within the process, a copy of the library to another.
+HRESULT typelib_marshaler(IUnknown* owner, const comkit::typelib::library& data, std::int32_t index, bool twin,
+                          void** ppv) noexcept;
+/// The class object of CLSID_ComkitTypeLibMarshal.
+IClassFactory* typelib_unmarshal_factory() noexcept;
+
 /// ITypeComp over one type info (its members, then its base interface's)
 /// and over a library (module and enum names, their members); both work
 /// through the public ITypeInfo/ITypeLib methods (typecomp.cpp).

@@ -306,6 +306,8 @@ class type_lib final : public ITypeLib2 {
       AddRef();
       return S_OK;
     }
+    if (iid && IsEqualIID(*iid, IID_IMarshal))  // passed by value (typelib_marshal.cpp)
+      return typelib_marshaler(static_cast<ITypeLib2*>(this), data_, -1, false, ppv);
     *ppv = nullptr;
     return E_NOINTERFACE;
   }
@@ -707,6 +709,8 @@ HRESULT type_info::QueryInterface(REFIID riid, void** ppv) {
     AddRef();
     return S_OK;
   }
+  if (iid && IsEqualIID(*iid, IID_IMarshal))  // passed by value (typelib_marshal.cpp)
+    return typelib_marshaler(static_cast<ITypeInfo2*>(this), lib_->data(), static_cast<std::int32_t>(index_), twin_, ppv);
   *ppv = nullptr;
   return E_NOINTERFACE;
 }

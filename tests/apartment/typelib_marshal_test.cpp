@@ -520,4 +520,66 @@ TEST_F(TypelibMarshal, RecordsInVariantsCross) {
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
+// Type infos are data: within the process the same object everywhere, to
+// another process a copy of the library (marshalled here for MSHCTX_LOCAL
+// and read back in this process, as the other process would).
+TEST_F(TypelibMarshal, TypeInfosTravelByValue) {
+  const std::string path = COMKIT_OA_TLB;
+  const std::u16string wide(path.begin(), path.end());
+  comkit::com_ptr<ITypeLib> lib;
+  ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> dual, view;
+  ASSERT_EQ(lib->GetTypeInfoOfGuid(IID_IOaDual, dual.put()), S_OK);
+  HREFTYPE twin = 0;
+  ASSERT_EQ(dual->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin), S_OK);
+  ASSERT_EQ(dual->GetRefTypeInfo(twin, view.put()), S_OK);
+
+  {  // another apartment of this process: the object itself
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<ITypeInfo> there;
+    ASSERT_EQ(sta.proxy(view.get(), IID_ITypeInfo, there.put_void()), S_OK);
+    EXPECT_EQ(there.get(), view.get());
+  }
+
+  // Another process: a copy, the same view of the same type.
+  comkit::com_ptr<IStream> stream;
+  ASSERT_EQ(CreateStreamOnHGlobal(nullptr, TRUE, stream.put()), S_OK);
+  ASSERT_EQ(CoMarshalInterface(stream.get(), IID_ITypeInfo, view.get(), MSHCTX_LOCAL, nullptr, MSHLFLAGS_NORMAL), S_OK);
+  LARGE_INTEGER zero{};
+  ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
+  comkit::com_ptr<ITypeInfo> copy;
+  ASSERT_EQ(CoUnmarshalInterface(stream.get(), IID_ITypeInfo, copy.put_void()), S_OK);
+  ASSERT_TRUE(copy);
+  EXPECT_NE(copy.get(), view.get());
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(copy->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->guid, IID_IOaDual);
+  EXPECT_EQ(a->typekind, TKIND_INTERFACE) << "the interface view, as marshalled";
+  copy->ReleaseTypeAttr(a);
+  BSTR name = nullptr;
+  ASSERT_EQ(copy->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(std::u16string(name), u"IOaDual");
+  SysFreeString(name);
+  // Its base (stdole2's IDispatch) resolves through the copy's imports.
+  HREFTYPE base = 0;
+  comkit::com_ptr<ITypeInfo> dispatch;
+  ASSERT_EQ(copy->GetRefTypeOfImplType(0, &base), S_OK);
+  ASSERT_EQ(copy->GetRefTypeInfo(base, dispatch.put()), S_OK);
+  ASSERT_EQ(dispatch->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->guid, IID_IDispatch);
+  dispatch->ReleaseTypeAttr(a);
+
+  // The library itself, and marshal data given back unread.
+  ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
+  ASSERT_EQ(CoMarshalInterface(stream.get(), IID_ITypeLib, lib.get(), MSHCTX_LOCAL, nullptr, MSHLFLAGS_NORMAL), S_OK);
+  ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
+  comkit::com_ptr<ITypeLib> lib_copy;
+  ASSERT_EQ(CoUnmarshalInterface(stream.get(), IID_ITypeLib, lib_copy.put_void()), S_OK);
+  EXPECT_EQ(lib_copy->GetTypeInfoCount(), lib->GetTypeInfoCount());
+  ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
+  ASSERT_EQ(CoMarshalInterface(stream.get(), IID_ITypeInfo, view.get(), MSHCTX_LOCAL, nullptr, MSHLFLAGS_NORMAL), S_OK);
+  ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
+  EXPECT_EQ(CoReleaseMarshalData(stream.get()), S_OK);
+}
+
 }  // namespace

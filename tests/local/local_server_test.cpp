@@ -49,6 +49,7 @@ const std::string g_root = [] {
   std::string root = made ? made : "/tmp";
   ::setenv("XDG_RUNTIME_DIR", root.c_str(), 1);
   ::setenv("COMKIT_REGISTRY_PATH", (root + "/registry").c_str(), 1);
+  ::setenv("LOCAL_TEST_TLB", COMKIT_LOCAL_OA_TLB, 1);  // the servers' IDispatch::GetTypeInfo
 #if defined(__SANITIZE_THREAD__)
   // The servers are built with TSan too: their reports go to files that
   // each test looks for (a killed server has no exit status to tell).
@@ -886,6 +887,37 @@ TEST_F(LocalServer, AnInterfaceDescribedOnlyByItsTypeLibraryCrossesOnceRegistere
   EXPECT_EQ(again.get(), oa.get()) << "the same object comes back as the same proxy";
   EXPECT_EQ(UnRegisterTypeLib(LIBID_LocalOa, 1, 0, 0, SYS_WIN64), S_OK);
   ComkitRegistryRefresh();
+}
+
+// A type info is data: it arrives as a copy of the server's library that
+// answers everything in this process (no registration needed).
+TEST_F(LocalServer, ATypeInfoCrossesTheProcessBoundaryByValue) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  ptr<IDispatch> d;
+  ASSERT_EQ(t->QueryInterface(IID_IDispatch, d.out()), S_OK);
+  UINT count = 0;
+  ASSERT_EQ(d->GetTypeInfoCount(&count), S_OK);
+  EXPECT_EQ(count, 1u);
+  ptr<ITypeInfo> info;
+  ASSERT_EQ(d->GetTypeInfo(0, 0, info.put()), S_OK);
+  ASSERT_TRUE(info.get());
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(info->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->guid, IID_ILocalOa);
+  EXPECT_EQ(a->cFuncs, 3);
+  info->ReleaseTypeAttr(a);
+  BSTR names[3] = {};
+  UINT got = 0;
+  FUNCDESC* f = nullptr;
+  ASSERT_EQ(info->GetFuncDesc(1, &f), S_OK);
+  ASSERT_EQ(info->GetNames(f->memid, names, 3, &got), S_OK);
+  info->ReleaseFuncDesc(f);
+  EXPECT_EQ(got, 3u);
+  EXPECT_EQ(std::u16string(names[0]), u"Join");
+  for (BSTR& n : names) SysFreeString(n);
+  EXPECT_EQ(d->GetTypeInfo(1, 0, info.put()), DISP_E_BADINDEX);
 }
 
 TEST_F(LocalServer, IDispatchInvokeCrossesTheProcessBoundary) {

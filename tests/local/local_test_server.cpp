@@ -68,17 +68,27 @@ DWORD tid() { return static_cast<DWORD>(::syscall(SYS_gettid)); }
 // for IDispatch::Invoke across processes. Members: 1 Sum(a, b); 2
 // Swap([in, out] BSTR*, [in, out] LONG*, [in, out] VARIANT*); 3 Raise()
 // (DISP_E_EXCEPTION, its EXCEPINFO filled in deferred); 4 Echo(v); 5 the
-// property Value (LONG).
+// property Value (LONG). GetTypeInfo answers ILocalOa's type info from the
+// library $LOCAL_TEST_TLB names (for a type info crossing processes).
 class test_dispatch : public IDispatch {
  public:
   HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* count) override {
     if (!count) return E_INVALIDARG;
-    *count = 0;
+    *count = std::getenv("LOCAL_TEST_TLB") ? 1 : 0;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo** info) override {
-    if (info) *info = nullptr;
-    return DISP_E_BADINDEX;
+  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT index, LCID, ITypeInfo** info) override {
+    if (!info) return E_INVALIDARG;
+    *info = nullptr;
+    const char* path = std::getenv("LOCAL_TEST_TLB");
+    if (index != 0 || !path) return DISP_E_BADINDEX;
+    const std::string p = path;
+    const std::u16string wide(p.begin(), p.end());
+    ITypeLib* lib = nullptr;
+    if (const HRESULT hr = LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), &lib); FAILED(hr)) return hr;
+    const HRESULT hr = lib->GetTypeInfoOfGuid(IID_ILocalOa, info);
+    lib->Release();
+    return hr;
   }
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
     static const char16_t* const known[] = {u"Sum", u"Swap", u"Raise", u"Echo", u"Value"};

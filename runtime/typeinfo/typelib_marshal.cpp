@@ -1,0 +1,291 @@
+// runtime/typeinfo/typelib_marshal.cpp - type libraries and type infos
+// marshalled by value.
+//
+// A loaded ITypeLib or ITypeInfo is immutable data, so it does not need a
+// proxy: within a process it is handed over as it is (the free-threaded
+// marshaler: the same object in every apartment), and to another process
+// as a copy, the library's MSFT image (write_msft of its data) and which
+// type info and view it is. The receiver loads the image from memory
+// (imports are found by name, as LoadTypeLib finds them) and has a type info
+// that answers everything locally. This is how IDispatch::GetTypeInfo and
+// any [out] ITypeInfo** cross processes: ITypeInfo's own remote methods
+// ([call_as] RemoteGetTypeAttr ...) have no proxy in comkit.
+//
+// Marshal data (the custom OBJREF's payload): u32 magic "CKTL", u32 version
+// 1, i32 type info index (-1: the library itself), u8 view (1: a dual's
+// interface view), u32 image size, the image. Bounded by max_image_bytes.
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include <objbase.h>
+#include <oleauto.h>
+
+#include "runtime_internal.h"
+#include "typeinfo_internal.h"
+#include "typelib_data.h"
+
+namespace comkit::rt {
+namespace {
+
+namespace tl = comkit::typelib;
+
+constexpr std::uint32_t magic = 0x4C544B43;  // "CKTL"
+constexpr std::uint32_t version = 1;
+constexpr std::uint32_t header_bytes = 17;
+constexpr std::uint32_t max_image_bytes = 64u << 20;
+
+bool in_process(DWORD dest) { return dest == MSHCTX_INPROC || dest == MSHCTX_CROSSCTX; }
+
+HRESULT read_exact(IStream* stm, void* out, ULONG n) {
+  ULONG got = 0;
+  const HRESULT hr = stm->Read(out, n, &got);
+  if (FAILED(hr)) return hr;
+  return got == n ? S_OK : STG_E_READFAULT;
+}
+
+// The IMarshal of one loaded library or type info (a tear-off: its
+// IUnknown is the owner's).
+class by_value_marshal final : public IMarshal {
+ public:
+  by_value_marshal(IUnknown* owner, const tl::library& data, std::int32_t index, bool twin)
+      : owner_(owner), data_(data), index_(index), twin_(twin) {
+    owner_->AddRef();
+  }
+  ~by_value_marshal() {
+    if (ftm_) ftm_->Release();
+    owner_->Release();
+  }
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IMarshal)) {
+      *ppv = static_cast<IMarshal*>(this);
+      AddRef();
+      return S_OK;
+    }
+    return owner_->QueryInterface(riid, ppv);
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+
+  HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags, CLSID* out) override {
+    if (!out) return E_INVALIDARG;
+    if (in_process(dest)) {
+      IMarshal* f = nullptr;
+      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
+      return f->GetUnmarshalClass(riid, pv, dest, ctx, flags, out);
+    }
+    *out = CLSID_ComkitTypeLibMarshal;
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags, DWORD* size) override {
+    if (!size) return E_INVALIDARG;
+    if (in_process(dest)) {
+      IMarshal* f = nullptr;
+      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
+      return f->GetMarshalSizeMax(riid, pv, dest, ctx, flags, size);
+    }
+    std::vector<std::uint8_t> image;
+    if (const HRESULT hr = image_of(image); FAILED(hr)) return hr;
+    *size = header_bytes + static_cast<DWORD>(image.size());
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* stm, REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags) override {
+    if (!stm) return E_INVALIDARG;
+    if (in_process(dest)) {
+      IMarshal* f = nullptr;
+      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
+      return f->MarshalInterface(stm, riid, pv, dest, ctx, flags);
+    }
+    std::vector<std::uint8_t> image;
+    if (const HRESULT hr = image_of(image); FAILED(hr)) return hr;
+    unsigned char header[header_bytes];
+    const std::uint32_t size = static_cast<std::uint32_t>(image.size());
+    std::memcpy(header, &magic, 4);
+    std::memcpy(header + 4, &version, 4);
+    std::memcpy(header + 8, &index_, 4);
+    header[12] = twin_ ? 1 : 0;
+    std::memcpy(header + 13, &size, 4);
+    if (const HRESULT hr = stm->Write(header, sizeof header, nullptr); FAILED(hr)) return hr;
+    return stm->Write(image.data(), size, nullptr);
+  }
+  HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream*, REFIID, void** ppv) override {
+    if (ppv) *ppv = nullptr;
+    return E_UNEXPECTED;  // the unmarshaler (below) reads this object's data
+  }
+  HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream*) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }  // a copy has nothing to disconnect
+
+ private:
+  HRESULT ftm(IMarshal** out) {
+    std::lock_guard g(lock_);
+    if (!ftm_) {
+      // Not aggregated: it marshals the pointer it is given (pv), and an
+      // aggregated one's IMarshal would count on the owner, not on itself.
+      IUnknown* unk = nullptr;
+      if (const HRESULT hr = CoCreateFreeThreadedMarshaler(nullptr, &unk); FAILED(hr)) return hr;
+      const HRESULT hr = unk->QueryInterface(IID_IMarshal, reinterpret_cast<void**>(&ftm_));
+      unk->Release();
+      if (FAILED(hr)) return hr;
+    }
+    *out = ftm_;
+    return S_OK;
+  }
+  HRESULT image_of(std::vector<std::uint8_t>& out) const {
+    try {
+      out = tl::write_msft(data_);
+    } catch (const std::bad_alloc&) {
+      return E_OUTOFMEMORY;
+    } catch (...) {
+      return E_UNEXPECTED;
+    }
+    return out.size() > max_image_bytes ? TYPE_E_SIZETOOBIG : S_OK;
+  }
+
+  std::atomic<ULONG> refs_{1};
+  IUnknown* owner_;
+  const tl::library& data_;  // the owner's, alive while it is
+  std::int32_t index_;
+  bool twin_;
+  std::mutex lock_;
+  IMarshal* ftm_ = nullptr;
+};
+
+// CLSID_ComkitTypeLibMarshal's objects: read the copy.
+class unmarshaler final : public IMarshal {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IMarshal)) {
+      *ppv = static_cast<IMarshal*>(this);
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if (left == 0) delete this;
+    return left;
+  }
+  HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID*) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID, void*, DWORD, void*, DWORD, DWORD*) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE MarshalInterface(IStream*, REFIID, void*, DWORD, void*, DWORD) override { return E_UNEXPECTED; }
+  HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream* stm, REFIID riid, void** ppv) override {
+    if (!ppv) return E_INVALIDARG;
+    *ppv = nullptr;
+    if (!stm) return E_INVALIDARG;
+    std::int32_t index = 0;
+    bool twin = false;
+    std::vector<std::uint8_t> image;
+    if (const HRESULT hr = read(stm, index, twin, &image); FAILED(hr)) return hr;
+    ITypeLib* lib = nullptr;
+    if (const HRESULT hr = ComkitLoadTypeLibFromMemory(image.data(), image.size(), &lib); FAILED(hr)) return hr;
+    HRESULT hr = S_OK;
+    if (index < 0) {
+      hr = lib->QueryInterface(riid, ppv);
+    } else {
+      ITypeInfo* ti = nullptr;
+      hr = lib->GetTypeInfo(static_cast<UINT>(index), &ti);
+      if (SUCCEEDED(hr) && twin) {
+        ITypeInfo* view = nullptr;
+        hr = ti->GetRefTypeInfo(dual_twin_href, &view);
+        ti->Release();
+        ti = SUCCEEDED(hr) ? view : nullptr;
+      }
+      if (SUCCEEDED(hr)) {
+        hr = ti->QueryInterface(riid, ppv);
+        ti->Release();
+      }
+    }
+    lib->Release();
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE ReleaseMarshalData(IStream* stm) override {
+    if (!stm) return E_INVALIDARG;
+    std::int32_t index = 0;
+    bool twin = false;
+    return read(stm, index, twin, nullptr);  // a copy holds nothing: only its bytes are passed over
+  }
+  HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }
+
+ private:
+  // The header, and the image (or past it).
+  static HRESULT read(IStream* stm, std::int32_t& index, bool& twin, std::vector<std::uint8_t>* image) {
+    unsigned char header[header_bytes];
+    if (const HRESULT hr = read_exact(stm, header, sizeof header); FAILED(hr)) return hr;
+    std::uint32_t m = 0, v = 0, size = 0;
+    std::memcpy(&m, header, 4);
+    std::memcpy(&v, header + 4, 4);
+    std::memcpy(&index, header + 8, 4);
+    std::memcpy(&size, header + 13, 4);
+    twin = header[12] != 0;
+    if (m != magic || v != version || header[12] > 1 || size > max_image_bytes || index < -1) return E_INVALIDARG;
+    if (!image) {
+      LARGE_INTEGER skip;
+      skip.QuadPart = size;
+      return stm->Seek(skip, STREAM_SEEK_CUR, nullptr);
+    }
+    try {
+      image->resize(size);
+    } catch (const std::bad_alloc&) {
+      return E_OUTOFMEMORY;
+    }
+    return read_exact(stm, image->data(), size);
+  }
+
+  std::atomic<ULONG> refs_{1};
+};
+
+class unmarshaler_factory final : public IClassFactory {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
+      *ppv = static_cast<IClassFactory*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }  // static
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
+    if (!ppv) return E_POINTER;
+    *ppv = nullptr;
+    if (outer) return CLASS_E_NOAGGREGATION;
+    auto* u = new (std::nothrow) unmarshaler;
+    if (!u) return E_OUTOFMEMORY;
+    const HRESULT hr = u->QueryInterface(riid, ppv);
+    u->Release();
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
+};
+
+unmarshaler_factory g_unmarshaler_factory;
+
+}  // namespace
+
+HRESULT typelib_marshaler(IUnknown* owner, const tl::library& data, std::int32_t index, bool twin, void** ppv) noexcept {
+  auto* m = new (std::nothrow) by_value_marshal(owner, data, index, twin);
+  if (!m) {
+    *ppv = nullptr;
+    return E_OUTOFMEMORY;
+  }
+  *ppv = static_cast<IMarshal*>(m);
+  return S_OK;
+}
+
+IClassFactory* typelib_unmarshal_factory() noexcept { return &g_unmarshaler_factory; }
+
+}  // namespace comkit::rt
