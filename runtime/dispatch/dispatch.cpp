@@ -223,7 +223,8 @@ VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, bool& unsure, int depth = 0) 
       }
       if (t.lptdesc) {
         const VARTYPE inner = value_vt(ti, *t.lptdesc, unsure, depth + 1);
-        return inner == VT_EMPTY ? VARTYPE{VT_EMPTY} : static_cast<VARTYPE>(inner | VT_BYREF);
+        // One level of reference only: a T** has no VARIANT form.
+        return inner == VT_EMPTY || (inner & VT_BYREF) ? VARTYPE{VT_EMPTY} : static_cast<VARTYPE>(inner | VT_BYREF);
       }
       return VT_EMPTY;
     case VT_SAFEARRAY:
@@ -240,23 +241,23 @@ VARTYPE value_vt(ITypeInfo* ti, const TYPEDESC& t, bool& unsure, int depth = 0) 
   }
 }
 
-// The GUID of the record a parameter of type t points at (through aliases);
-// GUID_NULL when there is none to compare.
-GUID record_guid(ITypeInfo* ti, const TYPEDESC& t, int depth = 0) {
-  if (depth > 16) return GUID{};
-  if (t.vt == VT_PTR && t.lptdesc) return record_guid(ti, *t.lptdesc, depth + 1);
-  if (t.vt != VT_USERDEFINED) return GUID{};
+// The record info of the record a parameter of type t points at (through
+// aliases), or null.
+IRecordInfo* record_info_of(ITypeInfo* ti, const TYPEDESC& t, int depth = 0) {
+  if (depth > 16) return nullptr;
+  if (t.vt == VT_PTR && t.lptdesc) return record_info_of(ti, *t.lptdesc, depth + 1);
+  if (t.vt != VT_USERDEFINED) return nullptr;
   ITypeInfo* ref = nullptr;
-  if (FAILED(ti->GetRefTypeInfo(t.hreftype, &ref))) return GUID{};
-  GUID g{};
+  if (FAILED(ti->GetRefTypeInfo(t.hreftype, &ref))) return nullptr;
+  IRecordInfo* out = nullptr;
   TYPEATTR* a = nullptr;
   if (SUCCEEDED(ref->GetTypeAttr(&a))) {
-    if (a->typekind == TKIND_RECORD) g = a->guid;
-    else if (a->typekind == TKIND_ALIAS) g = record_guid(ref, a->tdescAlias, depth + 1);
+    if (a->typekind == TKIND_RECORD && FAILED(GetRecordInfoFromTypeInfo(ref, &out))) out = nullptr;
+    else if (a->typekind == TKIND_ALIAS) out = record_info_of(ref, a->tdescAlias, depth + 1);
     ref->ReleaseTypeAttr(a);
   }
   ref->Release();
-  return g;
+  return out;
 }
 
 void fill_excepinfo(EXCEPINFO* e, HRESULT hr) {
@@ -285,7 +286,7 @@ void fill_excepinfo(EXCEPINFO* e, HRESULT hr) {
 struct plan_param {
   USHORT flags = 0;
   VARTYPE target = VT_EMPTY;  // what the parameter receives; VT_EMPTY: cannot travel in a VARIANT
-  GUID record{};              // target VT_RECORD | VT_BYREF: the record's GUID (GUID_NULL: not checked)
+  IRecordInfo* record = nullptr;  // target VT_RECORD | VT_BYREF: the parameter's record (owned)
   bool has_default = false;
   VARIANT default_value;      // owned when has_default
 };
@@ -312,8 +313,10 @@ struct invoke_plan {
   invoke_plan(const invoke_plan&) = delete;
   invoke_plan& operator=(const invoke_plan&) = delete;
   ~invoke_plan() {
-    for (plan_param& p : params)
+    for (plan_param& p : params) {
       if (p.has_default) VariantClear(&p.default_value);
+      if (p.record) p.record->Release();
+    }
   }
 };
 
@@ -408,7 +411,8 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
     plan_param& p = plan->params[i];
     p.flags = e.paramdesc.wParamFlags;
     p.target = (p.flags & PARAMFLAG_FLCID) ? VARTYPE{VT_I4} : value_vt(owner, e.tdesc, plan->unsure);
-    if (p.target == (VT_RECORD | VT_BYREF)) p.record = record_guid(owner, e.tdesc);
+    if (p.target == (VT_RECORD | VT_BYREF) && !(p.record = record_info_of(owner, e.tdesc)))
+      p.target = VT_EMPTY;  // a record that cannot be described is not passed
     if (p.flags & PARAMFLAG_FRETVAL) plan->retval_index = static_cast<int>(i);
     else if (!(p.flags & PARAMFLAG_FLCID)) ++plan->visible;
     VariantInit(&p.default_value);
@@ -423,7 +427,7 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
   }
   // [vararg] (cParamsOpt -1): the last parameter before [retval], a
   // SAFEARRAY of VARIANTs, gets the arguments the others leave.
-  if (f.cParamsOpt == -1)
+  if (f.cParamsOpt == -1 && !(f.invkind & (INVOKE_PROPERTYPUT | INVOKE_PROPERTYPUTREF)))
     for (int i = static_cast<int>(plan->params.size()) - 1; i >= 0; --i) {
       const plan_param& p = plan->params[static_cast<std::size_t>(i)];
       if (i == plan->retval_index || (p.flags & PARAMFLAG_FLCID)) continue;
@@ -466,7 +470,9 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
   if (is_put && (params->cNamedArgs != 1 || params->rgdispidNamedArgs[0] != DISPID_PROPERTYPUT)) hr = DISP_E_PARAMNOTOPTIONAL;
   if (!is_put && params->cNamedArgs && SUCCEEDED(hr)) {
     for (UINT n = 0; n < params->cNamedArgs; ++n)
-      if (params->rgdispidNamedArgs[n] < 0 || static_cast<UINT>(params->rgdispidNamedArgs[n]) >= nparams) hr = DISP_E_PARAMNOTFOUND;
+      if (params->rgdispidNamedArgs[n] < 0 || static_cast<UINT>(params->rgdispidNamedArgs[n]) >= nparams ||
+          params->rgdispidNamedArgs[n] == plan.vararg_index)  // [vararg] takes positional arguments only
+        hr = DISP_E_PARAMNOTFOUND;
   }
   if (SUCCEEDED(hr) && positional + params->cNamedArgs > plan.visible && plan.vararg_index < 0) hr = DISP_E_BADPARAMCOUNT;
 
@@ -493,7 +499,8 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
       }
       VARIANT* elements = static_cast<VARIANT*>(rest->pvData);
       for (UINT k = 0; k < count && SUCCEEDED(hr); ++k)
-        hr = VariantCopy(&elements[k], &params->rgvarg[params->cArgs - 1 - (next_positional + k)]);
+        if (FAILED(hr = VariantCopy(&elements[k], &params->rgvarg[params->cArgs - 1 - (next_positional + k)])) && argerr)
+          *argerr = params->cArgs - 1 - (next_positional + k);
       next_positional = positional;
       VARIANT& v = owned.data[owned_count++];
       V_VT(&v) = VT_ARRAY | VT_VARIANT;
@@ -564,9 +571,13 @@ HRESULT run_plan(const invoke_plan& plan, void* instance, WORD flags, DISPPARAMS
     } else if (target == (VT_RECORD | VT_BYREF)) {
       // A record by pointer: the VARIANT's record itself, if it is one of
       // the parameter's type.
-      GUID given{};
+      // Its record info must describe the parameter's record, of the same
+      // size (so the callee never writes past the caller's record).
+      ULONG given = 0, wanted = 0;
       const bool record = (V_VT(arg) & ~VT_BYREF) == VT_RECORD && arg->pvRecord && arg->pRecInfo &&
-                          SUCCEEDED(arg->pRecInfo->GetGuid(&given)) && (pp.record == GUID{} || given == pp.record);
+                          (arg->pRecInfo == pp.record || pp.record->IsMatchingType(arg->pRecInfo)) &&
+                          SUCCEEDED(arg->pRecInfo->GetSize(&given)) && SUCCEEDED(pp.record->GetSize(&wanted)) &&
+                          given == wanted;
       if (!record) {
         hr = DISP_E_TYPEMISMATCH;
         if (argerr) *argerr = arg_index;

@@ -337,11 +337,13 @@ bool has_stub(apartment_id here, IUnknown* identity, const IID& iid) noexcept {
   return false;
 }
 
-// The stub of `pointer` (iid) from iid's proxy/stub factory.
-HRESULT make_stub(const IID& iid, IUnknown* pointer, IRpcStubBuffer** out) noexcept {
+// The stub of `pointer` (iid) from iid's proxy/stub factory; with
+// `compiled`, from the compiled tables' factory (what the marshal chose).
+HRESULT make_stub(const IID& iid, IUnknown* pointer, IRpcStubBuffer** out, bool compiled = false) noexcept {
   *out = nullptr;
   IPSFactoryBuffer* factory = nullptr;
-  HRESULT hr = ps_factory_for(iid, &factory);
+  HRESULT hr = compiled ? standard_ps_class_factory()->QueryInterface(IID_IPSFactoryBuffer, reinterpret_cast<void**>(&factory))
+                        : ps_factory_for(iid, &factory);
   if (SUCCEEDED(hr)) {
     hr = factory->CreateStub(iid, pointer, out);
     factory->Release();
@@ -1423,7 +1425,9 @@ HRESULT exporter_invoke(const remote_object& remote, DWORD serial, RPCOLEMESSAGE
     if ((stub = i->stub)) stub->AddRef();
   }
   if (!stub) {  // a compiled table's (made on the first call), or one whose marshal lost a race with its unexport
-    if (const HRESULT hr = make_stub(iid, pointer, &stub); FAILED(hr)) {
+    // A compiled table's, as the marshal decided, even if a CoRegisterPSClsid came since.
+    const COMKIT_PS_INTERFACE* t = compiled_proxy_table(iid);
+    if (const HRESULT hr = make_stub(iid, pointer, &stub, t && !t->local); FAILED(hr)) {
       pointer->Release();
       return hr;
     }

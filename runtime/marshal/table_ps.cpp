@@ -520,12 +520,16 @@ struct field_names {
   ~field_names() {
     for (BSTR b : names) SysFreeString(b);
   }
-  HRESULT load(IRecordInfo* ri) {
+  HRESULT load(IRecordInfo* ri) noexcept {
     ULONG n = 0;
     if (FAILED(ri->GetFieldNames(&n, nullptr)) || n > max_params * 64) return DISP_E_BADVARTYPE;
-    names.assign(n, nullptr);
+    try {
+      names.assign(n, nullptr);
+    } catch (const std::bad_alloc&) {
+      return E_OUTOFMEMORY;
+    }
     if (n && FAILED(ri->GetFieldNames(&n, names.data()))) return DISP_E_BADVARTYPE;
-    names.resize(n);
+    names.resize(std::min<std::size_t>(n, names.size()));
     return S_OK;
   }
 };
@@ -1100,7 +1104,11 @@ HRESULT decode_reply(const COMKIT_PS_METHOD& m, void** args, reader& r, std::uin
     std::vector<unsigned char> big;
     unsigned char* fresh = inline_value;
     if (value_size(p) > sizeof inline_value) {
-      big.assign(value_size(p), 0);
+      try {
+        big.assign(value_size(p), 0);
+      } catch (const std::bad_alloc&) {
+        return E_OUTOFMEMORY;
+      }
       fresh = big.data();
     }
     if (HRESULT hr = read_one(r, p, fresh, iid); FAILED(hr)) return hr;
@@ -1428,7 +1436,9 @@ HRESULT invoke_stub(IUnknown* server, RPCOLEMESSAGE* msg, IRpcChannelBuffer* ch,
       continue;
     }
     const VARTYPE base = targets[k].vt;
-    if (base == VT_EMPTY || base == VT_NULL) {
+    // A record by reference has no form a callee's Invoke could use here
+    // (its VARIANT would need both pvRecord and pRecInfo).
+    if (base == VT_EMPTY || base == VT_NULL || base == VT_RECORD) {
       hr = bad_stub_data;
       break;
     }

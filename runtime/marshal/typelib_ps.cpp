@@ -56,6 +56,16 @@ struct made_table {
   // Records already judged by plain_record (false while being judged, so a
   // record that holds itself is not plain and nothing is judged twice).
   std::unordered_map<const ITypeInfo*, bool> plain_records;
+  // Record parameters and their record infos (references), registered
+  // only once this table is the one kept (typelib_table).
+  std::vector<std::pair<const COMKIT_PS_PARAM*, IRecordInfo*>> records;
+
+  made_table() = default;
+  made_table(const made_table&) = delete;
+  made_table& operator=(const made_table&) = delete;
+  ~made_table() {
+    for (auto& r : records) r.second->Release();
+  }
 
   void finish() {
     iface.iid = &iid;
@@ -145,6 +155,43 @@ bool plain_record(ITypeInfo* ti, const TYPEATTR& attr, made_table& table, int de
   return ok;
 }
 
+// A field IRecordInfo::GetField and PutField carry as a VARIANT: numbers,
+// strings, VARIANTs, interface pointers, enums (not nested records or
+// arrays).
+bool carriable_field(ITypeInfo* ti, const TYPEDESC& t, int depth) {
+  if (depth > max_depth) return false;
+  switch (t.vt) {
+    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_INT: case VT_UINT:
+    case VT_I8: case VT_UI8: case VT_R4: case VT_R8: case VT_CY: case VT_DATE: case VT_BOOL: case VT_ERROR:
+    case VT_HRESULT: case VT_DECIMAL: case VT_BSTR: case VT_VARIANT: case VT_UNKNOWN: case VT_DISPATCH:
+      return true;
+    case VT_PTR:
+    case VT_USERDEFINED: {
+      const TYPEDESC& named = t.vt == VT_PTR ? (t.lptdesc ? *t.lptdesc : t) : t;
+      if (named.vt != VT_USERDEFINED) return false;
+      attr_ref r;
+      if (FAILED(ref_info(ti, named.hreftype, r))) return false;
+      if (t.vt == VT_PTR) return r->typekind == TKIND_INTERFACE || r->typekind == TKIND_DISPATCH;
+      if (r->typekind == TKIND_ENUM) return true;
+      return r->typekind == TKIND_ALIAS && carriable_field(r.info(), r->tdescAlias, depth + 1);
+    }
+    default:
+      return false;
+  }
+}
+
+bool carriable_record(ITypeInfo* ti, const TYPEATTR& attr, int depth) {
+  if (depth > max_depth) return false;
+  for (UINT i = 0; i < attr.cVars; ++i) {
+    VARDESC* v = nullptr;
+    if (FAILED(ti->GetVarDesc(i, &v))) return false;
+    const bool ok = v->varkind != VAR_PERINSTANCE || carriable_field(ti, v->elemdescVar.tdesc, depth + 1);
+    ti->ReleaseVarDesc(v);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // A coclass stands for its default interface (a `Widget*` parameter).
 bool default_interface(ITypeInfo* ti, const TYPEATTR& attr, GUID& out) {
   for (UINT i = 0; i < attr.cImplTypes; ++i) {
@@ -211,8 +258,11 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
             p.kind = COMKIT_PS_FLAT;  // its bytes
             return pointers;
           }
-          // Field by field, through its record info.
-          if (pointers < 1 || !record || *record || FAILED(GetRecordInfoFromTypeInfo(r.info(), record))) return -1;
+          // Field by field, through its record info, when each field is
+          // something a VARIANT carries (GetField/PutField).
+          if (pointers < 1 || !record || *record || !carriable_record(r.info(), *r, depth + 1) ||
+              FAILED(GetRecordInfoFromTypeInfo(r.info(), record)))
+            return -1;
           p.kind = ps_kind_record;
           return pointers;
         case TKIND_INTERFACE:
@@ -382,7 +432,10 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
       table.params.push_back(std::move(params));
       m.params = table.params.back().data();
       for (std::size_t k = 0; k < records.v.size(); ++k)
-        if (records.v[k]) register_record_param(&m.params[k], records.v[k]);
+        if (records.v[k]) {
+          table.records.emplace_back(&m.params[k], records.v[k]);  // the table's reference now
+          records.v[k] = nullptr;
+        }
     }
     table.methods[slot - 3] = m;
   }
@@ -420,7 +473,12 @@ const COMKIT_PS_INTERFACE* typelib_table(const IID& iid) noexcept {
     t->finish();
     std::lock_guard g(g_made_lock);
     auto [it, fresh] = g_made.try_emplace(iid, t.get());
-    if (fresh) t.release();  // else another thread made it first: use that one
+    if (fresh) {
+      // Kept for the process's life: its record parameters can be named
+      // now (a table that lost, or failed, never was).
+      for (auto& [param, record] : t->records) register_record_param(param, record);
+      t.release();
+    }
     return &it->second->iface;
   } catch (...) {
     return nullptr;

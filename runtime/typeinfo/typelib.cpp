@@ -598,7 +598,9 @@ HRESULT load_file(const std::string& path, std::uint32_t id, ITypeLib** out) {
       return S_OK;
     }
   }
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: a FIFO named like a library must not hang the open
+  // (image_of_file then refuses anything but a regular file).
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return TYPE_E_CANTLOADLIBRARY;
   std::vector<std::uint8_t> image;
   const bool found = image_of_file(fd, id, image);
@@ -688,8 +690,22 @@ HRESULT type_lib::imported(std::uint32_t file, ITypeLib** out) {
   std::lock_guard g(imports_lock_);
   if (imports_.size() < data_.imports.size()) imports_.resize(data_.imports.size(), nullptr);
   if (!imports_[file]) {
-    const std::string name = tl::to_utf8(data_.imports[file].filename);
-    if (const HRESULT hr = load_typelib(name, directory_of(path_), &imports_[file]); FAILED(hr)) return hr;
+    const tl::import_file& f = data_.imports[file];
+    std::string name = tl::to_utf8(f.filename);
+    if (path_.empty()) {
+      // A library no file holds (a copy from another process, an embedded
+      // one): its import names are not trusted to name files here. The
+      // registered library first, else the bare name on the search path.
+      if (SUCCEEDED(LoadRegTypeLib(f.guid, f.major, f.minor, f.lcid, &imports_[file]))) {
+        *out = imports_[file];
+        (*out)->AddRef();
+        return S_OK;
+      }
+      imports_[file] = nullptr;
+      if (const std::size_t slash = name.find_last_of("/\\"); slash != std::string::npos) name = name.substr(slash + 1);
+    }
+    if (const HRESULT hr = load_typelib(name, path_.empty() ? std::string() : directory_of(path_), &imports_[file]); FAILED(hr))
+      return hr;
   }
   *out = imports_[file];
   (*out)->AddRef();

@@ -14,6 +14,7 @@
 // Marshal data (the custom OBJREF's payload): u32 magic "CKTL", u32 version
 // 1, i32 type info index (-1: the library itself), u8 view (1: a dual's
 // interface view), u32 image size, the image. Bounded by max_image_bytes.
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -230,17 +231,25 @@ class unmarshaler final : public IMarshal {
     std::memcpy(&size, header + 13, 4);
     twin = header[12] != 0;
     if (m != magic || v != version || header[12] > 1 || size > max_image_bytes || index < -1) return E_INVALIDARG;
-    if (!image) {
-      LARGE_INTEGER skip;
-      skip.QuadPart = size;
-      return stm->Seek(skip, STREAM_SEEK_CUR, nullptr);
-    }
+    // Read in pieces: memory grows only as the bytes arrive, whatever
+    // size the header claims.
+    std::vector<std::uint8_t> scratch;
+    std::vector<std::uint8_t>& into = image ? *image : scratch;
+    constexpr std::uint32_t piece = 64u << 10;
     try {
-      image->resize(size);
+      into.clear();
+      for (std::uint32_t done = 0; done < size;) {
+        const std::uint32_t n = std::min(piece, size - done);
+        if (!image) into.clear();
+        const std::size_t at = into.size();
+        into.resize(at + n);
+        if (const HRESULT hr = read_exact(stm, into.data() + at, n); FAILED(hr)) return hr;
+        done += n;
+      }
     } catch (const std::bad_alloc&) {
       return E_OUTOFMEMORY;
     }
-    return read_exact(stm, image->data(), size);
+    return S_OK;
   }
 
   std::atomic<ULONG> refs_{1};

@@ -151,6 +151,10 @@ struct thing final : IOaThing, IOaDual {
     ++calls;
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Nest(OaNested*) override {
+    ++calls;
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Count(SAFEARRAY* items, LONG* n) override {
     ++calls;
     *n = items ? static_cast<LONG>(items->rgsabound[0].cElements) : -1;
@@ -360,9 +364,12 @@ TEST_F(TypelibMarshal, InterfacePointersBothWaysAndWhatATypeLibraryCannotDescrib
     EXPECT_EQ(std::u16string(copy.text), u"copy");
     SysFreeString(label.text);
     SysFreeString(copy.text);
-    // A record by value: not carried.
+    // A record by value, and one holding a record (its record info cannot
+    // get or put that field): not carried.
     const int calls = o.calls;
     EXPECT_EQ(p->Pass(OaLabel{1, nullptr}), E_NOTIMPL);
+    OaNested nested{};
+    EXPECT_EQ(p->Nest(&nested), E_NOTIMPL);
     EXPECT_EQ(o.calls, calls) << "refused before anything was sent";
   }
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();

@@ -417,6 +417,10 @@ struct varargs final : IVarargs {
     item->label = SysAllocString(u"filled");
     return S_OK;
   }
+  HRESULT STDMETHODCALLTYPE Plain(Pair2* pair) override {
+    std::swap(pair->x, pair->y);
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Count(SAFEARRAY** rest, LONG* n) override {
     *n = static_cast<LONG>((*rest)->rgsabound[0].cElements);
     // Replaced by the callee: the caller's side clears the new one.
@@ -462,6 +466,11 @@ TEST(TypeInfoInvoke, VarargCollectsTheArgumentsLeftIntoASafeArray) {
     ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 2, DISPATCH_METHOD, &a.p, &result, nullptr, nullptr), S_OK);
     EXPECT_EQ(V_VT(&result), VT_I4);
     EXPECT_EQ(V_I4(&result), 2);
+  }
+  {
+    DISPID named = 1;  // the [vararg] parameter takes positional arguments only
+    args a({i4(5), text(u",")}, {named});
+    EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 1, DISPATCH_METHOD, &a.p, &result, nullptr, nullptr), DISP_E_PARAMNOTFOUND);
   }
   {
     args none({});  // the fixed parameter is still required
@@ -511,6 +520,29 @@ TEST(TypeInfoInvoke, RecordsByPointerComeFromVtRecordVariants) {
     arg.vt = VT_I4;
     arg.lVal = 1;
     EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 3, DISPATCH_METHOD, &p, &result, nullptr, &bad), DISP_E_TYPEMISMATCH);
+    // A record without a GUID is matched by name and size: Inner (16 bytes,
+    // another record) is refused where a Pair2 (8) is wanted, so the callee
+    // never writes past it.
+    arg.vt = VT_RECORD;
+    arg.pvRecord = &item;
+    arg.pRecInfo = inner_ri.get();
+    EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 5, DISPATCH_METHOD, &p, nullptr, nullptr, &bad), DISP_E_TYPEMISMATCH);
+    comkit::com_ptr<ITypeInfo> pair_ti;
+    ITypeInfo* found[1] = {};
+    MEMBERID ids[1] = {};
+    USHORT n = 1;
+    OLECHAR pair_name[] = u"Pair2";
+    ASSERT_EQ(lib->FindName(pair_name, 0, found, ids, &n), S_OK);
+    ASSERT_EQ(n, 1);
+    pair_ti.attach(found[0]);
+    comkit::com_ptr<IRecordInfo> pair_ri;
+    ASSERT_EQ(GetRecordInfoFromTypeInfo(pair_ti.get(), pair_ri.put()), S_OK);
+    Pair2 pair{1, 2};
+    arg.pvRecord = &pair;
+    arg.pRecInfo = pair_ri.get();
+    ASSERT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 5, DISPATCH_METHOD, &p, nullptr, nullptr, nullptr), S_OK);
+    EXPECT_EQ(pair.x, 2);
+    EXPECT_EQ(pair.y, 1);
   }
   SysFreeString(item.label);
 }
