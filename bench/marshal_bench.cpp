@@ -12,6 +12,7 @@
 #include <barrier>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include <windows.h>
 
 #include "../tests/apartment/calc_ps.h"
+#include "oa_bench.h"
 #include "ps_test.h"
 #include "ratio_main.h"
 
@@ -211,6 +213,52 @@ void BM_CrossApartmentCallTables(benchmark::State& s) {
 }
 BENCHMARK(BM_CrossApartmentCallTables)->UseRealTime();
 
+// The same call through the universal marshaler: IOaWhere has no compiled
+// tables, only its type library, registered in a private registry here.
+struct empty_where final : IOaWhere {
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaWhere)) {
+      *ppv = static_cast<IOaWhere*>(this);
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE Where(ULONG* tid) override {
+    *tid = 0;
+    return S_OK;
+  }
+};
+
+void BM_CrossApartmentCallTypelib(benchmark::State& s) {
+  static const bool registered = [] {
+    char dir[] = "/tmp/comkit-bench-registry-XXXXXX";
+    if (!mkdtemp(dir)) return false;
+    setenv("COMKIT_REGISTRY_PATH", dir, 1);
+    ComkitRegistryRefresh();
+    const std::string path = COMKIT_BENCH_OA_TLB;
+    const std::u16string wide(path.begin(), path.end());
+    ITypeLib* lib = nullptr;
+    if (FAILED(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), &lib))) return false;
+    const bool ok = SUCCEEDED(RegisterTypeLib(lib, reinterpret_cast<LPCOLESTR>(wide.c_str()), nullptr));
+    lib->Release();
+    ComkitRegistryRefresh();
+    return ok;
+  }();
+  if (!registered) {
+    s.SkipWithError("the type library could not be registered");
+    return;
+  }
+  empty_where object;
+  cross_apartment(s, static_cast<IOaWhere*>(&object), IID_IOaWhere, [](IOaWhere* p) {
+    ULONG out;
+    p->Where(&out);
+  });
+}
+BENCHMARK(BM_CrossApartmentCallTypelib)->UseRealTime();
+
 // Four MTA threads calling one STA object at once (the STA serves them one
 // at a time). One iteration: each of the 4 callers makes 25 calls; the
 // figure per call is the iteration's time / 100 (items_per_second).
@@ -342,6 +390,7 @@ COMKIT_BENCH_PAIR("BM_EventPingPong/real_time", "BM_Baseline_EventfdPingPong/rea
 COMKIT_BENCH_PAIR("BM_CrossApartmentCall/real_time", "BM_Baseline_EventfdPingPong/real_time", 1.3, 0);
 COMKIT_BENCH_PAIR("BM_CrossApartmentCallTables/real_time", "BM_Baseline_EventfdPingPong/real_time", 1.3, 0);
 COMKIT_BENCH_PAIR("BM_CrossApartmentCallTables/real_time", "BM_CrossApartmentCall/real_time", 0, 0);
+COMKIT_BENCH_PAIR("BM_CrossApartmentCallTypelib/real_time", "BM_CrossApartmentCallTables/real_time", 0, 0);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "", 0, 200);
 COMKIT_BENCH_PAIR("BM_MarshalUnmarshalSameApartment", "", 0, 300);
 COMKIT_BENCH_PAIR("BM_GitRegisterGetRevoke", "BM_Baseline_MallocFree", 0, 0);
