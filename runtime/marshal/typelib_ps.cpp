@@ -278,11 +278,11 @@ int describe(ITypeInfo* ti, const TYPEDESC& t, int pointers, COMKIT_PS_PARAM& p,
           return pointers - 1;
         }
         default:
-          return -1;  // a coclass, a module, a union
+          return -1;  // a module, a union
       }
     }
     default:
-      return -1;  // SAFEARRAY(T), fixed arrays, void* ...
+      return -1;  // fixed arrays, void* ...
   }
 }
 
@@ -368,20 +368,9 @@ HRESULT make_table(ITypeInfo* ti, made_table& table, int depth) {
     return S_OK;
   }
   if (attr->typekind != TKIND_INTERFACE) return E_FAIL;
-  const unsigned pointer = [&] {
-    ITypeLib* lib = nullptr;
-    UINT index = 0;
-    unsigned size = sizeof(void*);
-    if (SUCCEEDED(ti->GetContainingTypeLib(&lib, &index))) {
-      TLIBATTR* la = nullptr;
-      if (SUCCEEDED(lib->GetLibAttr(&la))) {
-        size = la->syskind == SYS_WIN32 ? 4 : 8;
-        lib->ReleaseTLibAttr(la);
-      }
-      lib->Release();
-    }
-    return size;
-  }();
+  // A type info reports vtable sizes and offsets for this platform's
+  // pointers, whatever SYSKIND its library was written for.
+  constexpr unsigned pointer = sizeof(void*);
   const unsigned slots = attr->cbSizeVft / pointer;
   if (slots < 3 || slots > max_slots) return E_FAIL;
   if (const HRESULT hr = add_base(ti, *attr, table, depth); FAILED(hr)) return hr;

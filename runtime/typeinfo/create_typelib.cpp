@@ -692,6 +692,8 @@ HRESULT create_lib::vft_of_base(const tl::type_data& t, int depth, std::uint32_t
       }
     }
     at->ReleaseTypeAttr(a);
+    // Type infos report this platform's pointers; this library counts its own.
+    vft = vft / static_cast<std::uint32_t>(sizeof(void*)) * pointer_size();
   }
   // Its depth: the length of its chain of bases.
   ITypeInfo* walk = at;

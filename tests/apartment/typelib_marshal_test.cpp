@@ -6,6 +6,8 @@
 // CoGetPSClsid knows nothing of them.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -587,6 +589,95 @@ TEST_F(TypelibMarshal, TypeInfosTravelByValue) {
   ASSERT_EQ(CoMarshalInterface(stream.get(), IID_ITypeInfo, view.get(), MSHCTX_LOCAL, nullptr, MSHLFLAGS_NORMAL), S_OK);
   ASSERT_EQ(stream->Seek(zero, STREAM_SEEK_SET, nullptr), S_OK);
   EXPECT_EQ(CoReleaseMarshalData(stream.get()), S_OK);
+}
+
+// A SYS_WIN32 library describes the interface (built here with
+// CreateTypeLib2): its type infos report offsets for this platform's
+// pointers, so its table has the same slots as a win64 one's.
+const IID IID_IWin32Where = {0x6c1d2b47, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
+
+struct win32_where final : IUnknown {
+  std::atomic<ULONG> refs{1};
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IWin32Where)) {
+      *ppv = this;
+      AddRef();
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+  virtual HRESULT STDMETHODCALLTYPE Twice(LONG x, LONG* y) {
+    *y = 2 * x;
+    return S_OK;
+  }
+};
+
+TEST_F(TypelibMarshal, AWin32LibraryDescribesTheSameSlots) {
+  char path[] = "/tmp/comkit-win32-XXXXXX.tlb";
+  const int fd = mkstemps(path, 4);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  const std::string file = path;
+  const std::u16string wide(file.begin(), file.end());
+  {
+    comkit::com_ptr<ICreateTypeLib2> lib;
+    ASSERT_EQ(CreateTypeLib2(SYS_WIN32, reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+    const GUID libid = {0x6c1d2b48, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
+    ASSERT_EQ(lib->SetGuid(libid), S_OK);
+    ASSERT_EQ(lib->SetName(const_cast<LPOLESTR>(u"Win32Lib")), S_OK);
+    ASSERT_EQ(lib->SetVersion(1, 0), S_OK);
+    comkit::com_ptr<ICreateTypeInfo> t;
+    ASSERT_EQ(lib->CreateTypeInfo(const_cast<LPOLESTR>(u"IWin32Where"), TKIND_INTERFACE, t.put()), S_OK);
+    ASSERT_EQ(t->SetGuid(IID_IWin32Where), S_OK);
+    ASSERT_EQ(t->SetTypeFlags(TYPEFLAG_FOLEAUTOMATION), S_OK);
+    comkit::com_ptr<ITypeLib> stdole;
+    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(u"stdole2.tlb"), stdole.put()), S_OK);
+    comkit::com_ptr<ITypeInfo> unknown;
+    ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IUnknown, unknown.put()), S_OK);
+    HREFTYPE base = 0;
+    ASSERT_EQ(t->AddRefTypeInfo(unknown.get(), &base), S_OK);
+    ASSERT_EQ(t->AddImplType(0, base), S_OK);
+    TYPEDESC i4{};
+    i4.vt = VT_I4;
+    ELEMDESC params[2] = {};
+    params[0].tdesc.vt = VT_I4;
+    params[0].paramdesc.wParamFlags = PARAMFLAG_FIN;
+    params[1].tdesc.vt = VT_PTR;
+    params[1].tdesc.lptdesc = &i4;
+    params[1].paramdesc.wParamFlags = PARAMFLAG_FOUT | PARAMFLAG_FRETVAL;
+    FUNCDESC f{};
+    f.memid = MEMBERID_NIL;
+    f.funckind = FUNC_PUREVIRTUAL;
+    f.invkind = INVOKE_FUNC;
+    f.callconv = CC_STDCALL;
+    f.cParams = 2;
+    f.lprgelemdescParam = params;
+    f.elemdescFunc.tdesc.vt = VT_HRESULT;
+    ASSERT_EQ(t->AddFuncDesc(0, &f), S_OK);
+    LPOLESTR names[] = {const_cast<LPOLESTR>(u"Twice"), const_cast<LPOLESTR>(u"x"), const_cast<LPOLESTR>(u"y")};
+    ASSERT_EQ(t->SetFuncAndParamNames(0, names, 3), S_OK);
+    ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  }
+  comkit::com_ptr<ITypeLib> saved;
+  ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), saved.put()), S_OK);
+  ASSERT_EQ(RegisterTypeLib(saved.get(), reinterpret_cast<LPCOLESTR>(wide.c_str()), nullptr), S_OK);
+  ComkitRegistryRefresh();
+  win32_where o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IUnknown> p;
+    ASSERT_EQ(sta.proxy(&o, IID_IWin32Where, p.put_void()), S_OK);
+    using twice_fn = HRESULT(STDMETHODCALLTYPE*)(void*, LONG, LONG*);
+    auto fn = reinterpret_cast<twice_fn>((*reinterpret_cast<void***>(p.get()))[3]);
+    LONG y = 0;
+    ASSERT_EQ(fn(p.get(), 21, &y), S_OK);
+    EXPECT_EQ(y, 42);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+  ::unlink(path);
 }
 
 }  // namespace
