@@ -1343,11 +1343,12 @@ using make_fn = HRESULT (*)(IUnknown*, REFIID, void**) noexcept;
 builtin_factory<make_fn> git_factory{&make_git};
 builtin_factory<make_fn> ftm_factory{&make_ftm};
 builtin_factory<make_fn> std_marshal_factory{&make_std_marshal};
+builtin_factory<make_fn> typelib_unmarshal_factory{&make_typelib_unmarshaler};
 
 }  // namespace
 
 IClassFactory* builtin_class_factory(const GUID& clsid) noexcept {
-  if (IsEqualGUID(clsid, CLSID_ComkitTypeLibMarshal)) return typelib_unmarshal_factory();
+  if (IsEqualGUID(clsid, CLSID_ComkitTypeLibMarshal)) return &typelib_unmarshal_factory;
   if (clsid.Data2 != 0 || clsid.Data3 != 0 || clsid.Data4[0] != 0xC0 || clsid.Data4[7] != 0x46) return nullptr;
   if (IsEqualGUID(clsid, CLSID_StdGlobalInterfaceTable)) return &git_factory;
   if (IsEqualGUID(clsid, CLSID_InProcFreeMarshaler)) return &ftm_factory;

@@ -72,8 +72,9 @@ inline constexpr GUID CLSID_ComkitTypeLibMarshal = {0x6d1e0a42, 0x3b5c, 0x4f7d, 
 /// within the process, a copy of the library to another.
 HRESULT typelib_marshaler(IUnknown* owner, const comkit::typelib::library& data, std::int32_t index, bool twin,
                           void** ppv) noexcept;
-/// The class object of CLSID_ComkitTypeLibMarshal.
-IClassFactory* typelib_unmarshal_factory() noexcept;
+/// A CLSID_ComkitTypeLibMarshal object (its class object is one of
+/// marshal.cpp's built-in factories).
+HRESULT make_typelib_unmarshaler(IUnknown* outer, REFIID riid, void** ppv) noexcept;
 
 /// ITypeComp over one type info (its members, then its base interface's)
 /// and over a library (module and enum names, their members); both work

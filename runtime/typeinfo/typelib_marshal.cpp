@@ -6,8 +6,9 @@
 // marshaler: the same object in every apartment), and to another process
 // as a copy, the library's MSFT image (write_msft of its data) and which
 // type info and view it is. The receiver loads the image from memory
-// (imports are found by name, as LoadTypeLib finds them) and has a type info
-// that answers everything locally. This is how IDispatch::GetTypeInfo and
+// (its imports through the registry, else by bare name on the search path:
+// typelib.cpp, type_lib::imported) and has a type info that answers
+// everything locally. This is how IDispatch::GetTypeInfo and
 // any [out] ITypeInfo** cross processes: ITypeInfo's own remote methods
 // ([call_as] RemoteGetTypeAttr ...) have no proxy in comkit.
 //
@@ -24,6 +25,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include "marshal/counted_object.h"
 #include "runtime_internal.h"
 #include "typeinfo_internal.h"
 #include "typelib_data.h"
@@ -47,6 +49,21 @@ HRESULT read_exact(IStream* stm, void* out, ULONG n) {
   return got == n ? S_OK : STG_E_READFAULT;
 }
 
+// Within the process: one free-threaded marshaler for every library and
+// type info (not aggregated: it marshals the pointer it is given, pv).
+// Made once, never released. Null when it could not be made.
+IMarshal* shared_ftm() noexcept {
+  static IMarshal* const ftm = []() -> IMarshal* {
+    IUnknown* unk = nullptr;
+    if (FAILED(CoCreateFreeThreadedMarshaler(nullptr, &unk))) return nullptr;
+    IMarshal* m = nullptr;
+    if (FAILED(unk->QueryInterface(IID_IMarshal, reinterpret_cast<void**>(&m)))) m = nullptr;
+    unk->Release();
+    return m;
+  }();
+  return ftm;
+}
+
 // The IMarshal of one loaded library or type info (a tear-off: its
 // IUnknown is the owner's).
 class by_value_marshal final : public IMarshal {
@@ -55,10 +72,7 @@ class by_value_marshal final : public IMarshal {
       : owner_(owner), data_(data), index_(index), twin_(twin) {
     owner_->AddRef();
   }
-  ~by_value_marshal() {
-    if (ftm_) ftm_->Release();
-    owner_->Release();
-  }
+  ~by_value_marshal() { owner_->Release(); }
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
     if (!ppv) return E_POINTER;
@@ -78,44 +92,30 @@ class by_value_marshal final : public IMarshal {
 
   HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags, CLSID* out) override {
     if (!out) return E_INVALIDARG;
-    if (in_process(dest)) {
-      IMarshal* f = nullptr;
-      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
-      return f->GetUnmarshalClass(riid, pv, dest, ctx, flags, out);
-    }
+    if (in_process(dest)) return shared_ftm() ? shared_ftm()->GetUnmarshalClass(riid, pv, dest, ctx, flags, out) : E_OUTOFMEMORY;
     *out = CLSID_ComkitTypeLibMarshal;
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags, DWORD* size) override {
     if (!size) return E_INVALIDARG;
-    if (in_process(dest)) {
-      IMarshal* f = nullptr;
-      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
-      return f->GetMarshalSizeMax(riid, pv, dest, ctx, flags, size);
-    }
-    std::vector<std::uint8_t> image;
-    if (const HRESULT hr = image_of(image); FAILED(hr)) return hr;
-    *size = header_bytes + static_cast<DWORD>(image.size());
+    if (in_process(dest)) return shared_ftm() ? shared_ftm()->GetMarshalSizeMax(riid, pv, dest, ctx, flags, size) : E_OUTOFMEMORY;
+    if (const HRESULT hr = make_image(); FAILED(hr)) return hr;
+    *size = header_bytes + static_cast<DWORD>(image_.size());
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE MarshalInterface(IStream* stm, REFIID riid, void* pv, DWORD dest, void* ctx, DWORD flags) override {
     if (!stm) return E_INVALIDARG;
-    if (in_process(dest)) {
-      IMarshal* f = nullptr;
-      if (const HRESULT hr = ftm(&f); FAILED(hr)) return hr;
-      return f->MarshalInterface(stm, riid, pv, dest, ctx, flags);
-    }
-    std::vector<std::uint8_t> image;
-    if (const HRESULT hr = image_of(image); FAILED(hr)) return hr;
+    if (in_process(dest)) return shared_ftm() ? shared_ftm()->MarshalInterface(stm, riid, pv, dest, ctx, flags) : E_OUTOFMEMORY;
+    if (const HRESULT hr = make_image(); FAILED(hr)) return hr;
     unsigned char header[header_bytes];
-    const std::uint32_t size = static_cast<std::uint32_t>(image.size());
+    const std::uint32_t size = static_cast<std::uint32_t>(image_.size());
     std::memcpy(header, &magic, 4);
     std::memcpy(header + 4, &version, 4);
     std::memcpy(header + 8, &index_, 4);
     header[12] = twin_ ? 1 : 0;
     std::memcpy(header + 13, &size, 4);
     if (const HRESULT hr = stm->Write(header, sizeof header, nullptr); FAILED(hr)) return hr;
-    return stm->Write(image.data(), size, nullptr);
+    return stm->Write(image_.data(), size, nullptr);
   }
   HRESULT STDMETHODCALLTYPE UnmarshalInterface(IStream*, REFIID, void** ppv) override {
     if (ppv) *ppv = nullptr;
@@ -125,29 +125,20 @@ class by_value_marshal final : public IMarshal {
   HRESULT STDMETHODCALLTYPE DisconnectObject(DWORD) override { return S_OK; }  // a copy has nothing to disconnect
 
  private:
-  HRESULT ftm(IMarshal** out) {
-    std::lock_guard g(lock_);
-    if (!ftm_) {
-      // Not aggregated: it marshals the pointer it is given (pv), and an
-      // aggregated one's IMarshal would count on the owner, not on itself.
-      IUnknown* unk = nullptr;
-      if (const HRESULT hr = CoCreateFreeThreadedMarshaler(nullptr, &unk); FAILED(hr)) return hr;
-      const HRESULT hr = unk->QueryInterface(IID_IMarshal, reinterpret_cast<void**>(&ftm_));
-      unk->Release();
-      if (FAILED(hr)) return hr;
-    }
-    *out = ftm_;
-    return S_OK;
-  }
-  HRESULT image_of(std::vector<std::uint8_t>& out) const {
-    try {
-      out = tl::write_msft(data_);
-    } catch (const std::bad_alloc&) {
-      return E_OUTOFMEMORY;
-    } catch (...) {
-      return E_UNEXPECTED;
-    }
-    return out.size() > max_image_bytes ? TYPE_E_SIZETOOBIG : S_OK;
+  // The library's image, written once for this tear-off (CoMarshalInterface
+  // asks its size, then its data).
+  HRESULT make_image() {
+    std::call_once(image_once_, [this] {
+      try {
+        image_ = tl::write_msft(data_);
+        image_hr_ = image_.size() > max_image_bytes ? TYPE_E_SIZETOOBIG : S_OK;
+      } catch (const std::bad_alloc&) {
+        image_hr_ = E_OUTOFMEMORY;
+      } catch (...) {
+        image_hr_ = E_UNEXPECTED;
+      }
+    });
+    return image_hr_;
   }
 
   std::atomic<ULONG> refs_{1};
@@ -155,29 +146,14 @@ class by_value_marshal final : public IMarshal {
   const tl::library& data_;  // the owner's, alive while it is
   std::int32_t index_;
   bool twin_;
-  std::mutex lock_;
-  IMarshal* ftm_ = nullptr;
+  std::once_flag image_once_;
+  std::vector<std::uint8_t> image_;  // written by make_image only
+  HRESULT image_hr_ = E_UNEXPECTED;
 };
 
 // CLSID_ComkitTypeLibMarshal's objects: read the copy.
-class unmarshaler final : public IMarshal {
+class unmarshaler final : public counted_object<unmarshaler, IMarshal, IID_IMarshal> {
  public:
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IMarshal)) {
-      *ppv = static_cast<IMarshal*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
   HRESULT STDMETHODCALLTYPE GetUnmarshalClass(REFIID, void*, DWORD, void*, DWORD, CLSID*) override { return E_UNEXPECTED; }
   HRESULT STDMETHODCALLTYPE GetMarshalSizeMax(REFIID, void*, DWORD, void*, DWORD, DWORD*) override { return E_UNEXPECTED; }
   HRESULT STDMETHODCALLTYPE MarshalInterface(IStream*, REFIID, void*, DWORD, void*, DWORD) override { return E_UNEXPECTED; }
@@ -251,37 +227,8 @@ class unmarshaler final : public IMarshal {
     }
     return S_OK;
   }
-
-  std::atomic<ULONG> refs_{1};
 };
 
-class unmarshaler_factory final : public IClassFactory {
- public:
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
-      *ppv = static_cast<IClassFactory*>(this);
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }  // static
-  ULONG STDMETHODCALLTYPE Release() override { return 1; }
-  HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    *ppv = nullptr;
-    if (outer) return CLASS_E_NOAGGREGATION;
-    auto* u = new (std::nothrow) unmarshaler;
-    if (!u) return E_OUTOFMEMORY;
-    const HRESULT hr = u->QueryInterface(riid, ppv);
-    u->Release();
-    return hr;
-  }
-  HRESULT STDMETHODCALLTYPE LockServer(BOOL) override { return S_OK; }
-};
-
-unmarshaler_factory g_unmarshaler_factory;
 
 }  // namespace
 
@@ -295,6 +242,13 @@ HRESULT typelib_marshaler(IUnknown* owner, const tl::library& data, std::int32_t
   return S_OK;
 }
 
-IClassFactory* typelib_unmarshal_factory() noexcept { return &g_unmarshaler_factory; }
+HRESULT make_typelib_unmarshaler(IUnknown* outer, REFIID riid, void** ppv) noexcept {
+  if (outer) return CLASS_E_NOAGGREGATION;
+  auto* u = new (std::nothrow) unmarshaler;
+  if (!u) return E_OUTOFMEMORY;
+  const HRESULT hr = u->QueryInterface(riid, ppv);
+  u->Release();
+  return hr;
+}
 
 }  // namespace comkit::rt
