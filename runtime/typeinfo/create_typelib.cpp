@@ -657,22 +657,19 @@ HRESULT create_lib::vft_of_base(const tl::type_data& t, int depth, std::uint32_t
     level = b.impls.empty() ? 0 : below + 1;
     return S_OK;
   }
-  // An imported base: asked of its type information.
-  ITypeLib* s = nullptr;
+  // An imported base: asked of its type information, in its own library
+  // (loaded by the name the import records, as the saved file will find it).
+  if (base.index >= lib_.imported_types.size()) return TYPE_E_ELEMENTNOTFOUND;
+  const tl::imported_type& it = lib_.imported_types[base.index];
+  ITypeLib* other = nullptr;
   try {
-    if (const HRESULT hr = typelib_from_data(lib_, &s); FAILED(hr)) return hr;
+    if (const HRESULT hr = load_typelib(tl::to_utf8(lib_.imports[it.file].filename), std::string(), &other); FAILED(hr)) return hr;
   } catch (const std::bad_alloc&) {
     return E_OUTOFMEMORY;
   }
-  ITypeInfo* self = nullptr;
   ITypeInfo* at = nullptr;
-  HRESULT hr = S_OK;
-  // Any type of the snapshot resolves the import's handle.
-  if (!lib_.types.empty()) hr = s->GetTypeInfo(0, &self);
-  else hr = TYPE_E_ELEMENTNOTFOUND;
-  if (SUCCEEDED(hr)) hr = self->GetRefTypeInfo((base.index * impinfo_stride) | 1, &at);
-  if (self) self->Release();
-  s->Release();
+  HRESULT hr = it.guid != GUID{} ? other->GetTypeInfoOfGuid(it.guid, &at) : other->GetTypeInfo(static_cast<UINT>(it.index), &at);
+  other->Release();
   if (FAILED(hr)) return hr;
   TYPEATTR* a = nullptr;
   hr = at->GetTypeAttr(&a);
