@@ -23,6 +23,7 @@
 
 #include "oa_test.h"
 #include "sta_thread.h"
+#include "../typeinfo/type_named.h"
 
 namespace {
 
@@ -509,14 +510,8 @@ TEST_F(TypelibMarshal, RecordsInVariantsCross) {
     const std::string path = COMKIT_OA_TLB;
     const std::u16string wide(path.begin(), path.end());
     ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
-    comkit::com_ptr<ITypeInfo> spot;
-    ITypeInfo* infos[1] = {};
-    MEMBERID ids[1] = {};
-    USHORT n = 1;
-    OLECHAR spot_name[] = u"OaSpot";
-    ASSERT_EQ(lib->FindName(spot_name, 0, infos, ids, &n), S_OK);
-    ASSERT_EQ(n, 1);
-    spot.attach(infos[0]);
+    comkit::com_ptr<ITypeInfo> spot = comkit_test::type_named(lib.get(), u"OaSpot");
+    ASSERT_TRUE(spot);
     comkit::com_ptr<IRecordInfo> anonymous;
     ASSERT_EQ(GetRecordInfoFromTypeInfo(spot.get(), anonymous.put()), S_OK);
     OaSpot plain{1, 2, 3.0};

@@ -18,6 +18,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include "type_named.h"
 #include "typelib_data.h"
 
 namespace {
@@ -61,6 +62,15 @@ FUNCDESC method(MEMBERID memid, INVOKEKIND kind, ELEMDESC* params, SHORT count) 
   return f;
 }
 
+// The handle by which the types of `creator`'s library name `creator`'s own type.
+HREFTYPE self_handle(ICreateTypeInfo* creator) {
+  comkit::com_ptr<ITypeInfo> info;
+  EXPECT_EQ(creator->QueryInterface(IID_ITypeInfo, info.put_void()), S_OK);
+  HREFTYPE handle = 0;
+  EXPECT_EQ(creator->AddRefTypeInfo(info.get(), &handle), S_OK);
+  return handle;
+}
+
 // idl/create_test.idl, built by hand in the same order.
 comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
   comkit::com_ptr<ICreateTypeLib2> lib;
@@ -95,10 +105,7 @@ comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
     EXPECT_EQ(mood->AddVarDesc(i, &v), S_OK);
     EXPECT_EQ(mood->SetVarName(i, w(moods[i].first)), S_OK);
   }
-  HREFTYPE mood_ref = 0;
-  comkit::com_ptr<ITypeInfo> mood_info;
-  EXPECT_EQ(mood->QueryInterface(IID_ITypeInfo, mood_info.put_void()), S_OK);
-  EXPECT_EQ(mood->AddRefTypeInfo(mood_info.get(), &mood_ref), S_OK);
+  const HREFTYPE mood_ref = self_handle(mood.get());
 
   // struct Pair
   comkit::com_ptr<ICreateTypeInfo> pair;
@@ -114,10 +121,7 @@ comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
     EXPECT_EQ(pair->AddVarDesc(i, &v), S_OK);
     EXPECT_EQ(pair->SetVarName(i, w(fields[i].first)), S_OK);
   }
-  comkit::com_ptr<ITypeInfo> pair_info;
-  EXPECT_EQ(pair->QueryInterface(IID_ITypeInfo, pair_info.put_void()), S_OK);
-  HREFTYPE pair_ref = 0;
-  EXPECT_EQ(pair->AddRefTypeInfo(pair_info.get(), &pair_ref), S_OK);
+  const HREFTYPE pair_ref = self_handle(pair.get());
 
   // interface IShape : IUnknown
   comkit::com_ptr<ICreateTypeInfo> shape;
@@ -128,10 +132,7 @@ comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
   HREFTYPE unknown_ref = 0;
   EXPECT_EQ(shape->AddRefTypeInfo(unknown.get(), &unknown_ref), S_OK);
   EXPECT_EQ(shape->AddImplType(0, unknown_ref), S_OK);
-  comkit::com_ptr<ITypeInfo> shape_info;
-  EXPECT_EQ(shape->QueryInterface(IID_ITypeInfo, shape_info.put_void()), S_OK);
-  HREFTYPE shape_ref = 0;
-  EXPECT_EQ(shape->AddRefTypeInfo(shape_info.get(), &shape_ref), S_OK);
+  const HREFTYPE shape_ref = self_handle(shape.get());
   {
     TYPEDESC dbl{};
     dbl.vt = VT_R8;
@@ -205,10 +206,7 @@ comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
     LPOLESTR names[] = {w(u"Radius"), w(u"r")};
     EXPECT_EQ(circle->SetFuncAndParamNames(0, names, 2), S_OK);
   }
-  comkit::com_ptr<ITypeInfo> circle_info;
-  EXPECT_EQ(circle->QueryInterface(IID_ITypeInfo, circle_info.put_void()), S_OK);
-  HREFTYPE circle_ref = 0;
-  EXPECT_EQ(circle->AddRefTypeInfo(circle_info.get(), &circle_ref), S_OK);
+  const HREFTYPE circle_ref = self_handle(circle.get());
 
   // coclass Shape
   comkit::com_ptr<ICreateTypeInfo> coclass;
@@ -551,19 +549,8 @@ TEST(CreateTypeLib2, LayoutsFollowChangesAndImportedSizes) {
   // A record with stdole2's GUID (16 bytes, aligned 4) after a byte.
   comkit::com_ptr<ICreateTypeInfo> rec;
   ASSERT_EQ(lib->CreateTypeInfo(w(u"Tagged"), TKIND_RECORD, rec.put()), S_OK);
-  comkit::com_ptr<ITypeInfo> guid_info;
-  UINT found_count = 0;
-  {
-    ITypeInfo* infos[1] = {};
-    MEMBERID ids[1] = {};
-    USHORT n = 1;
-    OLECHAR name[] = u"GUID";
-    ASSERT_EQ(stdole->FindName(name, 0, infos, ids, &n), S_OK);
-    ASSERT_EQ(n, 1);
-    guid_info.attach(infos[0]);
-    found_count = n;
-  }
-  ASSERT_EQ(found_count, 1u);
+  comkit::com_ptr<ITypeInfo> guid_info = comkit_test::type_named(stdole.get(), u"GUID");
+  ASSERT_TRUE(guid_info);
   HREFTYPE guid_ref = 0;
   ASSERT_EQ(rec->AddRefTypeInfo(guid_info.get(), &guid_ref), S_OK);
   VARDESC v{};

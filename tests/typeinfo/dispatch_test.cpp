@@ -10,6 +10,7 @@
 #include <oleauto.h>
 
 #include "dispatch_test.h"
+#include "type_named.h"
 
 namespace {
 
@@ -527,14 +528,8 @@ TEST(TypeInfoInvoke, RecordsByPointerComeFromVtRecordVariants) {
     arg.pvRecord = &item;
     arg.pRecInfo = inner_ri.get();
     EXPECT_EQ(ti->Invoke(static_cast<IVarargs*>(&o), 5, DISPATCH_METHOD, &p, nullptr, nullptr, &bad), DISP_E_TYPEMISMATCH);
-    comkit::com_ptr<ITypeInfo> pair_ti;
-    ITypeInfo* found[1] = {};
-    MEMBERID ids[1] = {};
-    USHORT n = 1;
-    OLECHAR pair_name[] = u"Pair2";
-    ASSERT_EQ(lib->FindName(pair_name, 0, found, ids, &n), S_OK);
-    ASSERT_EQ(n, 1);
-    pair_ti.attach(found[0]);
+    comkit::com_ptr<ITypeInfo> pair_ti = comkit_test::type_named(lib.get(), u"Pair2");
+    ASSERT_TRUE(pair_ti);
     comkit::com_ptr<IRecordInfo> pair_ri;
     ASSERT_EQ(GetRecordInfoFromTypeInfo(pair_ti.get(), pair_ri.put()), S_OK);
     Pair2 pair{1, 2};
