@@ -12,6 +12,7 @@
 #include <barrier>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -232,11 +233,21 @@ struct empty_where final : IOaWhere {
   }
 };
 
+// A registry of the benchmark's own, removed when the process ends.
+struct private_registry {
+  char dir[40] = "/tmp/comkit-bench-registry-XXXXXX";
+  bool made = mkdtemp(dir) != nullptr;
+  ~private_registry() {
+    std::error_code ignored;
+    if (made) std::filesystem::remove_all(dir, ignored);
+  }
+};
+
 void BM_CrossApartmentCallTypelib(benchmark::State& s) {
+  static private_registry registry;
   static const bool registered = [] {
-    char dir[] = "/tmp/comkit-bench-registry-XXXXXX";
-    if (!mkdtemp(dir)) return false;
-    setenv("COMKIT_REGISTRY_PATH", dir, 1);
+    if (!registry.made) return false;
+    setenv("COMKIT_REGISTRY_PATH", registry.dir, 1);
     ComkitRegistryRefresh();
     const std::string path = COMKIT_BENCH_OA_TLB;
     const std::u16string wide(path.begin(), path.end());
