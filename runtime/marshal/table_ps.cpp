@@ -1864,7 +1864,15 @@ class table_factory final : public IPSFactoryBuffer, public IClassFactory {
   find_fn find_;
 };
 
-const COMKIT_PS_INTERFACE* compiled_table(const IID& iid) noexcept {
+table_factory g_factory{&compiled_proxy_table};
+table_factory g_typelib_factory{&typelib_table};
+
+}  // namespace
+
+IClassFactory* standard_ps_class_factory() noexcept { return &g_factory; }
+IClassFactory* typelib_ps_class_factory() noexcept { return &g_typelib_factory; }
+
+const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept {
   try {
     return table_for(iid);
   } catch (...) {
@@ -1872,12 +1880,7 @@ const COMKIT_PS_INTERFACE* compiled_table(const IID& iid) noexcept {
   }
 }
 
-table_factory g_factory{&compiled_table};
-table_factory g_typelib_factory{&typelib_table};
-
-}  // namespace
-
-IClassFactory* standard_ps_class_factory() noexcept { return &g_factory; }
+bool has_proxy_table(const IID& iid) noexcept { return compiled_proxy_table(iid) != nullptr; }
 
 void register_record_param(const COMKIT_PS_PARAM* param, IRecordInfo* info) noexcept {
   try {
@@ -1886,17 +1889,6 @@ void register_record_param(const COMKIT_PS_PARAM* param, IRecordInfo* info) noex
     if (g_records->emplace(param, info).second) info->AddRef();
   } catch (...) {
     // Unregistered: the parameter's method is not carried (E_NOTIMPL).
-  }
-}
-IClassFactory* typelib_ps_class_factory() noexcept { return &g_typelib_factory; }
-
-const COMKIT_PS_INTERFACE* compiled_proxy_table(const IID& iid) noexcept { return compiled_table(iid); }
-
-bool has_proxy_table(const IID& iid) noexcept {
-  try {
-    return table_for(iid) != nullptr;
-  } catch (...) {
-    return false;
   }
 }
 
