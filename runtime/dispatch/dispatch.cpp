@@ -151,6 +151,24 @@ struct scoped_funcdesc {
 
 // The function `memid` of the kind the flags ask for, in ti or its bases
 // (a method call may also reach a property get, as VB's `x.Value` does).
+// A dual interface's dispatch view replaced by its vtable view (a reference
+// the caller releases, ti itself otherwise); null when the view would not
+// load.
+ITypeInfo* vtable_view(ITypeInfo* ti) {
+  TYPEATTR* attr = nullptr;
+  if (FAILED(ti->GetTypeAttr(&attr))) return nullptr;
+  const bool dual = attr->typekind == TKIND_DISPATCH && (attr->wTypeFlags & TYPEFLAG_FDUAL);
+  ti->ReleaseTypeAttr(attr);
+  if (!dual) {
+    ti->AddRef();
+    return ti;
+  }
+  HREFTYPE twin;
+  ITypeInfo* view = nullptr;
+  if (FAILED(ti->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin)) || FAILED(ti->GetRefTypeInfo(twin, &view))) return nullptr;
+  return view;
+}
+
 HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc& out, bool& unsure, int depth = 0) {
   if (depth > 32) return DISP_E_MEMBERNOTFOUND;
   TYPEATTR* attr = nullptr;
@@ -176,13 +194,19 @@ HRESULT find_function(ITypeInfo* ti, MEMBERID memid, WORD flags, scoped_funcdesc
     }
     ti->ReleaseFuncDesc(f);
   }
-  if (kind == TKIND_INTERFACE && impls > 0) {
+  // An interface's base; a coclass's first interface (what CreateDispTypeInfo
+  // gives is a coclass), through its vtable view if it is a dual.
+  if ((kind == TKIND_INTERFACE || kind == TKIND_COCLASS) && impls > 0) {
     HREFTYPE href;
     ITypeInfo* base = nullptr;
     if (SUCCEEDED(ti->GetRefTypeOfImplType(0, &href)) && SUCCEEDED(ti->GetRefTypeInfo(href, &base))) {
-      const HRESULT hr = find_function(base, memid, flags, out, unsure, depth + 1);
+      ITypeInfo* view = vtable_view(base);
       base->Release();
-      return hr;
+      if (view) {
+        const HRESULT hr = find_function(view, memid, flags, out, unsure, depth + 1);
+        view->Release();
+        return hr;
+      }
     }
     unsure = true;  // a base that would not load (an import not found ...)
   }
@@ -368,28 +392,22 @@ std::unique_ptr<invoke_plan> resolve_plan(ITypeInfo* self, MEMBERID memid, WORD 
   if (!plan) return plan;
   plan->memid = memid;
   plan->flags = flags;
-  // A dual interface's dispatch view: call through its vtable view.
-  ITypeInfo* ti = self;
-  ti->AddRef();
+  // A dual interface's dispatch view: call through its vtable view. A pure
+  // dispinterface has no vtable to call.
   TYPEATTR* attr = nullptr;
-  if (FAILED(ti->GetTypeAttr(&attr))) plan->unsure = true;
-  else {
-    const bool dispatch = attr->typekind == TKIND_DISPATCH;
-    const bool dual = dispatch && (attr->wTypeFlags & TYPEFLAG_FDUAL);
-    ti->ReleaseTypeAttr(attr);
-    if (dispatch && !dual) {
-      ti->Release();
-      plan->found = DISP_E_MEMBERNOTFOUND;  // a pure dispinterface has no vtable to call
+  if (SUCCEEDED(self->GetTypeAttr(&attr))) {
+    const bool dispinterface = attr->typekind == TKIND_DISPATCH && !(attr->wTypeFlags & TYPEFLAG_FDUAL);
+    self->ReleaseTypeAttr(attr);
+    if (dispinterface) {
+      plan->found = DISP_E_MEMBERNOTFOUND;
       return plan;
     }
-    HREFTYPE twin;
-    ITypeInfo* vtable = nullptr;
-    if (dual && SUCCEEDED(ti->GetRefTypeOfImplType(static_cast<UINT>(-1), &twin)) && SUCCEEDED(ti->GetRefTypeInfo(twin, &vtable))) {
-      ti->Release();
-      ti = vtable;
-    } else if (dual) {
-      plan->unsure = true;
-    }
+  }
+  ITypeInfo* ti = vtable_view(self);
+  if (!ti) {
+    plan->unsure = true;
+    ti = self;
+    ti->AddRef();
   }
   scoped_funcdesc fd;
   plan->found = find_function(ti, memid, flags, fd, plan->unsure);
@@ -677,47 +695,15 @@ HRESULT typeinfo_invoke(ITypeInfo* self, void* instance, MEMBERID memid, WORD fl
 
 namespace {
 
-// The type info whose members a late-bound call on `ti` names: ti itself,
-// or a coclass's default interface (what CreateDispTypeInfo gives is a
-// coclass). A reference the caller releases.
-ITypeInfo* members_of(ITypeInfo* ti) {
-  TYPEATTR* a = nullptr;
-  ITypeInfo* out = nullptr;
-  if (SUCCEEDED(ti->GetTypeAttr(&a))) {
-    if (a->typekind == TKIND_COCLASS && a->cImplTypes > 0) {
-      UINT pick = 0;
-      for (UINT i = 0; i < a->cImplTypes; ++i) {
-        INT flags = 0;
-        if (SUCCEEDED(ti->GetImplTypeFlags(i, &flags)) && (flags & IMPLTYPEFLAG_FDEFAULT) && !(flags & IMPLTYPEFLAG_FSOURCE)) {
-          pick = i;
-          break;
-        }
-      }
-      HREFTYPE href = 0;
-      if (FAILED(ti->GetRefTypeOfImplType(pick, &href)) || FAILED(ti->GetRefTypeInfo(href, &out))) out = nullptr;
-    }
-    ti->ReleaseTypeAttr(a);
-  }
-  if (!out) {
-    out = ti;
-    out->AddRef();
-  }
-  return out;
-}
-
 // CreateStdDispatch's object: IDispatch over a type info and an instance,
 // aggregatable (its IUnknown is the inner, non-delegating one).
 class std_dispatch final : public IDispatch {
  public:
-  std_dispatch(IUnknown* outer, void* instance, ITypeInfo* ti)
-      : outer_(outer ? outer : &inner_), instance_(instance), ti_(ti), members_(members_of(ti)) {
+  std_dispatch(IUnknown* outer, void* instance, ITypeInfo* ti) : outer_(outer ? outer : &inner_), instance_(instance), ti_(ti) {
     inner_.owner = this;
     ti_->AddRef();
   }
-  ~std_dispatch() {
-    members_->Release();
-    ti_->Release();
-  }
+  ~std_dispatch() { ti_->Release(); }
   IUnknown* inner() { return &inner_; }
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override { return outer_->QueryInterface(riid, ppv); }
@@ -739,13 +725,13 @@ class std_dispatch final : public IDispatch {
   HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID riid, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
     const IID* iid = nullable(&riid);
     if (!iid || !IsEqualIID(*iid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
-    return members_->GetIDsOfNames(names, count, ids);
+    return ti_->GetIDsOfNames(names, count, ids);
   }
   HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID riid, LCID, WORD flags, DISPPARAMS* params, VARIANT* result, EXCEPINFO* excepinfo,
                                    UINT* argerr) override {
     const IID* iid = nullable(&riid);
     if (!iid || !IsEqualIID(*iid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
-    return members_->Invoke(instance_, id, flags, params, result, excepinfo, argerr);
+    return ti_->Invoke(instance_, id, flags, params, result, excepinfo, argerr);
   }
 
  private:
@@ -778,8 +764,7 @@ class std_dispatch final : public IDispatch {
   inner_unknown inner_;
   IUnknown* outer_;
   void* instance_;
-  ITypeInfo* ti_;       // what GetTypeInfo gives
-  ITypeInfo* members_;  // what calls use (members_of)
+  ITypeInfo* ti_;
 };
 
 }  // namespace
@@ -797,23 +782,13 @@ COMKIT_STDAPI CreateStdDispatch(IUnknown* punkOuter, void* pvThis, ITypeInfo* pt
 
 COMKIT_STDAPI DispGetIDsOfNames(ITypeInfo* ptinfo, OLECHAR** rgszNames, UINT cNames, DISPID* rgdispid) {
   if (!ptinfo) return E_INVALIDARG;
-  HRESULT hr = ptinfo->GetIDsOfNames(rgszNames, cNames, rgdispid);
-  if (hr != DISP_E_UNKNOWNNAME) return hr;
-  ITypeInfo* members = comkit::rt::members_of(ptinfo);  // a coclass: its default interface's
-  if (members != ptinfo) hr = members->GetIDsOfNames(rgszNames, cNames, rgdispid);
-  members->Release();
-  return hr;
+  return ptinfo->GetIDsOfNames(rgszNames, cNames, rgdispid);
 }
 
 COMKIT_STDAPI DispInvoke(void* _this, ITypeInfo* ptinfo, DISPID dispidMember, WORD wFlags, DISPPARAMS* pparams, VARIANT* pvarResult,
                          EXCEPINFO* pexcepinfo, UINT* puArgErr) {
   if (!ptinfo) return E_INVALIDARG;
-  HRESULT hr = ptinfo->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
-  if (hr != DISP_E_MEMBERNOTFOUND) return hr;
-  ITypeInfo* members = comkit::rt::members_of(ptinfo);  // a coclass: its default interface's
-  if (members != ptinfo) hr = members->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
-  members->Release();
-  return hr;
+  return ptinfo->Invoke(_this, dispidMember, wFlags, pparams, pvarResult, pexcepinfo, puArgErr);
 }
 
 COMKIT_STDAPI DispGetParam(DISPPARAMS* pdispparams, UINT position, VARTYPE vtTarg, VARIANT* pvarResult, UINT* puArgErr) {

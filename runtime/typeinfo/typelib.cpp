@@ -1046,7 +1046,9 @@ HRESULT type_info::GetIDsOfNames(LPOLESTR* names, UINT count, MEMBERID* ids) {
       ids[0] = v.memid;
       return count > 1 ? DISP_E_UNKNOWNNAME : S_OK;
     }
-  if ((t.kind == TKIND_INTERFACE || t.kind == TKIND_DISPATCH) && !t.impls.empty()) {
+  // An interface's base; a coclass's first interface (as Windows looks a
+  // coclass's members up: what CreateDispTypeInfo gives is a coclass).
+  if ((t.kind == TKIND_INTERFACE || t.kind == TKIND_DISPATCH || t.kind == TKIND_COCLASS) && !t.impls.empty()) {
     type_info* base = nullptr;
     if (SUCCEEDED(base_info(&base))) {
       const HRESULT hr = base->GetIDsOfNames(names, count, ids);
