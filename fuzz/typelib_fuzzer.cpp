@@ -7,7 +7,7 @@
 // (widl's and comkit's type libraries, and what fuzzing kept). An input
 // that starts like an ELF file goes through the section-header reader and
 // the comkit_typelib entry walker too (embedded.h), each entry then through
-// the MSFT reader.
+// the MSFT reader. The lazy reader LoadTypeLib uses must agree with it.
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -29,12 +29,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
+  auto bad_file = [](HRESULT hr) { return hr == TYPE_E_CANTLOADLIBRARY || hr == TYPE_E_INVDATAREAD || hr == E_OUTOFMEMORY; };
   tl::library lib;
   const HRESULT hr = tl::read_msft({data, size}, lib);
+  // LoadTypeLib's reader, which reads members on demand, reads the same:
+  // all of it when read_msft does, and otherwise fails at open or at some
+  // type's members with the same kind of error.
+  tl::msft_reader lazy;
+  tl::library lazy_lib;
+  HRESULT lazy_hr = lazy.open(std::vector<std::uint8_t>(data, data + size), lazy_lib);
+  for (std::uint32_t i = 0; SUCCEEDED(lazy_hr) && i < lazy_lib.types.size(); ++i) lazy_hr = lazy.members(i, lazy_lib.types[i]);
+  if (SUCCEEDED(hr) != SUCCEEDED(lazy_hr) || (FAILED(lazy_hr) && !bad_file(lazy_hr))) std::abort();
   if (hr != S_OK) {
-    if (hr != TYPE_E_CANTLOADLIBRARY && hr != TYPE_E_INVDATAREAD && hr != E_OUTOFMEMORY) std::abort();
+    if (!bad_file(hr)) std::abort();
     return 0;
   }
+  if (!(lazy_lib == lib)) std::abort();
   (void)tl::dump(lib);
   std::vector<std::uint8_t> image;
   try {

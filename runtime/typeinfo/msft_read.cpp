@@ -100,6 +100,19 @@ class reader {
     for (std::int32_t i = 0; i < ntypes; ++i) read_type(lib.types[static_cast<std::size_t>(i)], i);
   }
 
+  // The functions and variables of type `index` (open has read its own
+  // record). Their block's bounds were checked by open.
+  void members(type_data& t, std::int32_t index) const {
+    if (index < 0 || index >= ntypes_) fail();
+    const auto s = seg_[seg_typeinfo];
+    const std::size_t base = static_cast<std::size_t>(index) * typeinfo_size;
+    const std::int32_t elements = i32(s, base + 24);
+    const std::size_t nfuncs = static_cast<std::uint16_t>(elements), nvars = static_cast<std::uint16_t>(elements >> 16);
+    t.funcs.clear();
+    t.vars.clear();
+    if (nfuncs + nvars) read_members(t, offset(i32(s, base + 4)), nfuncs, nvars);
+  }
+
  private:
   // ---- raw access ----------------------------------------------------------
   std::uint32_t u32(std::size_t at) const { return u32(img_, at); }
@@ -345,13 +358,22 @@ class reader {
       }
       default: break;
     }
-    if (nfuncs + nvars) read_members(t, offset(field(1)), nfuncs, nvars);
+    // The members are read on demand (members()); that their block lies
+    // in the image is checked now, so a truncated file fails to load.
+    if (nfuncs + nvars) member_block(offset(field(1)), nfuncs + nvars);
+  }
+
+  // The length of the member block at `at`, checked: its records, then
+  // three arrays of `count` words (memids, names, record offsets).
+  std::size_t member_block(std::size_t at, std::size_t count) const {
+    const std::size_t length = offset(i32(at));
+    if (img_.size() - at - 4 < length || (img_.size() - at - 4 - length) / 12 < count) fail(TYPE_E_INVDATAREAD);
+    return length;
   }
 
   void read_members(type_data& t, std::size_t at, std::size_t nfuncs, std::size_t nvars) const {
     const std::size_t count = nfuncs + nvars;
-    const std::size_t length = offset(i32(at));
-    if (img_.size() - at - 4 < length || (img_.size() - at - 4 - length) / 12 < count) fail(TYPE_E_INVDATAREAD);
+    const std::size_t length = member_block(at, count);
     const auto records = img_.subspan(at + 4, length);
     const std::size_t arrays = at + 4 + length;
     auto memid = [&](std::size_t k) { return i32(arrays + 4 * k); };
@@ -453,16 +475,61 @@ bool looks_like_msft(std::span<const std::uint8_t> image) {
   return image.size() >= 4 && image[0] == 'M' && image[1] == 'S' && image[2] == 'F' && image[3] == 'T';
 }
 
-HRESULT read_msft(std::span<const std::uint8_t> image, library& out) {
+namespace {
+
+template <class F>
+HRESULT guarded(F&& f) noexcept {
   try {
-    out = library{};
-    reader(image).run(out);
+    f();
     return S_OK;
   } catch (const bad_image& e) {
     return e.hr;
   } catch (const std::bad_alloc&) {
     return E_OUTOFMEMORY;
+  } catch (const std::length_error&) {
+    return E_OUTOFMEMORY;
   }
+}
+
+}  // namespace
+
+HRESULT read_msft(std::span<const std::uint8_t> image, library& out) {
+  return guarded([&] {
+    out = library{};
+    reader r(image);
+    r.run(out);
+    for (std::size_t i = 0; i < out.types.size(); ++i) r.members(out.types[i], static_cast<std::int32_t>(i));
+  });
+}
+
+struct msft_reader::state {
+  explicit state(std::vector<std::uint8_t> bytes) : image(std::move(bytes)), r(image) {}
+  std::vector<std::uint8_t> image;  // r's spans point into it
+  reader r;
+};
+
+msft_reader::msft_reader() = default;
+msft_reader::~msft_reader() = default;
+
+HRESULT msft_reader::open(std::vector<std::uint8_t> image, library& out) {
+  s_.reset();
+  return guarded([&] {
+    auto s = std::make_unique<state>(std::move(image));
+    out = library{};
+    s->r.run(out);
+    s_ = std::move(s);
+  });
+}
+
+HRESULT msft_reader::members(std::uint32_t index, type_data& t) {
+  if (!s_) return E_UNEXPECTED;
+  const HRESULT hr = guarded([&] { s_->r.members(t, static_cast<std::int32_t>(index)); });
+  if (FAILED(hr)) t.funcs.clear(), t.vars.clear();
+  return hr;
+}
+
+std::span<const std::uint8_t> msft_reader::image() const {
+  return s_ ? std::span<const std::uint8_t>(s_->image) : std::span<const std::uint8_t>();
 }
 
 bool type_desc::operator==(const type_desc& o) const {

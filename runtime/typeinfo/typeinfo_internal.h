@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <oaidl.h>
 
@@ -66,12 +67,18 @@ bool loaded_typelib_path(ITypeLib* lib, std::string& path);
 /// by value to another process (typelib_marshal.cpp).
 inline constexpr GUID CLSID_ComkitTypeLibMarshal = {0x6d1e0a42, 0x3b5c, 0x4f7d, {0x8e, 0x91, 0x2a, 0x3b, 0x4c, 0x5d, 0x6e, 0x7f}};
 
+/// A library of the loader (typelib.cpp).
+class type_lib;
+
+/// The MSFT image of `lib`: the bytes it was loaded from, or written from
+/// the data it was made of.
+HRESULT typelib_image(const type_lib& lib, std::vector<std::uint8_t>& out);
+
 /// The IMarshal of a loaded library (index -1) or of its type info `index`
 /// (twin: a dual's interface view), whose IUnknown is `owner` and whose
-/// data `data` stays alive while owner does: the free-threaded marshaler
+/// library `lib` stays alive while owner does: the free-threaded marshaler
 /// within the process, a copy of the library to another.
-HRESULT typelib_marshaler(IUnknown* owner, const comkit::typelib::library& data, std::int32_t index, bool twin,
-                          void** ppv) noexcept;
+HRESULT typelib_marshaler(IUnknown* owner, const type_lib& lib, std::int32_t index, bool twin, void** ppv) noexcept;
 /// A CLSID_ComkitTypeLibMarshal object (its class object is one of
 /// marshal.cpp's built-in factories).
 HRESULT make_typelib_unmarshaler(IUnknown* outer, REFIID riid, void** ppv) noexcept;

@@ -287,7 +287,12 @@ class type_info final : public ITypeInfo2 {
 
 class type_lib final : public ITypeLib2 {
  public:
-  type_lib(tl::library data, std::string path) : data_(std::move(data)), path_(std::move(path)) {
+  // A library held in full (typelib_from_data), or one `reader` has
+  // opened into `data` whose types' members it reads on first use.
+  type_lib(tl::library data, std::string path, std::unique_ptr<tl::msft_reader> reader = nullptr)
+      : data_(std::move(data)), path_(std::move(path)), reader_(std::move(reader)),
+        members_(std::make_unique<std::atomic<HRESULT>[]>(data_.types.size())) {
+    for (std::size_t i = 0; i < data_.types.size(); ++i) members_[i].store(reader_ ? members_pending : S_OK, std::memory_order_relaxed);
     for (std::uint32_t i = 0; i < data_.types.size(); ++i) {
       infos_.push_back(std::make_unique<type_info>(this, i, false));
       twins_.push_back(infos_.back()->is_dual() ? std::make_unique<type_info>(this, i, true) : nullptr);
@@ -307,7 +312,7 @@ class type_lib final : public ITypeLib2 {
       return S_OK;
     }
     if (iid && IsEqualIID(*iid, IID_IMarshal))  // passed by value (typelib_marshal.cpp)
-      return typelib_marshaler(static_cast<ITypeLib2*>(this), data_, -1, false, ppv);
+      return typelib_marshaler(static_cast<ITypeLib2*>(this), *this, -1, false, ppv);
     *ppv = nullptr;
     return E_NOINTERFACE;
   }
@@ -325,6 +330,7 @@ class type_lib final : public ITypeLib2 {
     if (!out) return E_INVALIDARG;
     *out = nullptr;
     if (index >= infos_.size()) return TYPE_E_ELEMENTNOTFOUND;
+    if (const HRESULT hr = members(index); FAILED(hr)) return hr;
     *out = infos_[index].get();
     (*out)->AddRef();
     return S_OK;
@@ -385,7 +391,9 @@ class type_lib final : public ITypeLib2 {
       *found = TRUE;
       std::memcpy(name, n.data(), n.size() * sizeof(OLECHAR));  // the library's spelling
     };
-    for (const tl::type_data& t : data_.types) {
+    for (std::uint32_t i = 0; i < data_.types.size(); ++i) {
+      if (const HRESULT hr = members(i); FAILED(hr)) return hr;
+      const tl::type_data& t = data_.types[i];
       check(t.d.name);
       for (const tl::func_data& f : t.funcs) {
         check(f.d.name);
@@ -398,7 +406,11 @@ class type_lib final : public ITypeLib2 {
   HRESULT STDMETHODCALLTYPE FindName(LPOLESTR name, ULONG, ITypeInfo** infos, MEMBERID* ids, USHORT* count) override {
     if (!name || !infos || !ids || !count) return E_INVALIDARG;
     USHORT n = 0;
-    for (std::size_t i = 0; i < data_.types.size() && n < *count; ++i) {
+    for (std::uint32_t i = 0; i < data_.types.size() && n < *count; ++i) {
+      if (const HRESULT hr = members(i); FAILED(hr)) {
+        for (USHORT k = 0; k < n; ++k) infos[k]->Release(), infos[k] = nullptr;
+        return hr;
+      }
       const tl::type_data& t = data_.types[i];
       MEMBERID id = MEMBERID_NIL;
       bool hit = same_name(t.d.name, name);
@@ -462,8 +474,17 @@ class type_lib final : public ITypeLib2 {
   }
   HRESULT STDMETHODCALLTYPE GetAllCustData(CUSTDATA* out) override { return all_cust(data_.d.custom, out); }
 
+  // The library. A type's funcs and vars are there once members() has
+  // succeeded for it: every type info is handed out only after that.
   const tl::library& data() const { return data_; }
   type_info* info(std::uint32_t index, bool twin) const { return twin ? twins_[index].get() : infos_[index].get(); }
+  // Reads type `index`'s members the first time (LoadTypeLib reads a
+  // type's functions and variables only when it is first asked for);
+  // what that gave, every time after.
+  HRESULT members(std::uint32_t index);
+  // The library's MSFT image (what it was loaded from, or written from its
+  // data), to copy it to another process.
+  HRESULT image(std::vector<std::uint8_t>& out) const;
   // The library an import names, loaded on first use (and kept).
   HRESULT imported(std::uint32_t file, ITypeLib** out);
   const std::string& path() const { return path_; }
@@ -473,6 +494,16 @@ class type_lib final : public ITypeLib2 {
   tl::library data_;
   std::string path_;
   std::vector<std::unique_ptr<type_info>> infos_, twins_;
+  // members_[i]: members_pending until type i's members are read, then
+  // what reading them gave. States per type: pending -> S_OK or a failure,
+  // written once under members_lock_ (release) after data_.types[i].funcs
+  // and vars; read lock-free (acquire) first, so a reader that sees S_OK
+  // sees the members. Nothing reads a type's members before its state
+  // left pending (type infos are handed out after members()).
+  static constexpr HRESULT members_pending = S_FALSE;
+  std::unique_ptr<tl::msft_reader> reader_;
+  std::unique_ptr<std::atomic<HRESULT>[]> members_;
+  std::mutex members_lock_;
   std::mutex imports_lock_;
   std::vector<ITypeLib*> imports_;  // by import file index, guarded by imports_lock_
 };
@@ -579,11 +610,17 @@ bool image_of_file(int fd, std::uint32_t id, std::vector<std::uint8_t>& image) {
   return true;
 }
 
-HRESULT make_typelib(std::span<const std::uint8_t> image, const std::string& path, type_lib** out) {
-  tl::library lib;
-  if (const HRESULT hr = tl::read_msft(image, lib); FAILED(hr)) return hr;
-  *out = new (std::nothrow) type_lib(std::move(lib), path);
-  return *out ? S_OK : E_OUTOFMEMORY;
+HRESULT make_typelib(std::vector<std::uint8_t> image, const std::string& path, type_lib** out) {
+  *out = nullptr;
+  try {
+    auto reader = std::make_unique<tl::msft_reader>();
+    tl::library lib;
+    if (const HRESULT hr = reader->open(std::move(image), lib); FAILED(hr)) return hr;
+    *out = new type_lib(std::move(lib), path, std::move(reader));
+    return S_OK;
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  }
 }
 
 // `path` is canonical; `id` picks the type library of a module (1 unless
@@ -607,7 +644,7 @@ HRESULT load_file(const std::string& path, std::uint32_t id, ITypeLib** out) {
   close(fd);
   if (!found) return TYPE_E_CANTLOADLIBRARY;
   type_lib* object = nullptr;
-  if (const HRESULT hr = make_typelib(image, key, &object); FAILED(hr)) return hr;
+  if (const HRESULT hr = make_typelib(std::move(image), key, &object); FAILED(hr)) return hr;
   // Another thread may have loaded the same file meanwhile: the first one
   // published wins, and this copy goes (its Release finds another object
   // in the cache and leaves the entry).
@@ -685,6 +722,35 @@ HRESULT load_typelib(const std::string& name, const std::string& relative_to, IT
   return TYPE_E_CANTLOADLIBRARY;
 }
 
+HRESULT type_lib::members(std::uint32_t index) {
+  HRESULT hr = members_[index].load(std::memory_order_acquire);
+  if (hr != members_pending) return hr;
+  std::lock_guard g(members_lock_);
+  hr = members_[index].load(std::memory_order_relaxed);
+  if (hr != members_pending) return hr;
+  hr = reader_->members(index, data_.types[index]);
+  members_[index].store(hr, std::memory_order_release);
+  return hr;
+}
+
+HRESULT type_lib::image(std::vector<std::uint8_t>& out) const {
+  try {
+    if (reader_) {
+      const auto bytes = reader_->image();
+      out.assign(bytes.begin(), bytes.end());
+    } else {
+      out = tl::write_msft(data_);
+    }
+    return S_OK;
+  } catch (const std::bad_alloc&) {
+    return E_OUTOFMEMORY;
+  } catch (...) {
+    return E_UNEXPECTED;
+  }
+}
+
+HRESULT typelib_image(const type_lib& lib, std::vector<std::uint8_t>& out) { return lib.image(out); }
+
 HRESULT type_lib::imported(std::uint32_t file, ITypeLib** out) {
   if (file >= data_.imports.size()) return TYPE_E_ELEMENTNOTFOUND;
   std::lock_guard g(imports_lock_);
@@ -726,7 +792,7 @@ HRESULT type_info::QueryInterface(REFIID riid, void** ppv) {
     return S_OK;
   }
   if (iid && IsEqualIID(*iid, IID_IMarshal))  // passed by value (typelib_marshal.cpp)
-    return typelib_marshaler(static_cast<ITypeInfo2*>(this), lib_->data(), static_cast<std::int32_t>(index_), twin_, ppv);
+    return typelib_marshaler(static_cast<ITypeInfo2*>(this), *lib_, static_cast<std::int32_t>(index_), twin_, ppv);
   *ppv = nullptr;
   return E_NOINTERFACE;
 }
@@ -1166,6 +1232,7 @@ HRESULT type_info::GetRefTypeInfo(HREFTYPE href, ITypeInfo** out) {
   } else {
     const std::uint32_t at = (href & ~3u) / typeinfo_stride;
     if ((href & ~3u) % typeinfo_stride || at >= lib.types.size()) return TYPE_E_ELEMENTNOTFOUND;
+    if (const HRESULT hr = lib_->members(at); FAILED(hr)) return hr;
     found = lib_->info(at, false);
     found->AddRef();
   }
@@ -1411,7 +1478,11 @@ COMKIT_STDAPI ComkitLoadTypeLibFromMemory(const void* image, SIZE_T size, ITypeL
   const std::span bytes(static_cast<const std::uint8_t*>(image), size);
   if (!comkit::typelib::looks_like_msft(bytes)) return TYPE_E_CANTLOADLIBRARY;
   comkit::rt::type_lib* lib = nullptr;
-  const HRESULT hr = comkit::rt::make_typelib(bytes, std::string(), &lib);
+  HRESULT hr = E_OUTOFMEMORY;
+  try {
+    hr = comkit::rt::make_typelib(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), std::string(), &lib);
+  } catch (const std::bad_alloc&) {
+  }
   *out = lib;
   return hr;
 }

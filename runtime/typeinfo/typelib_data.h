@@ -198,6 +198,34 @@ std::vector<std::uint8_t> write_msft(const library& lib);
 /// Every offset and count is checked against the image: any input is safe.
 HRESULT read_msft(std::span<const std::uint8_t> image, library& out);
 
+/// An MSFT image read on demand, as LoadTypeLib reads a file: open() reads
+/// the library's own record, its imports and every type's own record
+/// (name, GUID, kind, flags, sizes, bases: what listing and searching a
+/// library need) and checks that each type's member block lies in the
+/// image; members() reads one type's functions and variables when they
+/// are first needed. The reader keeps the image. members() is not
+/// thread-safe (the caller serialises it) and clears `t`'s members when it
+/// fails; every check of read_msft applies, at the call that reads the part.
+class msft_reader {
+ public:
+  msft_reader();
+  ~msft_reader();
+  msft_reader(const msft_reader&) = delete;
+  msft_reader& operator=(const msft_reader&) = delete;
+
+  /// Reads `image`'s library into `out`, its types' funcs and vars left
+  /// empty. The HRESULTs of read_msft.
+  HRESULT open(std::vector<std::uint8_t> image, library& out);
+  /// Reads type `index`'s funcs and vars into `t` (its open()ed record).
+  HRESULT members(std::uint32_t index, type_data& t);
+  /// The image open() was given.
+  std::span<const std::uint8_t> image() const;
+
+ private:
+  struct state;
+  std::unique_ptr<state> s_;
+};
+
 /// True when `image` starts like an MSFT type library.
 bool looks_like_msft(std::span<const std::uint8_t> image);
 

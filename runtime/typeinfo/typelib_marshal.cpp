@@ -4,8 +4,9 @@
 // A loaded ITypeLib or ITypeInfo is immutable data, so it does not need a
 // proxy: within a process it is handed over as it is (the free-threaded
 // marshaler: the same object in every apartment), and to another process
-// as a copy, the library's MSFT image (write_msft of its data) and which
-// type info and view it is. The receiver loads the image from memory
+// as a copy: the library's MSFT image (the bytes it was loaded from, or
+// write_msft of the data it was made of) and which type info and view it
+// is. The receiver loads the image from memory
 // (its imports through the registry, else by bare name on the search path:
 // typelib.cpp, type_lib::imported) and has a type info that answers
 // everything locally. This is how IDispatch::GetTypeInfo and
@@ -28,12 +29,9 @@
 #include "marshal/counted_object.h"
 #include "runtime_internal.h"
 #include "typeinfo_internal.h"
-#include "typelib_data.h"
 
 namespace comkit::rt {
 namespace {
-
-namespace tl = comkit::typelib;
 
 constexpr std::uint32_t magic = 0x4C544B43;  // "CKTL"
 constexpr std::uint32_t version = 1;
@@ -68,8 +66,8 @@ IMarshal* shared_ftm() noexcept {
 // IUnknown is the owner's).
 class by_value_marshal final : public IMarshal {
  public:
-  by_value_marshal(IUnknown* owner, const tl::library& data, std::int32_t index, bool twin)
-      : owner_(owner), data_(data), index_(index), twin_(twin) {
+  by_value_marshal(IUnknown* owner, const type_lib& lib, std::int32_t index, bool twin)
+      : owner_(owner), lib_(lib), index_(index), twin_(twin) {
     owner_->AddRef();
   }
   ~by_value_marshal() { owner_->Release(); }
@@ -129,21 +127,15 @@ class by_value_marshal final : public IMarshal {
   // asks its size, then its data).
   HRESULT make_image() {
     std::call_once(image_once_, [this] {
-      try {
-        image_ = tl::write_msft(data_);
-        image_hr_ = image_.size() > max_image_bytes ? TYPE_E_SIZETOOBIG : S_OK;
-      } catch (const std::bad_alloc&) {
-        image_hr_ = E_OUTOFMEMORY;
-      } catch (...) {
-        image_hr_ = E_UNEXPECTED;
-      }
+      image_hr_ = typelib_image(lib_, image_);
+      if (SUCCEEDED(image_hr_) && image_.size() > max_image_bytes) image_hr_ = TYPE_E_SIZETOOBIG;
     });
     return image_hr_;
   }
 
   std::atomic<ULONG> refs_{1};
   IUnknown* owner_;
-  const tl::library& data_;  // the owner's, alive while it is
+  const type_lib& lib_;  // the owner's, alive while it is
   std::int32_t index_;
   bool twin_;
   std::once_flag image_once_;
@@ -232,8 +224,8 @@ class unmarshaler final : public counted_object<unmarshaler, IMarshal, IID_IMars
 
 }  // namespace
 
-HRESULT typelib_marshaler(IUnknown* owner, const tl::library& data, std::int32_t index, bool twin, void** ppv) noexcept {
-  auto* m = new (std::nothrow) by_value_marshal(owner, data, index, twin);
+HRESULT typelib_marshaler(IUnknown* owner, const type_lib& lib, std::int32_t index, bool twin, void** ppv) noexcept {
+  auto* m = new (std::nothrow) by_value_marshal(owner, lib, index, twin);
   if (!m) {
     *ppv = nullptr;
     return E_OUTOFMEMORY;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <random>
 
+#include "msft_image.h"
 #include "typelib_data.h"
 
 namespace {
@@ -215,6 +217,65 @@ TEST(Msft, DamagedImagesGiveErrors) {
     const HRESULT hr = read_msft(damaged, lib);
     EXPECT_TRUE(hr == S_OK || hr == TYPE_E_INVDATAREAD || hr == TYPE_E_CANTLOADLIBRARY) << round;
   }
+}
+
+TEST(Msft, TheLazyReaderReadsWhatReadMsftReads) {
+  for (const char* name : {"s2_64.tlb", "s2_32.tlb", "sample64.tlb", "sample32.tlb"}) {
+    const library whole = read(name);
+    msft_reader reader;
+    library lazy;
+    ASSERT_EQ(reader.open(load(name), lazy), S_OK) << name;
+    ASSERT_EQ(lazy.types.size(), whole.types.size());
+    bool some_members = false;
+    for (std::uint32_t i = 0; i < lazy.types.size(); ++i) {
+      // open() leaves the members; everything else is read.
+      EXPECT_TRUE(lazy.types[i].funcs.empty() && lazy.types[i].vars.empty()) << name << " " << i;
+      some_members |= !whole.types[i].funcs.empty() || !whole.types[i].vars.empty();
+      EXPECT_EQ(reader.members(i, lazy.types[i]), S_OK);
+    }
+    EXPECT_TRUE(some_members) << name;
+    EXPECT_TRUE(lazy == whole) << name;
+    EXPECT_TRUE(std::ranges::equal(reader.image(), load(name)));
+  }
+}
+
+TEST(Msft, TheLazyReaderRefusesEveryTruncationAtOpen) {
+  // The member blocks' bounds are checked by open: a truncated file fails
+  // to load, as with read_msft, rather than at first use.
+  const auto good = load("s2_64.tlb");
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    library eager, lazy;
+    const HRESULT whole = read_msft(std::span(good.data(), n), eager);
+    msft_reader reader;
+    const HRESULT opened = reader.open(std::vector<std::uint8_t>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n)), lazy);
+    ASSERT_EQ(FAILED(opened), FAILED(whole)) << n;
+    for (std::uint32_t i = 0; SUCCEEDED(opened) && i < lazy.types.size(); ++i) ASSERT_EQ(reader.members(i, lazy.types[i]), S_OK) << n;
+  }
+}
+
+TEST(Msft, ADamagedFunctionRecordFailsItsTypeOnly) {
+  auto image = load("s2_64.tlb");
+  const library whole = read("s2_64.tlb");
+  std::uint32_t victim = 0;
+  while (victim < whole.types.size() && whole.types[victim].funcs.empty()) ++victim;
+  ASSERT_LT(victim, whole.types.size());
+  const std::int32_t far = 0x7FFFFFF0;  // the first function's result type, far outside
+  std::memcpy(image.data() + comkit::test::first_function_at(image, victim) + 4, &far, 4);
+  library damaged;
+  EXPECT_EQ(read_msft(image, damaged), TYPE_E_INVDATAREAD);
+  msft_reader reader;
+  library lazy;
+  ASSERT_EQ(reader.open(image, lazy), S_OK);
+  for (std::uint32_t i = 0; i < lazy.types.size(); ++i) {
+    if (i == victim) {
+      EXPECT_EQ(reader.members(i, lazy.types[i]), TYPE_E_INVDATAREAD);
+      EXPECT_TRUE(lazy.types[i].funcs.empty());  // nothing half read is left
+    } else {
+      EXPECT_EQ(reader.members(i, lazy.types[i]), S_OK);
+      EXPECT_TRUE(lazy.types[i] == whole.types[i]) << i;
+    }
+  }
+  EXPECT_EQ(reader.members(static_cast<std::uint32_t>(lazy.types.size()), lazy.types[0]), TYPE_E_CANTLOADLIBRARY);
 }
 
 TEST(Msft, WriterRefusesDanglingReferences) {

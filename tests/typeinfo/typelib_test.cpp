@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -10,6 +13,8 @@
 #include <comkit/com_ptr.h>
 #include <objbase.h>
 #include <oleauto.h>
+
+#include "msft_image.h"
 
 namespace {
 
@@ -311,6 +316,103 @@ TEST(TypeLibThreads, ConcurrentLoadAndRelease) {
       }
     });
   for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+std::vector<std::uint8_t> file_bytes(const char* name) {
+  std::ifstream f(std::string(COMKIT_TYPEINFO_DATA) + "/" + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+comkit::com_ptr<ITypeLib> from_memory(const std::vector<std::uint8_t>& image) {
+  comkit::com_ptr<ITypeLib> lib;
+  EXPECT_EQ(ComkitLoadTypeLibFromMemory(image.data(), image.size(), lib.put()), S_OK);
+  return lib;
+}
+
+WORD function_count(ITypeInfo* ti) {
+  TYPEATTR* a = nullptr;
+  if (ti->GetTypeAttr(&a) != S_OK) return 0;
+  const WORD n = a->cFuncs;
+  ti->ReleaseTypeAttr(a);
+  return n;
+}
+
+TEST(TypeLib, ATypesMembersAreReadWhenItIsFirstAskedFor) {
+  // A library's types' functions and variables are read on first use (the
+  // load reads the library's index): damage in one function record fails
+  // that type when it is asked for, not the load, and not the others.
+  auto image = file_bytes("s2_64.tlb");
+  auto good = from_memory(image);
+  ASSERT_TRUE(good);
+  UINT victim = 0;
+  while (victim < good->GetTypeInfoCount() && function_count(info(good.get(), victim).get()) == 0) ++victim;
+  ASSERT_LT(victim, good->GetTypeInfoCount());
+  BSTR name = nullptr;
+  ASSERT_EQ(good->GetDocumentation(static_cast<INT>(victim), &name, nullptr, nullptr, nullptr), S_OK);
+  const std::u16string victim_name = str(name);
+
+  const std::int32_t far = 0x7FFFFFF0;  // its first function's result type, outside the file
+  std::memcpy(image.data() + comkit::test::first_function_at(image, victim) + 4, &far, 4);
+  auto lib = from_memory(image);
+  ASSERT_TRUE(lib);
+  EXPECT_EQ(lib->GetTypeInfoCount(), good->GetTypeInfoCount());
+  ASSERT_EQ(lib->GetDocumentation(static_cast<INT>(victim), &name, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(str(name), victim_name);
+  TYPEKIND kind;
+  EXPECT_EQ(lib->GetTypeInfoType(victim, &kind), S_OK);
+  comkit::com_ptr<ITypeInfo> ti;
+  EXPECT_EQ(lib->GetTypeInfo(victim, ti.put()), TYPE_E_INVDATAREAD);
+  EXPECT_EQ(lib->GetTypeInfo(victim, ti.put()), TYPE_E_INVDATAREAD);  // the same answer again
+  EXPECT_FALSE(ti);
+  for (UINT i = 0; i < lib->GetTypeInfoCount(); ++i) {
+    if (i == victim) continue;
+    auto other = info(lib.get(), i);
+    ASSERT_TRUE(other) << i;
+    EXPECT_EQ(function_count(other.get()), function_count(info(good.get(), i).get())) << i;
+  }
+  // Searching every type's members meets the damage.
+  std::u16string wanted = u"NoSuchName";
+  ITypeInfo* found[4] = {};
+  MEMBERID ids[4];
+  USHORT count = 4;
+  EXPECT_EQ(lib->FindName(wanted.data(), 0, found, ids, &count), TYPE_E_INVDATAREAD);
+  BOOL is = TRUE;
+  EXPECT_EQ(lib->IsName(wanted.data(), 0, &is), TYPE_E_INVDATAREAD);
+}
+
+TEST(TypeLibThreads, ManyThreadsAskForTheSameTypesFirst) {
+  // The first GetTypeInfo of a type reads its members once, whichever
+  // thread gets there first; the others wait for it or see it done.
+  const auto image = file_bytes("s2_64.tlb");
+  auto reference = from_memory(image);
+  ASSERT_TRUE(reference);
+  const UINT types = reference->GetTypeInfoCount();
+  std::vector<WORD> expected;
+  for (UINT i = 0; i < types; ++i) expected.push_back(function_count(info(reference.get(), i).get()));
+  std::atomic<int> failures{0};
+  for (int round = 0; round < 50; ++round) {
+    auto lib = from_memory(image);  // a new object: nothing read yet
+    ASSERT_TRUE(lib);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        for (UINT k = 0; k < types; ++k) {
+          const UINT i = (k + static_cast<UINT>(t)) % types;
+          ITypeInfo* ti = nullptr;
+          if (lib->GetTypeInfo(i, &ti) != S_OK) {
+            ++failures;
+            continue;
+          }
+          if (function_count(ti) != expected[i]) ++failures;
+          FUNCDESC* f = nullptr;
+          if (expected[i] && (ti->GetFuncDesc(0, &f) != S_OK || !f)) ++failures;
+          if (f) ti->ReleaseFuncDesc(f);
+          ti->Release();
+        }
+      });
+    for (auto& t : threads) t.join();
+  }
   EXPECT_EQ(failures.load(), 0);
 }
 
