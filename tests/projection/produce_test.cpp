@@ -208,6 +208,81 @@ TEST(Produce, LayoutAndIdentity) {
   EXPECT_EQ(comkit::get_self<hybrid>(h.get()), hs);
 }
 
+// Tear-offs of a produced interface write its idiomatic members too, and
+// a raw<I> tear-off keeps the ABI form.
+struct tear_owner;
+struct item_tear : comkit::tear_off<item_tear, IItem, tear_owner> {
+  comkit::bstr Name() const;
+  void Name(std::u16string_view n) {
+    if (n.empty()) throw std::invalid_argument("a torn-off item needs a name");
+    renamed = std::u16string(n);
+  }
+  HRESULT STDMETHODCALLTYPE get_Price(double* price) {  // raw, method by method
+    if (!price) return E_POINTER;
+    return *price = 7.5, S_OK;
+  }
+  bool InStock() const { return true; }
+  std::u16string renamed;
+};
+struct raw_tear_owner;
+struct raw_item_tear : comkit::tear_off<raw_item_tear, comkit::raw<IItem>, raw_tear_owner> {
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* name) noexcept override { return *name = SysAllocString(u"raw tear"), S_OK; }
+  HRESULT STDMETHODCALLTYPE put_Name(BSTR) noexcept override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Price(double* price) noexcept override { return *price = 1, S_OK; }
+  HRESULT STDMETHODCALLTYPE get_InStock(VARIANT_BOOL* value) noexcept override { return *value = VARIANT_FALSE, S_OK; }
+};
+struct tear_owner : comkit::implements<tear_owner, test::IDelta, comkit::support_error_info,
+                                       comkit::cached_tear_off<item_tear>> {
+  HRESULT STDMETHODCALLTYPE Delta(int* out) noexcept override { return *out = 4, S_OK; }
+  std::u16string label = u"torn";
+};
+comkit::bstr item_tear::Name() const { return comkit::bstr(owner().label); }
+struct disposable_owner;
+struct counted_item_tear : comkit::tear_off<counted_item_tear, IItem, disposable_owner> {
+  comkit::bstr Name() const { return comkit::bstr(u"disposable"); }
+  void Name(std::u16string_view) {}
+  double Price() const { return 2; }
+  bool InStock() const { return false; }
+};
+struct disposable_owner : comkit::implements<disposable_owner, test::IDelta, comkit::disposable_tear_off<counted_item_tear>> {
+  HRESULT STDMETHODCALLTYPE Delta(int* out) noexcept override { return *out = 5, S_OK; }
+};
+struct raw_tear_owner : comkit::implements<raw_tear_owner, test::IDelta, comkit::cached_tear_off<raw_item_tear>> {
+  HRESULT STDMETHODCALLTYPE Delta(int* out) noexcept override { return *out = 6, S_OK; }
+};
+
+TEST(Produce, ATearOffOfAProducedInterfaceWritesItsIdiomaticMembers) {
+  static_assert(!std::is_base_of_v<IItem, item_tear>, "a produced tear-off does not inherit the ABI methods");
+  static_assert(std::is_base_of_v<IItem, raw_item_tear>);
+  comkit::com_ptr<test::IDelta> owner = comkit::make<tear_owner>();
+  comkit::com_ptr<IItem> item = owner.as<IItem>();
+  ASSERT_TRUE(item);
+  EXPECT_EQ(item.as<IItem>().get(), item.get()) << "a cached tear-off is handed out again";
+  EXPECT_EQ(static_cast<void*>(item.as<IUnknown>().get()), static_cast<void*>(owner.as<IUnknown>().get())) << "identity";
+  EXPECT_EQ(item.Name(), u"torn");  // the idiomatic member, which reached its owner
+  EXPECT_EQ(item.Price(), 7.5);     // the raw one
+  EXPECT_TRUE(item.InStock());
+  EXPECT_EQ(item->get_Name(nullptr), E_POINTER);
+  item.Name(u"pear");
+  const std::pair<HRESULT, std::string> empty_name{E_INVALIDARG, "a torn-off item needs a name"};
+  EXPECT_EQ(failure_of([&] { return item->put_Name(nullptr); }), empty_name);  // std::invalid_argument, with IErrorInfo
+  comkit::com_ptr<ISupportErrorInfo> support = item.as<ISupportErrorInfo>();
+  EXPECT_EQ(support->InterfaceSupportsErrorInfo(comkit::guid_of<IItem>()), S_OK);
+  EXPECT_EQ(support->InterfaceSupportsErrorInfo(comkit::guid_of<test::IDelta>()), S_OK);  // the marker says all
+  EXPECT_EQ(support->InterfaceSupportsErrorInfo(comkit::guid_of<IShop>()), S_FALSE);
+
+  comkit::com_ptr<IItem> one = comkit::make<disposable_owner>().as<IItem>();
+  comkit::com_ptr<IItem> two = one.as<IItem>();
+  EXPECT_NE(one.get(), two.get()) << "a disposable tear-off is made for every QueryInterface";
+  EXPECT_EQ(one.Name(), u"disposable");
+  EXPECT_EQ(two.Price(), 2);
+  EXPECT_FALSE(one.try_as<ISupportErrorInfo>()) << "no produced direct interface and no marker";
+
+  comkit::com_ptr<IItem> raw = comkit::make<raw_tear_owner>().as<IItem>();
+  EXPECT_EQ(raw.Name(), u"raw tear");
+  EXPECT_EQ(raw.Price(), 1);
+}
+
 std::string describe_not_found(const mapped_not_found& e) { return "item " + std::to_string(e.id) + " not found"; }
 
 TEST(ExceptionMapping, UserTypesMapToTheirCodes) {

@@ -570,22 +570,39 @@ void delete_tear_off(X* x) noexcept {
 }
 }  // namespace detail
 
+namespace detail {
+/// What a tear-off for listed interface I derives from: I itself (its ABI
+/// methods overridden by the tear-off), or, when a generated projection
+/// header produces I, its producer, so that the tear-off writes I's
+/// idiomatic members as an implements<> class does.
+template <typename Self, typename I>
+using tear_off_base =
+    std::conditional_t<listed<I>::produced, producer<Self, typename listed<I>::type>, typename listed<I>::type>;
+}  // namespace detail
+
 /// The base of a tear-off: an interface I implemented by a separate small
 /// object Self that shares its Owner's identity. Self must be default
-/// constructible; owner() reaches the object it belongs to.
+/// constructible; owner() reaches the object it belongs to. Self writes I's
+/// idiomatic members when I's generated projection header is included
+/// (raw ABI overrides still win, method by method), and I's ABI methods
+/// otherwise, or always when I is listed as comkit::raw<I>.
 template <typename Self, typename I, typename Owner>
-class tear_off : public I {
+class tear_off : public detail::tear_off_base<Self, I> {
  public:
-  using interface_type = I;
+  using listed_type = I;  // as written: I or raw<I>
+  using interface_type = typename detail::listed<I>::type;
+  static constexpr bool produced = detail::listed<I>::produced;
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
+  // IUnknown: I's overrides for a raw tear-off; for a produced one, what
+  // its produce shim forwards to (shim().QueryInterface ...).
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept {
     return m_owner->QueryInterface(riid, ppv);  // identity: the owner answers for the tear-off
   }
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
+  ULONG STDMETHODCALLTYPE AddRef() noexcept {
     if (!m_disposable) return m_owner->AddRef();
     return m_refs.fetch_add(1, std::memory_order_relaxed) + 1;
   }
-  ULONG STDMETHODCALLTYPE Release() noexcept override {
+  ULONG STDMETHODCALLTYPE Release() noexcept {
     if (!m_disposable) return m_owner->Release();
     const ULONG left = m_refs.fetch_sub(1, std::memory_order_acq_rel) - 1;
     if (left == 0) {
@@ -602,6 +619,13 @@ class tear_off : public I {
  private:
   template <typename, typename...>
   friend class implements;
+  // The interface pointer: the tear-off itself, or its producer's vtable.
+  interface_type* abi() noexcept {
+    if constexpr (produced)
+      return &static_cast<detail::producer<Self, interface_type>*>(static_cast<Self*>(this))->m_abi;
+    else
+      return static_cast<Self*>(this);
+  }
   Owner* m_owner = nullptr;
   std::atomic<ULONG> m_refs{1};
   bool m_disposable = false;
@@ -905,14 +929,14 @@ class implements : public detail::implements_bases<D, Ts...> {
   HRESULT query_tear_off_at(void** ppv) noexcept {
     using M = typename detail::at<tear_off_markers, J>::type;
     using X = typename M::type;
-    using I = typename X::interface_type;
-    static_assert(std::is_base_of_v<tear_off<X, I, D>, X>, "a tear-off derives from comkit::tear_off<Self, I, Owner>");
+    static_assert(std::is_base_of_v<tear_off<X, typename X::listed_type, D>, X>,
+                  "a tear-off derives from comkit::tear_off<Self, I, Owner>");
     X* x = nullptr;
     if constexpr (M::kind == 3) {
       x = new_tear_off<X>(true);
       if (!x) return *ppv = nullptr, E_OUTOFMEMORY;
       AddRef();  // held by the tear-off until its last Release
-      *ppv = static_cast<I*>(x);
+      *ppv = x->abi();
       return S_OK;
     } else if constexpr (M::kind == 1) {
       X*& slot = std::get<J>(m_tear_offs);
@@ -931,7 +955,7 @@ class implements : public detail::implements_bases<D, Ts...> {
       }
     }
     AddRef();  // a cached tear-off counts on its owner
-    *ppv = static_cast<I*>(x);
+    *ppv = x->abi();
     return S_OK;
   }
 
@@ -991,7 +1015,17 @@ class implements : public detail::implements_bases<D, Ts...> {
     if (riid == guid_of<IUnknown>()) return S_FALSE;
     // Which user interfaces say yes: all with the marker, else the produced.
     const std::uint8_t t = entries::table.find(riid);
-    return t < traits::user_count && (traits::error_info_marker || traits::produced[t]) ? S_OK : S_FALSE;
+    if (t < traits::user_count) return traits::error_info_marker || traits::produced[t] ? S_OK : S_FALSE;
+    if constexpr (tear_off_markers::size > 0) {
+      // A tear-off's interface: the same rule. (ISupportErrorInfo itself is
+      // there when a direct interface is produced or the marker is listed.)
+      constexpr auto tear_produced = []<typename... M>(detail::type_list<M...>) {
+        return std::array<bool, sizeof...(M)>{M::type::produced...};
+      }(tear_off_markers{});
+      if (t >= traits::tear_off_target && t < traits::tear_off_target + tear_off_markers::size)
+        return traits::error_info_marker || tear_produced[t - traits::tear_off_target] ? S_OK : S_FALSE;
+    }
+    return S_FALSE;
   }
 
   // The non-delegating IUnknown an aggregated object gives its outer.
