@@ -549,6 +549,35 @@ TEST_F(LocalServer, ThreadsShareOneConnection) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+// Requests and replies far bigger than the sockets' buffers, from several
+// threads at once: each side is writing while the other's replies or
+// requests pile up, so neither may stop reading while it writes (a
+// caller writes before it takes the reading turn; a turn nobody takes, or
+// whose holder is busy writing a reply, passes to an I/O thread).
+TEST_F(LocalServer, FullSocketBuffersInBothDirectionsDoNotDeadlock) {
+  start("linger");
+  ptr<ILocalTest> t;
+  ASSERT_EQ(create_when_ready(t), S_OK);
+  constexpr int threads = 4, calls = 6;
+  constexpr UINT length = 3 << 19;  // 3 MB of UTF-16 each way per call
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      BSTR in = SysAllocStringLen(nullptr, length);
+      for (UINT i = 0; i < length; ++i) in[i] = static_cast<OLECHAR>(u'a' + (i + static_cast<UINT>(k)) % 26);
+      for (int i = 0; i < calls; ++i) {
+        BSTR out = nullptr;
+        if (t->Echo(in, &out) != S_OK || SysStringLen(out) != length || std::memcmp(in, out, length * sizeof(OLECHAR)) != 0)
+          ++wrong;
+        SysFreeString(out);
+      }
+      SysFreeString(in);
+    });
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 // The server dies while threads are calling: every one of them sees a
 // dead-server error soon, none hangs, and releasing afterwards is quick.
 TEST_F(LocalServer, ThreadsSeeTheServerDieTogether) {
