@@ -447,10 +447,36 @@ std::size_t array_element_size(VARTYPE base) {
 }
 
 HRESULT write_variant_at(writer& w, const VARIANT* v, DWORD dest, int depth);
+// A record's identity: its library (GUID, version, lcid) and its type's GUID,
+// what GetRecordInfoFromGuids finds it by on the other side.
+struct record_identity {
+  GUID lib{};
+  std::uint16_t major = 0, minor = 0;
+  std::uint32_t lcid = 0;
+  GUID type{};
+};
+HRESULT identity_of(IRecordInfo* ri, record_identity& id);
+void write_identity(writer& w, const record_identity& id);
+HRESULT write_record_fields(writer& w, IRecordInfo* ri, const void* data, DWORD dest, int depth);
 
+// A SAFEARRAY of records (FADF_RECORD) carries, after its bounds, its
+// records' identity (as a VT_RECORD VARIANT's) and then each record's
+// fields (write_record_fields), in memory order.
 HRESULT write_array(writer& w, SAFEARRAY* a, VARTYPE base, DWORD dest, int depth) {
   const UINT dims = SafeArrayGetDim(a);
-  const std::size_t size = array_element_size(base);
+  std::size_t size = array_element_size(base);
+  IRecordInfo* ri = nullptr;  // a SAFEARRAY of records: its record info, referenced
+  if (base == VT_RECORD) {
+    ULONG record_size = 0;
+    if (FAILED(SafeArrayGetRecordInfo(a, &ri)) || !ri) return DISP_E_BADVARTYPE;
+    if (SUCCEEDED(ri->GetSize(&record_size))) size = record_size;
+  }
+  struct release_record_info {
+    IRecordInfo* p;
+    ~release_record_info() {
+      if (p) p->Release();
+    }
+  } hold{ri};
   if (dims == 0 || dims > max_array_dims || size == 0 || SafeArrayGetElemsize(a) != size) return DISP_E_BADVARTYPE;
   w.u32(dims);
   std::uint64_t count = 1;
@@ -463,11 +489,18 @@ HRESULT write_array(writer& w, SAFEARRAY* a, VARTYPE base, DWORD dest, int depth
     count *= n;
   }
   if (count * size > max_value_bytes) return invalid_bound;
+  if (ri) {
+    record_identity id;
+    if (const HRESULT hr = identity_of(ri, id); FAILED(hr)) return hr;
+    write_identity(w, id);
+  }
   void* data = nullptr;
   if (FAILED(SafeArrayAccessData(a, &data))) return DISP_E_BADVARTYPE;
   HRESULT hr = S_OK;
   const auto* at = static_cast<const unsigned char*>(data);
-  if (base == VT_BSTR) {
+  if (ri) {
+    for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k) hr = write_record_fields(w, ri, at + k * size, dest, depth + 1);
+  } else if (base == VT_BSTR) {
     for (std::uint64_t k = 0; k < count; ++k) write_text(w, COMKIT_PS_BSTR, load_pointer(at + k * size));
   } else if (base == VT_UNKNOWN || base == VT_DISPATCH) {
     for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k)
@@ -482,15 +515,6 @@ HRESULT write_array(writer& w, SAFEARRAY* a, VARTYPE base, DWORD dest, int depth
   SafeArrayUnaccessData(a);
   return hr;
 }
-
-// A record's identity: its library (GUID, version, lcid) and its type's GUID,
-// what GetRecordInfoFromGuids finds it by on the other side.
-struct record_identity {
-  GUID lib{};
-  std::uint16_t major = 0, minor = 0;
-  std::uint32_t lcid = 0;
-  GUID type{};
-};
 
 HRESULT identity_of(IRecordInfo* ri, record_identity& id) {
   if (FAILED(ri->GetGuid(&id.type)) || id.type == GUID{}) return DISP_E_BADVARTYPE;  // found by GUID only
@@ -512,6 +536,20 @@ HRESULT identity_of(IRecordInfo* ri, record_identity& id) {
   }
   lib->Release();
   return FAILED(hr) ? DISP_E_BADVARTYPE : S_OK;
+}
+
+void write_identity(writer& w, const record_identity& id) {
+  w.bytes(&id.lib, sizeof id.lib);
+  w.u16(id.major);
+  w.u16(id.minor);
+  w.u32(id.lcid);
+  w.bytes(&id.type, sizeof id.type);
+}
+
+// The record info a record_identity names (its library must be registered
+// here too); false when the bytes are short.
+bool read_identity(reader& r, record_identity& id) {
+  return r.bytes(&id.lib, sizeof id.lib) && r.u16(id.major) && r.u16(id.minor) && r.u32(id.lcid) && r.bytes(&id.type, sizeof id.type);
 }
 
 // The names of a record's fields, in its order.
@@ -561,11 +599,7 @@ HRESULT write_record(writer& w, const VARIANT* v, DWORD dest, int depth) {
   if (!ri) return DISP_E_BADVARTYPE;
   record_identity id;
   if (const HRESULT hr = identity_of(ri, id); FAILED(hr)) return hr;
-  w.bytes(&id.lib, sizeof id.lib);
-  w.u16(id.major);
-  w.u16(id.minor);
-  w.u32(id.lcid);
-  w.bytes(&id.type, sizeof id.type);
+  write_identity(w, id);
   if (!v->pvRecord) {
     w.u8(0);
     return S_OK;
@@ -612,12 +646,16 @@ HRESULT write_variant(writer& w, const VARIANT* v, DWORD dest) { return write_va
 HRESULT read_variant_at(reader& r, VARIANT* v, int depth);
 
 // Reads a SAFEARRAY of `base` (after its vt); *out is null for a null array.
+HRESULT read_record_fields(reader& r, IRecordInfo* ri, void* data, int depth);
+
 HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
   *out = nullptr;
   std::uint32_t dims;
   if (!r.u32(dims)) return bad_stub_data;
   if (dims == 0) return S_OK;
-  const std::size_t size = array_element_size(base);
+  // The size of an element; a record's is known once its identity (after
+  // the bounds) is read, and at least 1 until then.
+  std::size_t size = base == VT_RECORD ? 1 : array_element_size(base);
   if (dims > max_array_dims || size == 0) return bad_stub_data;
   SAFEARRAYBOUND bounds[max_array_dims];
   std::uint64_t count = 1;
@@ -629,13 +667,32 @@ HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
     count *= n;
     if (count * size > max_value_bytes) return bad_stub_data;
   }
+  IRecordInfo* ri = nullptr;
+  if (base == VT_RECORD) {
+    record_identity id;
+    if (!read_identity(r, id)) return bad_stub_data;
+    if (const HRESULT hr = GetRecordInfoFromGuids(id.lib, id.major, id.minor, id.lcid, id.type, &ri); FAILED(hr)) return hr;
+    ULONG record_size = 0;
+    if (FAILED(ri->GetSize(&record_size)) || record_size == 0 || count * record_size > max_value_bytes) {
+      ri->Release();
+      return bad_stub_data;
+    }
+    size = record_size;
+  }
+  struct release_record_info {
+    IRecordInfo* p;
+    ~release_record_info() {
+      if (p) p->Release();
+    }
+  } hold{ri};
   // What the elements take at least must be there before anything is
-  // allocated (a BSTR or an interface at least its u32, a VARIANT its vt).
-  const std::size_t least = base == VT_VARIANT                                        ? 2
-                            : base == VT_BSTR || base == VT_UNKNOWN || base == VT_DISPATCH ? 4
-                                                                                         : size;
+  // allocated (a BSTR, an interface or a record at least its u32, a
+  // VARIANT its vt).
+  const std::size_t least = base == VT_VARIANT                                                              ? 2
+                            : base == VT_BSTR || base == VT_UNKNOWN || base == VT_DISPATCH || base == VT_RECORD ? 4
+                                                                                                               : size;
   if (r.left < count * least) return bad_stub_data;
-  SAFEARRAY* a = SafeArrayCreate(base, dims, bounds);
+  SAFEARRAY* a = ri ? SafeArrayCreateEx(VT_RECORD, dims, bounds, ri) : SafeArrayCreate(base, dims, bounds);
   if (!a) return E_OUTOFMEMORY;
   void* data = nullptr;
   if (FAILED(SafeArrayAccessData(a, &data))) {
@@ -646,7 +703,9 @@ HRESULT read_array(reader& r, VARTYPE base, SAFEARRAY** out, int depth) {
   HRESULT hr = S_OK;
   for (std::uint64_t k = 0; k < count && SUCCEEDED(hr); ++k) {
     unsigned char* e = at + k * size;
-    if (base == VT_BSTR) {
+    if (ri) {
+      hr = read_record_fields(r, ri, e, depth + 1);
+    } else if (base == VT_BSTR) {
       void* s = nullptr;
       if (SUCCEEDED(hr = read_text(r, COMKIT_PS_BSTR, &s))) store_pointer(e, s);
     } else if (base == VT_UNKNOWN || base == VT_DISPATCH) {
@@ -692,9 +751,7 @@ HRESULT read_record_fields(reader& r, IRecordInfo* ri, void* data, int depth) {
 HRESULT read_record(reader& r, VARIANT* v, int depth) {
   record_identity id;
   std::uint8_t present;
-  if (!r.bytes(&id.lib, sizeof id.lib) || !r.u16(id.major) || !r.u16(id.minor) || !r.u32(id.lcid) ||
-      !r.bytes(&id.type, sizeof id.type) || !r.u8(present) || present > 1)
-    return bad_stub_data;
+  if (!read_identity(r, id) || !r.u8(present) || present > 1) return bad_stub_data;
   IRecordInfo* ri = nullptr;
   if (const HRESULT hr = GetRecordInfoFromGuids(id.lib, id.major, id.minor, id.lcid, id.type, &ri); FAILED(hr)) return hr;
   void* data = nullptr;

@@ -524,6 +524,89 @@ TEST_F(TypelibMarshal, RecordsInVariantsCross) {
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
+// A SAFEARRAY of records (FADF_RECORD) crosses, in a VARIANT and as a
+// SAFEARRAY parameter: its record info found again by GUIDs, each record's
+// fields carried, its bounds kept.
+TEST_F(TypelibMarshal, SafeArraysOfRecordsCross) {
+  register_library();
+  const GUID named_guid = {0x6c1d2b46, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
+  comkit::com_ptr<IRecordInfo> ri;
+  ASSERT_EQ(GetRecordInfoFromGuids(LIBID_OaTest, 1, 2, 0, named_guid, ri.put()), S_OK);
+  thing o;
+  {
+    comkit_test::sta_thread sta;
+    comkit::com_ptr<IOaThing> p;
+    ASSERT_EQ(sta.proxy(static_cast<IOaThing*>(&o), IID_IOaThing, p.put_void()), S_OK);
+    SAFEARRAYBOUND bound{3, 1};
+    SAFEARRAY* items = SafeArrayCreateEx(VT_RECORD, 1, &bound, ri.get());
+    ASSERT_NE(items, nullptr);
+    OaNamed* data = nullptr;
+    ASSERT_EQ(SafeArrayAccessData(items, reinterpret_cast<void**>(&data)), S_OK);
+    const char16_t* names[] = {u"one", u"two", u"three"};
+    for (LONG k = 0; k < 3; ++k) {
+      data[k].id = 10 + k;
+      data[k].name = SysAllocString(names[k]);
+      data[k].extra.vt = VT_I4;
+      data[k].extra.lVal = k * k;
+    }
+    SafeArrayUnaccessData(items);
+
+    LONG n = 0;
+    ASSERT_EQ(p->Count(items, &n), S_OK);
+    EXPECT_EQ(n, 3);
+
+    VARIANT v, both, copy;
+    v.vt = VT_ARRAY | VT_RECORD;
+    v.parray = items;
+    VariantInit(&both);
+    VariantInit(&copy);
+    ASSERT_EQ(p->Variants(v, &both, &copy), S_OK);
+    ASSERT_EQ(copy.vt, VT_ARRAY | VT_RECORD);
+    ASSERT_NE(copy.parray, nullptr);
+    EXPECT_NE(copy.parray, items) << "a copy made on this side";
+    LONG lower = 0, upper = 0;
+    EXPECT_EQ(SafeArrayGetLBound(copy.parray, 1, &lower), S_OK);
+    EXPECT_EQ(SafeArrayGetUBound(copy.parray, 1, &upper), S_OK);
+    EXPECT_EQ(lower, 1);
+    EXPECT_EQ(upper, 3);
+    comkit::com_ptr<IRecordInfo> back_info;
+    ASSERT_EQ(SafeArrayGetRecordInfo(copy.parray, back_info.put()), S_OK);
+    GUID got{};
+    ASSERT_EQ(back_info->GetGuid(&got), S_OK);
+    EXPECT_EQ(got, named_guid);
+    OaNamed* back = nullptr;
+    ASSERT_EQ(SafeArrayAccessData(copy.parray, reinterpret_cast<void**>(&back)), S_OK);
+    for (LONG k = 0; k < 3; ++k) {
+      EXPECT_EQ(back[k].id, 10 + k);
+      EXPECT_EQ(std::u16string(back[k].name), names[k]);
+      EXPECT_EQ(back[k].extra.vt, VT_I4);
+      EXPECT_EQ(back[k].extra.lVal, k * k);
+    }
+    SafeArrayUnaccessData(copy.parray);
+    VariantClear(&copy);
+    VariantClear(&both);
+    SafeArrayDestroy(items);
+
+    // Records whose type has no GUID cannot be found again: refused before
+    // anything is sent.
+    comkit::com_ptr<ITypeLib> lib;
+    const std::string path = COMKIT_OA_TLB;
+    const std::u16string wide(path.begin(), path.end());
+    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+    comkit::com_ptr<ITypeInfo> spot = comkit_test::type_named(lib.get(), u"OaSpot");
+    ASSERT_TRUE(spot);
+    comkit::com_ptr<IRecordInfo> anonymous;
+    ASSERT_EQ(GetRecordInfoFromTypeInfo(spot.get(), anonymous.put()), S_OK);
+    SAFEARRAY* spots = SafeArrayCreateEx(VT_RECORD, 1, &bound, anonymous.get());
+    ASSERT_NE(spots, nullptr);
+    const int calls = o.calls;
+    EXPECT_EQ(p->Count(spots, &n), DISP_E_BADVARTYPE);
+    EXPECT_EQ(o.calls, calls);
+    SafeArrayDestroy(spots);
+  }
+  EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
+}
+
 // Type infos are data: within the process the same object everywhere, to
 // another process a copy of the library (marshalled here for MSHCTX_LOCAL
 // and read back in this process, as the other process would).
