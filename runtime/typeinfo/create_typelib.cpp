@@ -86,9 +86,7 @@ HRESULT value_of(const VARIANT* v, tl::value& out) {
     case VT_BSTR:
       if (V_BSTR(v)) out.s.assign(reinterpret_cast<const char16_t*>(V_BSTR(v)), SysStringLen(V_BSTR(v)));
       return S_OK;
-    case VT_EMPTY:
-    case VT_NULL: return S_OK;
-    default: return DISP_E_BADVARTYPE;
+    default: return DISP_E_BADVARTYPE;  // VT_EMPTY and VT_NULL too: nothing a library stores
   }
 }
 
@@ -936,9 +934,10 @@ HRESULT create_info::GetRefTypeInfo(HREFTYPE href, ITypeInfo** out) {
 }
 
 HRESULT create_info::GetContainingTypeLib(ITypeLib** lib, UINT* index) {
-  if (!lib) return E_INVALIDARG;  // (Windows answers a NULL index)
-  *lib = static_cast<ITypeLib2*>(lib_);
-  lib_->AddRef();
+  if (lib) {  // either may be NULL, as on Windows
+    *lib = static_cast<ITypeLib2*>(lib_);
+    lib_->AddRef();
+  }
   if (index) *index = index_;
   return S_OK;
 }
@@ -1038,6 +1037,9 @@ HRESULT create_info::AddFuncDesc(UINT index, FUNCDESC* desc) {
       if (p.flags & PARAMFLAG_FHASDEFAULT) {
         if (!e.paramdesc.pparamdescex) return E_INVALIDARG;
         if (const HRESULT hr = value_of(&e.paramdesc.pparamdescex->varDefaultValue, p.default_value); FAILED(hr)) return hr;
+        // An INT parameter's INT default is kept as an I4 (Windows reports
+        // it so, before and after saving); other parameters keep VT_INT.
+        if (p.type.vt == VT_INT && p.default_value.vt == VT_INT) p.default_value.vt = VT_I4;
       }
       f.params.push_back(std::move(p));
     }
@@ -1066,6 +1068,16 @@ HRESULT create_info::AddImplType(UINT index, HREFTYPE href) {
         return TYPE_E_BADMODULEKIND;
     }
     t.impls.insert(t.impls.begin() + index, tl::impl_type{ref, 0});
+    // An interface based on IDispatch (or on a dispatchable interface of
+    // this library) is dispatchable, and stays so if its base goes again,
+    // as on Windows.
+    if (t.kind == TKIND_INTERFACE) {
+      const tl::library& lib = lib_->data();
+      const bool dispatch =
+          ref.kind == tl::href::imported ? lib.imported_types[ref.index].guid == IID_IDispatch
+                                         : lib.types[ref.index].guid == IID_IDispatch || (lib.types[ref.index].flags & TYPEFLAG_FDISPATCHABLE);
+      if (dispatch) t.flags |= TYPEFLAG_FDISPATCHABLE;
+    }
     return S_OK;
   });
 }
@@ -1125,11 +1137,10 @@ HRESULT create_info::AddVarDesc(UINT index, VARDESC* desc) {
 }
 
 HRESULT create_info::SetFuncAndParamNames(UINT index, LPOLESTR* names, UINT count) {
-  if (!names || count == 0) return E_INVALIDARG;
-  for (UINT i = 0; i < count; ++i)
-    if (!names[i]) return E_INVALIDARG;
+  if (!names) return E_INVALIDARG;
+  if (count > 0 && !names[0]) return E_INVALIDARG;  // a parameter's name may be NULL (left unnamed), the function's not
   return change([&](tl::type_data& t) -> HRESULT {
-    if (index >= t.funcs.size()) return TYPE_E_ELEMENTNOTFOUND;
+    if (index >= t.funcs.size() || count == 0) return TYPE_E_ELEMENTNOTFOUND;
     tl::func_data& f = t.funcs[index];
     // A property put's value parameter has no name.
     const bool put = f.invkind & (INVOKE_PROPERTYPUT | INVOKE_PROPERTYPUTREF);
@@ -1145,7 +1156,7 @@ HRESULT create_info::SetFuncAndParamNames(UINT index, LPOLESTR* names, UINT coun
       if (!accessors) return TYPE_E_AMBIGUOUSNAME;
     }
     f.d.name = name;
-    for (UINT i = 1; i < count; ++i) f.params[i - 1].name = text(names[i]);
+    for (UINT i = 1; i < count; ++i) f.params[i - 1].name = names[i] ? text(names[i]) : std::u16string();
     return S_OK;
   });
 }
@@ -1162,7 +1173,7 @@ HRESULT create_info::SetVarName(UINT index, LPOLESTR name) {
 HRESULT create_info::SetTypeDescAlias(TYPEDESC* alias) {
   if (!alias) return E_INVALIDARG;
   return change([&](tl::type_data& t) -> HRESULT {
-    if (t.kind != TKIND_ALIAS) return TYPE_E_WRONGTYPEKIND;
+    if (t.kind != TKIND_ALIAS) return TYPE_E_BADMODULEKIND;
     return lib_->desc_of(*alias, t.alias);
   });
 }

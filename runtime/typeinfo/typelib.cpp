@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -175,7 +176,7 @@ class type_lib;
 
 // One view of one type info: `twin` is the TKIND_INTERFACE view of a dual
 // interface (the stored type info is its dispatch view).
-class type_info final : public ITypeInfo2 {
+class type_info final : public ITypeInfo2, public ITypeComp {
  public:
   type_info(type_lib* lib, std::uint32_t index, bool twin) : lib_(lib), index_(index), twin_(twin) {}
   ~type_info();
@@ -186,7 +187,29 @@ class type_info final : public ITypeInfo2 {
   ULONG STDMETHODCALLTYPE AddRef() override;
   ULONG STDMETHODCALLTYPE Release() override;
   HRESULT STDMETHODCALLTYPE GetTypeAttr(TYPEATTR** out) override;
-  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override { return make_typeinfo_comp(this, out); }
+  // ITypeComp is this object's, as on Windows (QueryInterface and
+  // GetTypeComp give the same pointer); Bind and BindType go through a
+  // comp made over the public methods (typecomp.cpp).
+  HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override {
+    if (!out) return E_INVALIDARG;
+    *out = static_cast<ITypeComp*>(this);
+    AddRef();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG hash, WORD flags, ITypeInfo** ti, DESCKIND* kind, BINDPTR* bound) override {
+    ITypeComp* c = nullptr;
+    if (const HRESULT hr = make_typeinfo_comp(this, &c); FAILED(hr)) return hr;
+    const HRESULT hr = c->Bind(name, hash, flags, ti, kind, bound);
+    c->Release();
+    return hr;
+  }
+  HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG hash, ITypeInfo** ti, ITypeComp** comp) override {
+    ITypeComp* c = nullptr;
+    if (const HRESULT hr = make_typeinfo_comp(this, &c); FAILED(hr)) return hr;
+    const HRESULT hr = c->BindType(name, hash, ti, comp);
+    c->Release();
+    return hr;
+  }
   HRESULT STDMETHODCALLTYPE GetFuncDesc(UINT index, FUNCDESC** out) override;
   HRESULT STDMETHODCALLTYPE GetVarDesc(UINT index, VARDESC** out) override;
   HRESULT STDMETHODCALLTYPE GetNames(MEMBERID memid, BSTR* names, UINT max, UINT* count) override;
@@ -280,6 +303,10 @@ class type_info final : public ITypeInfo2 {
   mutable std::atomic<const name_index*> names_{nullptr};
 
   type_lib* lib_;
+  // This view's own references: the first takes one on the library, the
+  // last gives it back (whoever AddRefs it at 0 got it from something that
+  // holds the library). Release returns this count, as Windows' does.
+  std::atomic<ULONG> refs_{0};
   invoke_cache invoke_cache_;  // Invoke's resolved calls
   std::uint32_t index_;
   bool twin_;
@@ -371,7 +398,9 @@ class type_lib final : public ITypeLib2 {
   }
   HRESULT put_doc(const tl::doc& d, BSTR* name, BSTR* doc, DWORD* context, BSTR* helpfile) const {
     BSTR n = nullptr, s = nullptr, f = nullptr;
-    if ((name && !(n = bstr_of(d.name))) || (doc && !d.helpstring.empty() && !(s = bstr_of(d.helpstring))) ||
+    // An unnamed item (a library or function made with ICreateTypeLib and
+    // never named) answers a NULL name, as Windows does.
+    if ((name && !d.name.empty() && !(n = bstr_of(d.name))) || (doc && !d.helpstring.empty() && !(s = bstr_of(d.helpstring))) ||
         (helpfile && !data_.helpfile.empty() && !(f = bstr_of(data_.helpfile)))) {
       SysFreeString(n);
       SysFreeString(s);
@@ -419,6 +448,14 @@ class type_lib final : public ITypeLib2 {
       for (const tl::var_data& v : t.vars)
         if (!hit && same_name(v.d.name, name)) hit = true, id = v.memid;
       if (!hit) continue;
+      if (n == 0) {  // the library's spelling, as IsName gives it
+        const std::u16string* spelled = &t.d.name;
+        for (const tl::func_data& f : t.funcs)
+          if (id != MEMBERID_NIL && f.memid == id && same_name(f.d.name, name)) spelled = &f.d.name;
+        for (const tl::var_data& v : t.vars)
+          if (id != MEMBERID_NIL && v.memid == id && same_name(v.d.name, name)) spelled = &v.d.name;
+        std::memcpy(name, spelled->data(), spelled->size() * sizeof(OLECHAR));
+      }
       infos[n] = infos_[i].get();
       infos[n]->AddRef();
       ids[n] = id;
@@ -791,13 +828,26 @@ HRESULT type_info::QueryInterface(REFIID riid, void** ppv) {
     AddRef();
     return S_OK;
   }
+  if (iid && IsEqualIID(*iid, IID_ITypeComp)) {
+    *ppv = static_cast<ITypeComp*>(this);
+    AddRef();
+    return S_OK;
+  }
   if (iid && IsEqualIID(*iid, IID_IMarshal))  // passed by value (typelib_marshal.cpp)
     return typelib_marshaler(static_cast<ITypeInfo2*>(this), *lib_, static_cast<std::int32_t>(index_), twin_, ppv);
   *ppv = nullptr;
   return E_NOINTERFACE;
 }
-ULONG type_info::AddRef() { return lib_->AddRef(); }
-ULONG type_info::Release() { return lib_->Release(); }
+ULONG type_info::AddRef() {
+  const ULONG n = refs_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (n == 1) lib_->AddRef();
+  return n;
+}
+ULONG type_info::Release() {
+  const ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if (n == 0) lib_->Release();  // may destroy this view with its library
+  return n;
+}
 
 HRESULT type_info::GetTypeAttr(TYPEATTR** out) {
   if (!out) return E_INVALIDARG;
@@ -1304,7 +1354,13 @@ HRESULT register_typelib(ITypeLib* lib, const std::string& full_path, const std:
   if (!lib) return E_INVALIDARG;
   registered_typelib entry;
   entry.path = full_path;
-  if (entry.path.empty() || entry.path.front() != '/') return E_INVALIDARG;
+  if (entry.path.empty()) return E_INVALIDARG;
+  if (entry.path.front() != '/') {  // Windows takes a relative path; it is kept as the absolute one it names now
+    char* cwd = ::getcwd(nullptr, 0);
+    if (!cwd) return E_INVALIDARG;
+    entry.path = std::string(cwd) + "/" + entry.path;
+    std::free(cwd);
+  }
   entry.helpdir = help_dir;
   TLIBATTR* attr = nullptr;
   if (const HRESULT hr = lib->GetLibAttr(&attr); FAILED(hr)) return hr;
@@ -1315,8 +1371,11 @@ HRESULT register_typelib(ITypeLib* lib, const std::string& full_path, const std:
   entry.syskind = attr->syskind == SYS_WIN32 ? 1 : 3;
   entry.flags = attr->wLibFlags & ~LIBFLAG_FHASDISKIMAGE;
   lib->ReleaseTLibAttr(attr);
-  BSTR doc = nullptr;
-  if (SUCCEEDED(lib->GetDocumentation(-1, nullptr, &doc, nullptr, nullptr))) entry.name = utf8_bstr(doc);
+  // The registered name is the library's doc string, else its name, as on
+  // Windows.
+  BSTR lib_name = nullptr, doc = nullptr;
+  if (SUCCEEDED(lib->GetDocumentation(-1, &lib_name, &doc, nullptr, nullptr))) entry.name = utf8_bstr(doc && *doc ? doc : lib_name);
+  SysFreeString(lib_name);
   SysFreeString(doc);
   // The interfaces automation marshals: dispinterfaces and duals, and
   // [oleautomation] interfaces.

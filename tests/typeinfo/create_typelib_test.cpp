@@ -5,6 +5,8 @@
 // ITypeInfo2 while being built; bad calls get Windows' errors.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -351,7 +353,7 @@ TEST(CreateTypeLib2, BadCallsGetWindowsErrors) {
   ASSERT_EQ(t->AddFuncDesc(1, &f), S_OK);
   LPOLESTR one[] = {w(u"Go")}, two[] = {w(u"Go"), w(u"extra")};
   EXPECT_EQ(t->SetFuncAndParamNames(0, nullptr, 1), E_INVALIDARG);
-  EXPECT_EQ(t->SetFuncAndParamNames(0, one, 0), E_INVALIDARG);
+  EXPECT_EQ(t->SetFuncAndParamNames(0, one, 0), TYPE_E_ELEMENTNOTFOUND);
   EXPECT_EQ(t->SetFuncAndParamNames(5, one, 1), TYPE_E_ELEMENTNOTFOUND);
   EXPECT_EQ(t->SetFuncAndParamNames(0, two, 2), TYPE_E_ELEMENTNOTFOUND) << "more names than parameters";
   ASSERT_EQ(t->SetFuncAndParamNames(0, one, 1), S_OK);
@@ -367,7 +369,7 @@ TEST(CreateTypeLib2, BadCallsGetWindowsErrors) {
   EXPECT_EQ(t->AddImplType(0, 0x12345), TYPE_E_ELEMENTNOTFOUND);
   TYPEDESC alias{};
   alias.vt = VT_I4;
-  EXPECT_EQ(t->SetTypeDescAlias(&alias), TYPE_E_WRONGTYPEKIND);
+  EXPECT_EQ(t->SetTypeDescAlias(&alias), TYPE_E_BADMODULEKIND);
   comkit::com_ptr<ICreateTypeInfo> record;
   ASSERT_EQ(lib->CreateTypeInfo(w(u"Rec"), TKIND_RECORD, record.put()), S_OK);
   v.elemdescVar.tdesc.vt = VT_USERDEFINED;
@@ -596,6 +598,133 @@ TEST(CreateTypeLib2, LayoutsFollowChangesAndImportedSizes) {
   const std::string dump = dump_of(path);
   EXPECT_NE(dump.find("func Two id=0x60020000 kind=1 invoke=1 cc=4 ovft=40 "), std::string::npos) << dump;
   EXPECT_NE(dump.find("record Tagged flags=0x0 version=0.0 size=20 align=4"), std::string::npos) << dump;
+  ::unlink(path.c_str());
+}
+
+// What Windows answers (Wine's conformance tests record it) for unnamed
+// items, NULL parameter names, empty custom data, IDispatch bases and INT
+// defaults, and what a loaded library's type infos give back.
+TEST(CreateTypeLib2, UnnamedItemsDispatchableBasesAndLoadedInfos) {
+  const std::string path = temp_path("windows.tlb");
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+  comkit::com_ptr<ITypeLib> as_lib;
+  ASSERT_EQ(lib->QueryInterface(IID_ITypeLib, as_lib.put_void()), S_OK);
+  BSTR name = reinterpret_cast<BSTR>(std::uintptr_t{1});
+  ASSERT_EQ(as_lib->GetDocumentation(-1, &name, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(name, nullptr) << "a library not named yet has a NULL name";
+  ASSERT_EQ(lib->SetName(w(u"Windows")), S_OK);
+  ASSERT_EQ(lib->SetGuid(g(40)), S_OK);
+
+  comkit::com_ptr<ITypeLib> stdole;
+  ASSERT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> dispatch;
+  ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IDispatch, dispatch.put()), S_OK);
+
+  comkit::com_ptr<ICreateTypeInfo> t;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IThing"), TKIND_INTERFACE, t.put()), S_OK);
+  ASSERT_EQ(t->SetGuid(g(41)), S_OK);
+  HREFTYPE dispatch_ref = 0;
+  ASSERT_EQ(t->AddRefTypeInfo(dispatch.get(), &dispatch_ref), S_OK);
+  ASSERT_EQ(t->AddImplType(0, dispatch_ref), S_OK);
+  comkit::com_ptr<ITypeInfo> view;
+  ASSERT_EQ(t->QueryInterface(IID_ITypeInfo, view.put_void()), S_OK);
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->wTypeFlags, TYPEFLAG_FDISPATCHABLE) << "based on IDispatch";
+  view->ReleaseTypeAttr(a);
+
+  // An INT parameter whose INT default is kept as I4; a parameter left
+  // unnamed by a NULL name.
+  PARAMDESCEX def{};
+  def.cBytes = sizeof def;
+  def.varDefaultValue.vt = VT_INT;
+  def.varDefaultValue.intVal = 0x123;
+  ELEMDESC params[2] = {elem(VT_INT, PARAMFLAG_FHASDEFAULT), elem(VT_I4)};
+  params[0].paramdesc.pparamdescex = &def;
+  FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, params, 2);
+  ASSERT_EQ(t->AddFuncDesc(0, &f), S_OK);
+  FUNCDESC other = method(7, INVOKE_FUNC, nullptr, 0);
+  ASSERT_EQ(t->AddFuncDesc(1, &other), S_OK);
+  LPOLESTR names[] = {w(u"Go"), nullptr, w(u"second")};
+  ASSERT_EQ(t->SetFuncAndParamNames(0, names, 3), S_OK);
+  FUNCDESC* got = nullptr;
+  ASSERT_EQ(view->GetFuncDesc(0, &got), S_OK);
+  EXPECT_EQ(got->lprgelemdescParam[0].paramdesc.pparamdescex->varDefaultValue.vt, VT_I4);
+  EXPECT_EQ(got->lprgelemdescParam[0].paramdesc.pparamdescex->varDefaultValue.lVal, 0x123);
+  view->ReleaseFuncDesc(got);
+  ASSERT_EQ(view->GetDocumentation(7, &name, nullptr, nullptr, nullptr), S_OK);
+  EXPECT_EQ(name, nullptr) << "a function never named has a NULL name";
+
+  // Custom data that is nothing is refused; so is a NULL library.
+  VARIANT empty;
+  VariantInit(&empty);
+  comkit::com_ptr<ICreateTypeInfo2> t2;
+  ASSERT_EQ(t->QueryInterface(IID_ICreateTypeInfo2, t2.put_void()), S_OK);
+  EXPECT_EQ(t2->SetCustData(g(42), &empty), DISP_E_BADVARTYPE);
+  empty.vt = VT_NULL;
+  EXPECT_EQ(t2->SetCustData(g(42), &empty), DISP_E_BADVARTYPE);
+  UINT index = 99;
+  EXPECT_EQ(view->GetContainingTypeLib(nullptr, &index), S_OK);
+  EXPECT_EQ(index, 0u);
+  EXPECT_EQ(view->GetContainingTypeLib(nullptr, nullptr), S_OK);
+
+  // The base goes; the flag stays, and is saved.
+  ASSERT_EQ(t2->DeleteImplType(0), S_OK);
+  ASSERT_EQ(view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->cImplTypes, 0);
+  EXPECT_EQ(a->wTypeFlags, TYPEFLAG_FDISPATCHABLE);
+  view->ReleaseTypeAttr(a);
+  view = nullptr;
+  t2 = nullptr;
+  t = nullptr;
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(u16(path).c_str()), loaded.put()), S_OK);
+  ITypeInfo* info = nullptr;
+  ASSERT_EQ(loaded->GetTypeInfo(0, &info), S_OK);
+  ASSERT_EQ(info->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->wTypeFlags, TYPEFLAG_FDISPATCHABLE);
+  info->ReleaseTypeAttr(a);
+  FUNCDESC* loaded_f = nullptr;
+  ASSERT_EQ(info->GetFuncDesc(0, &loaded_f), S_OK);
+  EXPECT_EQ(loaded_f->lprgelemdescParam[0].paramdesc.pparamdescex->varDefaultValue.vt, VT_I4);
+  BSTR got_names[3] = {};
+  UINT count = 0;
+  ASSERT_EQ(info->GetNames(loaded_f->memid, got_names, 3, &count), S_OK);
+  ASSERT_GE(count, 1u);
+  EXPECT_EQ(std::u16string(got_names[0]), u"Go");
+  for (BSTR b : got_names) SysFreeString(b);
+  info->ReleaseFuncDesc(loaded_f);
+  // A loaded type info is its own ITypeComp, and counts its own references.
+  ITypeComp* by_qi = nullptr;
+  ITypeComp* by_get = nullptr;
+  ASSERT_EQ(info->QueryInterface(IID_ITypeComp, reinterpret_cast<void**>(&by_qi)), S_OK);
+  ASSERT_EQ(info->GetTypeComp(&by_get), S_OK);
+  EXPECT_EQ(by_qi, by_get);
+  DESCKIND kind = DESCKIND_NONE;
+  BINDPTR bound{};
+  ITypeInfo* bound_info = nullptr;
+  std::u16string go = u"go";
+  ASSERT_EQ(by_qi->Bind(go.data(), LHashValOfNameSys(SYS_WIN64, 0, go.c_str()), 0, &bound_info, &kind, &bound), S_OK);
+  EXPECT_EQ(kind, DESCKIND_FUNCDESC);
+  if (bound_info) {
+    bound_info->ReleaseFuncDesc(bound.lpfuncdesc);
+    bound_info->Release();
+  }
+  EXPECT_EQ(by_get->Release(), 2u);
+  EXPECT_EQ(by_qi->Release(), 1u);
+  EXPECT_EQ(info->Release(), 0u) << "its count, not the library's";
+  // FindName gives the library's spelling back in the caller's buffer.
+  std::u16string asked = u"ithing";
+  ITypeInfo* found[1] = {};
+  MEMBERID ids[1];
+  USHORT n = 1;
+  ASSERT_EQ(loaded->FindName(asked.data(), 0, found, ids, &n), S_OK);
+  ASSERT_EQ(n, 1);
+  EXPECT_EQ(asked, u"IThing");
+  found[0]->Release();
   ::unlink(path.c_str());
 }
 

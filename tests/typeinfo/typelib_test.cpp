@@ -420,6 +420,7 @@ TEST(TypeLibThreads, ManyThreadsAskForTheSameTypesFirst) {
 
 // ---- registration ------------------------------------------------------------------
 #include <cstdlib>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -502,7 +503,16 @@ TEST(TypeLibRegistry, VersionsLocalesAndRegkind) {
   EXPECT_EQ(query(sample_libid, 1, 0, 0x409), path) << "an lcid falls back to LANG_NEUTRAL";
   ASSERT_EQ(UnRegisterTypeLib(sample_libid, 1, 2, 0, SYS_WIN64), S_OK);
 
-  EXPECT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(u"relative.tlb"), nullptr), E_INVALIDARG);
+  // A relative path is taken, as on Windows, and kept as the file it names
+  // from the current directory.
+  ASSERT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(u"relative.tlb"), nullptr), S_OK);
+  char* cwd = ::getcwd(nullptr, 0);
+  ASSERT_NE(cwd, nullptr);
+  const std::string absolute = std::string(cwd) + "/relative.tlb";
+  std::free(cwd);
+  EXPECT_EQ(query(sample_libid, 1, 2, 0), std::u16string(absolute.begin(), absolute.end()));
+  ASSERT_EQ(UnRegisterTypeLib(sample_libid, 1, 2, 0, SYS_WIN64), S_OK);
+  EXPECT_EQ(RegisterTypeLib(lib.get(), reinterpret_cast<LPCOLESTR>(u""), nullptr), E_INVALIDARG);
   EXPECT_EQ(RegisterTypeLib(nullptr, reinterpret_cast<LPCOLESTR>(path.c_str()), nullptr), E_INVALIDARG);
   BSTR out = nullptr;
   EXPECT_EQ(QueryPathOfRegTypeLib(sample_libid, 1, 2, 0, nullptr), E_INVALIDARG);
