@@ -417,6 +417,9 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
   /// Lays out type `index` (its local bases and fields first). `depth`
   /// guards against cycles.
   HRESULT lay_out(std::uint32_t index, int depth = 0);
+  /// The id a function added with MEMBERID_NIL at `at` of type t (already
+  /// inserted there) gets when it is added. Under the lock.
+  MEMBERID new_memid(const tl::type_data& t, std::uint32_t at);
   /// Gives every dispinterface and dual that names no base stdole2's
   /// IDispatch, as the format requires. Takes the lock.
   HRESULT ensure_dispatch_bases();
@@ -462,8 +465,13 @@ HRESULT create_lib::snapshot_lib(ITypeLib2** out) {
   *out = nullptr;
   std::lock_guard g(lock_);
   if (!snapshot_ || snapshot_generation_ != generation_) {
+    // The views show each type laid out as far as it can be now, as
+    // Windows' do before LayOut (slots, vtable sizes, record and alias
+    // sizes); what fails is LayOut's and SaveAllChanges' to report.
     ITypeLib* fresh = nullptr;
     try {
+      for (std::uint32_t i = 0; i < lib_.types.size(); ++i)
+        if (!infos_[i]->laid_out) (void)lay_out(i);
       if (const HRESULT hr = typelib_from_data(lib_, &fresh); FAILED(hr)) return hr;
     } catch (const std::bad_alloc&) {
       return E_OUTOFMEMORY;
@@ -706,6 +714,27 @@ HRESULT create_lib::vft_of_base(const tl::type_data& t, int depth, std::uint32_t
   return hr;
 }
 
+// Windows gives a function added without an id its id when it is added,
+// and keeps it: 0x60000000 | (depth of the bases + 1) << 16 | its index,
+// or, when another function has that, | the number of functions (the next
+// free one after). (Wine's conformance tests record the ids Windows gives.)
+MEMBERID create_lib::new_memid(const tl::type_data& t, std::uint32_t at) {
+  std::uint32_t vft = 0, level = 0, own_depth = 0;
+  if (!t.impls.empty()) own_depth = SUCCEEDED(vft_of_base(t, 0, vft, level)) ? level + 1 : 1;
+  const std::uint32_t prefix = 0x60000000u | (own_depth & 0xFFF) << 16;
+  auto taken = [&](std::uint32_t id) {
+    for (std::size_t i = 0; i < t.funcs.size(); ++i)
+      if (i != at && t.funcs[i].memid == static_cast<MEMBERID>(id)) return true;
+    return false;
+  };
+  std::uint32_t id = prefix | (at & 0xFFFF);
+  if (taken(id)) {
+    id = prefix | (static_cast<std::uint32_t>(t.funcs.size()) & 0xFFFF);
+    while (taken(id)) id = prefix | ((id + 1) & 0xFFFF);
+  }
+  return static_cast<MEMBERID>(id);
+}
+
 HRESULT create_lib::lay_out(std::uint32_t index, int depth) {
   if (depth > max_typedesc_depth) return TYPE_E_CIRCULARTYPE;
   if (infos_[index]->laid_out) return S_OK;
@@ -728,13 +757,16 @@ HRESULT create_lib::lay_out(std::uint32_t index, int depth) {
       }
       tl::type_data& self = lib_.types[index];  // (vft_of_base may lay out others: t is still valid, types do not move)
       const std::uint32_t own_depth = self.impls.empty() ? 0 : level + 1;
+      // Each function's slot follows the bases' in order, except those the
+      // caller placed; the vtable reaches past the last slot either way.
+      std::uint32_t vft = base + static_cast<std::uint32_t>(self.funcs.size()) * ptr;
       for (std::size_t i = 0; i < self.funcs.size(); ++i) {
         tl::func_data& f = self.funcs[i];
-        f.ovft = static_cast<SHORT>(base + i * ptr);
+        if (f.ovft_given) vft = std::max<std::uint32_t>(vft, static_cast<std::uint16_t>(f.ovft) + ptr);
+        else f.ovft = static_cast<SHORT>(base + i * ptr);
         if (f.memid == MEMBERID_NIL) f.memid = static_cast<MEMBERID>(0x60000000u | own_depth << 16 | static_cast<std::uint32_t>(i));
       }
-      const std::uint32_t vft = base + static_cast<std::uint32_t>(self.funcs.size()) * ptr;
-      if (vft > 0x7FFF) return TYPE_E_SIZETOOBIG;
+      if (vft > 0xFFFF) return TYPE_E_SIZETOOBIG;
       self.size_vft = static_cast<WORD>(vft);
       self.size = ptr;
       self.alignment = static_cast<WORD>(ptr);
@@ -1025,7 +1057,13 @@ HRESULT create_info::AddFuncDesc(UINT index, FUNCDESC* desc) {
     f.funckind = desc->funckind;
     f.invkind = desc->invkind;
     f.callconv = desc->callconv;
-    f.ovft = desc->oVft;
+    // A slot the caller chooses is kept (LayOut places only the others);
+    // it must be a whole pointer from the vtable's start.
+    if (desc->oVft != 0) {
+      if (static_cast<std::uint16_t>(desc->oVft) % lib_->pointer_size() != 0) return E_INVALIDARG;
+      f.ovft = desc->oVft;
+      f.ovft_given = true;
+    }
     f.flags = desc->wFuncFlags;
     f.params_opt = desc->cParamsOpt;
     if (const HRESULT hr = lib_->desc_of(desc->elemdescFunc.tdesc, f.result); FAILED(hr)) return hr;
@@ -1045,7 +1083,9 @@ HRESULT create_info::AddFuncDesc(UINT index, FUNCDESC* desc) {
     }
     // MIDL's interfaces call with the platform's convention: what the
     // loader reports for them too.
+    const bool nil = f.memid == MEMBERID_NIL;
     t.funcs.insert(t.funcs.begin() + index, std::move(f));
+    if (nil) t.funcs[index].memid = lib_->new_memid(t, index);
     return S_OK;
   });
 }

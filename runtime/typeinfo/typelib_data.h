@@ -98,6 +98,7 @@ struct func_data {
   std::vector<param_data> params;
   std::u16string entry;  // TKIND_MODULE: the entry point's name (or ordinal as text); empty for none
   std::uint16_t entry_ordinal = 0;  // when the entry is an ordinal
+  bool ovft_given = false;  // ICreateTypeInfo: the caller chose ovft (lay_out keeps it); not in the file
   bool operator==(const func_data&) const = default;
 };
 

@@ -728,6 +728,96 @@ TEST(CreateTypeLib2, UnnamedItemsDispatchableBasesAndLoadedInfos) {
   ::unlink(path.c_str());
 }
 
+// A function added without an id gets one at once, and keeps it: its
+// index, or the function count when that is taken (the ids Windows gives in
+// Wine's conformance test, for the same calls).
+TEST(CreateTypeLib2, FunctionsWithoutIdsGetThemWhenAdded) {
+  const std::string path = temp_path("memids.tlb");
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+  ASSERT_EQ(lib->SetName(w(u"Ids")), S_OK);
+  ASSERT_EQ(lib->SetGuid(g(50)), S_OK);
+  comkit::com_ptr<ITypeLib> stdole;
+  ASSERT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> unknown;
+  ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IUnknown, unknown.put()), S_OK);
+  comkit::com_ptr<ICreateTypeInfo> t;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IIds"), TKIND_INTERFACE, t.put()), S_OK);
+  ASSERT_EQ(t->SetGuid(g(51)), S_OK);
+  HREFTYPE base = 0;
+  ASSERT_EQ(t->AddRefTypeInfo(unknown.get(), &base), S_OK);
+  ASSERT_EQ(t->AddImplType(0, base), S_OK);
+  comkit::com_ptr<ITypeInfo> view;
+  ASSERT_EQ(t->QueryInterface(IID_ITypeInfo, view.put_void()), S_OK);
+  auto memid_at = [&](UINT index) {
+    FUNCDESC* f = nullptr;
+    EXPECT_EQ(view->GetFuncDesc(index, &f), S_OK);
+    const MEMBERID id = f ? f->memid : MEMBERID_NIL;
+    if (f) view->ReleaseFuncDesc(f);
+    return id;
+  };
+  ELEMDESC value = elem(VT_BSTR);
+  FUNCDESC get = method(0, INVOKE_PROPERTYGET, nullptr, 0), put = method(0, INVOKE_PROPERTYPUT, &value, 1);
+  FUNCDESC putref = method(0, INVOKE_PROPERTYPUTREF, &value, 1), one = method(1, INVOKE_FUNC, nullptr, 0);
+  ASSERT_EQ(t->AddFuncDesc(0, &get), S_OK);
+  ASSERT_EQ(t->AddFuncDesc(1, &put), S_OK);
+  ASSERT_EQ(t->AddFuncDesc(0, &putref), S_OK);
+  ASSERT_EQ(t->AddFuncDesc(1, &one), S_OK);
+  FUNCDESC nil = method(MEMBERID_NIL, INVOKE_FUNC, nullptr, 0);
+  const std::pair<UINT, MEMBERID> adds[] = {{1, 0x60010001}, {4, 0x60010004}, {4, 0x60010007}, {3, 0x60010003}, {3, 0x60010009},
+                                            {3, 0x6001000a}, {3, 0x6001000b}, {5, 0x60010005}, {6, 0x60010006}};
+  for (const auto& [at, id] : adds) {
+    ASSERT_EQ(t->AddFuncDesc(at, &nil), S_OK);
+    EXPECT_EQ(memid_at(at), id) << "added at " << at;
+  }
+  EXPECT_EQ(memid_at(2), 1) << "a given id is kept";
+  // A slot the caller gives is kept, if a whole pointer; the vtable reaches
+  // past the last one.
+  comkit::com_ptr<ICreateTypeInfo> placed;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IPlaced"), TKIND_INTERFACE, placed.put()), S_OK);
+  ASSERT_EQ(placed->AddImplType(0, base), S_OK);
+  FUNCDESC slot = method(MEMBERID_NIL, INVOKE_FUNC, nullptr, 0);
+  slot.oVft = static_cast<SHORT>(0xaaac);
+  EXPECT_EQ(placed->AddFuncDesc(0, &slot), E_INVALIDARG) << "not a multiple of 8 in a SYS_WIN64 library";
+  slot.oVft = static_cast<SHORT>(0xaab0);
+  ASSERT_EQ(placed->AddFuncDesc(0, &slot), S_OK);
+  slot.oVft = static_cast<SHORT>(0xaaa8);
+  ASSERT_EQ(placed->AddFuncDesc(0, &slot), S_OK);
+  comkit::com_ptr<ITypeInfo> placed_view;
+  ASSERT_EQ(placed->QueryInterface(IID_ITypeInfo, placed_view.put_void()), S_OK);
+  FUNCDESC* first = nullptr;
+  ASSERT_EQ(placed_view->GetFuncDesc(0, &first), S_OK);
+  EXPECT_EQ(first->oVft, static_cast<SHORT>(0xaaa8));
+  placed_view->ReleaseFuncDesc(first);
+  TYPEATTR* a = nullptr;
+  ASSERT_EQ(placed_view->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->cbSizeVft, 0xaab8);
+  placed_view->ReleaseTypeAttr(a);
+  placed_view = nullptr;
+  placed = nullptr;
+  view = nullptr;
+  t = nullptr;
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(u16(path).c_str()), loaded.put()), S_OK);
+  ASSERT_EQ(loaded->GetTypeInfo(0, view.put()), S_OK);
+  // Saved as they were (Windows numbers index 4 0x6001000c here, for a
+  // reason Wine's test does not show; the rest match).
+  const std::pair<UINT, MEMBERID> saved[] = {{3, 0x6001000b}, {5, 0x60010005}, {6, 0x60010006}, {7, 0x60010009},
+                                             {8, 0x60010003}, {9, 0},          {10, 0x60010007}, {11, 0x60010004}};
+  for (const auto& [at, id] : saved) EXPECT_EQ(memid_at(at), id) << "index " << at;
+  comkit::com_ptr<ITypeInfo> loaded_placed;
+  ASSERT_EQ(loaded->GetTypeInfo(1, loaded_placed.put()), S_OK);
+  ASSERT_EQ(loaded_placed->GetTypeAttr(&a), S_OK);
+  EXPECT_EQ(a->cbSizeVft, 0xaab8);
+  loaded_placed->ReleaseTypeAttr(a);
+  FUNCDESC* second = nullptr;
+  ASSERT_EQ(loaded_placed->GetFuncDesc(1, &second), S_OK);
+  EXPECT_EQ(second->oVft, static_cast<SHORT>(0xaab0));
+  loaded_placed->ReleaseFuncDesc(second);
+  ::unlink(path.c_str());
+}
+
 TEST(CreateTypeLib2, DualsDispinterfacesImplTypesAndCounts) {
   const std::string path = temp_path("dual.tlb");
   comkit::com_ptr<ICreateTypeLib2> lib;
