@@ -209,6 +209,10 @@ class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
 
   create_lib* owner() const { return lib_; }
   std::uint32_t index() const { return index_; }
+  // Under the library's lock: whether anyone holds this info, and its new
+  // index once an earlier type was deleted.
+  bool held() const { return refs_.load(std::memory_order_acquire) != 0; }
+  void renumber(std::uint32_t index) { index_ = index; }
   TYPEKIND created_kind() const { return created_; }
   bool laid_out = false;  // guarded by the library's lock
   bool fixed = false;     // made by CreateDispTypeInfo: never laid out again
@@ -319,7 +323,7 @@ class create_lib final : public ICreateTypeLib2, public ITypeLib2 {
   // ICreateTypeLib2
   // Deleting would renumber every later type and invalidate the handles
   // given out for them; comkit does not support it (nor does Wine).
-  HRESULT STDMETHODCALLTYPE DeleteTypeInfo(LPOLESTR name) override { return name ? E_NOTIMPL : E_INVALIDARG; }
+  HRESULT STDMETHODCALLTYPE DeleteTypeInfo(LPOLESTR name) override;
   HRESULT STDMETHODCALLTYPE SetCustData(REFGUID guid, VARIANT* value) override {
     const GUID* g = nullable(&guid);
     tl::value v;
@@ -481,6 +485,65 @@ HRESULT create_lib::snapshot_lib(ITypeLib2** out) {
     snapshot_generation_ = generation_;
   }
   return snapshot_->QueryInterface(IID_ITypeLib2, reinterpret_cast<void**>(out));
+}
+
+namespace {
+
+// After type `gone` left a library: references to later types move down
+// one; references to it name nothing (saving such a library fails).
+void renumber_after_delete(tl::type_desc& d, std::uint32_t gone) {
+  if (d.ref.kind == tl::href::local) {
+    if (d.ref.index == gone) d.ref = tl::href{};
+    else if (d.ref.index > gone) --d.ref.index;
+  }
+  if (d.inner) {
+    auto copy = std::make_shared<tl::type_desc>(*d.inner);
+    renumber_after_delete(*copy, gone);
+    d.inner = std::move(copy);
+  }
+}
+
+}  // namespace
+
+// Windows refuses while the type's ICreateTypeInfo is held (E_FAIL). The
+// handles of later types, given out before, then name the type after them,
+// as on Windows (handles are positions).
+HRESULT create_lib::DeleteTypeInfo(LPOLESTR name) {
+  if (!name) return E_INVALIDARG;
+  std::lock_guard g(lock_);
+  const std::u16string wanted = text(name);
+  for (std::uint32_t gone = 0; gone < lib_.types.size(); ++gone) {
+    if (!same(lib_.types[gone].d.name, wanted)) continue;
+    if (infos_[gone]->held()) return E_FAIL;
+    try {
+      // Renumbered on a copy, so that running out of memory changes nothing.
+      std::vector<tl::type_data> types = lib_.types;
+      types.erase(types.begin() + gone);
+      for (tl::type_data& t : types) {
+        for (tl::impl_type& im : t.impls) {
+          tl::type_desc d;
+          d.vt = VT_USERDEFINED;
+          d.ref = im.ref;
+          renumber_after_delete(d, gone);
+          im.ref = d.ref;
+        }
+        renumber_after_delete(t.alias, gone);
+        for (tl::func_data& f : t.funcs) {
+          renumber_after_delete(f.result, gone);
+          for (tl::param_data& p : f.params) renumber_after_delete(p.type, gone);
+        }
+        for (tl::var_data& v : t.vars) renumber_after_delete(v.type, gone);
+      }
+      lib_.types = std::move(types);
+    } catch (const std::bad_alloc&) {
+      return E_OUTOFMEMORY;
+    }
+    infos_.erase(infos_.begin() + gone);
+    for (std::uint32_t i = gone; i < infos_.size(); ++i) infos_[i]->renumber(i);
+    relayout();
+    return S_OK;
+  }
+  return TYPE_E_ELEMENTNOTFOUND;
 }
 
 HRESULT create_lib::FindName(LPOLESTR name, ULONG hash, ITypeInfo** infos, MEMBERID* ids, USHORT* count) {

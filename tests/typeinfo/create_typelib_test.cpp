@@ -337,7 +337,7 @@ TEST(CreateTypeLib2, BadCallsGetWindowsErrors) {
   comkit::com_ptr<ICreateTypeInfo> dup;
   EXPECT_EQ(lib->CreateTypeInfo(w(u"ithing"), TKIND_RECORD, dup.put()), TYPE_E_NAMECONFLICT);
   EXPECT_EQ(lib->SetLibFlags(0x100), E_INVALIDARG);
-  EXPECT_EQ(lib->DeleteTypeInfo(w(u"IThing")), E_NOTIMPL);
+  EXPECT_EQ(lib->DeleteTypeInfo(w(u"IThing")), E_FAIL) << "its creator is held";
 
   // Functions.
   EXPECT_EQ(t->AddFuncDesc(0, nullptr), E_INVALIDARG);
@@ -815,6 +815,72 @@ TEST(CreateTypeLib2, FunctionsWithoutIdsGetThemWhenAdded) {
   ASSERT_EQ(loaded_placed->GetFuncDesc(1, &second), S_OK);
   EXPECT_EQ(second->oVft, static_cast<SHORT>(0xaab0));
   loaded_placed->ReleaseFuncDesc(second);
+  ::unlink(path.c_str());
+}
+
+// DeleteTypeInfo: refused while the type's creator is held, as on Windows;
+// later types move down and references to them follow.
+TEST(CreateTypeLib2, DeleteTypeInfoRemovesATypeAndRenumbersTheRest) {
+  const std::string path = temp_path("delete.tlb");
+  comkit::com_ptr<ICreateTypeLib2> lib;
+  ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
+  ASSERT_EQ(lib->SetName(w(u"Deleting")), S_OK);
+  ASSERT_EQ(lib->SetGuid(g(60)), S_OK);
+  comkit::com_ptr<ICreateTypeInfo> gone, user, kept;
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"Gone"), TKIND_RECORD, gone.put()), S_OK);
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"IUser"), TKIND_INTERFACE, user.put()), S_OK);
+  ASSERT_EQ(lib->CreateTypeInfo(w(u"Kept"), TKIND_RECORD, kept.put()), S_OK);
+  VARDESC field{};
+  field.varkind = VAR_PERINSTANCE;
+  field.elemdescVar.tdesc.vt = VT_I4;
+  ASSERT_EQ(kept->AddVarDesc(0, &field), S_OK);
+  ASSERT_EQ(kept->SetVarName(0, w(u"x")), S_OK);
+  ELEMDESC param = elem(VT_PTR);
+  TYPEDESC kept_type{};
+  kept_type.vt = VT_USERDEFINED;
+  kept_type.hreftype = self_handle(kept.get());
+  param.tdesc.lptdesc = &kept_type;
+  FUNCDESC f = method(MEMBERID_NIL, INVOKE_FUNC, &param, 1);
+  ASSERT_EQ(user->AddFuncDesc(0, &f), S_OK);
+  LPOLESTR names[] = {w(u"Use"), w(u"k")};
+  ASSERT_EQ(user->SetFuncAndParamNames(0, names, 2), S_OK);
+
+  auto name_of = [](ITypeInfo* ti) {
+    BSTR name = nullptr;
+    EXPECT_EQ(ti->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr), S_OK);
+    std::u16string out = name ? std::u16string(reinterpret_cast<const char16_t*>(name)) : std::u16string();
+    SysFreeString(name);
+    return out;
+  };
+  EXPECT_EQ(lib->DeleteTypeInfo(nullptr), E_INVALIDARG);
+  EXPECT_EQ(lib->DeleteTypeInfo(w(u"Nothing")), TYPE_E_ELEMENTNOTFOUND);
+  EXPECT_EQ(lib->DeleteTypeInfo(w(u"gone")), E_FAIL) << "its creator is still held";
+  gone = nullptr;
+  ASSERT_EQ(lib->DeleteTypeInfo(w(u"gone")), S_OK);
+  comkit::com_ptr<ITypeLib> as_lib;
+  ASSERT_EQ(lib->QueryInterface(IID_ITypeLib, as_lib.put_void()), S_OK);
+  ASSERT_EQ(as_lib->GetTypeInfoCount(), 2u);
+  // IUser is type 0 now, and its parameter still names Kept (type 1).
+  comkit::com_ptr<ITypeInfo> user_view;
+  ASSERT_EQ(as_lib->GetTypeInfo(0, user_view.put()), S_OK);
+  EXPECT_EQ(name_of(user_view.get()), u"IUser");
+  UINT index = 9;
+  ASSERT_EQ(user_view->GetContainingTypeLib(nullptr, &index), S_OK);
+  EXPECT_EQ(index, 0u);
+  FUNCDESC* use = nullptr;
+  ASSERT_EQ(user_view->GetFuncDesc(0, &use), S_OK);
+  comkit::com_ptr<ITypeInfo> referenced;
+  ASSERT_EQ(user_view->GetRefTypeInfo(use->lprgelemdescParam[0].tdesc.lptdesc->hreftype, referenced.put()), S_OK);
+  EXPECT_EQ(name_of(referenced.get()), u"Kept");
+  user_view->ReleaseFuncDesc(use);
+  user_view = nullptr;
+  referenced = nullptr;
+  user = nullptr;
+  kept = nullptr;
+  ASSERT_EQ(lib->SaveAllChanges(), S_OK);
+  comkit::com_ptr<ITypeLib> loaded;
+  ASSERT_EQ(LoadTypeLib(w(u16(path).c_str()), loaded.put()), S_OK);
+  EXPECT_EQ(loaded->GetTypeInfoCount(), 2u);
   ::unlink(path.c_str());
 }
 
