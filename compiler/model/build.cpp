@@ -232,7 +232,8 @@ class builder {
       m.source = cm.attrs.has("source");
       m.restricted = cm.attrs.has("restricted");
       m.default_vtable = cm.attrs.has("defaultvtable");
-      k->members.push_back(m);
+      m.custom = common(cm.attrs, nullptr).custom;
+      k->members.push_back(std::move(m));
     }
     m_coclass_names.insert(k->name);
     if (lib) lib->coclasses.push_back(k.get());

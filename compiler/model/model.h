@@ -125,6 +125,8 @@ struct coclass_member {
   const interface_info* iface = nullptr;  // null when the name is not an interface in the model
   std::string_view name;
   bool is_default = false, source = false, restricted = false, default_vtable = false;
+  /// custom(guid, value) on the member, as common_attributes::custom.
+  std::vector<std::pair<std::string, const expr*>> custom;
 };
 
 struct coclass_info {

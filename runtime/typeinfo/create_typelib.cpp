@@ -148,7 +148,7 @@ class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
   HRESULT STDMETHODCALLTYPE SetParamCustData(UINT func, UINT param, REFGUID guid, VARIANT* value) override;
   HRESULT STDMETHODCALLTYPE SetVarCustData(UINT index, REFGUID guid, VARIANT* value) override;
   // The MSFT format comkit reads and writes keeps no custom data on impl types.
-  HRESULT STDMETHODCALLTYPE SetImplTypeCustData(UINT, REFGUID, VARIANT*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE SetImplTypeCustData(UINT index, REFGUID guid, VARIANT* value) override;
   HRESULT STDMETHODCALLTYPE SetHelpStringContext(ULONG context) override;
   HRESULT STDMETHODCALLTYPE SetFuncHelpStringContext(UINT index, ULONG context) override;
   HRESULT STDMETHODCALLTYPE SetVarHelpStringContext(UINT index, ULONG context) override;
@@ -1393,6 +1393,20 @@ HRESULT create_info::SetCustData(REFGUID guid, VARIANT* value) {
   if (const HRESULT hr = value_of(value, v); FAILED(hr)) return hr;
   return change([&](tl::type_data& t) {
     set_cust(t.d.custom, *g, v);
+    return S_OK;
+  });
+}
+
+// Kept for any implemented type; the file keeps it for a coclass's
+// members only (an interface's base has no place for it).
+HRESULT create_info::SetImplTypeCustData(UINT index, REFGUID guid, VARIANT* value) {
+  const GUID* g = nullable(&guid);
+  tl::value v;
+  if (!g) return E_INVALIDARG;
+  if (const HRESULT hr = value_of(value, v); FAILED(hr)) return hr;
+  return change([&](tl::type_data& t) -> HRESULT {
+    if (index >= t.impls.size()) return TYPE_E_ELEMENTNOTFOUND;
+    set_cust(t.impls[index].custom, *g, v);
     return S_OK;
   });
 }

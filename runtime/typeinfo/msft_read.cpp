@@ -351,7 +351,7 @@ class reader {
         std::int32_t at = nimpls ? datatype1 : -1;
         for (std::size_t k = 0; k < nimpls && at != -1; ++k) {
           const std::size_t o = offset(at);
-          t.impls.push_back({read_href(i32(refs, o)), i32(refs, o + 4)});
+          t.impls.push_back({read_href(i32(refs, o)), i32(refs, o + 4), cust(i32(refs, o + 8))});
           at = i32(refs, o + 12);
         }
         break;

@@ -410,7 +410,7 @@ class writer {
           const std::int32_t ref = href_of(t.impls[i].ref);
           reftab_.i32(ref);
           reftab_.i32(t.impls[i].flags);
-          reftab_.i32(-1);
+          reftab_.i32(add_cust(t.impls[i].custom));
           reftab_.i32(i + 1 < t.impls.size() ? reftab_.size() + 4 : -1);
         }
         datatype2 = 0;

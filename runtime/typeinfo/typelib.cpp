@@ -254,7 +254,7 @@ class type_info final : public ITypeInfo2, public ITypeComp {
   }
   HRESULT STDMETHODCALLTYPE GetImplTypeCustData(UINT index, REFGUID guid, VARIANT* out) override {
     if (index >= data().impls.size()) return TYPE_E_ELEMENTNOTFOUND;
-    return cust({}, nullable(&guid), out);  // the reader does not keep impl types' custom data yet
+    return cust(data().impls[index].custom, nullable(&guid), out);
   }
   HRESULT STDMETHODCALLTYPE GetDocumentation2(MEMBERID memid, LCID, BSTR* help, DWORD* context, BSTR* dll) override;
   HRESULT STDMETHODCALLTYPE GetAllCustData(CUSTDATA* out) override { return all_cust(data().d.custom, out); }
@@ -272,7 +272,7 @@ class type_info final : public ITypeInfo2, public ITypeComp {
   }
   HRESULT STDMETHODCALLTYPE GetAllImplTypeCustData(UINT index, CUSTDATA* out) override {
     if (index >= data().impls.size()) return TYPE_E_ELEMENTNOTFOUND;
-    return all_cust({}, out);
+    return all_cust(data().impls[index].custom, out);
   }
 
   const tl::type_data& data() const;

@@ -116,6 +116,7 @@ struct var_data {
 struct impl_type {
   href ref;
   int flags = 0;  // IMPLTYPEFLAG_*
+  cust_data custom = {};  // a coclass member's custom data (an interface's base has no place for any in the file)
   bool operator==(const impl_type&) const = default;
 };
 

@@ -95,7 +95,10 @@ class dumper {
     doc_lines(t.d, "  ");
     if (t.kind == TKIND_ALIAS) out_ += "  alias " + desc(t.alias) + "\n";
     if (!t.dllname.empty()) out_ += "  dllname \"" + utf8(t.dllname) + "\"\n";
-    for (const impl_type& i : t.impls) out_ += "  impl " + ref(i.ref) + " flags=" + hex(static_cast<unsigned>(i.flags)) + "\n";
+    for (const impl_type& i : t.impls) {
+      out_ += "  impl " + ref(i.ref) + " flags=" + hex(static_cast<unsigned>(i.flags)) + "\n";
+      for (const cust_item& c : i.custom) out_ += "    custom {" + guid_text(c.guid) + "} " + val(c.val) + "\n";
+    }
     for (const func_data& f : t.funcs) {
       out_ += "  func " + utf8(f.d.name) + " id=" + hex(static_cast<std::uint32_t>(f.memid)) + " kind=" + std::to_string(f.funckind) +
               " invoke=" + std::to_string(f.invkind) + " cc=" + std::to_string(f.callconv) + " ovft=" + std::to_string(f.ovft) +

@@ -288,6 +288,7 @@ class idl_writer {
           if (i.flags & IMPLTYPEFLAG_FSOURCE) a.push_back("source");
           if (i.flags & IMPLTYPEFLAG_FRESTRICTED) a.push_back("restricted");
           if (i.flags & IMPLTYPEFLAG_FDEFAULTVTABLE) a.push_back("defaultvtable");
+          for (const cust_item& c : i.custom) a.push_back("custom(" + guid_text(c.guid) + ", " + constant(c.val) + ")");
           const bool dispinterface = i.ref.kind == href::local && i.ref.index < lib_.types.size() &&
                                      lib_.types[i.ref.index].kind == TKIND_DISPATCH && !(lib_.types[i.ref.index].flags & TYPEFLAG_FDUAL);
           out_ += "        " + (a.empty() ? std::string() : "[" + join(a) + "] ") + (dispinterface ? "dispinterface " : "interface ") +

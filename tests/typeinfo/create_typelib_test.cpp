@@ -941,6 +941,14 @@ TEST(CreateTypeLib2, DualsDispinterfacesImplTypesAndCounts) {
   ASSERT_EQ(coclass->AddImplType(0, dual_ref), S_OK);
   EXPECT_EQ(coclass->AddImplType(0, dual_ref), TYPE_E_ELEMENTNOTFOUND) << "appended only";
   EXPECT_EQ(coclass->SetImplTypeFlags(0, IMPLTYPEFLAG_FDEFAULT), S_OK);
+  // A coclass member's custom data is kept, and saved.
+  comkit::com_ptr<ICreateTypeInfo2> coclass2;
+  ASSERT_EQ(coclass->QueryInterface(IID_ICreateTypeInfo2, coclass2.put_void()), S_OK);
+  VARIANT mark;
+  mark.vt = VT_I4;
+  mark.lVal = 77;
+  EXPECT_EQ(coclass2->SetImplTypeCustData(1, g(70), &mark), TYPE_E_ELEMENTNOTFOUND);
+  ASSERT_EQ(coclass2->SetImplTypeCustData(0, g(70), &mark), S_OK);
   // A property put needs its value.
   FUNCDESC put = method(5, INVOKE_PROPERTYPUT, nullptr, 0);
   EXPECT_EQ(plain->AddFuncDesc(0, &put), TYPE_E_INCONSISTENTPROPFUNCS);
@@ -966,6 +974,17 @@ TEST(CreateTypeLib2, DualsDispinterfacesImplTypesAndCounts) {
   ASSERT_EQ(idispatch->GetTypeAttr(&a), S_OK);
   EXPECT_EQ(a->guid, IID_IDispatch);
   idispatch->ReleaseTypeAttr(a);
+  comkit::com_ptr<ITypeInfo2> loaded_thing;
+  ASSERT_EQ(loaded->GetTypeInfo(2, reinterpret_cast<ITypeInfo**>(loaded_thing.put())), S_OK);
+  VARIANT got;
+  VariantInit(&got);
+  ASSERT_EQ(loaded_thing->GetImplTypeCustData(0, g(70), &got), S_OK);
+  EXPECT_EQ(got.vt, VT_I4);
+  EXPECT_EQ(got.lVal, 77);
+  CUSTDATA all{};
+  ASSERT_EQ(loaded_thing->GetAllImplTypeCustData(0, &all), S_OK);
+  EXPECT_EQ(all.cCustData, 1u);
+  ClearCustData(&all);
   ::unlink(path.c_str());
 }
 

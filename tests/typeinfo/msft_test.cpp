@@ -504,6 +504,8 @@ interface IElsewhere;
     HRESULT M([in, defaultvalue(ModeB)] Mode m, [in, defaultvalue(NULL)] IUnknown *p, [in, defaultvalue(TRUE)] VARIANT_BOOL b,
               [in, defaultvalue(WIDTH + 1)] LONG n, [in] IElsewhere *e);
   }
+  [uuid(11111111-2222-3333-4444-555555555557)]
+  coclass Made { [default, custom(11111111-2222-3333-4444-555555555558, 42)] interface IUser; }
 }
 )IDL");
     return comkit::idl::read_regular_file(path);
@@ -518,6 +520,8 @@ interface IElsewhere;
   EXPECT_NE(text.find("var fixed id=0x40000000 kind=0 vt3[8]"), std::string::npos) << text;
   EXPECT_NE(text.find("var handle id=0x40000002 kind=0 vt20"), std::string::npos) << text;
   EXPECT_NE(text.find("vt17[0]"), std::string::npos) << "a conformant array" << text;
+  EXPECT_NE(text.find("  impl IUser flags=0x1\n    custom {11111111-2222-3333-4444-555555555558} vt3:42"), std::string::npos)
+      << "a coclass member's custom data" << text;
   // `m` is spelled as the method M: names are stored once, case-insensitively.
   EXPECT_NE(text.find("param M Mode flags=0x31 default=vt3:2"), std::string::npos) << text;
   EXPECT_NE(text.find("param p vt13 flags=0x31 default=vt3:0"), std::string::npos) << text;

@@ -601,6 +601,7 @@ class builder {
       if (cm.source) it.flags |= IMPLTYPEFLAG_FSOURCE;
       if (cm.restricted) it.flags |= IMPLTYPEFLAG_FRESTRICTED;
       if (cm.default_vtable) it.flags |= IMPLTYPEFLAG_FDEFAULTVTABLE;
+      for (const auto& [g, e] : cm.custom) it.custom.push_back({guid_of(g), constant(e, VT_I4)});
       // MIDL's default: the first listed that is neither restricted nor
       // [default] elsewhere, incoming and outgoing separately.
       if (!cm.restricted && !cm.source && !default_in) it.flags |= IMPLTYPEFLAG_FDEFAULT, default_in = true;
