@@ -102,7 +102,7 @@ class writer {
     // LIBID, name, help-string DLL, custom data).
     helpfile_ = opt_string(lib_.helpfile);
     docstring_ = opt_string(lib_.d.helpstring);
-    add_guid(lib_.guid, -2);
+    if (lib_.guid != GUID{}) add_guid(lib_.guid, -2);  // a library without one has posguid -1, as Windows writes it
     lib_name_ = add_name(lib_.d.name, -1, 0);
     helpstringdll_ = opt_string(lib_.helpstringdll);
     lib_cust_ = add_cust(lib_.d.custom);
@@ -668,7 +668,7 @@ class writer {
     out.data.reserve(static_cast<std::size_t>(at));
     out.i32(static_cast<std::int32_t>(magic1));
     out.i32(magic2);
-    out.i32(0);  // the LIBID is the first GUID
+    out.i32(lib_.guid != GUID{} ? 0 : -1);  // the LIBID is the first GUID
     out.i32(static_cast<std::int32_t>(hash_lcid_));
     out.i32(static_cast<std::int32_t>(lib_.lcid));
     out.i32(lib_.syskind | varflags_always | (helpfile_ != -1 ? varflags_helpfile : 0) | (has_dll ? varflags_helpstringdll : 0));

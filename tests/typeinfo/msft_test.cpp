@@ -278,6 +278,20 @@ TEST(Msft, ADamagedFunctionRecordFailsItsTypeOnly) {
   EXPECT_EQ(reader.members(static_cast<std::uint32_t>(lazy.types.size()), lazy.types[0]), TYPE_E_CANTLOADLIBRARY);
 }
 
+TEST(Msft, ALibraryWithoutAGuidHasNone) {
+  library lib;
+  lib.d.name = u"NoGuid";
+  const std::vector<std::uint8_t> image = write_msft(lib);
+  ASSERT_GE(image.size(), 12u);
+  std::int32_t posguid = 0;
+  std::memcpy(&posguid, image.data() + 8, 4);
+  EXPECT_EQ(posguid, -1) << "as Windows writes it";
+  library back;
+  ASSERT_EQ(read_msft(image, back), S_OK);
+  EXPECT_TRUE(back.guid == GUID{});
+  EXPECT_EQ(back.d.name, u"NoGuid");
+}
+
 TEST(Msft, WriterRefusesDanglingReferences) {
   library lib;
   lib.d.name = u"L";
