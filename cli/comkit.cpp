@@ -55,9 +55,11 @@ const char* const usage_text =
 
 const char* command_help(std::string_view cmd) {
   if (cmd == "register")
-    return "usage: comkit register LIB.so [--user|--system]\n"
-           "Loads LIB.so and calls its DllRegisterServer, which writes the server's manifest:\n"
-           "for the user (default) or for the system (/etc/comkit/registry, needs root).\n";
+    return "usage: comkit register LIB.so|PROGRAM [--user|--system]\n"
+           "Loads LIB.so and calls its DllRegisterServer, or runs PROGRAM -RegServer (a local\n"
+           "server), which writes the server's manifest: for the user (default) or for the\n"
+           "system (/etc/comkit/registry, needs root; every user's activations then start\n"
+           "their own server from it).\n";
   if (cmd == "unregister")
     return "usage: comkit unregister LIB.so|CLSID|PROGID [--user|--system]\n"
            "LIB.so: calls its DllUnregisterServer (or removes its manifest when it cannot be\n"
@@ -177,11 +179,20 @@ bool is_program(const std::string& path) {
 }
 
 /// Runs a local server with one argument (-RegServer, -UnregServer); its exit status.
-int run_server(const std::string& path, const char* arg) {
+// Runs a local server with `arg` (-RegServer, -UnregServer), telling it
+// the registration scope through $COMKIT_REGISTRATION_SCOPE.
+int run_server(const std::string& path, const char* arg, DWORD scope) {
   std::string exe = path, a = arg;
   char* argv[] = {exe.data(), a.data(), nullptr};
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "COMKIT_REGISTRATION_SCOPE=", 26) != 0) env_text.emplace_back(*e);
+  env_text.emplace_back(scope == COMKIT_REGISTER_SYSTEM ? "COMKIT_REGISTRATION_SCOPE=system" : "COMKIT_REGISTRATION_SCOPE=user");
+  std::vector<char*> env;
+  for (std::string& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid = 0;
-  if (::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv, environ) != 0) return -1;
+  if (::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv, env.data()) != 0) return -1;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
@@ -197,11 +208,7 @@ int cmd_register(const std::vector<std::string_view>& args) {
   if (int rc = parse_scope(args, 2, scope)) return rc;
   const std::string lib(args[1]);
   if (is_program(lib)) {
-    if (scope == COMKIT_REGISTER_SYSTEM) {
-      std::fprintf(stderr, "comkit: %s: a local server registers itself for its user; run it with -RegServer as the system's\n", lib.c_str());
-      return exit_failed;
-    }
-    if (const int rc = run_server(lib, "-RegServer"); rc != 0) {
+    if (const int rc = run_server(lib, "-RegServer", scope); rc != 0) {
       std::fprintf(stderr, "comkit: %s -RegServer failed (exit status %d)\n", lib.c_str(), rc);
       return exit_failed;
     }
@@ -269,7 +276,7 @@ int cmd_unregister(const std::vector<std::string_view>& args) {
   void* handle = nullptr;
   HRESULT hr;
   if (is_program(target)) {
-    if (const int rc = run_server(target, "-UnregServer"); rc != 0) {
+    if (const int rc = run_server(target, "-UnregServer", scope); rc != 0) {
       std::fprintf(stderr, "comkit: %s -UnregServer failed (exit status %d)\n", target.c_str(), rc);
       return exit_failed;
     }

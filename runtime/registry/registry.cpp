@@ -516,7 +516,16 @@ void registry_invalidate() noexcept { state().invalidations.fetch_add(1, std::me
 
 namespace {
 
-std::atomic<DWORD> g_default_scope{COMKIT_REGISTER_USER};
+// The scope registrations go to when a caller does not say:
+// $COMKIT_REGISTRATION_SCOPE ("system" or "user") when the library loads,
+// else the user's; ComkitSetDefaultRegistrationScope changes it. (How
+// `comkit register PROGRAM --system` tells a local server run with
+// -RegServer where to register itself.)
+DWORD initial_scope() noexcept {
+  const char* s = std::getenv("COMKIT_REGISTRATION_SCOPE");
+  return s && std::strcmp(s, "system") == 0 ? COMKIT_REGISTER_SYSTEM : COMKIT_REGISTER_USER;
+}
+std::atomic<DWORD> g_default_scope{initial_scope()};
 
 HRESULT last_errno_hr() noexcept { return ComkitHResultFromErrno(errno); }
 
