@@ -41,8 +41,21 @@ void clear_result(ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) {
   ptr->lpfuncdesc = nullptr;
 }
 
+// A coclass's default incoming interface: the one marked [default] and not
+// [source], else the first not [source]; `impls` when there is none.
+UINT default_member(ITypeInfo* coclass, UINT impls) {
+  UINT first = impls;
+  for (UINT i = 0; i < impls; ++i) {
+    INT f = 0;
+    if (FAILED(coclass->GetImplTypeFlags(i, &f)) || (f & IMPLTYPEFLAG_FSOURCE)) continue;
+    if (f & IMPLTYPEFLAG_FDEFAULT) return i;
+    if (first == impls) first = i;
+  }
+  return first;
+}
+
 // Binds `name` in one type info: its functions, its variables, then (for an
-// interface) its base's.
+// interface) its base's or (for a coclass) its default interface's.
 HRESULT bind_in_typeinfo(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr, int depth) {
   if (depth > 32) return S_OK;
   TYPEATTR* attr = nullptr;
@@ -78,10 +91,13 @@ HRESULT bind_in_typeinfo(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeIn
     }
     ti->ReleaseVarDesc(v);
   }
-  if (typekind == TKIND_INTERFACE && impls > 0) {
+  // An interface goes on in its base; a coclass binds in its default
+  // interface (its ITypeComp is that interface's).
+  if ((typekind == TKIND_INTERFACE || typekind == TKIND_COCLASS) && impls > 0) {
     HREFTYPE href;
     ITypeInfo* base = nullptr;
-    if (SUCCEEDED(ti->GetRefTypeOfImplType(0, &href)) && SUCCEEDED(ti->GetRefTypeInfo(href, &base))) {
+    const UINT at = typekind == TKIND_COCLASS ? default_member(ti, impls) : 0;
+    if (at < impls && SUCCEEDED(ti->GetRefTypeOfImplType(at, &href)) && SUCCEEDED(ti->GetRefTypeInfo(href, &base))) {
       const HRESULT hr = bind_in_typeinfo(base, name, flags, info, kind, ptr, depth + 1);
       base->Release();
       if (FAILED(hr) || *kind != DESCKIND_NONE) return hr;
@@ -118,10 +134,13 @@ class typelib_comp final : public counted_object<typelib_comp, ITypeComp, IID_IT
   ~typelib_comp() { lib_->Release(); }
 
 
-  // A library binds, in type info order: the name of a module or enum (its
-  // ITypeComp, DESCKIND_TYPECOMP), or a member of a module or an enum
-  // constant. [appobject] coclasses (DESCKIND_IMPLICITAPPOBJ) are not bound
-  // yet.
+  // A library binds, in type info order (MS-OAUT's binding context of a
+  // library): the name of a module or enum (its ITypeComp,
+  // DESCKIND_TYPECOMP), a member of a module or an enum constant, and an
+  // [appobject] coclass's name or a member of its default interface
+  // (DESCKIND_IMPLICITAPPOBJ: the info is the coclass and the VARDESC a
+  // static variable of its type, the application object through which the
+  // member is reached). Other type names are BindType's.
   HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) override {
     if (!name || !info || !kind || !ptr) return E_INVALIDARG;
     clear_result(info, kind, ptr);
@@ -135,8 +154,37 @@ class typelib_comp final : public counted_object<typelib_comp, ITypeComp, IID_IT
         continue;
       }
       const TYPEKIND typekind = attr->typekind;
+      const bool appobject = typekind == TKIND_COCLASS && (attr->wTypeFlags & TYPEFLAG_FAPPOBJECT);
       ti->ReleaseTypeAttr(attr);
       HRESULT hr = S_OK;
+      if (appobject) {
+        bool bound = name_is(ti, MEMBERID_NIL, name);
+        if (!bound) {
+          hr = bind_in_typeinfo(ti, name, flags, info, kind, ptr, 0);
+          bound = SUCCEEDED(hr) && *kind != DESCKIND_NONE;
+          if (*kind == DESCKIND_FUNCDESC) (*info)->ReleaseFuncDesc(ptr->lpfuncdesc);
+          if (*kind == DESCKIND_VARDESC) (*info)->ReleaseVarDesc(ptr->lpvardesc);
+          if (*info) (*info)->Release();
+          clear_result(info, kind, ptr);
+          if (FAILED(hr)) {
+            ti->Release();
+            return hr;
+          }
+        }
+        if (bound) {
+          UINT index = 0;
+          if (FAILED(ti->GetContainingTypeLib(nullptr, &index))) index = i;
+          VARDESC* v = new_appobject_vardesc(static_cast<HREFTYPE>(index * typeinfo_stride));
+          if (!v) {
+            ti->Release();
+            return E_OUTOFMEMORY;
+          }
+          *info = ti;  // the reference taken by GetTypeInfo
+          *kind = DESCKIND_IMPLICITAPPOBJ;
+          ptr->lpvardesc = v;
+          return S_OK;
+        }
+      }
       if ((typekind == TKIND_MODULE || typekind == TKIND_ENUM) && name_is(ti, MEMBERID_NIL, name)) {
         ITypeComp* comp = nullptr;
         hr = ti->GetTypeComp(&comp);

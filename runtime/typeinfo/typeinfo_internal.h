@@ -58,6 +58,11 @@ HRESULT typelib_from_data(comkit::typelib::library lib, ITypeLib** out);
 void release_typeattr(TYPEATTR* p);
 void release_funcdesc(FUNCDESC* p);
 void release_vardesc(VARDESC* p);
+/// The VARDESC ITypeComp::Bind gives for an [appobject] coclass
+/// (DESCKIND_IMPLICITAPPOBJ): a static variable of the coclass's type,
+/// `coclass` its handle in its library; freed by release_vardesc (the
+/// ReleaseVarDesc of the loader's type infos). Null when out of memory.
+VARDESC* new_appobject_vardesc(HREFTYPE coclass);
 
 /// The file a library that LoadTypeLib loaded came from (canonical); false
 /// for any other ITypeLib.

@@ -718,6 +718,17 @@ void release_typeattr(TYPEATTR* p) { delete reinterpret_cast<typeattr_block*>(p)
 void release_funcdesc(FUNCDESC* p) { delete reinterpret_cast<funcdesc_block*>(p); }
 void release_vardesc(VARDESC* p) { delete reinterpret_cast<vardesc_block*>(p); }
 
+VARDESC* new_appobject_vardesc(HREFTYPE coclass) {
+  auto* b = new (std::nothrow) vardesc_block{};
+  if (!b) return nullptr;
+  VariantInit(&b->constant);
+  b->desc.memid = MEMBERID_NIL;
+  b->desc.varkind = VAR_STATIC;
+  b->desc.elemdescVar.tdesc.vt = VT_USERDEFINED;
+  b->desc.elemdescVar.tdesc.hreftype = coclass;
+  return &b->desc;
+}
+
 HRESULT typelib_from_data(tl::library lib, ITypeLib** out) {
   if (!out) return E_POINTER;
   try {

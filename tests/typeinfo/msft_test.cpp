@@ -546,3 +546,100 @@ interface IElsewhere;
 }
 
 }  // namespace
+
+// ---- ITypeComp and [appobject] ------------------------------------------------------
+#include <comkit/com_ptr.h>
+#include <oleauto.h>
+
+namespace {
+
+// A library's ITypeComp binds an [appobject] coclass's name and the members
+// of its default interface as the application object
+// (DESCKIND_IMPLICITAPPOBJ, MS-OAUT 3.5.4.1.1.1); a coclass's own ITypeComp
+// binds its default interface's members.
+TEST(TypeComp, AnAppObjectsNameAndMembersBindImplicitly) {
+  comkit::idl::compile_options o;
+  o.input = "app.idl";
+  o.typelib = o.typelib_required = true;
+  o.pp.include_dirs.push_back(COMKIT_IDL_DIR);
+  auto reader = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "app.idl")
+      return std::string(R"IDL(
+import "oaidl.idl";
+[uuid(21111111-2222-3333-4444-555555555555)] library AppLib {
+  importlib("stdole2.tlb");
+  [object, uuid(21111111-2222-3333-4444-555555555556), dual] interface IApp : IDispatch {
+    HRESULT Beep([in] LONG times);
+    [propget] HRESULT Volume([out, retval] LONG *v);
+  }
+  [object, uuid(21111111-2222-3333-4444-555555555557), dual] interface IEvents : IDispatch { HRESULT Rang(); }
+  [uuid(21111111-2222-3333-4444-555555555558), appobject] coclass Application {
+    [default, source] interface IEvents;
+    [default] interface IApp;
+  }
+  [uuid(21111111-2222-3333-4444-555555555559)] coclass Plain { [default] interface IEvents; }
+}
+)IDL");
+    return comkit::idl::read_regular_file(path);
+  };
+  const comkit::idl::compile_result r = comkit::idl::compile(o, reader);
+  ASSERT_TRUE(r.ok) << r.diagnostics;
+  const std::string& image = r.outputs.at("app.tlb");
+  comkit::com_ptr<ITypeLib> lib;
+  ASSERT_EQ(ComkitLoadTypeLibFromMemory(image.data(), image.size(), lib.put()), S_OK);
+  comkit::com_ptr<ITypeComp> comp;
+  ASSERT_EQ(lib->GetTypeComp(comp.put()), S_OK);
+  auto bind = [&](const char16_t* text, WORD flags, DESCKIND& kind, BINDPTR& ptr) {
+    std::u16string name(text);
+    ITypeInfo* info = nullptr;
+    EXPECT_EQ(comp->Bind(reinterpret_cast<LPOLESTR>(name.data()), 0, flags, &info, &kind, &ptr), S_OK) << "binding";
+    return comkit::com_ptr<ITypeInfo>(info, comkit::take_ownership);
+  };
+  auto name_of = [](ITypeInfo* ti) {
+    BSTR n = nullptr;
+    EXPECT_EQ(ti->GetDocumentation(MEMBERID_NIL, &n, nullptr, nullptr, nullptr), S_OK);
+    std::u16string s = n ? std::u16string(reinterpret_cast<const char16_t*>(n)) : std::u16string();
+    SysFreeString(n);
+    return s;
+  };
+  for (const char16_t* name : {u"Application", u"beep", u"Volume"}) {
+    DESCKIND kind = DESCKIND_NONE;
+    BINDPTR ptr{};
+    auto info = bind(name, 0, kind, ptr);
+    ASSERT_EQ(kind, DESCKIND_IMPLICITAPPOBJ) << std::string(name, name + std::char_traits<char16_t>::length(name));
+    ASSERT_TRUE(info);
+    EXPECT_EQ(name_of(info.get()), u"Application");
+    ASSERT_NE(ptr.lpvardesc, nullptr);
+    EXPECT_EQ(ptr.lpvardesc->varkind, VAR_STATIC);
+    ASSERT_EQ(ptr.lpvardesc->elemdescVar.tdesc.vt, VT_USERDEFINED);
+    comkit::com_ptr<ITypeInfo> type;
+    ASSERT_EQ(info->GetRefTypeInfo(ptr.lpvardesc->elemdescVar.tdesc.hreftype, type.put()), S_OK);
+    EXPECT_EQ(type.get(), info.get()) << "a variable of the application object's coclass";
+    info->ReleaseVarDesc(ptr.lpvardesc);
+  }
+  // Names the library does not bind: a coclass that is no application
+  // object, the source interface's members, an interface's name.
+  for (const char16_t* name : {u"Plain", u"Rang", u"IApp"}) {
+    DESCKIND kind = DESCKIND_MAX;
+    BINDPTR ptr{};
+    auto info = bind(name, 0, kind, ptr);
+    EXPECT_EQ(kind, DESCKIND_NONE);
+    EXPECT_FALSE(info);
+  }
+  // The coclass's own ITypeComp is its default interface's.
+  comkit::com_ptr<ITypeInfo> app;
+  ASSERT_EQ(lib->GetTypeInfoOfGuid({0x21111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x58}}, app.put()), S_OK);
+  comkit::com_ptr<ITypeComp> app_comp;
+  ASSERT_EQ(app->GetTypeComp(app_comp.put()), S_OK);
+  std::u16string beep = u"Beep";
+  ITypeInfo* where = nullptr;
+  DESCKIND kind = DESCKIND_NONE;
+  BINDPTR ptr{};
+  ASSERT_EQ(app_comp->Bind(reinterpret_cast<LPOLESTR>(beep.data()), 0, 0, &where, &kind, &ptr), S_OK);
+  ASSERT_EQ(kind, DESCKIND_FUNCDESC);
+  EXPECT_EQ(name_of(where), u"IApp");
+  where->ReleaseFuncDesc(ptr.lpfuncdesc);
+  where->Release();
+}
+
+}  // namespace
