@@ -217,6 +217,28 @@ class TypelibMarshal : public ::testing::Test {
     EXPECT_EQ(std::system((std::string("rm -rf ") + dir_).c_str()), 0);
     CoUninitialize();
   }
+  // OaNamed's GUID, and its record info (the library registered).
+  static constexpr GUID named_guid = {0x6c1d2b46, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
+  static comkit::com_ptr<IRecordInfo> named_record() {
+    comkit::com_ptr<IRecordInfo> ri;
+    EXPECT_EQ(GetRecordInfoFromGuids(LIBID_OaTest, 1, 2, 0, named_guid, ri.put()), S_OK);
+    return ri;
+  }
+  // OaSpot's record info: a record without a GUID, which cannot be found
+  // again on the other side.
+  static comkit::com_ptr<IRecordInfo> anonymous_record() {
+    const std::string path = COMKIT_OA_TLB;
+    const std::u16string wide(path.begin(), path.end());
+    comkit::com_ptr<ITypeLib> lib;
+    EXPECT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
+    comkit::com_ptr<IRecordInfo> ri;
+    if (!lib) return ri;
+    comkit::com_ptr<ITypeInfo> spot = comkit_test::type_named(lib.get(), u"OaSpot");
+    if (spot) {
+      EXPECT_EQ(GetRecordInfoFromTypeInfo(spot.get(), ri.put()), S_OK);
+    }
+    return ri;
+  }
   void register_library() {
     const std::string path = COMKIT_OA_TLB;
     const std::u16string wide(path.begin(), path.end());
@@ -469,9 +491,8 @@ TEST_F(TypelibMarshal, ThreadsMakeOneTableAtOnce) {
 // library's and its type's GUIDs, and every field travels.
 TEST_F(TypelibMarshal, RecordsInVariantsCross) {
   register_library();
-  const GUID named_guid = {0x6c1d2b46, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
-  comkit::com_ptr<IRecordInfo> ri;
-  ASSERT_EQ(GetRecordInfoFromGuids(LIBID_OaTest, 1, 2, 0, named_guid, ri.put()), S_OK);
+  comkit::com_ptr<IRecordInfo> ri = named_record();
+  ASSERT_TRUE(ri);
   thing o;
   {
     comkit_test::sta_thread sta;
@@ -506,14 +527,8 @@ TEST_F(TypelibMarshal, RecordsInVariantsCross) {
     ri->RecordDestroy(rec);
     // A record info whose type has no GUID cannot be found again: refused
     // before anything is sent.
-    comkit::com_ptr<ITypeLib> lib;
-    const std::string path = COMKIT_OA_TLB;
-    const std::u16string wide(path.begin(), path.end());
-    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
-    comkit::com_ptr<ITypeInfo> spot = comkit_test::type_named(lib.get(), u"OaSpot");
-    ASSERT_TRUE(spot);
-    comkit::com_ptr<IRecordInfo> anonymous;
-    ASSERT_EQ(GetRecordInfoFromTypeInfo(spot.get(), anonymous.put()), S_OK);
+    comkit::com_ptr<IRecordInfo> anonymous = anonymous_record();
+    ASSERT_TRUE(anonymous);
     OaSpot plain{1, 2, 3.0};
     v.pvRecord = &plain;
     v.pRecInfo = anonymous.get();
@@ -529,9 +544,8 @@ TEST_F(TypelibMarshal, RecordsInVariantsCross) {
 // fields carried, its bounds kept.
 TEST_F(TypelibMarshal, SafeArraysOfRecordsCross) {
   register_library();
-  const GUID named_guid = {0x6c1d2b46, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
-  comkit::com_ptr<IRecordInfo> ri;
-  ASSERT_EQ(GetRecordInfoFromGuids(LIBID_OaTest, 1, 2, 0, named_guid, ri.put()), S_OK);
+  comkit::com_ptr<IRecordInfo> ri = named_record();
+  ASSERT_TRUE(ri);
   thing o;
   {
     comkit_test::sta_thread sta;
@@ -589,14 +603,8 @@ TEST_F(TypelibMarshal, SafeArraysOfRecordsCross) {
 
     // Records whose type has no GUID cannot be found again: refused before
     // anything is sent.
-    comkit::com_ptr<ITypeLib> lib;
-    const std::string path = COMKIT_OA_TLB;
-    const std::u16string wide(path.begin(), path.end());
-    ASSERT_EQ(LoadTypeLib(reinterpret_cast<LPCOLESTR>(wide.c_str()), lib.put()), S_OK);
-    comkit::com_ptr<ITypeInfo> spot = comkit_test::type_named(lib.get(), u"OaSpot");
-    ASSERT_TRUE(spot);
-    comkit::com_ptr<IRecordInfo> anonymous;
-    ASSERT_EQ(GetRecordInfoFromTypeInfo(spot.get(), anonymous.put()), S_OK);
+    comkit::com_ptr<IRecordInfo> anonymous = anonymous_record();
+    ASSERT_TRUE(anonymous);
     SAFEARRAY* spots = SafeArrayCreateEx(VT_RECORD, 1, &bound, anonymous.get());
     ASSERT_NE(spots, nullptr);
     const int calls = o.calls;

@@ -73,6 +73,29 @@ HREFTYPE self_handle(ICreateTypeInfo* creator) {
   return handle;
 }
 
+// An interface `name` (GUID g(guid)) added to `lib`, based on stdole2's
+// `base` (IUnknown or IDispatch): its creator, its ITypeInfo view and the
+// base's handle.
+struct based_interface {
+  comkit::com_ptr<ICreateTypeInfo> creator;
+  comkit::com_ptr<ITypeInfo> view;
+  HREFTYPE base = 0;
+};
+based_interface add_based_interface(ICreateTypeLib2* lib, const char16_t* name, unsigned guid, const IID& base) {
+  based_interface out;
+  comkit::com_ptr<ITypeLib> stdole;
+  EXPECT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
+  comkit::com_ptr<ITypeInfo> base_info;
+  EXPECT_EQ(stdole->GetTypeInfoOfGuid(base, base_info.put()), S_OK);
+  EXPECT_EQ(lib->CreateTypeInfo(w(name), TKIND_INTERFACE, out.creator.put()), S_OK);
+  if (!out.creator || !base_info) return out;
+  EXPECT_EQ(out.creator->SetGuid(g(guid)), S_OK);
+  EXPECT_EQ(out.creator->AddRefTypeInfo(base_info.get(), &out.base), S_OK);
+  EXPECT_EQ(out.creator->AddImplType(0, out.base), S_OK);
+  EXPECT_EQ(out.creator->QueryInterface(IID_ITypeInfo, out.view.put_void()), S_OK);
+  return out;
+}
+
 // idl/create_test.idl, built by hand in the same order.
 comkit::com_ptr<ICreateTypeLib2> build(const std::string& path) {
   comkit::com_ptr<ICreateTypeLib2> lib;
@@ -616,19 +639,8 @@ TEST(CreateTypeLib2, UnnamedItemsDispatchableBasesAndLoadedInfos) {
   ASSERT_EQ(lib->SetName(w(u"Windows")), S_OK);
   ASSERT_EQ(lib->SetGuid(g(40)), S_OK);
 
-  comkit::com_ptr<ITypeLib> stdole;
-  ASSERT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
-  comkit::com_ptr<ITypeInfo> dispatch;
-  ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IDispatch, dispatch.put()), S_OK);
-
-  comkit::com_ptr<ICreateTypeInfo> t;
-  ASSERT_EQ(lib->CreateTypeInfo(w(u"IThing"), TKIND_INTERFACE, t.put()), S_OK);
-  ASSERT_EQ(t->SetGuid(g(41)), S_OK);
-  HREFTYPE dispatch_ref = 0;
-  ASSERT_EQ(t->AddRefTypeInfo(dispatch.get(), &dispatch_ref), S_OK);
-  ASSERT_EQ(t->AddImplType(0, dispatch_ref), S_OK);
-  comkit::com_ptr<ITypeInfo> view;
-  ASSERT_EQ(t->QueryInterface(IID_ITypeInfo, view.put_void()), S_OK);
+  auto [t, view, dispatch_ref] = add_based_interface(lib.get(), u"IThing", 41, IID_IDispatch);
+  ASSERT_TRUE(view);
   TYPEATTR* a = nullptr;
   ASSERT_EQ(view->GetTypeAttr(&a), S_OK);
   EXPECT_EQ(a->wTypeFlags, TYPEFLAG_FDISPATCHABLE) << "based on IDispatch";
@@ -737,18 +749,8 @@ TEST(CreateTypeLib2, FunctionsWithoutIdsGetThemWhenAdded) {
   ASSERT_EQ(CreateTypeLib2(SYS_WIN64, w(u16(path).c_str()), lib.put()), S_OK);
   ASSERT_EQ(lib->SetName(w(u"Ids")), S_OK);
   ASSERT_EQ(lib->SetGuid(g(50)), S_OK);
-  comkit::com_ptr<ITypeLib> stdole;
-  ASSERT_EQ(LoadTypeLib(w(u"stdole2.tlb"), stdole.put()), S_OK);
-  comkit::com_ptr<ITypeInfo> unknown;
-  ASSERT_EQ(stdole->GetTypeInfoOfGuid(IID_IUnknown, unknown.put()), S_OK);
-  comkit::com_ptr<ICreateTypeInfo> t;
-  ASSERT_EQ(lib->CreateTypeInfo(w(u"IIds"), TKIND_INTERFACE, t.put()), S_OK);
-  ASSERT_EQ(t->SetGuid(g(51)), S_OK);
-  HREFTYPE base = 0;
-  ASSERT_EQ(t->AddRefTypeInfo(unknown.get(), &base), S_OK);
-  ASSERT_EQ(t->AddImplType(0, base), S_OK);
-  comkit::com_ptr<ITypeInfo> view;
-  ASSERT_EQ(t->QueryInterface(IID_ITypeInfo, view.put_void()), S_OK);
+  auto [t, view, base] = add_based_interface(lib.get(), u"IIds", 51, IID_IUnknown);
+  ASSERT_TRUE(view);
   auto memid_at = [&](UINT index) {
     FUNCDESC* f = nullptr;
     EXPECT_EQ(view->GetFuncDesc(index, &f), S_OK);
@@ -845,13 +847,6 @@ TEST(CreateTypeLib2, DeleteTypeInfoRemovesATypeAndRenumbersTheRest) {
   LPOLESTR names[] = {w(u"Use"), w(u"k")};
   ASSERT_EQ(user->SetFuncAndParamNames(0, names, 2), S_OK);
 
-  auto name_of = [](ITypeInfo* ti) {
-    BSTR name = nullptr;
-    EXPECT_EQ(ti->GetDocumentation(MEMBERID_NIL, &name, nullptr, nullptr, nullptr), S_OK);
-    std::u16string out = name ? std::u16string(reinterpret_cast<const char16_t*>(name)) : std::u16string();
-    SysFreeString(name);
-    return out;
-  };
   EXPECT_EQ(lib->DeleteTypeInfo(nullptr), E_INVALIDARG);
   EXPECT_EQ(lib->DeleteTypeInfo(w(u"Nothing")), TYPE_E_ELEMENTNOTFOUND);
   EXPECT_EQ(lib->DeleteTypeInfo(w(u"gone")), E_FAIL) << "its creator is still held";
@@ -863,7 +858,7 @@ TEST(CreateTypeLib2, DeleteTypeInfoRemovesATypeAndRenumbersTheRest) {
   // IUser is type 0 now, and its parameter still names Kept (type 1).
   comkit::com_ptr<ITypeInfo> user_view;
   ASSERT_EQ(as_lib->GetTypeInfo(0, user_view.put()), S_OK);
-  EXPECT_EQ(name_of(user_view.get()), u"IUser");
+  EXPECT_EQ(comkit_test::name_of(user_view.get()), u"IUser");
   UINT index = 9;
   ASSERT_EQ(user_view->GetContainingTypeLib(nullptr, &index), S_OK);
   EXPECT_EQ(index, 0u);
@@ -871,7 +866,7 @@ TEST(CreateTypeLib2, DeleteTypeInfoRemovesATypeAndRenumbersTheRest) {
   ASSERT_EQ(user_view->GetFuncDesc(0, &use), S_OK);
   comkit::com_ptr<ITypeInfo> referenced;
   ASSERT_EQ(user_view->GetRefTypeInfo(use->lprgelemdescParam[0].tdesc.lptdesc->hreftype, referenced.put()), S_OK);
-  EXPECT_EQ(name_of(referenced.get()), u"Kept");
+  EXPECT_EQ(comkit_test::name_of(referenced.get()), u"Kept");
   user_view->ReleaseFuncDesc(use);
   user_view = nullptr;
   referenced = nullptr;

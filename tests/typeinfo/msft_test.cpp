@@ -551,6 +551,8 @@ interface IElsewhere;
 #include <comkit/com_ptr.h>
 #include <oleauto.h>
 
+#include "type_named.h"
+
 namespace {
 
 // A library's ITypeComp binds an [appobject] coclass's name and the members
@@ -595,20 +597,13 @@ import "oaidl.idl";
     EXPECT_EQ(comp->Bind(reinterpret_cast<LPOLESTR>(name.data()), 0, flags, &info, &kind, &ptr), S_OK) << "binding";
     return comkit::com_ptr<ITypeInfo>(info, comkit::take_ownership);
   };
-  auto name_of = [](ITypeInfo* ti) {
-    BSTR n = nullptr;
-    EXPECT_EQ(ti->GetDocumentation(MEMBERID_NIL, &n, nullptr, nullptr, nullptr), S_OK);
-    std::u16string s = n ? std::u16string(reinterpret_cast<const char16_t*>(n)) : std::u16string();
-    SysFreeString(n);
-    return s;
-  };
   for (const char16_t* name : {u"Application", u"beep", u"Volume"}) {
     DESCKIND kind = DESCKIND_NONE;
     BINDPTR ptr{};
     auto info = bind(name, 0, kind, ptr);
     ASSERT_EQ(kind, DESCKIND_IMPLICITAPPOBJ) << std::string(name, name + std::char_traits<char16_t>::length(name));
     ASSERT_TRUE(info);
-    EXPECT_EQ(name_of(info.get()), u"Application");
+    EXPECT_EQ(comkit_test::name_of(info.get()), u"Application");
     ASSERT_NE(ptr.lpvardesc, nullptr);
     EXPECT_EQ(ptr.lpvardesc->varkind, VAR_STATIC);
     ASSERT_EQ(ptr.lpvardesc->elemdescVar.tdesc.vt, VT_USERDEFINED);
@@ -637,7 +632,7 @@ import "oaidl.idl";
   BINDPTR ptr{};
   ASSERT_EQ(app_comp->Bind(reinterpret_cast<LPOLESTR>(beep.data()), 0, 0, &where, &kind, &ptr), S_OK);
   ASSERT_EQ(kind, DESCKIND_FUNCDESC);
-  EXPECT_EQ(name_of(where), u"IApp");
+  EXPECT_EQ(comkit_test::name_of(where), u"IApp");
   where->ReleaseFuncDesc(ptr.lpfuncdesc);
   where->Release();
 }
