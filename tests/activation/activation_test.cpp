@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <shared_mutex>
 #include <fstream>
 #include <string>
 #include <chrono>
@@ -603,6 +604,13 @@ TEST_F(Activation, ConcurrentRegistrationsLoseNothing) {
 // race with activations of both servers. An activation must never call into
 // an unloaded server (it would crash), and unloads must really happen while
 // the activations run (counted; the test goes on until it has seen some).
+//
+// An unload with no delay may also take the server away while a thread is
+// still returning from its last object's Release (after the object counted
+// itself out of DllCanUnloadNow, before the thread left the library's
+// code): that is what the delay of CoFreeUnusedLibraries is for, on Windows
+// too, and no runtime can close that window. So a Release and an unload do
+// not overlap here (release_guard); activations and unloads race freely.
 TEST_F(Activation, ConcurrentActivationAndUnloading) {
   register_cpp_server();
   ASSERT_EQ(call_export(COMKIT_TEST_C_SERVER, "DllRegisterServer"), S_OK);
@@ -613,6 +621,7 @@ TEST_F(Activation, ConcurrentActivationAndUnloading) {
   // even when everything runs slowly (TSan); between the pauses the two
   // threads race the unloader freely.
   std::atomic<bool> quiet{false};
+  std::shared_mutex release_guard;
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t)
     threads.emplace_back([&, t] {
@@ -629,7 +638,10 @@ TEST_F(Activation, ConcurrentActivationAndUnloading) {
         int v = 0;
         static_cast<ITestValue*>(out)->Value(&v);
         ASSERT_EQ(v, &which == &cpp_object ? 42 : 99);
-        static_cast<ITestValue*>(out)->Release();
+        {
+          std::shared_lock<std::shared_mutex> releasing(release_guard);
+          static_cast<ITestValue*>(out)->Release();
+        }
         if (i % 8 == 0) std::this_thread::yield();  // leaves moments with no live object
       }
     });
@@ -640,7 +652,10 @@ TEST_F(Activation, ConcurrentActivationAndUnloading) {
     bool was_loaded[2] = {false, false};
     const char* servers[2] = {COMKIT_TEST_CPP_SERVER, COMKIT_TEST_C_SERVER};
     while (!stop) {
-      CoFreeUnusedLibrariesEx(0, 0);  // no delay: unload whatever is idle now
+      {
+        std::unique_lock<std::shared_mutex> no_release_running(release_guard);
+        CoFreeUnusedLibrariesEx(0, 0);  // no delay: unload whatever is idle now
+      }
       for (int s = 0; s < 2; ++s) {
         const bool loaded = is_loaded(servers[s]);
         if (was_loaded[s] && !loaded) ++unloads;

@@ -1,6 +1,10 @@
 // Must not compile: misuses of the C++ projection (COMKIT_FAIL selects which;
 // 0 is the control that must compile).
+#if COMKIT_FAIL == 7
+#include <comkit/implements.h>  // not comkit.h, which includes events.h
+#else
 #include <comkit/comkit.h>
+#endif
 
 struct IOne : IUnknown {
   virtual HRESULT STDMETHODCALLTYPE One() = 0;

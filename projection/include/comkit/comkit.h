@@ -1,6 +1,7 @@
 // comkit/comkit.h - the umbrella header of the C++ projection (comkit::comkit):
 // consuming (com_ptr, errors, result), producing (implements, tear-offs,
-// aggregation, weak references), GUIDs and HRESULTs.
+// aggregation, weak references), events, enumerators, late binding, GUIDs
+// and HRESULTs.
 #ifndef COMKIT_COMKIT_H
 #define COMKIT_COMKIT_H
 
@@ -11,6 +12,7 @@
 #include <comkit/dispatch.h>
 #include <comkit/com_ptr.h>
 #include <comkit/error.h>
+#include <comkit/events.h>
 #include <comkit/guid.h>
 #include <comkit/hresult.h>
 #include <comkit/implements.h>

@@ -9,9 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <comkit/advise.h>
 #include <comkit/com_ptr.h>
-#include <comkit/enumerator.h>
-#include <comkit/events.h>
 #include <comkit/produce.h>
 #include <comkit/projection.h>
 #include <comkit/variant.h>
