@@ -1,9 +1,9 @@
 // Must not compile: misuses of the C++ projection (COMKIT_FAIL selects which;
 // 0 is the control that must compile).
-#if COMKIT_FAIL == 7
-#include <comkit/implements.h>  // not comkit.h, which includes events.h
-#else
+#if COMKIT_FAIL != 7
 #include <comkit/comkit.h>
+#else
+#include <comkit/implements.h>  // not comkit.h, which includes events.h
 #endif
 
 struct IOne : IUnknown {
