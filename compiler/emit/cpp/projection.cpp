@@ -153,7 +153,7 @@ class projection_writer {
   bool needs_event_sources() const {
     for (const auto& k : m_model.coclasses) {
       if (k->imported || !k->attrs.uuid) continue;
-      for (const model::coclass_member& mem : k->members)
+      for (const idl::model::coclass_member& mem : k->members)
         if (mem.source) return true;
     }
     return false;
