@@ -34,7 +34,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 "$comkit" idl -I "$root/idl" -o "$work" "$work/widgets.idl" >/dev/null
 
 flags=(-std=c++20 -O0 -I"$root/projection/include" -I"$root/include" -I"$root/include/comkit/win" -I"$work")
-printf '#include <atomic>\n#include <concepts>\n#include <memory>\n#include <optional>\n#include <span>\n#include <string>\n#include <tuple>\n#include <vector>\n#include <stdexcept>\n#include <source_location>\nint main() { return 0; }\n' > "$work/std.cpp"
+printf '#include <atomic>\n#include <concepts>\n#include <optional>\n#include <span>\n#include <string>\n#include <tuple>\n#include <vector>\n#include <stdexcept>\n#include <source_location>\nint main() { return 0; }\n' > "$work/std.cpp"
 printf '#include <comkit/comkit.h>\nint main() { return 0; }\n' > "$work/comkit.cpp"
 printf '#include "widgets_projection.h"\nint main() { return 0; }\n' > "$work/include.cpp"
 {

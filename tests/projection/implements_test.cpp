@@ -242,7 +242,16 @@ TEST(Implements, FinalReleaseMayDeferDestruction) {
   p = nullptr;
   EXPECT_FALSE(destroyed);
   ASSERT_TRUE(deferred::parked);
-  deferred::parked.reset();
+  // It moves as std::unique_ptr does; release and reset hand it on.
+  comkit::final_release_ptr<deferred> moved = std::move(deferred::parked);
+  EXPECT_FALSE(deferred::parked);
+  EXPECT_EQ(moved->destroyed, &destroyed);
+  deferred* raw = moved.release();
+  EXPECT_FALSE(moved);
+  EXPECT_FALSE(destroyed);
+  deferred::parked.reset(raw);
+  EXPECT_FALSE(destroyed);
+  deferred::parked = nullptr;
   EXPECT_TRUE(destroyed);
 }
 

@@ -30,7 +30,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <new>
 #include <tuple>
 #include <type_traits>
@@ -555,9 +554,41 @@ struct final_release_deleter {
 }  // namespace detail
 
 /// What final_release receives: owning the object whose count reached zero.
-/// Resetting (or destroying) it destroys the object; keeping it defers that.
+/// Resetting (or destroying) it destroys the object; keeping it (moving it
+/// somewhere) defers that. Move-only, with std::unique_ptr's members (get,
+/// release, reset, ->, *, bool) but not one: implements.h, which every
+/// generated header includes, then needs no <memory>.
 template <typename D>
-using final_release_ptr = std::unique_ptr<D, detail::final_release_deleter<D>>;
+class final_release_ptr {
+ public:
+  constexpr final_release_ptr() noexcept = default;
+  constexpr final_release_ptr(std::nullptr_t) noexcept {}
+  explicit final_release_ptr(D* p) noexcept : m_p(p) {}
+  final_release_ptr(final_release_ptr&& o) noexcept : m_p(std::exchange(o.m_p, nullptr)) {}
+  final_release_ptr& operator=(final_release_ptr&& o) noexcept {
+    reset(std::exchange(o.m_p, nullptr));
+    return *this;
+  }
+  final_release_ptr& operator=(std::nullptr_t) noexcept {
+    reset();
+    return *this;
+  }
+  ~final_release_ptr() { reset(); }
+
+  D* get() const noexcept { return m_p; }
+  D* operator->() const noexcept { return m_p; }
+  D& operator*() const noexcept { return *m_p; }
+  explicit operator bool() const noexcept { return m_p != nullptr; }
+  /// Gives up ownership: the caller destroys the object (reset on another
+  /// final_release_ptr).
+  D* release() noexcept { return std::exchange(m_p, nullptr); }
+  void reset(D* p = nullptr) noexcept {
+    if (D* old = std::exchange(m_p, p)) detail::final_release_deleter<D>{}(old);
+  }
+
+ private:
+  D* m_p = nullptr;
+};
 
 namespace detail {
 /// Deletes a tear-off of exactly type X, which need not have a virtual
