@@ -599,9 +599,7 @@ void delete_tear_off(X* x) noexcept {
   x->~X();
   ::operator delete(static_cast<void*>(x));
 }
-}  // namespace detail
 
-namespace detail {
 /// What a tear-off for listed interface I derives from: I itself (its ABI
 /// methods overridden by the tear-off), or, when a generated projection
 /// header produces I, its producer, so that the tear-off writes I's
