@@ -32,11 +32,14 @@ using namespace std::chrono_literals;
 constexpr CLSID clsid_ps_oa_interface = {0x00020424, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
 constexpr CLSID clsid_ps_dispatch = {0x00020420, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
 
-struct base_object final : IOaBase {
+// A test object implementing I alone (QueryInterface answers Iid and
+// IUnknown), on the test's stack: counted, never deleted.
+template <typename I, const IID& Iid>
+struct stack_object : I {
   std::atomic<ULONG> refs{1};
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaBase)) {
-      *ppv = static_cast<IOaBase*>(this);
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, Iid)) {
+      *ppv = static_cast<I*>(this);
       AddRef();
       return S_OK;
     }
@@ -44,7 +47,10 @@ struct base_object final : IOaBase {
     return E_NOINTERFACE;
   }
   ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
-  ULONG STDMETHODCALLTYPE Release() override { return --refs; }  // on the test's stack
+  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+};
+
+struct base_object final : stack_object<IOaBase, IID_IOaBase> {
   HRESULT STDMETHODCALLTYPE Where(ULONG* tid) override {
     *tid = GetCurrentThreadId();
     return S_OK;
@@ -436,19 +442,7 @@ TEST_F(TypelibMarshal, ADualInterfaceCrossesByItsVtableAndItsInvoke) {
   EXPECT_TRUE(eventually([&] { return o.refs.load() == 1; })) << o.refs.load();
 }
 
-struct racer final : IOaRace {
-  std::atomic<ULONG> refs{1};
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaRace)) {
-      *ppv = static_cast<IOaRace*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
-  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+struct racer final : stack_object<IOaRace, IID_IOaRace> {
   HRESULT STDMETHODCALLTYPE Touch(LONG n, LONG* same) override {
     *same = n;
     return S_OK;
@@ -682,19 +676,7 @@ TEST_F(TypelibMarshal, TypeInfosTravelByValue) {
 // pointers, so its table has the same slots as a win64 one's.
 const IID IID_IWin32Where = {0x6c1d2b47, 0x8e3f, 0x4a2b, {0x9d, 0x3e, 0x4f, 0x5a, 0x6b, 0x7c, 0x8d, 0x90}};
 
-struct win32_where final : IUnknown {
-  std::atomic<ULONG> refs{1};
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IWin32Where)) {
-      *ppv = this;
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs; }
-  ULONG STDMETHODCALLTYPE Release() override { return --refs; }
+struct win32_where final : stack_object<IUnknown, IID_IWin32Where> {
   virtual HRESULT STDMETHODCALLTYPE Twice(LONG x, LONG* y) {
     *y = 2 * x;
     return S_OK;
