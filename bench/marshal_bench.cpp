@@ -117,14 +117,13 @@ void BM_EventPingPong(benchmark::State& s) {
 }
 BENCHMARK(BM_EventPingPong)->UseRealTime();
 
-// ---- Calls between apartments ------------------------------------------------------
-// An object in an STA thread served by GetMessageW, called through a proxy
-// from the MTA: the whole path (proxy, channel, queue, wake-up, stub, reply).
-
-struct empty_calc final : calc_ps::ICalcTest {
+// A benchmark object implementing I alone (QueryInterface answers Iid and
+// IUnknown), not counted: it lives as long as the benchmark.
+template <typename I, const IID& Iid>
+struct uncounted : I {
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, calc_ps::IID_ICalcTest)) {
-      *ppv = static_cast<calc_ps::ICalcTest*>(this);
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, Iid)) {
+      *ppv = static_cast<I*>(this);
       return S_OK;
     }
     *ppv = nullptr;
@@ -132,6 +131,13 @@ struct empty_calc final : calc_ps::ICalcTest {
   }
   ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
   ULONG STDMETHODCALLTYPE Release() override { return 1; }
+};
+
+// ---- Calls between apartments ------------------------------------------------------
+// An object in an STA thread served by GetMessageW, called through a proxy
+// from the MTA: the whole path (proxy, channel, queue, wake-up, stub, reply).
+
+struct empty_calc final : uncounted<calc_ps::ICalcTest, calc_ps::IID_ICalcTest> {
   HRESULT STDMETHODCALLTYPE Add(LONG a, LONG b, LONG* sum) override {
     *sum = a + b;
     return S_OK;
@@ -184,17 +190,7 @@ BENCHMARK(BM_CrossApartmentCall)->UseRealTime();
 
 // The same call shape through the table-driven proxy and stub
 // (ps_test.idl's IPsCallback::Where: one [out] DWORD).
-struct empty_callback final : IPsCallback {
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IPsCallback)) {
-      *ppv = static_cast<IPsCallback*>(this);
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
-  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+struct empty_callback final : uncounted<IPsCallback, IID_IPsCallback> {
   HRESULT STDMETHODCALLTYPE Ping(LONG value, LONG* result) override {
     *result = value;
     return S_OK;
@@ -216,17 +212,7 @@ BENCHMARK(BM_CrossApartmentCallTables)->UseRealTime();
 
 // The same call through the universal marshaler: IOaWhere has no compiled
 // tables, only its type library, registered in a private registry here.
-struct empty_where final : IOaWhere {
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IOaWhere)) {
-      *ppv = static_cast<IOaWhere*>(this);
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
-  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+struct empty_where final : uncounted<IOaWhere, IID_IOaWhere> {
   HRESULT STDMETHODCALLTYPE Where(ULONG* tid) override {
     *tid = 0;
     return S_OK;
@@ -313,18 +299,8 @@ BENCHMARK(BM_FourCallersOneSta)->UseRealTime();
 void BM_ReentrantCallback(benchmark::State& s) {
   static mta m;
   empty_calc a_object;
-  struct calling_back final : calc_ps::ICalcTest {
+  struct calling_back final : uncounted<calc_ps::ICalcTest, calc_ps::IID_ICalcTest> {
     calc_ps::ICalcTest* peer = nullptr;
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-      if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, calc_ps::IID_ICalcTest)) {
-        *ppv = static_cast<calc_ps::ICalcTest*>(this);
-        return S_OK;
-      }
-      *ppv = nullptr;
-      return E_NOINTERFACE;
-    }
-    ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
-    ULONG STDMETHODCALLTYPE Release() override { return 1; }
     HRESULT STDMETHODCALLTYPE Add(LONG x, LONG y, LONG* sum) override {
       *sum = x + y;
       return S_OK;
