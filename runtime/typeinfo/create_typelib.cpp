@@ -152,7 +152,7 @@ class create_info final : public ICreateTypeInfo2, public ITypeInfo2 {
   HRESULT STDMETHODCALLTYPE SetHelpStringContext(ULONG context) override;
   HRESULT STDMETHODCALLTYPE SetFuncHelpStringContext(UINT index, ULONG context) override;
   HRESULT STDMETHODCALLTYPE SetVarHelpStringContext(UINT index, ULONG context) override;
-  HRESULT STDMETHODCALLTYPE Invalidate() override { return E_NOTIMPL; }  // documented as not implemented
+  HRESULT STDMETHODCALLTYPE Invalidate() override { return E_NOTIMPL; }  // "reserved for future use" (docs/typelib.md)
   HRESULT STDMETHODCALLTYPE SetName(LPOLESTR name) override;
 
   // ITypeInfo2, over the snapshot's type info of the same index.
