@@ -113,15 +113,10 @@ class typeinfo_comp final : public counted_object<typeinfo_comp, ITypeComp, IID_
   ~typeinfo_comp() { ti_->Release(); }
 
   HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) override {
-    if (!name || !info || !kind || !ptr) return E_INVALIDARG;
-    clear_result(info, kind, ptr);
-    return bind_in_typeinfo(ti_, name, flags, info, kind, ptr, 0);
+    return typeinfo_bind(ti_, name, flags, info, kind, ptr);
   }
   HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG, ITypeInfo** info, ITypeComp** comp) override {
-    if (!name || !info || !comp) return E_INVALIDARG;
-    *info = nullptr;  // a type info names no types
-    *comp = nullptr;
-    return S_OK;
+    return typeinfo_bind_type(name, info, comp);
   }
 
  private:
@@ -228,6 +223,19 @@ class typelib_comp final : public counted_object<typelib_comp, ITypeComp, IID_IT
 };
 
 }  // namespace
+
+HRESULT typeinfo_bind(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr) {
+  if (!name || !info || !kind || !ptr) return E_INVALIDARG;
+  clear_result(info, kind, ptr);
+  return bind_in_typeinfo(ti, name, flags, info, kind, ptr, 0);
+}
+
+HRESULT typeinfo_bind_type(const OLECHAR* name, ITypeInfo** info, ITypeComp** comp) {
+  if (!name || !info || !comp) return E_INVALIDARG;
+  *info = nullptr;  // a type info names no types
+  *comp = nullptr;
+  return S_OK;
+}
 
 HRESULT make_typeinfo_comp(ITypeInfo* ti, ITypeComp** out) {
   if (!out) return E_INVALIDARG;

@@ -92,6 +92,10 @@ HRESULT make_typelib_unmarshaler(IUnknown* outer, REFIID riid, void** ppv) noexc
 /// and over a library (module and enum names, their members); both work
 /// through the public ITypeInfo/ITypeLib methods (typecomp.cpp).
 HRESULT make_typeinfo_comp(ITypeInfo* ti, ITypeComp** out);
+/// What that ITypeComp's Bind and BindType answer, for a type info that is
+/// its own ITypeComp (the loader's).
+HRESULT typeinfo_bind(ITypeInfo* ti, const OLECHAR* name, WORD flags, ITypeInfo** info, DESCKIND* kind, BINDPTR* ptr);
+HRESULT typeinfo_bind_type(const OLECHAR* name, ITypeInfo** info, ITypeComp** comp);
 HRESULT make_typelib_comp(ITypeLib* lib, ITypeComp** out);
 
 }  // namespace comkit::rt

@@ -188,27 +188,19 @@ class type_info final : public ITypeInfo2, public ITypeComp {
   ULONG STDMETHODCALLTYPE Release() override;
   HRESULT STDMETHODCALLTYPE GetTypeAttr(TYPEATTR** out) override;
   // ITypeComp is this object's, as on Windows (QueryInterface and
-  // GetTypeComp give the same pointer); Bind and BindType go through a
-  // comp made over the public methods (typecomp.cpp).
+  // GetTypeComp give the same pointer); Bind and BindType are typecomp.cpp's,
+  // over the public methods.
   HRESULT STDMETHODCALLTYPE GetTypeComp(ITypeComp** out) override {
     if (!out) return E_INVALIDARG;
     *out = static_cast<ITypeComp*>(this);
     AddRef();
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG hash, WORD flags, ITypeInfo** ti, DESCKIND* kind, BINDPTR* bound) override {
-    ITypeComp* c = nullptr;
-    if (const HRESULT hr = make_typeinfo_comp(this, &c); FAILED(hr)) return hr;
-    const HRESULT hr = c->Bind(name, hash, flags, ti, kind, bound);
-    c->Release();
-    return hr;
+  HRESULT STDMETHODCALLTYPE Bind(LPOLESTR name, ULONG, WORD flags, ITypeInfo** ti, DESCKIND* kind, BINDPTR* bound) override {
+    return typeinfo_bind(this, name, flags, ti, kind, bound);
   }
-  HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG hash, ITypeInfo** ti, ITypeComp** comp) override {
-    ITypeComp* c = nullptr;
-    if (const HRESULT hr = make_typeinfo_comp(this, &c); FAILED(hr)) return hr;
-    const HRESULT hr = c->BindType(name, hash, ti, comp);
-    c->Release();
-    return hr;
+  HRESULT STDMETHODCALLTYPE BindType(LPOLESTR name, ULONG, ITypeInfo** ti, ITypeComp** comp) override {
+    return typeinfo_bind_type(name, ti, comp);
   }
   HRESULT STDMETHODCALLTYPE GetFuncDesc(UINT index, FUNCDESC** out) override;
   HRESULT STDMETHODCALLTYPE GetVarDesc(UINT index, VARDESC** out) override;
